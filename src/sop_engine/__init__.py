@@ -1,0 +1,78 @@
+"""sop_engine: complaint-handling SOPs as declarative, auditable state machines.
+
+The public API is what this module exports; everything else is an implementation detail.
+"""
+
+from sop_engine.clock import Clock, SimulatedClock, SystemClock
+from sop_engine.compiled import CompiledSop, compile_sop
+from sop_engine.definition import SopDefinition
+from sop_engine.engine import AvailableEvent, Engine
+from sop_engine.errors import (
+    CaseNotFound,
+    CommandIdReused,
+    CommandRefused,
+    EventNotAllowed,
+    GuardRejected,
+    InvalidCaseData,
+    InvalidEventData,
+    PluginError,
+    RoleNotPermitted,
+    SopError,
+    SopValidationError,
+    UnknownEvent,
+    UnknownSop,
+    VersionConflict,
+)
+from sop_engine.findings import Finding
+from sop_engine.hookspecs import hookimpl
+from sop_engine.loader import lint_file, lint_text, load_definition
+from sop_engine.records import Actor, AuditEvent, Case
+from sop_engine.registry import ActionContext, ActionSpec, GuardSpec, Registry, SectionSpec
+from sop_engine.schema import sop_schema
+from sop_engine.store import MemoryStore, Store
+from sop_engine.text import Text
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ActionContext",
+    "ActionSpec",
+    "Actor",
+    "AuditEvent",
+    "AvailableEvent",
+    "Case",
+    "CaseNotFound",
+    "Clock",
+    "CommandIdReused",
+    "CommandRefused",
+    "CompiledSop",
+    "Engine",
+    "EventNotAllowed",
+    "Finding",
+    "GuardRejected",
+    "GuardSpec",
+    "InvalidCaseData",
+    "InvalidEventData",
+    "MemoryStore",
+    "PluginError",
+    "Registry",
+    "RoleNotPermitted",
+    "SectionSpec",
+    "SimulatedClock",
+    "SopDefinition",
+    "SopError",
+    "SopValidationError",
+    "Store",
+    "SystemClock",
+    "Text",
+    "UnknownEvent",
+    "UnknownSop",
+    "VersionConflict",
+    "__version__",
+    "compile_sop",
+    "hookimpl",
+    "lint_file",
+    "lint_text",
+    "load_definition",
+    "sop_schema",
+]

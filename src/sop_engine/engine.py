@@ -1,0 +1,284 @@
+"""The engine: load SOPs, start cases, fire events, ask what is possible, read the trail.
+
+A command either is refused with a typed error and changes nothing, or is accepted and produces
+exactly one new case snapshot and one audit event, handed to the store in one call. Guards and
+actions work on values, never on stored state, so a failing guard, a bad payload or an action that
+raises leaves no trace. Every command names its actor; the clock and the store are injected.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from sop_engine.clock import Clock, SystemClock
+from sop_engine.compiled import CompiledSop, compile_sop
+from sop_engine.definition import FieldSpec, SopDefinition
+from sop_engine.errors import (
+    CommandIdReused,
+    EventNotAllowed,
+    GuardRejected,
+    InvalidCaseData,
+    InvalidEventData,
+    RoleNotPermitted,
+    UnknownEvent,
+    UnknownSop,
+    VersionConflict,
+)
+from sop_engine.loader import load_definition
+from sop_engine.records import START_EVENT, Actor, AuditEvent, Case
+from sop_engine.registry import ActionContext, Registry
+from sop_engine.store import CommandRecord, MemoryStore, Store
+from sop_engine.text import Text
+
+__all__ = ["AvailableEvent", "Engine"]
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@attrs.frozen(slots=True)
+class AvailableEvent:
+    """An event the actor may fire now, with what it must carry (for an officer's screen)."""
+
+    event: str
+    label: Text
+    data: tuple[FieldSpec, ...]
+
+
+class Engine:
+    """Runs cases through compiled SOPs.
+
+    ``store`` defaults to a fresh :class:`~sop_engine.store.MemoryStore`, ``clock`` to the system
+    clock, ``registry`` to the built-in guards and actions plus installed plugins, and ``ids`` to
+    random UUIDs for new cases.
+    """
+
+    def __init__(
+        self,
+        *,
+        store: Store | None = None,
+        clock: Clock | None = None,
+        registry: Registry | None = None,
+        ids: Callable[[], str] | None = None,
+    ) -> None:
+        self.store: Store = store if store is not None else MemoryStore()
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.registry = registry if registry is not None else Registry()
+        self._ids = ids or (lambda: uuid.uuid4().hex)
+        self._by_hash: dict[str, CompiledSop] = {}
+        self._by_id: dict[str, CompiledSop] = {}
+
+    # -- SOPs -------------------------------------------------------------------------------
+
+    def load(self, path: str | Path) -> CompiledSop:
+        """Load, validate and compile an SOP file and make it the current version of its id."""
+        return self.add(load_definition(path, registry=self.registry))
+
+    def add(self, sop: SopDefinition | CompiledSop) -> CompiledSop:
+        """Make an SOP available. Cases already started keep running on their own version."""
+        compiled = sop if isinstance(sop, CompiledSop) else compile_sop(sop, self.registry)
+        self._by_hash[compiled.hash] = compiled
+        self._by_id[compiled.id] = compiled
+        return compiled
+
+    def sop(self, sop_id_or_hash: str) -> CompiledSop:
+        """The current version of an SOP by id, or an exact version by content hash."""
+        found = self._by_id.get(sop_id_or_hash) or self._by_hash.get(sop_id_or_hash)
+        if found is None:
+            raise UnknownSop(sop_id_or_hash, list(self._by_id))
+        return found
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def start(
+        self,
+        sop_id: str,
+        data: Mapping[str, Any],
+        actor: Actor,
+        *,
+        case_id: str | None = None,
+        command_id: str | None = None,
+    ) -> Case:
+        """Open a case in the SOP's initial state with validated ``data``."""
+        sop = self.sop(sop_id)
+        cid = case_id if case_id is not None else self._ids()
+        if command_id is not None:
+            prior = self.store.recall(command_id)
+            if prior is not None:
+                if prior.same_command(prior.case_id if case_id is None else cid, START_EVENT,
+                                      actor, data):
+                    return prior.result
+                raise CommandIdReused(command_id)
+        roles = {r.name for r in sop.definition.roles}
+        if actor.role not in roles:
+            raise RoleNotPermitted(case_id=cid, state="", event=START_EVENT, role=actor.role,
+                                   allowed=sorted(roles))
+        clean, problems = sop.check_case_data(data)
+        if problems:
+            raise InvalidCaseData(sop.id, problems)
+        case = Case(cid, sop.id, sop.hash, sop.initial, clean, 1)
+        event = AuditEvent(cid, 1, self.clock.now(), actor, START_EVENT, None, sop.initial,
+                           MappingProxyType(dict(clean)), (), command_id)
+        record = None
+        if command_id is not None:
+            record = CommandRecord(command_id, cid, START_EVENT, actor, dict(data), case)
+        self.store.insert(case, event, record)
+        return case
+
+    def fire(
+        self,
+        case_id: str,
+        event: str,
+        actor: Actor,
+        payload: Mapping[str, Any] | None = None,
+        *,
+        command_id: str | None = None,
+        expected_version: int | None = None,
+    ) -> Case:
+        """Apply ``event`` to the case as ``actor``; return the new case or raise a refusal.
+
+        ``command_id`` makes the command idempotent: sent again, it returns the case as that
+        command left it and writes nothing. ``expected_version`` makes it conditional on the case
+        not having changed since the caller read it.
+        """
+        store = self.store
+        if command_id is not None:
+            prior = store.recall(command_id)
+            if prior is not None:
+                if prior.same_command(case_id, event, actor, payload or _EMPTY):
+                    return prior.result
+                raise CommandIdReused(command_id)
+        case = store.get(case_id)
+        if expected_version is not None and expected_version != case.version:
+            raise VersionConflict(case_id, expected_version, case.version)
+        sop = self._by_hash.get(case.sop_hash)
+        if sop is None:
+            raise UnknownSop(case.sop_hash, list(self._by_id))
+        state = case.state
+        options = sop.table[state].get(event)
+        if options is None:
+            raise self._not_possible(sop, case, event)
+        spec = sop.events[event]
+        if payload:
+            payload, problems = spec.check(payload)
+            if problems:
+                raise InvalidEventData(case_id=case_id, state=state, event=event, problems=problems)
+        else:
+            if spec.required:
+                raise InvalidEventData(
+                    case_id=case_id, state=state, event=event,
+                    problems=[f"{n!r} is required" for n in spec.required],
+                )
+            payload = _EMPTY
+        role = actor.role
+        chosen = None
+        refused: list[tuple[str, Text]] | None = None
+        for t in options:
+            if role not in t.roles:
+                continue
+            for name, guard in t.guards:
+                reason = guard(case, actor, payload)
+                if reason is not None:
+                    if refused is None:
+                        refused = []
+                    refused.append((name, reason))
+                    break
+            else:
+                chosen = t
+                break
+        if chosen is None:
+            if refused is None:
+                allowed = sorted({r for t in options for r in t.roles})
+                raise RoleNotPermitted(case_id=case_id, state=state, event=event, role=role,
+                                       allowed=allowed)
+            raise GuardRejected(case_id=case_id, state=state, event=event, reasons=refused)
+        now = self.clock.now()
+        writes = spec.writes
+        if writes or chosen.actions:
+            data = dict(case.data)
+            for name in writes:
+                if name in payload:
+                    data[name] = payload[name]
+            if chosen.actions:
+                ctx = ActionContext(case, actor, payload, now)
+                for _, action in chosen.actions:
+                    action(data, ctx)
+        else:
+            data = case.data  # type: ignore[assignment]
+        version = case.version + 1
+        new = Case(case_id, case.sop_id, case.sop_hash, chosen.dest, data, version)
+        guards = chosen.passed
+        if refused is not None:
+            guards = tuple((name, False) for name, _ in refused) + guards
+        record = None
+        if command_id is not None:
+            record = CommandRecord(command_id, case_id, event, actor, payload, new)
+        store.commit(
+            new,
+            AuditEvent(case_id, version, now, actor, event, state, chosen.dest, payload, guards,
+                       command_id),
+            record,
+        )
+        return new
+
+    def _not_possible(self, sop: CompiledSop, case: Case, event: str) -> Exception:
+        possible = sop.events_from(case.state)
+        if event not in sop.events:
+            return UnknownEvent(case_id=case.id, state=case.state, event=event, available=possible)
+        return EventNotAllowed(case_id=case.id, state=case.state, event=event, available=possible)
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def get(self, case_id: str) -> Case:
+        """The current snapshot of a case."""
+        return self.store.get(case_id)
+
+    def history(self, case_id: str) -> Sequence[AuditEvent]:
+        """The case's audit trail, oldest first; its length equals the accepted commands."""
+        return self.store.history(case_id)
+
+    def available(
+        self, case_id: str, actor: Actor, payload: Mapping[str, Any] | None = None
+    ) -> list[AvailableEvent]:
+        """Events ``actor`` may fire on the case now, with guards evaluated.
+
+        Answered by a ``transitions`` Machine built from the same SOP (``may_trigger``). Guards
+        that need data the event would carry see ``payload`` (empty by default), so an event whose
+        guard needs such data is listed only when that data is given.
+        """
+        case = self.store.get(case_id)
+        sop = self.sop(case.sop_hash)
+
+        class _Probe:
+            state: str
+
+        probe = _Probe()
+        sop.machine(probe, initial=case.state)
+        out = []
+        for event in sop.events_from(case.state):
+            spec = sop.events[event]
+            trial = dict(payload or {})
+            for name, field in spec.data.items():  # placeholders so required data is not the blocker
+                if name not in trial and field.required:
+                    trial[name] = _placeholder(field)
+            if probe.may_trigger(event, case=case, actor=actor, payload=trial):  # type: ignore[attr-defined]
+                out.append(AvailableEvent(event, spec.label, tuple(spec.data.values())))
+        return out
+
+
+def _placeholder(field: FieldSpec) -> Any:
+    return {
+        "text": "-",
+        "ref": "-",
+        "bool": False,
+        "number": 0,
+        "integer": 0,
+        "date": "2000-01-01",
+        "datetime": "2000-01-01T00:00:00+00:00",
+        "enum": field.values[0] if field.values else "-",
+    }[field.type]

@@ -1,0 +1,180 @@
+"""The registry of named guards, actions and SOP sections, filled through pluggy.
+
+An SOP file names guards and actions (``fields_complete: {fields: [lokasi]}``); it never holds
+code. The registry is where those names meet code: built-ins and plugins register specifications
+here, each with a JSON Schema of its parameters (which goes into the published file schema, so
+editors complete them) and a ``bind`` factory that turns checked parameters into a plain callable
+once, when an SOP is compiled.
+
+A registry belongs to an :class:`~sop_engine.engine.Engine`; there is no global registry, so tests
+and tenants with different plugins can run side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import pluggy
+
+from sop_engine.errors import PluginError
+from sop_engine.hookspecs import PROJECT, SopEngineHooks
+from sop_engine.records import Actor, Case
+from sop_engine.text import Text
+
+if TYPE_CHECKING:
+    from sop_engine.definition import SopDefinition
+
+__all__ = [
+    "RESERVED_SECTIONS",
+    "ActionContext",
+    "ActionFn",
+    "ActionSpec",
+    "GuardFn",
+    "GuardSpec",
+    "Registry",
+    "SectionSpec",
+]
+
+GuardFn = Callable[[Case, Actor, Mapping[str, Any]], Text | None]
+"""A bound guard: ``(case, actor, payload) -> None`` to pass, or the reason it refuses."""
+
+
+@attrs.frozen(slots=True)
+class ActionContext:
+    """What an action may look at besides the case data it changes."""
+
+    case: Case
+    actor: Actor
+    payload: Mapping[str, Any]
+    now: datetime
+
+
+ActionFn = Callable[[dict[str, Any], ActionContext], None]
+"""A bound action: changes the (copied) case data in place; must not do I/O."""
+
+ParamCheck = Callable[[Mapping[str, Any], "SopDefinition"], Sequence[str]]
+
+
+@attrs.frozen(slots=True)
+class GuardSpec:
+    """A guard as a plugin registers it.
+
+    ``params`` is the JSON Schema of the parameter mapping. ``field_params`` names parameters
+    whose value is a case field name (or a list of them), so the linter can check those names.
+    ``check`` may add further load-time checks against the whole SOP.
+    """
+
+    name: str
+    description: Text
+    params: Mapping[str, Any]
+    bind: Callable[[Mapping[str, Any]], GuardFn]
+    field_params: tuple[str, ...] = ()
+    check: ParamCheck | None = None
+
+
+@attrs.frozen(slots=True)
+class ActionSpec:
+    """An action as a plugin registers it (see :class:`GuardSpec` for the fields)."""
+
+    name: str
+    description: Text
+    params: Mapping[str, Any]
+    bind: Callable[[Mapping[str, Any]], ActionFn]
+    field_params: tuple[str, ...] = ()
+    check: ParamCheck | None = None
+
+
+SectionBuild = Callable[[Any, "SopDefinition"], tuple[Any, Sequence[tuple[tuple[str | int, ...], str]]]]
+
+
+@attrs.frozen(slots=True)
+class SectionSpec:
+    """A handler for one top-level section of SOP files.
+
+    ``build(raw, definition)`` receives the section's schema-checked data and the rest of the SOP
+    and returns the section's value plus problems as ``(path inside the section, message)``.
+    """
+
+    name: str
+    purpose: Text
+    schema: Mapping[str, Any]
+    build: SectionBuild
+
+
+RESERVED_SECTIONS: dict[str, Text] = {
+    "deadlines": Text(
+        "batas waktu standar pelayanan dan eskalasi",
+        "service-standard deadlines and escalation",
+    ),
+    "ethics": Text("aturan kode etik pengelola pengaduan", "code-of-ethics rules"),
+    "invariants": Text(
+        "invarian yang diuji oleh perangkat pengujian", "invariants checked by the testing kit"
+    ),
+}
+"""Top-level sections the core reserves for features that register a :class:`SectionSpec`."""
+
+
+class Registry:
+    """Guards, actions and section handlers by name, collected from pluggy plugins."""
+
+    def __init__(self, *, load_entry_points: bool = True, plugins: Iterable[object] = ()) -> None:
+        from sop_engine import builtins
+
+        self._pm = pluggy.PluginManager(PROJECT)
+        self._pm.add_hookspecs(SopEngineHooks)
+        self._register(builtins, "sop_engine.builtins")
+        for plugin in plugins:
+            self._register(plugin, None)
+        if load_entry_points:
+            try:
+                self._pm.load_setuptools_entrypoints(PROJECT)
+            except Exception as e:  # a plugin that fails to import must name itself
+                raise PluginError(
+                    f"a plugin in entry-point group {PROJECT!r} failed to load: {e!r}; "
+                    "reinstall or uninstall it",
+                ) from e
+        self.guards: dict[str, GuardSpec] = {}
+        self.actions: dict[str, ActionSpec] = {}
+        self.sections: dict[str, SectionSpec] = {}
+        self._collect()
+
+    def _register(self, plugin: object, name: str | None) -> None:
+        try:
+            self._pm.register(plugin, name=name)
+        except (ValueError, pluggy.PluginValidationError) as e:
+            raise PluginError(f"cannot register plugin {name or plugin!r}: {e}", plugin=name) from e
+
+    def _collect(self) -> None:
+        kinds: list[tuple[str, dict[str, Any], type]] = [
+            ("sop_engine_guards", self.guards, GuardSpec),
+            ("sop_engine_actions", self.actions, ActionSpec),
+            ("sop_engine_sections", self.sections, SectionSpec),
+        ]
+        for hook_name, table, kind in kinds:
+            owners: dict[str, str] = {}
+            caller = getattr(self._pm.hook, hook_name)
+            for impl in caller.get_hookimpls():
+                plugin_name = impl.plugin_name
+                specs = impl.function()
+                for spec in specs or ():
+                    if not isinstance(spec, kind):
+                        raise PluginError(
+                            f"plugin {plugin_name!r} returned {spec!r} from {hook_name}; "
+                            f"expected {kind.__name__} records",
+                            plugin=plugin_name,
+                        )
+                    if spec.name in table:
+                        raise PluginError(
+                            f"{kind.__name__[:-4].lower()} {spec.name!r} is registered by both "
+                            f"{owners[spec.name]!r} and {plugin_name!r}; uninstall one or rename",
+                            plugin=plugin_name,
+                        )
+                    table[spec.name] = spec
+                    owners[spec.name] = plugin_name
+
+    @property
+    def plugin_manager(self) -> pluggy.PluginManager:
+        return self._pm

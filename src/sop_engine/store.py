@@ -1,0 +1,121 @@
+"""Where cases and their audit trails live: a narrow protocol and the in-memory store.
+
+The protocol is deliberately small so a durable store (SQLite, PostgreSQL) can implement it with
+one transaction per call: :meth:`Store.insert` and :meth:`Store.commit` each write a case snapshot,
+its audit event and (optionally) the command record *together or not at all*, and ``commit``
+refuses a case whose version does not follow the stored one. Events can only be appended; the
+protocol offers no way to change or delete one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import attrs
+
+from sop_engine.errors import CaseNotFound, VersionConflict
+from sop_engine.records import Actor, AuditEvent, Case
+
+__all__ = ["CommandRecord", "MemoryStore", "Store"]
+
+
+@attrs.frozen(slots=True)
+class CommandRecord:
+    """A processed command: what was asked (to recognise a retry) and the case it produced."""
+
+    command_id: str
+    case_id: str
+    event: str
+    actor: Actor
+    payload: Mapping[str, Any]
+    result: Case
+
+    def same_command(self, case_id: str, event: str, actor: Actor, payload: Mapping[str, Any]) -> bool:
+        return (self.case_id, self.event, self.actor, dict(self.payload)) == (
+            case_id, event, actor, dict(payload),
+        )
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Persistence of cases, their audit events and processed command ids."""
+
+    def get(self, case_id: str) -> Case:
+        """The current snapshot; raises :class:`~sop_engine.errors.CaseNotFound`."""
+        ...
+
+    def insert(self, case: Case, event: AuditEvent, command: CommandRecord | None) -> None:
+        """Store a new case (version 1) with its first audit event, atomically."""
+        ...
+
+    def commit(self, case: Case, event: AuditEvent, command: CommandRecord | None) -> None:
+        """Replace the snapshot with ``case`` and append ``event``, atomically.
+
+        Raises :class:`~sop_engine.errors.VersionConflict` unless the stored version is exactly
+        ``case.version - 1``.
+        """
+        ...
+
+    def history(self, case_id: str) -> Sequence[AuditEvent]:
+        """The case's audit events in order (``seq`` 1, 2, ...)."""
+        ...
+
+    def recall(self, command_id: str) -> CommandRecord | None:
+        """The record of an already processed command, if any."""
+        ...
+
+    def case_ids(self) -> Iterator[str]:
+        """Ids of all cases, in creation order."""
+        ...
+
+
+class MemoryStore:
+    """Everything in dictionaries: for tests, simulations and the benchmark.
+
+    Single-threaded by design: an engine on a memory store is used by one thread at a time.
+    """
+
+    __slots__ = ("_cases", "_commands", "_events")
+
+    def __init__(self) -> None:
+        self._cases: dict[str, Case] = {}
+        self._events: dict[str, list[AuditEvent]] = {}
+        self._commands: dict[str, CommandRecord] = {}
+
+    def get(self, case_id: str) -> Case:
+        try:
+            return self._cases[case_id]
+        except KeyError:
+            raise CaseNotFound(case_id) from None
+
+    def insert(self, case: Case, event: AuditEvent, command: CommandRecord | None) -> None:
+        if case.id in self._cases:
+            raise VersionConflict(case.id, 0, self._cases[case.id].version)
+        self._cases[case.id] = case
+        self._events[case.id] = [event]
+        if command is not None:
+            self._commands[command.command_id] = command
+
+    def commit(self, case: Case, event: AuditEvent, command: CommandRecord | None) -> None:
+        current = self._cases.get(case.id)
+        if current is None:
+            raise CaseNotFound(case.id)
+        if current.version != case.version - 1:
+            raise VersionConflict(case.id, case.version - 1, current.version)
+        self._cases[case.id] = case
+        self._events[case.id].append(event)
+        if command is not None:
+            self._commands[command.command_id] = command
+
+    def history(self, case_id: str) -> Sequence[AuditEvent]:
+        try:
+            return tuple(self._events[case_id])
+        except KeyError:
+            raise CaseNotFound(case_id) from None
+
+    def recall(self, command_id: str) -> CommandRecord | None:
+        return self._commands.get(command_id)
+
+    def case_ids(self) -> Iterator[str]:
+        return iter(list(self._cases))
