@@ -32,7 +32,9 @@ class SimulatedClock:
 
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
-            raise ValueError("SimulatedClock needs an aware datetime, e.g. datetime(..., tzinfo=UTC)")
+            raise ValueError(
+                "SimulatedClock needs an aware datetime, e.g. datetime(..., tzinfo=UTC)"
+            )
         self._now = start.astimezone(UTC)
 
     def now(self) -> datetime:

@@ -156,9 +156,7 @@ def compile_sop(definition: SopDefinition, registry: Registry) -> CompiledSop:
             writes=tuple(n for n in data if n in fields),
         )
     event_roles = {e.name: frozenset(e.roles) for e in definition.events}
-    table: dict[str, dict[str, list[CompiledTransition]]] = {
-        s.name: {} for s in definition.states
-    }
+    table: dict[str, dict[str, list[CompiledTransition]]] = {s.name: {} for s in definition.states}
     for t in definition.transitions:
         guards = tuple((g.name, registry.guards[g.name].bind(g.params)) for g in t.guards)
         actions = tuple((a.name, registry.actions[a.name].bind(a.params)) for a in t.actions)

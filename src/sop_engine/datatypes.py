@@ -107,7 +107,9 @@ def _datetime(value: Any) -> str:
         except ValueError:
             parsed = None
     if parsed is None:
-        raise ValueError(f"expected a date and time like 2026-03-02T09:30:00+07:00, got {value!r:.40}")
+        raise ValueError(
+            f"expected a date and time like 2026-03-02T09:30:00+07:00, got {value!r:.40}"
+        )
     if parsed.tzinfo is None:
         raise ValueError("a date and time needs a UTC offset or time zone (e.g. +07:00 for WIB)")
     return parsed.astimezone(UTC).isoformat()

@@ -31,7 +31,14 @@ __all__ = [
 Pos = tuple[int, int]
 FieldType = Literal["text", "date", "datetime", "enum", "bool", "number", "integer", "ref"]
 FIELD_TYPES: tuple[str, ...] = (
-    "text", "date", "datetime", "enum", "bool", "number", "integer", "ref",
+    "text",
+    "date",
+    "datetime",
+    "enum",
+    "bool",
+    "number",
+    "integer",
+    "ref",
 )
 
 

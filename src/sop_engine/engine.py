@@ -110,20 +110,32 @@ class Engine:
         if command_id is not None:
             prior = self.store.recall(command_id)
             if prior is not None:
-                if prior.same_command(prior.case_id if case_id is None else cid, START_EVENT,
-                                      actor, data):
+                if prior.same_command(
+                    prior.case_id if case_id is None else cid, START_EVENT, actor, data
+                ):
                     return prior.result
                 raise CommandIdReused(command_id)
         roles = {r.name for r in sop.definition.roles}
         if actor.role not in roles:
-            raise RoleNotPermitted(case_id=cid, state="", event=START_EVENT, role=actor.role,
-                                   allowed=sorted(roles))
+            raise RoleNotPermitted(
+                case_id=cid, state="", event=START_EVENT, role=actor.role, allowed=sorted(roles)
+            )
         clean, problems = sop.check_case_data(data)
         if problems:
             raise InvalidCaseData(sop.id, problems)
         case = Case(cid, sop.id, sop.hash, sop.initial, clean, 1)
-        event = AuditEvent(cid, 1, self.clock.now(), actor, START_EVENT, None, sop.initial,
-                           MappingProxyType(dict(clean)), (), command_id)
+        event = AuditEvent(
+            cid,
+            1,
+            self.clock.now(),
+            actor,
+            START_EVENT,
+            None,
+            sop.initial,
+            MappingProxyType(dict(clean)),
+            (),
+            command_id,
+        )
         record = None
         if command_id is not None:
             record = CommandRecord(command_id, cid, START_EVENT, actor, dict(data), case)
@@ -171,7 +183,9 @@ class Engine:
         else:
             if spec.required:
                 raise InvalidEventData(
-                    case_id=case_id, state=state, event=event,
+                    case_id=case_id,
+                    state=state,
+                    event=event,
                     problems=[f"{n!r} is required" for n in spec.required],
                 )
             payload = _EMPTY
@@ -194,8 +208,9 @@ class Engine:
         if chosen is None:
             if refused is None:
                 allowed = sorted({r for t in options for r in t.roles})
-                raise RoleNotPermitted(case_id=case_id, state=state, event=event, role=role,
-                                       allowed=allowed)
+                raise RoleNotPermitted(
+                    case_id=case_id, state=state, event=event, role=role, allowed=allowed
+                )
             raise GuardRejected(case_id=case_id, state=state, event=event, reasons=refused)
         now = self.clock.now()
         writes = spec.writes
@@ -220,8 +235,9 @@ class Engine:
             record = CommandRecord(command_id, case_id, event, actor, payload, new)
         store.commit(
             new,
-            AuditEvent(case_id, version, now, actor, event, state, chosen.dest, payload, guards,
-                       command_id),
+            AuditEvent(
+                case_id, version, now, actor, event, state, chosen.dest, payload, guards, command_id
+            ),
             record,
         )
         return new
@@ -263,7 +279,10 @@ class Engine:
         for event in sop.events_from(case.state):
             spec = sop.events[event]
             trial = dict(payload or {})
-            for name, field in spec.data.items():  # placeholders so required data is not the blocker
+            for (
+                name,
+                field,
+            ) in spec.data.items():  # placeholders so required data is not the blocker
                 if name not in trial and field.required:
                     trial[name] = _placeholder(field)
             if probe.may_trigger(event, case=case, actor=actor, payload=trial):  # type: ignore[attr-defined]

@@ -89,9 +89,7 @@ class InvalidCaseData(SopError, ValueError):
     def __init__(self, sop_id: str, problems: Sequence[str]) -> None:
         self.sop_id = sop_id
         self.problems = tuple(problems)
-        super().__init__(
-            f"case data for SOP {sop_id!r} is invalid: " + "; ".join(self.problems)
-        )
+        super().__init__(f"case data for SOP {sop_id!r} is invalid: " + "; ".join(self.problems))
 
 
 class VersionConflict(SopError):

@@ -60,7 +60,9 @@ def lint_file(path: str | Path, *, registry: Registry | None = None) -> list[Fin
     return _load(path, registry or Registry(), None)[1]
 
 
-def lint_text(text: str | bytes, *, name: str = "<text>", registry: Registry | None = None) -> list[Finding]:
+def lint_text(
+    text: str | bytes, *, name: str = "<text>", registry: Registry | None = None
+) -> list[Finding]:
     """Every finding for SOP text given directly (e.g. from an editor buffer)."""
     return _load(name, registry or Registry(), text)[1]
 
@@ -155,7 +157,7 @@ def _branch_leaves(err: ValidationError) -> list[ValidationError]:
 
 def _call_kind(path: Sequence[str | int]) -> str | None:
     if len(path) >= 4 and path[0] == "transitions" and path[2] in ("guards", "actions"):
-        return cast(str, path[2])
+        return str(path[2])
     return None
 
 
@@ -189,8 +191,12 @@ def _shape_finding(source: Source, err: ValidationError) -> Iterator[Finding]:
     where = _where(path)
     kind = _call_kind(path)
     v = err.validator
-    if kind is not None and len(path) == 4 and (
-        v in ("additionalProperties", "anyOf", "enum", "not", "minProperties", "maxProperties")
+    if (
+        kind is not None
+        and len(path) == 4
+        and (
+            v in ("additionalProperties", "anyOf", "enum", "not", "minProperties", "maxProperties")
+        )
     ):
         code = "SOP028" if kind == "guards" else "SOP029"
         known = _known_calls(err, kind)
@@ -198,25 +204,49 @@ def _shape_finding(source: Source, err: ValidationError) -> Iterator[Finding]:
         names = [inst] if isinstance(inst, str) else list(inst) if isinstance(inst, dict) else []
         if isinstance(inst, dict) and len(inst) != 1:
             line, col = source.position(path)
-            yield Finding("SOP013", name, line, col, {
-                "where": where,
-                "reason": f"write one {kind[:-1]} per list item as NAME: {{parameters}}",
-            })
+            yield Finding(
+                "SOP013",
+                name,
+                line,
+                col,
+                {
+                    "where": where,
+                    "reason": f"write one {kind[:-1]} per list item as NAME: {{parameters}}",
+                },
+            )
             return
         for n in names:
             if n in known:
                 continue
-            line, col = source.position((*path, n), key=True) if isinstance(inst, dict) \
+            line, col = (
+                source.position((*path, n), key=True)
+                if isinstance(inst, dict)
                 else source.position(path)
-            yield Finding(code, name, line, col, {
-                "name": n, "suggestion": _suggest(str(n), known), "known": ", ".join(known),
-            })
+            )
+            yield Finding(
+                code,
+                name,
+                line,
+                col,
+                {
+                    "name": n,
+                    "suggestion": _suggest(str(n), known),
+                    "known": ", ".join(known),
+                },
+            )
         if not names:
             line, col = source.position(path)
-            yield Finding("SOP012", name, line, col, {
-                "where": where, "expected": f"a {kind[:-1]} name or NAME: {{parameters}}",
-                "found": _found(inst),
-            })
+            yield Finding(
+                "SOP012",
+                name,
+                line,
+                col,
+                {
+                    "where": where,
+                    "expected": f"a {kind[:-1]} name or NAME: {{parameters}}",
+                    "found": _found(inst),
+                },
+            )
         return
     if v == "additionalProperties" and isinstance(err.instance, dict):
         schema = err.schema if isinstance(err.schema, dict) else {}
@@ -231,12 +261,18 @@ def _shape_finding(source: Source, err: ValidationError) -> Iterator[Finding]:
                     "; inside { } a comma starts a new entry: put text containing a comma "
                     'in quotes, e.g. en: "Received, not yet verified"'
                 )
-            yield Finding("SOP010", name, line, col, {
-                "key": extra,
-                "where": where,
-                "suggestion": suggestion,
-                "allowed": ", ".join(allowed),
-            })
+            yield Finding(
+                "SOP010",
+                name,
+                line,
+                col,
+                {
+                    "key": extra,
+                    "where": where,
+                    "suggestion": suggestion,
+                    "allowed": ", ".join(allowed),
+                },
+            )
         return
     if v == "required" and isinstance(err.instance, dict):
         line, col = source.position(path, key=True)
@@ -246,14 +282,22 @@ def _shape_finding(source: Source, err: ValidationError) -> Iterator[Finding]:
         return
     if v == "type":
         expected = err.validator_value
-        kinds = expected if isinstance(expected, list) else [expected]
+        kinds = [str(k) for k in (expected if isinstance(expected, list) else [expected])]
         words = " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
         if path and path[-1] in _TEXT_KEYS:
             words = "text (or a mapping with 'id' and optional 'en')"
         line, col = source.position(path)
-        yield Finding("SOP012", name, line, col, {
-            "where": where, "expected": words, "found": _found(err.instance),
-        })
+        yield Finding(
+            "SOP012",
+            name,
+            line,
+            col,
+            {
+                "where": where,
+                "expected": words,
+                "found": _found(err.instance),
+            },
+        )
         return
     if v == "anyOf":
         line, col = source.position(path)
@@ -263,33 +307,59 @@ def _shape_finding(source: Source, err: ValidationError) -> Iterator[Finding]:
             t = branch.get("type")
             if t:
                 sub_types.append(_TYPE_WORDS.get(t, t))
-        yield Finding("SOP012", name, line, col, {
-            "where": where, "expected": " or ".join(sub_types) or "another form",
-            "found": _found(err.instance),
-        })
+        yield Finding(
+            "SOP012",
+            name,
+            line,
+            col,
+            {
+                "where": where,
+                "expected": " or ".join(sub_types) or "another form",
+                "found": _found(err.instance),
+            },
+        )
         return
     if v == "propertyNames":
-        line, col = source.position((*path, err.instance), key=True)
-        yield Finding("SOP013", name, line, col, {
-            "where": where,
-            "reason": f"{err.instance!r} is not a valid name: use lowercase letters, digits and _ "
-            "(like 'admin_instansi'), starting with a letter",
-        })
+        line, col = source.position((*path, str(err.instance)), key=True)
+        yield Finding(
+            "SOP013",
+            name,
+            line,
+            col,
+            {
+                "where": where,
+                "reason": f"{err.instance!r} is not a valid name: use lowercase letters, digits and _ "
+                "(like 'admin_instansi'), starting with a letter",
+            },
+        )
         return
     if v == "enum":
         line, col = source.position(path)
-        allowed = ", ".join(map(str, cast(list[Any], err.validator_value)))
-        yield Finding("SOP013", name, line, col, {
-            "where": where, "reason": f"expected one of {allowed}, found {_found(err.instance)}",
-        })
+        allowed_values = ", ".join(map(str, cast(list[Any], err.validator_value)))
+        yield Finding(
+            "SOP013",
+            name,
+            line,
+            col,
+            {
+                "where": where,
+                "reason": f"expected one of {allowed_values}, found {_found(err.instance)}",
+            },
+        )
         return
     if v == "pattern":
         line, col = source.position(path)
-        yield Finding("SOP013", name, line, col, {
-            "where": where,
-            "reason": f"{err.instance!r} is not a valid name: use lowercase letters, digits and _, "
-            "starting with a letter",
-        })
+        yield Finding(
+            "SOP013",
+            name,
+            line,
+            col,
+            {
+                "where": where,
+                "reason": f"{err.instance!r} is not a valid name: use lowercase letters, digits and _, "
+                "starting with a letter",
+            },
+        )
         return
     line, col = source.position(path)
     yield Finding("SOP013", name, line, col, {"where": where, "reason": err.message})
@@ -333,8 +403,13 @@ class _Checker:
         self.findings.append(Finding(code, self.src.path, line, col, args))
 
     def unknown(self, code: str, name: str, known: Sequence[str], path: PathKey) -> None:
-        self.add(code, path, name=name, suggestion=_suggest(name, known),
-                 known=", ".join(sorted(known)) or "none")
+        self.add(
+            code,
+            path,
+            name=name,
+            suggestion=_suggest(name, known),
+            known=", ".join(sorted(known)) or "none",
+        )
 
     # building records
 
@@ -350,16 +425,24 @@ class _Checker:
             description=_opt_text(m.get("description")),
         )
         roles = tuple(
-            RoleSpec(n, _text(r["label"], n), _opt_text(r.get("description")),
-                     self.src.position(("roles", n), key=True))
+            RoleSpec(
+                n,
+                _text(r["label"], n),
+                _opt_text(r.get("description")),
+                self.src.position(("roles", n), key=True),
+            )
             for n, r in d["roles"].items()
         )
         fields = tuple(self._field(n, f, ("fields", n)) for n, f in d.get("fields", {}).items())
         field_map = {f.name: f for f in fields}
         states = tuple(
             StateSpec(
-                n, _text(s["label"], n), bool(s.get("initial", False)), bool(s.get("final", False)),
-                bool(s.get("waiting", False)), _opt_text(s.get("description")),
+                n,
+                _text(s["label"], n),
+                bool(s.get("initial", False)),
+                bool(s.get("final", False)),
+                bool(s.get("waiting", False)),
+                _opt_text(s.get("description")),
                 self.src.position(("states", n), key=True),
             )
             for n, s in d["states"].items()
@@ -367,33 +450,68 @@ class _Checker:
         events = tuple(self._event(n, e, field_map) for n, e in d["events"].items())
         transitions = tuple(self._transition(i, t) for i, t in enumerate(d["transitions"]))
         definition = SopDefinition(
-            meta=meta, roles=roles, fields=fields, states=states, events=events,
-            transitions=transitions, sections={}, content_hash=content_hash(d), path=self.src.path,
+            meta=meta,
+            roles=roles,
+            fields=fields,
+            states=states,
+            events=events,
+            transitions=transitions,
+            sections={},
+            content_hash=content_hash(d),
+            path=self.src.path,
         )
         self.check(definition)
         sections = self._sections(definition)
         return SopDefinition(
-            meta=meta, roles=roles, fields=fields, states=states, events=events,
-            transitions=transitions, sections=sections, content_hash=definition.content_hash,
+            meta=meta,
+            roles=roles,
+            fields=fields,
+            states=states,
+            events=events,
+            transitions=transitions,
+            sections=sections,
+            content_hash=definition.content_hash,
             path=self.src.path,
         )
 
-    def _field(self, name: str, f: Mapping[str, Any], path: PathKey, *,
-               required_default: bool = False, base: FieldSpec | None = None) -> FieldSpec:
+    def _field(
+        self,
+        name: str,
+        f: Mapping[str, Any],
+        path: PathKey,
+        *,
+        required_default: bool = False,
+        base: FieldSpec | None = None,
+    ) -> FieldSpec:
         kind = cast(FieldType, f.get("type", base.type if base else "text"))
         values = tuple(f.get("values", base.values if base else ()))
         ref = f.get("ref", base.ref if base else None)
         if kind == "enum" and not values:
             self.add("SOP039", path, key=True, name=name, reason="an enum field needs 'values'")
         if kind != "enum" and "values" in f:
-            self.add("SOP039", (*path, "values"), key=True, name=name,
-                     reason=f"'values' only applies to enum fields, this one is {kind}")
+            self.add(
+                "SOP039",
+                (*path, "values"),
+                key=True,
+                name=name,
+                reason=f"'values' only applies to enum fields, this one is {kind}",
+            )
         if kind == "ref" and ref is None:
-            self.add("SOP039", path, key=True, name=name,
-                     reason="a ref field needs 'ref: person' or 'ref: unit'")
+            self.add(
+                "SOP039",
+                path,
+                key=True,
+                name=name,
+                reason="a ref field needs 'ref: person' or 'ref: unit'",
+            )
         if kind != "ref" and "ref" in f:
-            self.add("SOP039", (*path, "ref"), key=True, name=name,
-                     reason=f"'ref' only applies to ref fields, this one is {kind}")
+            self.add(
+                "SOP039",
+                (*path, "ref"),
+                key=True,
+                name=name,
+                reason=f"'ref' only applies to ref fields, this one is {kind}",
+            )
         label = f.get("label")
         return FieldSpec(
             name=name,
@@ -414,8 +532,13 @@ class _Checker:
             if base is not None and "type" in df and df["type"] != base.type:
                 self.add("SOP036", (*path, "type"), name=dn)
             if base is None and "type" not in df:
-                self.add("SOP039", path, key=True, name=dn,
-                         reason="event data that is not a case field needs a 'type'")
+                self.add(
+                    "SOP039",
+                    path,
+                    key=True,
+                    name=dn,
+                    reason="event data that is not a case field needs a 'type'",
+                )
             data.append(self._field(dn, df, path, required_default=True, base=base))
         return EventSpec(
             name=name,
@@ -433,7 +556,7 @@ class _Checker:
             if isinstance(item, str):
                 out.append(CallRef(item, {}, self.src.position(p), p))
             else:
-                (n, params), = item.items()
+                ((n, params),) = item.items()
                 out.append(CallRef(n, dict(params or {}), self.src.position(p), (*p, n)))
         return tuple(out)
 
@@ -463,19 +586,34 @@ class _Checker:
             self.add("SOP020", ("states",), key=True)
         elif len(initials) > 1:
             for s in initials[1:]:
-                self.add("SOP021", ("states", s.name, "initial"),
-                         states=", ".join(x.name for x in initials))
+                self.add(
+                    "SOP021",
+                    ("states", s.name, "initial"),
+                    states=", ".join(x.name for x in initials),
+                )
         for s in sop.states:
             flags = [f for f in ("initial", "waiting") if getattr(s, f)]
             if s.final and flags:
-                self.add("SOP035", ("states", s.name), key=True, state=s.name,
-                         flags=" and ".join(["final", *flags]))
+                self.add(
+                    "SOP035",
+                    ("states", s.name),
+                    key=True,
+                    state=s.name,
+                    flags=" and ".join(["final", *flags]),
+                )
         for e in sop.events:
             for k, r in enumerate(e.roles):
                 if r not in roles:
                     p: PathKey = ("events", e.name, "roles")
-                    self.unknown("SOP027", r, roles, (*p, k) if len(e.roles) > 1 or
-                                 isinstance(self.src.data["events"][e.name]["roles"], list) else p)
+                    self.unknown(
+                        "SOP027",
+                        r,
+                        roles,
+                        (*p, k)
+                        if len(e.roles) > 1
+                        or isinstance(self.src.data["events"][e.name]["roles"], list)
+                        else p,
+                    )
         used_events: set[str] = set()
         for t in sop.transitions:
             tp: PathKey = ("transitions", t.index - 1)
@@ -483,12 +621,12 @@ class _Checker:
                 self.unknown("SOP026", t.event, list(events), (*tp, "event"))
             used_events.add(t.event)
             raw_from = self.src.data["transitions"][t.index - 1]["from"]
-            for k, s in enumerate(t.sources):
-                if s not in states:
+            for k, src in enumerate(t.sources):
+                if src not in states:
                     sp = (*tp, "from", k) if isinstance(raw_from, list) else (*tp, "from")
-                    self.unknown("SOP025", s, list(states), sp)
-                elif states[s].final:
-                    self.add("SOP024", (*tp, "from"), state=s, index=t.index)
+                    self.unknown("SOP025", src, list(states), sp)
+                elif states[src].final:
+                    self.add("SOP024", (*tp, "from"), state=src, index=t.index)
             if t.dest not in states:
                 self.unknown("SOP025", t.dest, list(states), (*tp, "to"))
             if t.roles is not None:
@@ -497,22 +635,26 @@ class _Checker:
                     if r not in roles:
                         rp = (*tp, "roles", k) if isinstance(raw_roles, list) else (*tp, "roles")
                         self.unknown("SOP027", r, roles, rp)
-            effective = t.roles if t.roles is not None else (
-                events[t.event].roles if t.event in events else ("?",))
+            effective = (
+                t.roles
+                if t.roles is not None
+                else (events[t.event].roles if t.event in events else ("?",))
+            )
             if not effective:
                 self.add("SOP033", (*tp, "event"), event=t.event)
-            for call, table in [(c, self.reg.guards) for c in t.guards] + [
-                (c, self.reg.actions) for c in t.actions  # type: ignore[misc]
-            ]:
-                self._check_call(call, table, sop, field_names)
+            for call in t.guards:
+                self._check_call(call, self.reg.guards, sop, field_names)
+            for call in t.actions:
+                self._check_call(call, self.reg.actions, sop, field_names)
         for e in sop.events:
             if e.name not in used_events:
                 self.add("SOP034", ("events", e.name), key=True, event=e.name)
         self._check_graph(sop, states)
         self._check_alternatives(sop)
 
-    def _check_call(self, call: CallRef, table: Mapping[str, Any], sop: SopDefinition,
-                    field_names: list[str]) -> None:
+    def _check_call(
+        self, call: CallRef, table: Mapping[str, Any], sop: SopDefinition, field_names: list[str]
+    ) -> None:
         spec = table.get(call.name)
         if spec is None:  # the schema already reported it
             return
@@ -536,19 +678,21 @@ class _Checker:
         for t in sop.transitions:
             if t.dest not in states:
                 continue
-            for s in t.sources:
-                if s in states:
-                    edges[s].add(t.dest)
-                    back[t.dest].add(s)
+            for src in t.sources:
+                if src in states:
+                    edges[src].add(t.dest)
+                    back[t.dest].add(src)
         reach = _bfs([initials[0]], edges)
-        for s in sop.states:
-            if s.name not in reach:
-                self.add("SOP022", ("states", s.name), key=True, state=s.name, initial=initials[0])
-        finals = [s.name for s in sop.states if s.final]
+        for st in sop.states:
+            if st.name not in reach:
+                self.add(
+                    "SOP022", ("states", st.name), key=True, state=st.name, initial=initials[0]
+                )
+        finals = [st.name for st in sop.states if st.final]
         can_finish = _bfs(finals, back)
-        for s in sop.states:
-            if s.name in reach and s.name not in can_finish:
-                self.add("SOP023", ("states", s.name), key=True, state=s.name)
+        for st in sop.states:
+            if st.name in reach and st.name not in can_finish:
+                self.add("SOP023", ("states", st.name), key=True, state=st.name)
 
     def _check_alternatives(self, sop: SopDefinition) -> None:
         events = {e.name: e for e in sop.events}
@@ -568,12 +712,23 @@ class _Checker:
                     if not roles_of(later) & roles_of(earlier):
                         continue  # different roles tell them apart
                     if not earlier.guards and roles_of(later) <= roles_of(earlier):
-                        self.add("SOP038", ("transitions", later.index - 1), index=later.index,
-                                 event=event, state=state, earlier=earlier.index)
+                        self.add(
+                            "SOP038",
+                            ("transitions", later.index - 1),
+                            index=later.index,
+                            event=event,
+                            state=state,
+                            earlier=earlier.index,
+                        )
                         break
                     if earlier.guards and _same_calls(earlier.guards, later.guards):
-                        self.add("SOP032", ("transitions", later.index - 1), event=event,
-                                 state=state, indexes=f"{earlier.index} and {later.index}")
+                        self.add(
+                            "SOP032",
+                            ("transitions", later.index - 1),
+                            event=event,
+                            state=state,
+                            indexes=f"{earlier.index} and {later.index}",
+                        )
                         break
 
     def _sections(self, sop: SopDefinition) -> dict[str, Any]:

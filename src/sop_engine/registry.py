@@ -87,7 +87,9 @@ class ActionSpec:
     check: ParamCheck | None = None
 
 
-SectionBuild = Callable[[Any, "SopDefinition"], tuple[Any, Sequence[tuple[tuple[str | int, ...], str]]]]
+SectionBuild = Callable[
+    [Any, "SopDefinition"], tuple[Any, Sequence[tuple[tuple[str | int, ...], str]]]
+]
 
 
 @attrs.frozen(slots=True)
@@ -148,7 +150,7 @@ class Registry:
             raise PluginError(f"cannot register plugin {name or plugin!r}: {e}", plugin=name) from e
 
     def _collect(self) -> None:
-        kinds: list[tuple[str, dict[str, Any], type]] = [
+        kinds: list[tuple[str, dict[str, Any], type[Any]]] = [
             ("sop_engine_guards", self.guards, GuardSpec),
             ("sop_engine_actions", self.actions, ActionSpec),
             ("sop_engine_sections", self.sections, SectionSpec),
@@ -160,7 +162,9 @@ class Registry:
                 plugin_name = impl.plugin_name
                 specs = impl.function()
                 for spec in specs or ():
-                    if not isinstance(spec, kind):
+                    if not isinstance(spec, GuardSpec | ActionSpec | SectionSpec) or not isinstance(
+                        spec, kind
+                    ):
                         raise PluginError(
                             f"plugin {plugin_name!r} returned {spec!r} from {hook_name}; "
                             f"expected {kind.__name__} records",

@@ -176,8 +176,12 @@ def _build(
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or str(key_node.tag) not in _ALLOWED_TAGS:
-                raise _Problem("SOP013", *_mark(key_node), where="mapping key",
-                               reason="keys must be plain words")
+                raise _Problem(
+                    "SOP013",
+                    *_mark(key_node),
+                    where="mapping key",
+                    reason="keys must be plain words",
+                )
             key = str(key_node.value)
             if key in out:
                 first = keys[(*path, key)][0]
@@ -192,7 +196,7 @@ def _build(
 
 
 def _scalar(node: ScalarNode) -> Any:
-    tag = str(node.tag)[len(_STANDARD):]
+    tag = str(node.tag)[len(_STANDARD) :]
     value: str = node.value
     if tag == "null":
         return None
@@ -224,8 +228,9 @@ def _int(value: str, node: ScalarNode) -> int:
             return sign * int(v[2:], 16)
         return sign * int(v, 10)
     except ValueError:
-        raise _Problem("SOP013", *_mark(node), where="number", reason=f"{value!r} is not a number")\
-            from None
+        raise _Problem(
+            "SOP013", *_mark(node), where="number", reason=f"{value!r} is not a number"
+        ) from None
 
 
 def iter_paths(data: Any, path: PathKey = ()) -> Iterator[PathKey]:

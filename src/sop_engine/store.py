@@ -31,9 +31,14 @@ class CommandRecord:
     payload: Mapping[str, Any]
     result: Case
 
-    def same_command(self, case_id: str, event: str, actor: Actor, payload: Mapping[str, Any]) -> bool:
+    def same_command(
+        self, case_id: str, event: str, actor: Actor, payload: Mapping[str, Any]
+    ) -> bool:
         return (self.case_id, self.event, self.actor, dict(self.payload)) == (
-            case_id, event, actor, dict(payload),
+            case_id,
+            event,
+            actor,
+            dict(payload),
         )
 
 

@@ -1,0 +1,143 @@
+"""The ``sop`` command line.
+
+One click group; each subcommand is a small function that calls the library and renders the
+result with rich. Later features add their subcommands to :data:`main` (``main.add_command``)
+without touching the existing ones. Bad input files never produce a traceback: every problem is
+a finding, and the exit code says whether any error was found.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Literal
+
+import click
+from rich.console import Console
+
+from sop_engine.errors import SopError
+from sop_engine.findings import Finding
+from sop_engine.loader import lint_file
+from sop_engine.registry import Registry
+from sop_engine.schema import sop_schema
+from sop_engine.text import Lang
+
+__all__ = ["main"]
+
+_LANG = click.option(
+    "--lang",
+    type=click.Choice(["id", "en"]),
+    default="id",
+    show_default=True,
+    help="Language of messages: Bahasa Indonesia or English.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sop-engine")
+def main() -> None:
+    """Run complaint-handling SOPs as auditable state machines."""
+
+
+def _registry() -> Registry:
+    try:
+        return Registry()
+    except SopError as e:
+        raise click.ClickException(str(e)) from e
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for editors and CI.",
+)
+@_LANG
+def lint(paths: tuple[Path, ...], fmt: Literal["text", "json"], lang: Lang) -> None:
+    """Check SOP files; exit 0 when every file is valid, 1 otherwise.
+
+    Each finding reads PATH:LINE:COL: SOPnnn message, followed by a hint.
+    Error codes are documented in docs/error-codes.md.
+    """
+    registry = _registry()
+    findings: list[Finding] = []
+    for path in paths:
+        findings.extend(lint_file(path, registry=registry))
+    errors = sum(1 for f in findings if f.severity == "error")
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "files": [str(p) for p in paths],
+                    "errors": errors,
+                    "warnings": len(findings) - errors,
+                    "findings": [f.to_json(lang) for f in findings],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        console = Console(highlight=False)
+        for f in findings:
+            style = "red" if f.severity == "error" else "yellow"
+            console.print(f"{f.format(lang)}", style=style, markup=False, soft_wrap=True)
+            console.print(
+                f"    {'petunjuk' if lang == 'id' else 'hint'}: {f.hint(lang)}",
+                markup=False,
+                soft_wrap=True,
+            )
+        ok = "berkas valid" if lang == "id" else "file(s) valid"
+        bad = "kesalahan" if lang == "id" else "error(s)"
+        warn = "peringatan" if lang == "id" else "warning(s)"
+        if errors:
+            console.print(f"{errors} {bad}, {len(findings) - errors} {warn}", style="bold red")
+        else:
+            console.print(f"{len(paths)} {ok}, {len(findings)} {warn}", style="bold green")
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of SOP files (with the installed guards and actions)."""
+    text = json.dumps(sop_schema(_registry()), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@main.command()
+@_LANG
+@click.option(
+    "--sop",
+    "sop_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The SOP to run the scripted complaints through (default: examples/lapor).",
+)
+def demo(lang: Lang, sop_path: Path | None) -> None:
+    """Run scripted complaints through the LAPOR! SOP and print their timelines."""
+    from sop_engine.demo import default_sop_path, run_demo
+
+    path = sop_path or default_sop_path()
+    if not path.exists():
+        raise click.ClickException(
+            f"cannot find the reference SOP at {path}; run from a source checkout or pass --sop"
+        )
+    try:
+        console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+        code = run_demo(console, lang=lang, sop_path=path)
+    except SopError as e:
+        raise click.ClickException(str(e)) from e
+    sys.exit(code)

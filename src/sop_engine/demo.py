@@ -1,0 +1,453 @@
+"""``sop demo``: realistic complaints through the reference LAPOR! SOP, as readable timelines.
+
+The script is data: for each complaint, who does what and when. It deliberately includes
+commands the SOP refuses (a guard, a role, a wrong unit) and a retried command, so the timeline
+shows the engine protecting the procedure as well as running it. Time is simulated: the whole
+month of handling runs in well under a second.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text as RichText
+
+from sop_engine.clock import SimulatedClock
+from sop_engine.engine import Engine
+from sop_engine.errors import CommandRefused
+from sop_engine.records import START_EVENT, Actor, AuditEvent
+from sop_engine.text import Lang
+
+__all__ = ["DEMO_SOP", "run_demo"]
+
+WIB = ZoneInfo("Asia/Jakarta")
+DEMO_SOP = "lapor/sop.yaml"
+
+ADMIN = Actor("siti.admin", "admin_instansi")
+PUPR = Actor("budi.pupr", "petugas_unit", "dinas_pupr")
+DINKES = Actor("rina.dinkes", "petugas_unit", "dinas_kesehatan")
+INSPEKTORAT = Actor("agus.inspektorat", "petugas_unit", "inspektorat")
+PENGHUBUNG = Actor("dewi.penghubung", "pejabat_penghubung")
+SISTEM = Actor("sistem", "sistem")
+
+
+def _reporter(n: int) -> Actor:
+    return Actor(f"pelapor-{n:03d}", "pelapor")
+
+
+@attrs.frozen
+class Step:
+    """Wait ``after``, then ``actor`` fires ``event`` with ``payload``."""
+
+    after: timedelta
+    actor: Actor
+    event: str
+    payload: Mapping[str, Any] = attrs.field(factory=dict)
+    command_id: str | None = None
+
+
+@attrs.frozen
+class Scenario:
+    case_id: str
+    story: str
+    data: Mapping[str, Any]
+    steps: Sequence[Step]
+
+
+H = timedelta(hours=1)
+D = timedelta(days=1)
+
+
+def _scenarios() -> list[Scenario]:
+    base = {"kanal": "web", "kerahasiaan": "biasa"}
+    return [
+        Scenario(
+            "LPR-2026-0001",
+            "Jalan berlubang; draf tanggapan dikembalikan sekali, lalu pelapor menerima.",
+            {
+                **base,
+                "kanal": "sms",
+                "pelapor": "pelapor-001",
+                "judul": "Jalan berlubang di Jl. Merdeka depan SDN 3",
+                "kronologi": "Lubang sedalam 20 cm sudah dua minggu, dua pengendara motor jatuh.",
+                "lokasi": "Jl. Merdeka, Kel. Sukamaju",
+            },
+            [
+                Step(2 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan", "kategori": "jalan"}),
+                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_pupr"}, "cmd-0001-disp"),
+                Step(
+                    1 * timedelta(minutes=1),
+                    ADMIN,
+                    "disposisi",
+                    {"unit_tujuan": "dinas_pupr"},
+                    "cmd-0001-disp",
+                ),
+                Step(1 * D, PUPR, "tindak_lanjuti"),
+                Step(
+                    2 * D,
+                    PUPR,
+                    "ajukan_tanggapan",
+                    {"tanggapan": "Lubang akan ditambal minggu ini."},
+                ),
+                Step(
+                    3 * H,
+                    PENGHUBUNG,
+                    "kembalikan_draf",
+                    {"catatan": "Sebutkan tanggal pasti dan nomor kontak."},
+                ),
+                Step(
+                    5 * H,
+                    PUPR,
+                    "ajukan_tanggapan",
+                    {"tanggapan": "Penambalan dijadwalkan Kamis 12 Maret 2026; hubungi 0812-0000."},
+                ),
+                Step(1 * H, PENGHUBUNG, "setujui_tanggapan"),
+                Step(2 * D, _reporter(1), "terima_tanggapan"),
+            ],
+        ),
+        Scenario(
+            "LPR-2026-0002",
+            "Laporan tanpa lokasi: verifikasi ditolak, pelapor melengkapi, lalu diproses.",
+            {
+                **base,
+                "pelapor": "pelapor-002",
+                "judul": "Antrean puskesmas tidak tertib",
+                "kronologi": "Nomor antrean dilewati petugas untuk kenalan.",
+            },
+            [
+                Step(3 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan"}),
+                Step(
+                    10 * timedelta(minutes=1),
+                    ADMIN,
+                    "minta_kelengkapan",
+                    {"kekurangan": "Puskesmas mana dan kapan kejadiannya?"},
+                ),
+                Step(
+                    2 * D,
+                    _reporter(2),
+                    "lengkapi",
+                    {"lokasi": "Puskesmas Kecamatan Timur", "tanggal_kejadian": "2026-02-26"},
+                ),
+                Step(4 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan"}),
+                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_kesehatan"}),
+                Step(1 * D, DINKES, "tindak_lanjuti"),
+            ],
+        ),
+        Scenario(
+            "LPR-2026-0003",
+            "Aspirasi terlalu umum: diarsipkan dengan alasan.",
+            {
+                **base,
+                "kanal": "media_sosial",
+                "pelapor": "pelapor-003",
+                "judul": "Pemerintah harus lebih baik",
+                "kronologi": "Tolong diperbaiki semuanya.",
+            },
+            [Step(5 * H, ADMIN, "arsipkan", {"alasan_arsip": "terlalu_umum"})],
+        ),
+        Scenario(
+            "LPR-2026-0004",
+            "Bukan wewenang pemerintah kota: dialihkan ke instansi yang berwenang.",
+            {
+                **base,
+                "kanal": "app",
+                "pelapor": "pelapor-004",
+                "judul": "Pelayanan SIM lambat",
+                "kronologi": "Menunggu 5 jam di Satpas.",
+                "lokasi": "Satpas Polres Kota",
+            },
+            [
+                Step(
+                    1 * H,
+                    ADMIN,
+                    "bukan_wewenang",
+                    {"instansi_tujuan": "Kepolisian Resor Kota (melalui SP4N-LAPOR!)"},
+                ),
+            ],
+        ),
+        Scenario(
+            "LPR-2026-0005",
+            "Dugaan pungutan liar (berkadar pengawasan, rahasia): otomatis ke Inspektorat; "
+            "petugas unit lain ditolak.",
+            {
+                **base,
+                "kerahasiaan": "rahasia",
+                "pelapor": "pelapor-005",
+                "judul": "Diminta uang untuk mempercepat izin",
+                "kronologi": "Petugas loket meminta Rp500.000 agar berkas diproses hari itu.",
+                "lokasi": "Mal Pelayanan Publik lantai 2",
+            },
+            [
+                Step(
+                    1 * H,
+                    ADMIN,
+                    "verifikasi",
+                    {"klasifikasi": "pengaduan", "berkadar_pengawasan": True},
+                ),
+                Step(1 * H, ADMIN, "disposisi"),
+                Step(3 * H, PUPR, "tindak_lanjuti"),
+                Step(1 * H, INSPEKTORAT, "tindak_lanjuti"),
+            ],
+        ),
+        Scenario(
+            "LPR-2026-0006",
+            "Petugas unit mencoba memverifikasi (peran tidak berwenang); menunggu pelapor.",
+            {
+                **base,
+                "pelapor": "pelapor-006",
+                "judul": "Lampu jalan mati",
+                "kronologi": "Lampu jalan mati sejak sebulan.",
+            },
+            [
+                Step(1 * H, PUPR, "verifikasi", {"klasifikasi": "pengaduan"}),
+                Step(1 * H, ADMIN, "minta_kelengkapan", {"kekurangan": "Di jalan apa?"}),
+            ],
+        ),
+        Scenario(
+            "LPR-2026-0007",
+            "Pelapor menyanggah tanggapan pertama; tanggapan kedua diterima.",
+            {
+                **base,
+                "pelapor": "pelapor-007",
+                "judul": "Sampah tidak diangkut",
+                "kronologi": "Sampah di TPS tidak diangkut 10 hari.",
+                "lokasi": "TPS Jl. Kenanga",
+            },
+            [
+                Step(2 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan"}),
+                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_pupr"}),
+                Step(1 * D, PUPR, "tindak_lanjuti"),
+                Step(1 * D, PUPR, "ajukan_tanggapan", {"tanggapan": "Sudah diangkut."}),
+                Step(2 * H, PENGHUBUNG, "setujui_tanggapan"),
+                Step(
+                    1 * D,
+                    _reporter(7),
+                    "sanggah",
+                    {"alasan": "Hari ini masih menumpuk, lihat foto."},
+                ),
+                Step(
+                    1 * D,
+                    PUPR,
+                    "ajukan_tanggapan",
+                    {"tanggapan": "Truk tambahan dijadwalkan setiap Senin dan Kamis."},
+                ),
+                Step(2 * H, PENGHUBUNG, "setujui_tanggapan"),
+                Step(3 * D, _reporter(7), "terima_tanggapan"),
+            ],
+        ),
+        Scenario(
+            "LPR-2026-0008",
+            "Permintaan informasi dijawab; pelapor tidak membalas, sistem menutup otomatis.",
+            {
+                **base,
+                "pelapor": "pelapor-008",
+                "judul": "Jadwal pembayaran PBB",
+                "kronologi": "Kapan batas pembayaran PBB 2026?",
+                "lokasi": "Kota Contoh",
+            },
+            [
+                Step(1 * H, ADMIN, "verifikasi", {"klasifikasi": "permintaan_informasi"}),
+                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "bapenda"}),
+                Step(1 * D, Actor("yudi.bapenda", "petugas_unit", "bapenda"), "tindak_lanjuti"),
+                Step(
+                    2 * H,
+                    Actor("yudi.bapenda", "petugas_unit", "bapenda"),
+                    "ajukan_tanggapan",
+                    {"tanggapan": "Batas pembayaran PBB 2026 adalah 31 Agustus 2026."},
+                ),
+                Step(1 * H, PENGHUBUNG, "setujui_tanggapan"),
+                Step(14 * D, SISTEM, "tutup_otomatis"),
+            ],
+        ),
+    ]
+
+
+@attrs.frozen
+class _Row:
+    at: datetime
+    actor: Actor
+    event: str
+    source: str | None
+    target: str | None
+    note: str
+    outcome: str  # "ok", "refused", "retry"
+
+
+def _summary(payload: Mapping[str, Any]) -> str:
+    parts = []
+    for k, v in payload.items():
+        text = str(v)
+        parts.append(f"{k}={text if len(text) <= 48 else text[:45] + '...'}")
+    return "; ".join(parts)
+
+
+def default_sop_path() -> Path:
+    """The reference LAPOR! SOP in the source tree (``examples/lapor/sop.yaml``)."""
+    return Path(__file__).resolve().parents[2] / "examples" / DEMO_SOP
+
+
+def run_demo(console: Console, *, lang: Lang = "id", sop_path: Path | None = None) -> int:
+    """Run every scenario and print one timeline per case and a summary; returns an exit code."""
+    clock = SimulatedClock(datetime(2026, 3, 2, 8, 0, tzinfo=WIB).astimezone(UTC))
+    engine = Engine(clock=clock)
+    sop = engine.load(sop_path or default_sop_path())
+    states = {s.name: s.label.get(lang) for s in sop.definition.states}
+    events = {e.name: e.label.get(lang) for e in sop.definition.events}
+    roles = {r.name: r.label.get(lang) for r in sop.definition.roles}
+    en = lang == "en"
+    console.print(
+        f"[bold]{sop.definition.meta.title.get(lang)}[/bold]\n"
+        f"{sop.definition.meta.agency} · SOP {sop.id} v{sop.definition.meta.version} · "
+        f"{'content hash' if en else 'sidik isi'} {sop.hash[:12]}\n"
+    )
+    scenarios = _scenarios()
+    t0 = datetime(2026, 3, 2, 8, 0, tzinfo=WIB).astimezone(UTC)
+    # Every complaint runs on one shared simulated clock: merge all steps by their instant.
+    schedule: list[tuple[datetime, int, int]] = []
+    for k, sc in enumerate(scenarios):
+        at = t0 + k * timedelta(minutes=20)
+        schedule.append((at, k, -1))
+        for j, step in enumerate(sc.steps):
+            at += step.after
+            schedule.append((at, k, j))
+    schedule.sort()
+    rows: dict[int, list[_Row]] = {k: [] for k in range(len(scenarios))}
+    refused = dict.fromkeys(rows, 0)
+    retried = dict.fromkeys(rows, 0)
+    for at, k, j in schedule:
+        clock.set(at)
+        sc = scenarios[k]
+        if j < 0:
+            intake = ADMIN if sc.data["kanal"] != "web" else Actor(sc.data["pelapor"], "pelapor")
+            case = engine.start(sop.id, sc.data, intake, case_id=sc.case_id)
+            rows[k].append(_Row(at, intake, START_EVENT, None, case.state, sc.data["judul"], "ok"))
+            continue
+        step = sc.steps[j]
+        before = engine.get(sc.case_id)
+        try:
+            after = engine.fire(
+                sc.case_id, step.event, step.actor, step.payload, command_id=step.command_id
+            )
+        except CommandRefused as e:
+            refused[k] += 1
+            rows[k].append(
+                _Row(
+                    at,
+                    step.actor,
+                    step.event,
+                    before.state,
+                    None,
+                    f"{type(e).__name__}: {_reason(e, lang)}",
+                    "refused",
+                )
+            )
+            continue
+        if after.version == before.version:
+            retried[k] += 1
+            rows[k].append(
+                _Row(
+                    at,
+                    step.actor,
+                    step.event,
+                    before.state,
+                    after.state,
+                    "perintah diulang (command id sama): tidak dicatat dua kali"
+                    if not en
+                    else "retried command (same id): not recorded twice",
+                    "retry",
+                )
+            )
+            continue
+        rows[k].append(
+            _Row(
+                at, step.actor, step.event, before.state, after.state, _summary(step.payload), "ok"
+            )
+        )
+    summary: list[tuple[str, str, int, int, int]] = []
+    consistent = True
+    for k, sc in enumerate(scenarios):
+        final = engine.get(sc.case_id)
+        history = engine.history(sc.case_id)
+        consistent &= _consistent(history, final.version, final.state)
+        _print_case(console, sc, rows[k], states, events, roles, lang)
+        summary.append((sc.case_id, states[final.state], len(history), refused[k], retried[k]))
+    table = Table(title="Ringkasan" if not en else "Summary", title_justify="left")
+    for col in (
+        "Kasus" if not en else "Case",
+        "Status akhir" if not en else "Final state",
+        "Jejak audit" if not en else "Audit events",
+        "Ditolak" if not en else "Refused",
+        "Diulang" if not en else "Retried",
+    ):
+        table.add_column(col)
+    for cid, state, n, r, t in summary:
+        table.add_row(cid, state, str(n), str(r), str(t))
+    console.print(table)
+    if not consistent:
+        console.print("[red]audit trail does not match the case snapshots[/red]")
+        return 1
+    console.print(
+        "Jejak audit setiap kasus sesuai dengan status akhirnya."
+        if not en
+        else "Every case's audit trail matches its final snapshot."
+    )
+    return 0
+
+
+def _consistent(history: Sequence[AuditEvent], version: int, state: str) -> bool:
+    seqs = [e.seq for e in history]
+    chained = all(a.target == b.source for a, b in itertools.pairwise(history))
+    return seqs == list(range(1, version + 1)) and history[-1].target == state and chained
+
+
+def _reason(e: CommandRefused, lang: Lang) -> str:
+    reasons = getattr(e, "reasons", None)
+    if reasons:
+        return "; ".join(r.get(lang) for _, r in reasons)
+    return str(e)
+
+
+def _print_case(
+    console: Console,
+    sc: Scenario,
+    rows: list[_Row],
+    states: dict[str, str],
+    events: dict[str, str],
+    roles: dict[str, str],
+    lang: Lang,
+) -> None:
+    en = lang == "en"
+    table = Table(title=f"{sc.case_id} — {sc.story}", title_justify="left", expand=False)
+    table.add_column("Waktu (WIB)" if not en else "Time (WIB)", no_wrap=True)
+    table.add_column("Pelaku" if not en else "Actor")
+    table.add_column("Peristiwa" if not en else "Event")
+    table.add_column("Status baru" if not en else "New state")
+    table.add_column("Keterangan" if not en else "Details", overflow="fold")
+    for r in rows:
+        when = r.at.astimezone(WIB).strftime("%a %d %b %H:%M")
+        who = f"{r.actor.id}\n[dim]{roles.get(r.actor.role, r.actor.role)}[/dim]"
+        what = (
+            ("Laporan masuk" if not en else "Report received")
+            if r.event == START_EVENT
+            else events.get(r.event, r.event)
+        )
+        if r.outcome == "refused":
+            move = RichText("✗ " + ("ditolak" if not en else "refused"), style="bold red")
+            note = RichText(r.note, style="red")
+        else:
+            move = RichText(
+                states.get(r.target or "", r.target or ""),
+                style="yellow" if r.outcome == "retry" else "green",
+            )
+            note = RichText(r.note, style="dim" if r.outcome == "retry" else "")
+        table.add_row(when, who, what, move, note)
+    console.print(table)
+    console.print()
