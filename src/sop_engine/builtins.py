@@ -74,9 +74,17 @@ def _fields_complete(params: Mapping[str, Any]) -> GuardFn:
     names = tuple(params["fields"])
 
     def guard(case: Case, actor: Actor, payload: Mapping[str, Any]) -> Text | None:
-        missing = [n for n in names if _empty(_lookup(case, payload, n))]
-        if not missing:
+        # Hot path: inlined lookups, no allocation unless the guard refuses.
+        data = case.data
+        for n in names:
+            value = payload.get(n, _MISSING)
+            if value is _MISSING:
+                value = data.get(n)
+            if value is None or value == "" or (type(value) is str and value.isspace()):
+                break
+        else:
             return None
+        missing = [n for n in names if _empty(_lookup(case, payload, n))]
         listed = ", ".join(missing)
         return Text(f"data belum lengkap: {listed}", f"data incomplete: {listed}")
 
@@ -161,8 +169,10 @@ def sop_engine_guards() -> list[GuardSpec]:
         GuardSpec(
             "fields_complete",
             Text(
-                "Kolom-kolom yang disebut sudah terisi (pada kasus atau pada data peristiwa)",
-                "The named fields hold a value (on the case or in the event's data)",
+                "Kolom data kasus yang disebut sudah terisi (pada kasus, atau dibawa oleh "
+                "peristiwa dengan nama kolom tersebut)",
+                "The named case fields hold a value (already on the case, or carried by the "
+                "event under the field's name)",
             ),
             _obj({"fields": {"type": "array", "items": _FIELD, "minItems": 1}}, ["fields"]),
             _fields_complete,

@@ -124,7 +124,8 @@ def schema(output: Path | None) -> None:
     "--sop",
     "sop_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The SOP to run the scripted complaints through (default: examples/lapor).",
+    help="A modified copy of the LAPOR! SOP to run the script through (the script uses its "
+    "roles and events). Default: examples/lapor/sop.yaml.",
 )
 def demo(lang: Lang, sop_path: Path | None) -> None:
     """Run scripted complaints through the LAPOR! SOP and print their timelines."""

@@ -55,7 +55,19 @@ class CompiledEvent:
     """Names of carried data that are case fields: their values are written into the case."""
 
     def check(self, payload: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-        return check_record(payload, self.data, self.validators)
+        """Validate and normalise the carried data; problems are returned, not raised."""
+        validators = self.validators
+        out: dict[str, Any] = {}
+        try:
+            for key, value in payload.items():
+                out[key] = validators[key](value)
+        except (KeyError, ValueError, AttributeError):
+            # Slow path only on bad input: collect every problem with a readable message.
+            return check_record(payload, self.data, self.validators)
+        for name in self.required:
+            if name not in out:
+                return check_record(payload, self.data, self.validators)
+        return out, []
 
 
 @attrs.frozen(slots=True)

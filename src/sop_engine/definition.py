@@ -151,6 +151,8 @@ class SopDefinition:
     transitions: tuple[TransitionSpec, ...]
     sections: Mapping[str, Any] = attrs.field(factory=dict)
     content_hash: str = ""
+    intake_roles: tuple[str, ...] = ()
+    """Roles that may open a case; empty means every declared role."""
     path: str = "<memory>"
 
     def state(self, name: str) -> StateSpec:

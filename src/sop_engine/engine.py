@@ -115,26 +115,18 @@ class Engine:
                 ):
                     return prior.result
                 raise CommandIdReused(command_id)
-        roles = {r.name for r in sop.definition.roles}
+        roles = sop.definition.intake_roles or tuple(r.name for r in sop.definition.roles)
         if actor.role not in roles:
             raise RoleNotPermitted(
-                case_id=cid, state="", event=START_EVENT, role=actor.role, allowed=sorted(roles)
+                case_id=cid, state="", event=START_EVENT, role=actor.role, allowed=roles
             )
         clean, problems = sop.check_case_data(data)
         if problems:
             raise InvalidCaseData(sop.id, problems)
         case = Case(cid, sop.id, sop.hash, sop.initial, clean, 1)
+        # The snapshot and the first event share one dict: neither is ever mutated in place.
         event = AuditEvent(
-            cid,
-            1,
-            self.clock.now(),
-            actor,
-            START_EVENT,
-            None,
-            sop.initial,
-            MappingProxyType(dict(clean)),
-            (),
-            command_id,
+            cid, 1, self.clock.now(), actor, START_EVENT, None, sop.initial, clean, (), command_id
         )
         record = None
         if command_id is not None:
@@ -264,8 +256,10 @@ class Engine:
         """Events ``actor`` may fire on the case now, with guards evaluated.
 
         Answered by a ``transitions`` Machine built from the same SOP (``may_trigger``). Guards
-        that need data the event would carry see ``payload`` (empty by default), so an event whose
-        guard needs such data is listed only when that data is given.
+        that read data the event would carry see ``payload`` (empty by default). Required data
+        the caller has not given is not held against an event: enum and bool data are tried
+        with each allowed value, other data with a stand-in, so an event is listed when the
+        officer could fire it with some valid data.
         """
         case = self.store.get(case_id)
         sop = self.sop(case.sop_hash)
@@ -275,19 +269,41 @@ class Engine:
 
         probe = _Probe()
         sop.machine(probe, initial=case.state)
+        given = dict(payload or {})
         out = []
         for event in sop.events_from(case.state):
             spec = sop.events[event]
-            trial = dict(payload or {})
-            for (
-                name,
-                field,
-            ) in spec.data.items():  # placeholders so required data is not the blocker
-                if name not in trial and field.required:
-                    trial[name] = _placeholder(field)
-            if probe.may_trigger(event, case=case, actor=actor, payload=trial):  # type: ignore[attr-defined]
-                out.append(AvailableEvent(event, spec.label, tuple(spec.data.values())))
+            for trial in _trial_payloads(spec.data, given):
+                if probe.may_trigger(event, case=case, actor=actor, payload=trial):  # type: ignore[attr-defined]
+                    out.append(AvailableEvent(event, spec.label, tuple(spec.data.values())))
+                    break
         return out
+
+
+_MAX_TRIALS = 64
+
+
+def _trial_payloads(data: Mapping[str, FieldSpec], given: dict[str, Any]) -> list[dict[str, Any]]:
+    """Payloads to try for an event whose required data the caller has not supplied yet.
+
+    Missing required enum and bool data is tried with every allowed value (up to a bound), so an
+    event is listed when *some* value the officer could choose would let it through, whatever
+    the order of the values in the file. Other missing required data gets a stand-in value.
+    """
+    trials = [dict(given)]
+    for name, field in data.items():
+        if name in given or not field.required:
+            continue
+        if field.type == "enum":
+            options: list[Any] = list(field.values)
+        elif field.type == "bool":
+            options = [True, False]
+        else:
+            options = [_placeholder(field)]
+        if len(trials) * len(options) > _MAX_TRIALS:
+            options = options[:1]
+        trials = [{**t, name: o} for t in trials for o in options]
+    return trials
 
 
 def _placeholder(field: FieldSpec) -> Any:

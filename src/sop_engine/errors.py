@@ -169,9 +169,9 @@ class RoleNotPermitted(CommandRefused, PermissionError):
     ) -> None:
         self.role = role
         self.allowed = tuple(allowed)
+        action = "open a case" if event == "@start" else f"fire {event!r} in state {state!r}"
         super().__init__(
-            f"role {role!r} may not fire {event!r} in state {state!r}; "
-            f"allowed roles: {', '.join(self.allowed)}",
+            f"role {role!r} may not {action}; allowed roles: {', '.join(self.allowed)}",
             case_id=case_id,
             state=state,
             event=event,

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
+import attrs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -449,6 +450,7 @@ class _Checker:
         )
         events = tuple(self._event(n, e, field_map) for n, e in d["events"].items())
         transitions = tuple(self._transition(i, t) for i, t in enumerate(d["transitions"]))
+        intake = _as_tuple(d["intake"]["roles"]) if "intake" in d else ()
         definition = SopDefinition(
             meta=meta,
             roles=roles,
@@ -458,21 +460,11 @@ class _Checker:
             transitions=transitions,
             sections={},
             content_hash=content_hash(d),
+            intake_roles=intake,
             path=self.src.path,
         )
         self.check(definition)
-        sections = self._sections(definition)
-        return SopDefinition(
-            meta=meta,
-            roles=roles,
-            fields=fields,
-            states=states,
-            events=events,
-            transitions=transitions,
-            sections=sections,
-            content_hash=definition.content_hash,
-            path=self.src.path,
-        )
+        return attrs.evolve(definition, sections=self._sections(definition))
 
     def _field(
         self,
@@ -614,6 +606,13 @@ class _Checker:
                         or isinstance(self.src.data["events"][e.name]["roles"], list)
                         else p,
                     )
+        raw_intake = self.src.data.get("intake", {}).get("roles")
+        for k, r in enumerate(sop.intake_roles):
+            if r not in roles:
+                ip: PathKey = (
+                    ("intake", "roles", k) if isinstance(raw_intake, list) else ("intake", "roles")
+                )
+                self.unknown("SOP027", r, roles, ip)
         used_events: set[str] = set()
         for t in sop.transitions:
             tp: PathKey = ("transitions", t.index - 1)
@@ -734,7 +733,7 @@ class _Checker:
     def _sections(self, sop: SopDefinition) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name in self.src.data:
-            if name in ("sop", "roles", "fields", "states", "events", "transitions"):
+            if name in ("sop", "roles", "intake", "fields", "states", "events", "transitions"):
                 continue
             handler = self.reg.sections.get(name)
             if handler is None:

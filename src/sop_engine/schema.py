@@ -143,6 +143,13 @@ def sop_schema(registry: Registry | None = None) -> dict[str, Any]:
                 },
                 "minProperties": 1,
             },
+            "intake": {
+                "type": "object",
+                "description": "who may open a case (default: every declared role)",
+                "properties": {"roles": _names("roles that may open a case")},
+                "required": ["roles"],
+                "additionalProperties": False,
+            },
             "fields": {
                 "type": "object",
                 "description": "the case data schema, by field name",

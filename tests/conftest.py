@@ -1,0 +1,47 @@
+"""Shared fixtures: an engine on a simulated clock with the reference SOPs loaded."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sop_engine import Actor, Engine, Registry, SimulatedClock
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+LAPOR = EXAMPLES / "lapor" / "sop.yaml"
+
+ADMIN = Actor("siti", "admin_instansi")
+OFFICER = Actor("budi", "petugas_unit", "dinas_pupr")
+OTHER_OFFICER = Actor("rina", "petugas_unit", "dinas_kesehatan")
+LIAISON = Actor("dewi", "pejabat_penghubung")
+REPORTER = Actor("pelapor-1", "pelapor")
+SYSTEM = Actor("sistem", "sistem")
+
+COMPLETE = {
+    "pelapor": "pelapor-1",
+    "kanal": "sms",
+    "kerahasiaan": "biasa",
+    "judul": "Jalan berlubang",
+    "kronologi": "Lubang 20 cm, dua pengendara jatuh.",
+    "lokasi": "Jl. Merdeka",
+}
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    return Registry()
+
+
+@pytest.fixture
+def clock() -> SimulatedClock:
+    return SimulatedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def engine(clock: SimulatedClock, registry: Registry) -> Engine:
+    e = Engine(clock=clock, registry=registry)
+    e.load(LAPOR)
+    return e

@@ -1,0 +1,81 @@
+"""Properties of the engine over random command sequences on the reference and random SOPs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import EXAMPLES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import case_data, commands, random_sops
+
+from sop_engine import CommandRefused, CompiledSop, Engine, Registry, SimulatedClock
+from sop_engine.records import START_EVENT
+
+REGISTRY = Registry()
+SOP_FILES = sorted(EXAMPLES.glob("*/sop.yaml"))
+
+
+_COMPILED: dict[Any, CompiledSop] = {}
+
+
+def _engine(sop_path: Any = None) -> tuple[Engine, CompiledSop]:
+    """A fresh engine with the SOP loaded (compiled once per file: loading is the slow part)."""
+    from datetime import UTC, datetime
+
+    path = sop_path or SOP_FILES[0]
+    engine = Engine(registry=REGISTRY, clock=SimulatedClock(datetime(2026, 3, 2, tzinfo=UTC)))
+    if path not in _COMPILED:
+        _COMPILED[path] = engine.load(path)
+    return engine, engine.add(_COMPILED[path])
+
+
+def _run(engine: Engine, sop: CompiledSop, data: dict[str, Any], cmds: list[Any]) -> None:
+    starter = next(r.name for r in sop.definition.roles)
+    from sop_engine import Actor
+
+    engine.start(sop.id, data, Actor("intake", starter), case_id="c")
+    accepted = 0
+    for event, actor, payload in cmds:
+        before = engine.get("c")
+        trail = engine.history("c")
+        try:
+            after = engine.fire("c", event, actor, payload)
+        except CommandRefused:
+            # a refusal changes nothing at all
+            assert engine.get("c") == before
+            assert engine.history("c") == trail
+            continue
+        accepted += 1
+        assert after.version == before.version + 1
+        assert after.state in {t.dest for t in sop.table[before.state][event]}
+        last = engine.history("c")[-1]
+        assert (last.source, last.target, last.event) == (before.state, after.state, event)
+        assert last.actor == actor
+    history = engine.history("c")
+    # the trail is the accepted commands, in order, chained state to state
+    assert len(history) == accepted + 1
+    assert history[0].event == START_EVENT
+    assert [e.seq for e in history] == list(range(1, accepted + 2))
+    assert all(a.target == b.source for a, b in zip(history, history[1:], strict=False))
+    assert history[-1].target == engine.get("c").state
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_reference_sops_refusals_change_nothing_and_trail_matches(data: st.DataObject) -> None:
+    path = data.draw(st.sampled_from(SOP_FILES))
+    engine, sop = _engine(path)
+    initial = data.draw(case_data(sop))
+    cmds = data.draw(st.lists(commands(sop), max_size=30))
+    _run(engine, sop, initial, cmds)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_random_sops_refusals_change_nothing_and_trail_matches(data: st.DataObject) -> None:
+    sop = data.draw(random_sops(REGISTRY))
+    engine = Engine(registry=REGISTRY)
+    engine.add(sop)
+    cmds = data.draw(st.lists(commands(sop), max_size=25))
+    _run(engine, sop, data.draw(case_data(sop)), cmds)
