@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck bench schema clean
+.PHONY: demo test lint typecheck bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,9 @@ test: lint typecheck
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
 
-schema: $(STAMP)
+docs: $(STAMP)
 	$(BIN)/sop schema -o docs/sop.schema.json
+	$(BIN)/python -c "from sop_engine.findings import codes_markdown as m; open('docs/error-codes.md', 'w').write(m())"
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -443,3 +443,30 @@ class Finding:
             "message": self.message(lang),
             "hint": self.hint(lang),
         }
+
+
+def codes_markdown() -> str:
+    """``docs/error-codes.md``: every code with its meaning and fix, in both languages."""
+    lines = [
+        "# Finding codes of `sop lint`",
+        "",
+        "Generated from `sop_engine.findings.CODES` (`make docs`); a test keeps this file in step.",
+        "Codes are stable: a published code keeps its meaning. Each finding is printed as",
+        "`PATH:LINE:COL: SOPnnn message` followed by a hint; `sop lint --format json` gives the",
+        "same fields for editors and CI, and `--lang id` gives the Indonesian texts.",
+        "",
+        "| code | severity | what it means | how to fix it |",
+        "|---|---|---|---|",
+    ]
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("!r}", "}").replace("{", "`{").replace("}", "}`")
+
+    for c in CODES.values():
+        lines.append(
+            f"| {c.code} | {c.severity} | {cell(c.title)}: {cell(c.message_en)} "
+            f"<br>_{cell(c.message_id)}_ | {cell(c.hint_en)} <br>_{cell(c.hint_id)}_ |"
+        )
+    lines.append("")
+    lines.append("Placeholders in `{braces}` are filled in with the names from your file.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,70 @@
+"""The `sop` command: demo, schema, lint exit codes."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from conftest import LAPOR
+
+from sop_engine.cli import main
+
+
+def test_demo_runs_every_scenario_in_indonesian() -> None:
+    result = CliRunner().invoke(main, ["demo"])
+    assert result.exit_code == 0, result.output
+    for case in range(1, 9):
+        assert f"LPR-2026-000{case}" in result.output
+    assert "ditolak" in result.output
+    assert "Selesai" in result.output
+    assert "Menunggu Kelengkapan dari Pelapor" in result.output
+    assert "Jejak audit setiap kasus sesuai dengan status akhirnya." in result.output
+
+
+def test_demo_in_english() -> None:
+    result = CliRunner().invoke(main, ["demo", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Every case's audit trail matches its final snapshot." in result.output
+    assert "GuardRejected" in result.output
+    assert "RoleNotPermitted" in result.output
+
+
+def test_schema_prints_json() -> None:
+    result = CliRunner().invoke(main, ["schema"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["title"] == "sop_engine SOP file"
+
+
+def test_lint_valid_file_exits_zero() -> None:
+    result = CliRunner().invoke(main, ["lint", str(LAPOR), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "1 file(s) valid" in result.output
+
+
+def test_lint_reports_every_problem_with_position(tmp_path: object) -> None:
+    import pathlib
+
+    text = LAPOR.read_text(encoding="utf-8")
+    text = text.replace("    to: selesai\n", "    to: selesay\n", 1)
+    text = text.replace("roles: pejabat_penghubung", "roles: pejabat_penghubng", 1)
+    bad = pathlib.Path(str(tmp_path)) / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint", str(bad), "--lang", "en", "--format", "json"])
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    found = {(f["code"], f["line"]) for f in report["findings"]}
+    lines = text.splitlines()
+    selesay = next(i for i, line in enumerate(lines, 1) if "to: selesay" in line)
+    role = next(i for i, line in enumerate(lines, 1) if "pejabat_penghubng" in line)
+    assert ("SOP025", selesay) in found
+    assert ("SOP027", role) in found
+    messages = " ".join(f["message"] for f in report["findings"])
+    assert "did you mean 'selesai'?" in messages
+    assert "did you mean 'pejabat_penghubung'?" in messages
+
+
+def test_lint_missing_file_has_no_traceback() -> None:
+    result = CliRunner().invoke(main, ["lint", "/nonexistent/sop.yaml"])
+    assert result.exit_code == 1
+    assert "SOP001" in result.output
+    assert "Traceback" not in result.output
