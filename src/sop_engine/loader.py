@@ -188,182 +188,105 @@ def _known_calls(err: ValidationError, kind: str) -> list[str]:
 
 def _shape_finding(source: Source, err: ValidationError) -> Iterator[Finding]:
     path: PathKey = tuple(err.absolute_path)
-    name = source.path
     where = _where(path)
+
+    def at(code: str, p: PathKey = path, *, on_key: bool = False, **args: Any) -> Finding:
+        line, col = source.position(p, key=on_key)
+        return Finding(code, source.path, line, col, args)
+
     kind = _call_kind(path)
     v = err.validator
-    if (
-        kind is not None
-        and len(path) == 4
-        and (
-            v in ("additionalProperties", "anyOf", "enum", "not", "minProperties", "maxProperties")
-        )
-    ):
-        code = "SOP028" if kind == "guards" else "SOP029"
+    inst = err.instance
+    if kind is not None and len(path) == 4 and v in _CALL_VALIDATORS:
         known = _known_calls(err, kind)
-        inst = err.instance
-        names = [inst] if isinstance(inst, str) else list(inst) if isinstance(inst, dict) else []
         if isinstance(inst, dict) and len(inst) != 1:
-            line, col = source.position(path)
-            yield Finding(
-                "SOP013",
-                name,
-                line,
-                col,
-                {
-                    "where": where,
-                    "reason": f"write one {kind[:-1]} per list item as NAME: {{parameters}}",
-                },
-            )
+            reason = f"write one {kind[:-1]} per list item as NAME: {{parameters}}"
+            yield at("SOP013", where=where, reason=reason)
             return
-        for n in names:
-            if n in known:
-                continue
-            line, col = (
-                source.position((*path, n), key=True)
-                if isinstance(inst, dict)
-                else source.position(path)
-            )
-            yield Finding(
-                code,
-                name,
-                line,
-                col,
-                {
-                    "name": n,
-                    "suggestion": _suggest(str(n), known),
-                    "known": ", ".join(known),
-                },
-            )
-        if not names:
-            line, col = source.position(path)
-            yield Finding(
-                "SOP012",
-                name,
-                line,
-                col,
-                {
-                    "where": where,
-                    "expected": f"a {kind[:-1]} name or NAME: {{parameters}}",
-                    "found": _found(inst),
-                },
-            )
+        if not isinstance(inst, str | dict):
+            expected = f"a {kind[:-1]} name or NAME: {{parameters}}"
+            yield at("SOP012", where=where, expected=expected, found=_found(inst))
+            return
+        code = "SOP028" if kind == "guards" else "SOP029"
+        for n in [inst] if isinstance(inst, str) else list(inst):
+            if n not in known:
+                p = (*path, n) if isinstance(inst, dict) else path
+                yield at(
+                    code,
+                    p,
+                    on_key=isinstance(inst, dict),
+                    name=n,
+                    suggestion=_suggest(str(n), known),
+                    known=", ".join(known),
+                )
         return
-    if v == "additionalProperties" and isinstance(err.instance, dict):
+    if v == "additionalProperties" and isinstance(inst, dict):
         schema = err.schema if isinstance(err.schema, dict) else {}
         allowed = sorted(schema.get("properties", {}))
-        for extra in err.instance:
+        for extra in inst:
             if extra in allowed:
                 continue
-            line, col = source.position((*path, extra), key=True)
             suggestion = _suggest(extra, allowed)
             if path and path[-1] in _TEXT_KEYS and not suggestion:
                 suggestion = (
                     "; inside { } a comma starts a new entry: put text containing a comma "
                     'in quotes, e.g. en: "Received, not yet verified"'
                 )
-            yield Finding(
+            yield at(
                 "SOP010",
-                name,
-                line,
-                col,
-                {
-                    "key": extra,
-                    "where": where,
-                    "suggestion": suggestion,
-                    "allowed": ", ".join(allowed),
-                },
+                (*path, extra),
+                on_key=True,
+                key=extra,
+                where=where,
+                suggestion=suggestion,
+                allowed=", ".join(allowed),
             )
         return
-    if v == "required" and isinstance(err.instance, dict):
-        line, col = source.position(path, key=True)
+    if v == "required" and isinstance(inst, dict):
         for missing in cast(list[str], err.validator_value):
-            if missing not in err.instance:
-                yield Finding("SOP011", name, line, col, {"where": where, "key": missing})
+            if missing not in inst:
+                yield at("SOP011", on_key=True, where=where, key=missing)
         return
     if v == "type":
-        expected = err.validator_value
-        kinds = [str(k) for k in (expected if isinstance(expected, list) else [expected])]
+        type_value = err.validator_value
+        kinds = [str(k) for k in (type_value if isinstance(type_value, list) else [type_value])]
         words = " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
         if path and path[-1] in _TEXT_KEYS:
             words = "text (or a mapping with 'id' and optional 'en')"
-        line, col = source.position(path)
-        yield Finding(
-            "SOP012",
-            name,
-            line,
-            col,
-            {
-                "where": where,
-                "expected": words,
-                "found": _found(err.instance),
-            },
-        )
+        yield at("SOP012", where=where, expected=words, found=_found(inst))
         return
     if v == "anyOf":
-        line, col = source.position(path)
-        sub_types = []
         schema = err.schema if isinstance(err.schema, dict) else {}
-        for branch in schema.get("anyOf", []):
-            t = branch.get("type")
-            if t:
-                sub_types.append(_TYPE_WORDS.get(t, t))
-        yield Finding(
-            "SOP012",
-            name,
-            line,
-            col,
-            {
-                "where": where,
-                "expected": " or ".join(sub_types) or "another form",
-                "found": _found(err.instance),
-            },
-        )
+        forms = [
+            _TYPE_WORDS.get(b["type"], b["type"]) for b in schema.get("anyOf", []) if "type" in b
+        ]
+        expected = " or ".join(forms) or "another form"
+        yield at("SOP012", where=where, expected=expected, found=_found(inst))
         return
-    if v == "propertyNames":
-        line, col = source.position((*path, str(err.instance)), key=True)
-        yield Finding(
-            "SOP013",
-            name,
-            line,
-            col,
-            {
-                "where": where,
-                "reason": f"{err.instance!r} is not a valid name: use lowercase letters, digits and _ "
-                "(like 'admin_instansi'), starting with a letter",
-            },
+    if v in ("propertyNames", "pattern"):
+        name_path: PathKey = (*path, str(inst)) if v == "propertyNames" else path
+        reason = (
+            f"{inst!r} is not a valid name: use lowercase letters, digits and _ "
+            "(like 'admin_instansi'), starting with a letter"
         )
+        yield at("SOP013", name_path, on_key=v == "propertyNames", where=where, reason=reason)
         return
     if v == "enum":
-        line, col = source.position(path)
         allowed_values = ", ".join(map(str, cast(list[Any], err.validator_value)))
-        yield Finding(
-            "SOP013",
-            name,
-            line,
-            col,
-            {
-                "where": where,
-                "reason": f"expected one of {allowed_values}, found {_found(err.instance)}",
-            },
-        )
+        reason = f"expected one of {allowed_values}, found {_found(inst)}"
+        yield at("SOP013", where=where, reason=reason)
         return
-    if v == "pattern":
-        line, col = source.position(path)
-        yield Finding(
-            "SOP013",
-            name,
-            line,
-            col,
-            {
-                "where": where,
-                "reason": f"{err.instance!r} is not a valid name: use lowercase letters, digits and _, "
-                "starting with a letter",
-            },
-        )
-        return
-    line, col = source.position(path)
-    yield Finding("SOP013", name, line, col, {"where": where, "reason": err.message})
+    yield at("SOP013", where=where, reason=err.message)
+
+
+_CALL_VALIDATORS = (
+    "additionalProperties",
+    "anyOf",
+    "enum",
+    "not",
+    "minProperties",
+    "maxProperties",
+)
 
 
 # -- pass 3: meaning ---------------------------------------------------------------------------
