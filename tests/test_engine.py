@@ -14,6 +14,7 @@ from sop_engine import (
     CommandRefused,
     Engine,
     EventNotAllowed,
+    ExtensionFailed,
     GuardRejected,
     InvalidCaseData,
     InvalidEventData,
@@ -286,8 +287,10 @@ def test_action_failure_leaves_no_trace(engine: Engine) -> None:
     ]:
         e.fire("c1", event, actor, payload)
     before = e.get("c1")
-    with pytest.raises(RuntimeError, match="disk full"):
+    with pytest.raises(ExtensionFailed, match="action 'boom' failed") as info:
         e.fire("c1", "sanggah", REPORTER, {"alasan": "belum"})
+    assert isinstance(info.value.__cause__, RuntimeError)
+    assert (info.value.kind, info.value.name, info.value.event) == ("action", "boom", "sanggah")
     assert e.get("c1") == before
     assert before.data["tanggapan"] == "ok"
     assert len(e.history("c1")) == 6

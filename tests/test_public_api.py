@@ -18,6 +18,7 @@ EXPECTED = [
     "CompiledSop",
     "Engine",
     "EventNotAllowed",
+    "ExtensionFailed",
     "Finding",
     "GuardRejected",
     "GuardSpec",

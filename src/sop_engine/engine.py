@@ -22,6 +22,7 @@ from sop_engine.definition import FieldSpec, SopDefinition
 from sop_engine.errors import (
     CommandIdReused,
     EventNotAllowed,
+    ExtensionFailed,
     GuardRejected,
     InvalidCaseData,
     InvalidEventData,
@@ -188,7 +189,12 @@ class Engine:
             if role not in t.roles:
                 continue
             for name, guard in t.guards:
-                reason = guard(case, actor, payload)
+                try:
+                    reason = guard(case, actor, payload)
+                except Exception as e:
+                    raise ExtensionFailed(
+                        kind="guard", name=name, case_id=case_id, event=event, error=e
+                    ) from e
                 if reason is not None:
                     if refused is None:
                         refused = []
@@ -213,8 +219,13 @@ class Engine:
                     data[name] = payload[name]
             if chosen.actions:
                 ctx = ActionContext(case, actor, payload, now)
-                for _, action in chosen.actions:
-                    action(data, ctx)
+                for name, action in chosen.actions:
+                    try:
+                        action(data, ctx)
+                    except Exception as e:
+                        raise ExtensionFailed(
+                            kind="action", name=name, case_id=case_id, event=event, error=e
+                        ) from e
         else:
             data = case.data  # type: ignore[assignment]
         version = case.version + 1

@@ -24,6 +24,7 @@ __all__ = [
     "CommandIdReused",
     "CommandRefused",
     "EventNotAllowed",
+    "ExtensionFailed",
     "GuardRejected",
     "InvalidCaseData",
     "InvalidEventData",
@@ -120,6 +121,26 @@ class CommandIdReused(SopError, ValueError):
         super().__init__(
             f"command id {command_id!r} was already used for a different command; "
             "use a fresh id for each distinct command"
+        )
+
+
+class ExtensionFailed(SopError, RuntimeError):
+    """A guard or action raised instead of answering: a bug in the plugin that provides it.
+
+    Nothing was written. The original exception is chained as ``__cause__``.
+    """
+
+    def __init__(
+        self, *, kind: str, name: str, case_id: str, event: str, error: BaseException
+    ) -> None:
+        self.kind = kind
+        self.name = name
+        self.case_id = case_id
+        self.event = event
+        super().__init__(
+            f"{kind} {name!r} failed on case {case_id!r} (event {event!r}) with {error!r}; "
+            "nothing was changed. Report it to the maintainers of the plugin that provides "
+            f"{name!r}, or remove it from the SOP"
         )
 
 
