@@ -180,7 +180,7 @@ def _audit_bytes(models: list[Any]) -> int:
 
 
 def run_dict(n: int) -> tuple[float, float, float]:
-    states, spec, initial = _transitions_spec()
+    _, spec, initial = _transitions_spec()
     roles = {}
     table: dict[tuple[str, str], str] = {}
     for s in spec:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from conftest import LAPOR
 
 from sop_engine.cli import main
+
+from conftest import LAPOR
 
 
 def test_demo_runs_every_scenario_in_indonesian() -> None:

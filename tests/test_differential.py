@@ -11,8 +11,6 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import case_data, commands, random_sops
-from test_properties import REGISTRY, SOP_FILES, _engine
 from transitions import MachineError
 
 from sop_engine import (
@@ -23,6 +21,9 @@ from sop_engine import (
     EventNotAllowed,
     UnknownEvent,
 )
+
+from strategies import case_data, commands, random_sops
+from test_properties import REGISTRY, SOP_FILES, _engine
 
 
 class _Model:

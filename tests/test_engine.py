@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import ADMIN, COMPLETE, LAPOR, LIAISON, OFFICER, OTHER_OFFICER, REPORTER, SYSTEM
 
 from sop_engine import (
     Actor,
@@ -26,6 +26,8 @@ from sop_engine import (
     VersionConflict,
 )
 from sop_engine.records import START_EVENT
+
+from conftest import ADMIN, COMPLETE, LAPOR, LIAISON, OFFICER, OTHER_OFFICER, REPORTER, SYSTEM
 
 
 def _to_disposed(engine: Engine, case_id: str = "c1") -> None:
@@ -56,7 +58,7 @@ def test_happy_path_reaches_final_state_with_full_trail(
         "terima_tanggapan",
     ]
     assert [e.seq for e in history] == list(range(1, 8))
-    assert all(a.target == b.source for a, b in zip(history, history[1:], strict=False))
+    assert all(a.target == b.source for a, b in itertools.pairwise(history))
     assert history[3].at == datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
     assert all(e.at.tzinfo is UTC for e in history)
     assert case.data["tanggapan"] == "Sudah ditambal."
@@ -373,4 +375,4 @@ def test_simulated_clock_never_goes_back() -> None:
     with pytest.raises(ValueError, match="back in time"):
         clock.advance(timedelta(seconds=-1))
     with pytest.raises(ValueError, match="aware"):
-        SimulatedClock(datetime(2026, 1, 1))  # noqa: DTZ001
+        SimulatedClock(datetime(2026, 1, 1))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
-from conftest import EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import case_data, commands, random_sops
 
 from sop_engine import CommandRefused, CompiledSop, Engine, Registry, SimulatedClock
 from sop_engine.records import START_EVENT
+
+from conftest import EXAMPLES
+from strategies import case_data, commands, random_sops
 
 REGISTRY = Registry()
 SOP_FILES = sorted(EXAMPLES.glob("*/sop.yaml"))
@@ -57,7 +59,7 @@ def _run(engine: Engine, sop: CompiledSop, data: dict[str, Any], cmds: list[Any]
     assert len(history) == accepted + 1
     assert history[0].event == START_EVENT
     assert [e.seq for e in history] == list(range(1, accepted + 2))
-    assert all(a.target == b.source for a, b in zip(history, history[1:], strict=False))
+    assert all(a.target == b.source for a, b in itertools.pairwise(history))
     assert history[-1].target == engine.get("c").state
 
 

@@ -50,7 +50,7 @@ EXPECTED = [
 
 
 def test_public_names_are_pinned() -> None:
-    assert EXPECTED == sop_engine.__all__
+    assert sop_engine.__all__ == EXPECTED
 
 
 def test_every_public_name_exists_and_is_sorted() -> None:
@@ -68,7 +68,8 @@ def test_no_bare_now_in_the_core() -> None:
     offenders = [
         p.name
         for p in src.glob("*.py")
-        if p.name != "clock.py" and re.search(r"\b(datetime\.now|time\.time|utcnow)\(", p.read_text())
+        if p.name != "clock.py"
+        and re.search(r"\b(datetime\.now|time\.time|utcnow)\(", p.read_text())
     ]
     assert offenders == []
 

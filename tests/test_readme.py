@@ -7,9 +7,9 @@ import io
 import os
 import re
 
-from conftest import ROOT
-
 from sop_engine import Actor, Engine, lint_text, load_definition
+
+from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

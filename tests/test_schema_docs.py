@@ -6,13 +6,14 @@ import json
 
 import attrs
 import pytest
-from conftest import EXAMPLES, ROOT
 from jsonschema import Draft202012Validator
 
 from sop_engine import Registry, sop_schema
 from sop_engine.definition import EventSpec, FieldSpec, Meta, RoleSpec, StateSpec, TransitionSpec
 from sop_engine.findings import CODES, codes_markdown
 from sop_engine.source import read_source
+
+from conftest import EXAMPLES, ROOT
 
 
 def test_schema_is_valid_draft_2020_12(registry: Registry) -> None:

@@ -224,6 +224,7 @@ def sop_engine_guards() -> list[GuardSpec]:
             _obj({"field": _FIELD, "max": {"type": "integer", "minimum": 1}}, ["field", "max"]),
             _count_below,
             field_params=("field",),
+            check=_require_type("field", ("integer", "number")),
         ),
     ]
 

@@ -83,7 +83,7 @@ def lint(paths: tuple[Path, ...], fmt: Literal["text", "json"], lang: Lang) -> N
             )
         )
     else:
-        console = Console(highlight=False)
+        console = Console(highlight=False, emoji=False)
         for f in findings:
             style = "red" if f.severity == "error" else "yellow"
             console.print(f"{f.format(lang)}", style=style, markup=False, soft_wrap=True)
@@ -137,7 +137,7 @@ def demo(lang: Lang, sop_path: Path | None) -> None:
             f"cannot find the reference SOP at {path}; run from a source checkout or pass --sop"
         )
     try:
-        console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+        console = Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 120)
         code = run_demo(console, lang=lang, sop_path=path)
     except SopError as e:
         raise click.ClickException(str(e)) from e

@@ -352,12 +352,14 @@ _ALL = [
         "error",
         "event data clashes with a case field",
         (
-            "event data {name!r} has the name of a case field but a different type",
-            "data peristiwa {name!r} bernama sama dengan kolom data kasus tetapi jenisnya berbeda",
+            "event data {name!r} has the name of a case field but a different {what!r}",
+            "data peristiwa {name!r} bernama sama dengan kolom data kasus tetapi {what!r}-nya berbeda",
         ),
         (
-            "drop 'type' (the case field's type is used and the value is written to the case) or rename it",
-            "hapus 'type' (jenis kolom kasus dipakai dan nilainya dicatat ke kasus) atau ganti namanya",
+            "drop {what!r}: the case field's definition is used and the value is written to the case; "
+            "or rename the event data",
+            "hapus {what!r}: definisi kolom kasus yang dipakai dan nilainya dicatat ke kasus; "
+            "atau ganti nama data peristiwa",
         ),
     ),
     _c(

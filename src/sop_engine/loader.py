@@ -264,12 +264,14 @@ def _shape_finding(source: Source, err: ValidationError) -> Iterator[Finding]:
         yield at("SOP012", where=where, expected=expected, found=_found(inst))
         return
     if v in ("propertyNames", "pattern"):
-        name_path: PathKey = (*path, str(inst)) if v == "propertyNames" else path
+        # jsonschema reports a bad key name as a 'pattern' error on the parent mapping's path
+        is_key = v == "propertyNames" or "propertyNames" in err.absolute_schema_path
+        name_path: PathKey = (*path, str(inst)) if is_key else path
         reason = (
             f"{inst!r} is not a valid name: use lowercase letters, digits and _ "
             "(like 'admin_instansi'), starting with a letter"
         )
-        yield at("SOP013", name_path, on_key=v == "propertyNames", where=where, reason=reason)
+        yield at("SOP013", name_path, on_key=is_key, where=where, reason=reason)
         return
     if v == "enum":
         allowed_values = ", ".join(map(str, cast(list[Any], err.validator_value)))
@@ -444,8 +446,11 @@ class _Checker:
         for dn, df in e.get("data", {}).items():
             path: PathKey = ("events", name, "data", dn)
             base = fields.get(dn)
-            if base is not None and "type" in df and df["type"] != base.type:
-                self.add("SOP036", (*path, "type"), name=dn)
+            if base is not None:
+                base_values = {"type": base.type, "values": list(base.values), "ref": base.ref}
+                for attr, value in base_values.items():
+                    if attr in df and df[attr] != value:
+                        self.add("SOP036", (*path, attr), name=dn, what=attr)
             if base is None and "type" not in df:
                 self.add(
                     "SOP039",
@@ -548,7 +553,8 @@ class _Checker:
                     sp = (*tp, "from", k) if isinstance(raw_from, list) else (*tp, "from")
                     self.unknown("SOP025", src, list(states), sp)
                 elif states[src].final:
-                    self.add("SOP024", (*tp, "from"), state=src, index=t.index)
+                    sp = (*tp, "from", k) if isinstance(raw_from, list) else (*tp, "from")
+                    self.add("SOP024", sp, state=src, index=t.index)
             if t.dest not in states:
                 self.unknown("SOP025", t.dest, list(states), (*tp, "to"))
             if t.roles is not None:

@@ -106,6 +106,10 @@ def read_source(path: str | Path, text: str | bytes | None = None) -> Source | l
         return [Finding(p.code, name, p.line, p.column, p.args_)]
 
 
+def _last_line(text: str) -> int:
+    return max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+
+
 def _mark(obj: Any) -> tuple[int, int]:
     mark = getattr(obj, "start_mark", None) or getattr(obj, "problem_mark", None)
     if mark is None:
@@ -145,14 +149,21 @@ def _parse(name: str, text: str) -> Source:
         node = yaml.compose(io.StringIO(text))
     except MarkedYAMLError as e:
         line, col = _mark(e)
+        context = getattr(e, "context_mark", None)
+        if context is not None and line > _last_line(text):
+            # the problem is "end of file reached": the useful place is where the unclosed
+            # construct (a quote, a bracket) began
+            line, col = context.line + 1, context.column + 1
         reason = " ".join(str(x) for x in (e.context, e.problem) if x) or "syntax error"
         raise _Problem("SOP002", line, col, reason=reason) from None
     except YAMLError as e:
         raise _Problem("SOP002", 1, 1, reason=str(e).splitlines()[0]) from None
     except RecursionError:
         raise _Problem("SOP007", 1, 1, reason=f"nested deeper than {MAX_DEPTH}") from None
-    if node is None:
-        raise _Problem("SOP006", 1, 1, found="an empty file")
+    if node is None or _is_empty(node):
+        line = _mark(node)[0] if node is not None else 1
+        found = "an empty file" if node is None else "an empty document"
+        raise _Problem("SOP006", min(line, _last_line(text)), 1, found=found)
     positions: dict[PathKey, tuple[int, int]] = {}
     key_positions: dict[PathKey, tuple[int, int]] = {}
     data = _build(node, (), positions, key_positions)
@@ -188,11 +199,23 @@ def _build(
                 raise _Problem("SOP005", *_mark(key_node), key=key, first_line=first)
             keys[(*path, key)] = _mark(key_node)
             out[key] = _build(value_node, (*path, key), positions, keys)
+            if _is_empty(value_node):
+                # An empty value has no text of its own; the parser places it at the next token,
+                # which may be another section or past the end of the file. Point at its key.
+                positions[(*path, key)] = keys[(*path, key)]
         return out
     if isinstance(node, SequenceNode):
         return [_build(v, (*path, i), positions, keys) for i, v in enumerate(node.value)]
     assert isinstance(node, ScalarNode)
     return _scalar(node)
+
+
+_TRUE = {"true", "yes", "on", "y"}
+_FALSE = {"false", "no", "off", "n"}
+
+
+def _is_empty(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.value == "" and str(node.tag) == _STANDARD + "null"
 
 
 def _scalar(node: ScalarNode) -> Any:
@@ -201,7 +224,15 @@ def _scalar(node: ScalarNode) -> Any:
     if tag == "null":
         return None
     if tag == "bool":
-        return value.lower() == "true"
+        low = value.lower()
+        if low in _TRUE or low in _FALSE:
+            return low in _TRUE
+        raise _Problem(
+            "SOP013",
+            *_mark(node),
+            where="true/false value",
+            reason=f"{value!r} is neither true nor false",
+        )
     if tag == "int":
         return _int(value, node)
     if tag == "float":
@@ -212,7 +243,12 @@ def _scalar(node: ScalarNode) -> Any:
             return -math.inf
         if low == ".nan":
             return math.nan
-        return float(value.replace("_", ""))
+        try:
+            return float(value.replace("_", ""))
+        except ValueError:
+            raise _Problem(
+                "SOP013", *_mark(node), where="number", reason=f"{value!r} is not a number"
+            ) from None
     # str and timestamp: dates stay text; the engine parses them where a date is expected.
     return value
 
