@@ -3,16 +3,18 @@
 The public API is what this module exports; everything else is an implementation detail.
 """
 
+from sop_engine.calendar import DayOff, WorkingCalendar, indonesia
 from sop_engine.clock import Clock, SimulatedClock, SystemClock
 from sop_engine.compiled import CompiledSop, compile_sop
 from sop_engine.definition import SopDefinition
-from sop_engine.engine import AvailableEvent, Engine
+from sop_engine.engine import AvailableEvent, Engine, SweepReport
 from sop_engine.errors import (
     CaseNotFound,
     CommandIdReused,
     CommandRefused,
     EventNotAllowed,
     ExtensionFailed,
+    ExtensionRefused,
     GuardRejected,
     InvalidCaseData,
     InvalidEventData,
@@ -47,9 +49,11 @@ __all__ = [
     "CommandIdReused",
     "CommandRefused",
     "CompiledSop",
+    "DayOff",
     "Engine",
     "EventNotAllowed",
     "ExtensionFailed",
+    "ExtensionRefused",
     "Finding",
     "GuardRejected",
     "GuardSpec",
@@ -65,14 +69,17 @@ __all__ = [
     "SopError",
     "SopValidationError",
     "Store",
+    "SweepReport",
     "SystemClock",
     "Text",
     "UnknownEvent",
     "UnknownSop",
     "VersionConflict",
+    "WorkingCalendar",
     "__version__",
     "compile_sop",
     "hookimpl",
+    "indonesia",
     "lint_file",
     "lint_text",
     "load_definition",

@@ -12,10 +12,18 @@ from typing import TYPE_CHECKING, Any
 
 from sop_engine.hookspecs import hookimpl
 from sop_engine.records import Actor, Case
-from sop_engine.registry import ActionContext, ActionFn, ActionSpec, GuardFn, GuardSpec
+from sop_engine.registry import (
+    ActionContext,
+    ActionFn,
+    ActionSpec,
+    CalendarSpec,
+    GuardFn,
+    GuardSpec,
+)
 from sop_engine.text import Text
 
 if TYPE_CHECKING:
+    from sop_engine.calendar import WorkingCalendar
     from sop_engine.definition import SopDefinition
 
 __all__: list[str] = []
@@ -333,5 +341,27 @@ def sop_engine_actions() -> list[ActionSpec]:
 
 
 @hookimpl
-def sop_engine_sections() -> list[Any]:
-    return []
+def sop_engine_calendars() -> list[CalendarSpec]:
+    from sop_engine.calendar import indonesia
+
+    def national_only(**kwargs: Any) -> WorkingCalendar:
+        return indonesia(cuti_bersama=False, **kwargs)
+
+    return [
+        CalendarSpec(
+            "ID",
+            Text(
+                "Indonesia: akhir pekan, hari libur nasional dan cuti bersama",
+                "Indonesia: weekends, national holidays and cuti bersama",
+            ),
+            indonesia,
+        ),
+        CalendarSpec(
+            "ID-nasional",
+            Text(
+                "Indonesia: akhir pekan dan hari libur nasional (cuti bersama tetap hari kerja)",
+                "Indonesia: weekends and national holidays (cuti bersama are working days)",
+            ),
+            national_only,
+        ),
+    ]

@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 
 from sop_engine.datatypes import Validator, check_record, validator_for
+from sop_engine.deadlines import DeadlinePlan
 from sop_engine.definition import FieldSpec, SopDefinition
 from sop_engine.registry import ActionFn, GuardFn, Registry
 from sop_engine.text import Text
@@ -81,6 +82,8 @@ class CompiledSop:
     field_validators: Mapping[str, Validator]
     initial: str
     finals: frozenset[str]
+    deadlines: DeadlinePlan | None = None
+    """The compiled ``deadlines`` section, when the SOP has one."""
 
     @property
     def id(self) -> str:
@@ -198,4 +201,5 @@ def compile_sop(definition: SopDefinition, registry: Registry) -> CompiledSop:
         field_validators={n: validator_for(f) for n, f in fields.items()},
         initial=definition.initial,
         finals=frozenset(s.name for s in definition.states if s.final),
+        deadlines=definition.sections.get("deadlines"),
     )

@@ -25,6 +25,7 @@ __all__ = [
     "CommandRefused",
     "EventNotAllowed",
     "ExtensionFailed",
+    "ExtensionRefused",
     "GuardRejected",
     "InvalidCaseData",
     "InvalidEventData",
@@ -225,4 +226,18 @@ class InvalidEventData(CommandRefused, ValueError):
             case_id=case_id,
             state=state,
             event=event,
+        )
+
+
+class ExtensionRefused(CommandRefused):
+    """A deadline extension was refused: not running, not allowed, no reason, or over the cap."""
+
+    def __init__(self, *, case_id: str, state: str, deadline: str, reason: str) -> None:
+        self.deadline = deadline
+        self.reason = reason
+        super().__init__(
+            f"cannot extend deadline {deadline!r}: {reason}",
+            case_id=case_id,
+            state=state,
+            event="@extend",
         )

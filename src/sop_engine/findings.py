@@ -399,6 +399,68 @@ _ALL = [
     ),
 ]
 
+_ALL += [
+    # -- deadlines section ----------------------------------------------------------------------
+    _c(
+        "SOP040",
+        "error",
+        "deadline can never start",
+        (
+            "clock {clock!r} can never start: no transition enters its start states or fires its "
+            "start events",
+            "jam {clock!r} tidak pernah mulai: tidak ada transisi yang masuk ke status awalnya "
+            "atau memicu peristiwa awalnya",
+        ),
+        (
+            "start it on a state or event the SOP actually reaches",
+            "mulai pada status atau peristiwa yang memang dicapai SOP",
+        ),
+    ),
+    _c(
+        "SOP041",
+        "error",
+        "deadline can never be met",
+        ("clock {clock!r}: {reason}", "jam {clock!r}: {reason}"),
+        (
+            "give it a stop condition the SOP reaches, or a rule that always applies",
+            "beri kondisi berhenti yang dicapai SOP, atau aturan yang selalu berlaku",
+        ),
+    ),
+    _c(
+        "SOP042",
+        "error",
+        "escalation levels out of order",
+        (
+            "escalation level {level} of clock {clock!r} does not come after the level before it",
+            "tingkat eskalasi {level} pada jam {clock!r} tidak datang setelah tingkat sebelumnya",
+        ),
+        ("order the ladder by increasing 'after'", "urutkan tangga eskalasi dengan 'after' menaik"),
+    ),
+    _c(
+        "SOP043",
+        "error",
+        "working hours without office hours",
+        (
+            "clock {clock!r} counts working hours but the calendar has no office hours",
+            "jam {clock!r} menghitung jam kerja tetapi kalender tidak memiliki jam kantor",
+        ),
+        (
+            'add office_hours: "08:00-16:00" to the calendar, or count working days',
+            'tambahkan office_hours: "08:00-16:00" pada kalender, atau hitung hari kerja',
+        ),
+    ),
+    _c(
+        "SOP044",
+        "error",
+        "unknown calendar",
+        ("unknown calendar {name!r}{suggestion}", "kalender {name!r} tidak dikenal{suggestion}"),
+        (
+            "use a registered calendar; known calendars: {known}",
+            "gunakan kalender yang terdaftar; kalender yang ada: {known}",
+        ),
+    ),
+]
+
 CODES: dict[str, Code] = {c.code: c for c in _ALL}
 
 

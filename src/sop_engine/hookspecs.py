@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from sop_engine.registry import ActionSpec, GuardSpec, SectionSpec
+    from sop_engine.registry import ActionSpec, CalendarSpec, GuardSpec, SectionSpec
 
 __all__ = ["PROJECT", "SopEngineHooks", "hookimpl", "hookspec"]
 
@@ -51,5 +51,14 @@ class SopEngineHooks:
 
         A handler gives the section's JSON Schema and builds and checks its value while the SOP is
         loaded. Called once when the registry is built.
+        """
+        raise NotImplementedError
+
+    @hookspec
+    def sop_engine_calendars(self) -> Sequence[CalendarSpec]:
+        """Return the working-day calendars this plugin provides, by id.
+
+        An agency or region registers its own calendar here (e.g. a province with local
+        holidays). Called once when the registry is built.
         """
         raise NotImplementedError

@@ -669,9 +669,10 @@ class _Checker:
                 purpose = RESERVED_SECTIONS.get(name, Text(name))
                 self.add("SOP037", (name,), key=True, section=name, purpose=purpose.get("en"))
                 continue
-            value, problems = handler.build(self.src.data[name], sop)
-            for sub, message in problems:
-                self.add("SOP013", (name, *sub), where=_where((name, *sub)), reason=message)
+            value, problems = handler.build(self.src.data[name], sop, self.reg)
+            for problem in problems:
+                path = (name, *problem.path)
+                self.add(problem.code, path, key=problem.key, where=_where(path), **problem.args)
             out[name] = value
         return out
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["START_EVENT", "Actor", "AuditEvent", "Case"]
+__all__ = ["START_EVENT", "Actor", "AuditEvent", "Case", "Deadline", "Notification", "Timer"]
 
 START_EVENT = "@start"
 """The event name recorded for the command that creates a case (no SOP event can be named so)."""
@@ -26,6 +26,62 @@ class Actor:
     id: str
     role: str
     unit: str | None = None
+
+
+@attrs.frozen(slots=True)
+class Deadline:
+    """The state of one service-standard clock on one case.
+
+    Each time the clock is (re)armed — started, resumed after a pause, extended, recomputed for
+    a new calendar — ``arming`` goes up by one; every reminder and escalation belongs to one
+    arming, and ``fired`` lists the items of this arming already fired, which is what makes
+    each fire happen exactly once. ``anchor`` and ``amount`` are what ``due_at`` was computed
+    from (amount in ``unit``), with the calendar ``calendar_version``.
+    """
+
+    name: str
+    arming: int
+    status: str  # running | paused | met | closed
+    anchor: datetime
+    amount: float
+    unit: str
+    due_at: datetime | None
+    calendar_version: str
+    extensions: int = 0
+    extended_by: float = 0.0
+    fired: tuple[str, ...] = ()
+    level: int = 0
+
+
+@attrs.frozen(slots=True, order=True)
+class Timer:
+    """A future instant at which something about a deadline must happen (ordered by ``at``)."""
+
+    at: datetime
+    case_id: str
+    deadline: str
+    arming: int
+    item: str  # remind:N | breach | level:N | expiry
+
+    @property
+    def key(self) -> str:
+        """The natural key: one fire per (case, deadline, arming, item), ever."""
+        return f"{self.case_id}/{self.deadline}/{self.arming}/{self.item}"
+
+
+@attrs.frozen(slots=True)
+class Notification:
+    """A message for the outbox, written in the same commit as the event that causes it.
+
+    ``key`` is stable, so a notifier delivering at least once can drop duplicates.
+    """
+
+    key: str
+    case_id: str
+    kind: str  # reminder | breach | escalation
+    recipients: tuple[str, ...]
+    payload: Mapping[str, Any]
+    created_at: datetime
 
 
 @attrs.frozen(slots=True)
@@ -43,6 +99,7 @@ class Case:
     state: str
     data: Mapping[str, Any]
     version: int
+    deadlines: tuple[Deadline, ...] = ()
 
 
 @attrs.frozen(slots=True)

@@ -25,6 +25,9 @@ from sop_engine.records import Actor, Case
 from sop_engine.text import Text
 
 if TYPE_CHECKING:
+    from sop_engine.calendar import WorkingCalendar
+
+if TYPE_CHECKING:
     from sop_engine.definition import SopDefinition
 
 __all__ = [
@@ -32,9 +35,11 @@ __all__ = [
     "ActionContext",
     "ActionFn",
     "ActionSpec",
+    "CalendarSpec",
     "GuardFn",
     "GuardSpec",
     "Registry",
+    "SectionProblem",
     "SectionSpec",
 ]
 
@@ -87,23 +92,45 @@ class ActionSpec:
     check: ParamCheck | None = None
 
 
-SectionBuild = Callable[
-    [Any, "SopDefinition"], tuple[Any, Sequence[tuple[tuple[str | int, ...], str]]]
-]
+@attrs.frozen(slots=True)
+class SectionProblem:
+    """A problem a section handler found: where in the section, which finding code, its args."""
+
+    path: tuple[str | int, ...]
+    code: str
+    args: Mapping[str, Any]
+    key: bool = False
+
+
+SectionBuild = Callable[["Any", "SopDefinition", "Registry"], tuple[Any, Sequence[SectionProblem]]]
 
 
 @attrs.frozen(slots=True)
 class SectionSpec:
     """A handler for one top-level section of SOP files.
 
-    ``build(raw, definition)`` receives the section's schema-checked data and the rest of the SOP
-    and returns the section's value plus problems as ``(path inside the section, message)``.
+    ``build(raw, definition, registry)`` receives the section's schema-checked data, the rest of
+    the SOP and the registry, and returns the section's value and the problems found (reported
+    by the linter at their position inside the section).
     """
 
     name: str
     purpose: Text
     schema: Mapping[str, Any]
     build: SectionBuild
+
+
+@attrs.frozen(slots=True)
+class CalendarSpec:
+    """A working-day calendar a plugin provides, by id (e.g. ``ID``, ``ID-nasional``).
+
+    ``build(zone, office_hours, cutoff, local_days_off, extra_working_days)`` makes the calendar
+    for one agency.
+    """
+
+    id: str
+    description: Text
+    build: Callable[..., WorkingCalendar]
 
 
 RESERVED_SECTIONS: dict[str, Text] = {
@@ -123,11 +150,12 @@ class Registry:
     """Guards, actions and section handlers by name, collected from pluggy plugins."""
 
     def __init__(self, *, load_entry_points: bool = True, plugins: Iterable[object] = ()) -> None:
-        from sop_engine import builtins
+        from sop_engine import builtins, deadlines
 
         self._pm = pluggy.PluginManager(PROJECT)
         self._pm.add_hookspecs(SopEngineHooks)
         self._register(builtins, "sop_engine.builtins")
+        self._register(deadlines, "sop_engine.deadlines")
         for plugin in plugins:
             self._register(plugin, None)
         if load_entry_points:
@@ -141,6 +169,7 @@ class Registry:
         self.guards: dict[str, GuardSpec] = {}
         self.actions: dict[str, ActionSpec] = {}
         self.sections: dict[str, SectionSpec] = {}
+        self.calendars: dict[str, CalendarSpec] = {}
         self._collect()
 
     def _register(self, plugin: object, name: str | None) -> None:
@@ -154,6 +183,7 @@ class Registry:
             ("sop_engine_guards", self.guards, GuardSpec),
             ("sop_engine_actions", self.actions, ActionSpec),
             ("sop_engine_sections", self.sections, SectionSpec),
+            ("sop_engine_calendars", self.calendars, CalendarSpec),
         ]
         for hook_name, table, kind in kinds:
             owners: dict[str, str] = {}
@@ -162,22 +192,21 @@ class Registry:
                 plugin_name = impl.plugin_name
                 specs = impl.function()
                 for spec in specs or ():
-                    if not isinstance(spec, GuardSpec | ActionSpec | SectionSpec) or not isinstance(
-                        spec, kind
-                    ):
+                    if not isinstance(spec, kind):
                         raise PluginError(
                             f"plugin {plugin_name!r} returned {spec!r} from {hook_name}; "
                             f"expected {kind.__name__} records",
                             plugin=plugin_name,
                         )
-                    if spec.name in table:
+                    name = spec.id if isinstance(spec, CalendarSpec) else spec.name
+                    if name in table:
                         raise PluginError(
-                            f"{kind.__name__[:-4].lower()} {spec.name!r} is registered by both "
-                            f"{owners[spec.name]!r} and {plugin_name!r}; uninstall one or rename",
+                            f"{kind.__name__[:-4].lower()} {name!r} is registered by both "
+                            f"{owners[name]!r} and {plugin_name!r}; uninstall one or rename",
                             plugin=plugin_name,
                         )
-                    table[spec.name] = spec
-                    owners[spec.name] = plugin_name
+                    table[name] = spec
+                    owners[name] = plugin_name
 
     @property
     def plugin_manager(self) -> pluggy.PluginManager:

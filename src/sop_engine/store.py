@@ -9,13 +9,15 @@ protocol offers no way to change or delete one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import heapq
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
 from sop_engine.errors import CaseNotFound, VersionConflict
-from sop_engine.records import Actor, AuditEvent, Case
+from sop_engine.records import Actor, AuditEvent, Case, Notification, Timer
 
 __all__ = ["CommandRecord", "MemoryStore", "Store"]
 
@@ -50,16 +52,46 @@ class Store(Protocol):
         """The current snapshot; raises :class:`~sop_engine.errors.CaseNotFound`."""
         ...
 
-    def insert(self, case: Case, event: AuditEvent, command: CommandRecord | None) -> None:
-        """Store a new case (version 1) with its first audit event, atomically."""
+    def insert(
+        self,
+        case: Case,
+        event: AuditEvent,
+        command: CommandRecord | None,
+        timers: Iterable[Timer] = (),
+        notifications: Iterable[Notification] = (),
+    ) -> None:
+        """Store a new case (version 1) with its first audit event and timers, atomically."""
         ...
 
-    def commit(self, case: Case, event: AuditEvent, command: CommandRecord | None) -> None:
-        """Replace the snapshot with ``case`` and append ``event``, atomically.
+    def commit(
+        self,
+        case: Case,
+        event: AuditEvent,
+        command: CommandRecord | None,
+        timers: Iterable[Timer] = (),
+        notifications: Iterable[Notification] = (),
+    ) -> None:
+        """Replace the snapshot with ``case``, append ``event``, add timers and outbox items.
 
-        Raises :class:`~sop_engine.errors.VersionConflict` unless the stored version is exactly
-        ``case.version - 1``.
+        All or nothing. Raises :class:`~sop_engine.errors.VersionConflict` unless the stored
+        version is exactly ``case.version - 1``.
         """
+        ...
+
+    def due_timers(self, now: datetime) -> list[Timer]:
+        """Timers due at ``now``, earliest first, taken from an index ordered by instant.
+
+        A timer may be stale (its deadline was met or re-armed since): the engine checks it
+        against the case before acting, so handing one out twice is harmless.
+        """
+        ...
+
+    def release(self, timers: Iterable[Timer]) -> None:
+        """Give back timers taken by :meth:`due_timers` that could not be handled now."""
+        ...
+
+    def outbox(self) -> Sequence[Notification]:
+        """Notifications written so far, in order (delivery comes with the notifier plugins)."""
         ...
 
     def history(self, case_id: str) -> Sequence[AuditEvent]:
@@ -81,12 +113,14 @@ class MemoryStore:
     Single-threaded by design: an engine on a memory store is used by one thread at a time.
     """
 
-    __slots__ = ("_cases", "_commands", "_events")
+    __slots__ = ("_cases", "_commands", "_events", "_outbox", "_timers")
 
     def __init__(self) -> None:
         self._cases: dict[str, Case] = {}
         self._events: dict[str, list[AuditEvent]] = {}
         self._commands: dict[str, CommandRecord] = {}
+        self._timers: list[Timer] = []
+        self._outbox: list[Notification] = []
 
     def get(self, case_id: str) -> Case:
         try:
@@ -94,15 +128,30 @@ class MemoryStore:
         except KeyError:
             raise CaseNotFound(case_id) from None
 
-    def insert(self, case: Case, event: AuditEvent, command: CommandRecord | None) -> None:
+    def insert(
+        self,
+        case: Case,
+        event: AuditEvent,
+        command: CommandRecord | None,
+        timers: Iterable[Timer] = (),
+        notifications: Iterable[Notification] = (),
+    ) -> None:
         if case.id in self._cases:
             raise VersionConflict(case.id, 0, self._cases[case.id].version)
         self._cases[case.id] = case
         self._events[case.id] = [event]
         if command is not None:
             self._commands[command.command_id] = command
+        self._add(timers, notifications)
 
-    def commit(self, case: Case, event: AuditEvent, command: CommandRecord | None) -> None:
+    def commit(
+        self,
+        case: Case,
+        event: AuditEvent,
+        command: CommandRecord | None,
+        timers: Iterable[Timer] = (),
+        notifications: Iterable[Notification] = (),
+    ) -> None:
         current = self._cases.get(case.id)
         if current is None:
             raise CaseNotFound(case.id)
@@ -112,6 +161,26 @@ class MemoryStore:
         self._events[case.id].append(event)
         if command is not None:
             self._commands[command.command_id] = command
+        if timers or notifications:
+            self._add(timers, notifications)
+
+    def _add(self, timers: Iterable[Timer], notifications: Iterable[Notification]) -> None:
+        for t in timers:
+            heapq.heappush(self._timers, t)
+        self._outbox.extend(notifications)
+
+    def due_timers(self, now: datetime) -> list[Timer]:
+        out = []
+        while self._timers and self._timers[0].at <= now:
+            out.append(heapq.heappop(self._timers))
+        return out
+
+    def release(self, timers: Iterable[Timer]) -> None:
+        for t in timers:
+            heapq.heappush(self._timers, t)
+
+    def outbox(self) -> Sequence[Notification]:
+        return tuple(self._outbox)
 
     def history(self, case_id: str) -> Sequence[AuditEvent]:
         try:

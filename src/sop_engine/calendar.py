@@ -1,0 +1,303 @@
+"""Working-day calendars: Indonesian holidays and cuti bersama, agency days off, time zones.
+
+Service standards count *working days* ("verify within 3 working days"). A
+:class:`WorkingCalendar` is a frozen value: the days off (national holidays, cuti bersama, local
+holidays, ad-hoc closures) with their legal source, the weekend, the agency's IANA time zone and
+optional office hours with a cut-off. Its ``version`` is a fingerprint of all of that, so a
+deadline can record exactly which calendar computed it and a changed calendar is visible.
+
+The counting rule, everywhere: "N working days from START" is due on the Nth working day *after*
+the day on which START falls in the agency's zone; START's own day never counts, whether or not it
+is a working day. With a cut-off configured, a START after the cut-off counts as received on the
+next day. The deadline is the **end of the due day**: the end of office hours when they are
+configured, otherwise 23:59:59 local time. Instants are returned in UTC.
+
+National data comes from the maintained ``holidays`` package (category ``public`` for national
+holidays, ``government`` for cuti bersama), plus the amendments in ``data/id_amendments.toml``
+for decrees the installed package does not know yet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from importlib import resources
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import attrs
+
+__all__ = [
+    "DayOff",
+    "DayOffKind",
+    "Unit",
+    "WorkingCalendar",
+    "indonesia",
+]
+
+DayOffKind = Literal["national", "cuti_bersama", "cuti_daerah", "closure"]
+Unit = Literal["working_days", "days", "working_hours"]
+YEARS = range(2020, 2031)
+_END_OF_DAY = time(23, 59, 59)
+
+
+@attrs.frozen(slots=True)
+class DayOff:
+    """One day without service, and why (the decree or decision behind it)."""
+
+    day: date
+    kind: DayOffKind
+    name: str
+    source: str = ""
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {name!r}; Indonesian agencies use Asia/Jakarta or Asia/Pontianak "
+            "(WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)"
+        ) from None
+
+
+@attrs.frozen(slots=True)
+class WorkingCalendar:
+    """A versioned working-day calendar in one agency's time zone."""
+
+    id: str
+    zone: str
+    days_off: Mapping[date, DayOff] = attrs.field(hash=False)
+    extra_working_days: frozenset[date] = frozenset()
+    weekend: frozenset[int] = frozenset({5, 6})
+    office_hours: tuple[time, time] | None = None
+    cutoff: time | None = None
+    years: tuple[int, int] = (YEARS.start, YEARS.stop - 1)
+    _tz: ZoneInfo = attrs.field(init=False, repr=False, eq=False)
+    version: str = attrs.field(init=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_tz", _zone(self.zone))
+        if self.office_hours is not None and not self.office_hours[0] < self.office_hours[1]:
+            raise ValueError(f"office hours must start before they end, got {self.office_hours}")
+        canonical = json.dumps(
+            {
+                "id": self.id,
+                "zone": self.zone,
+                "off": sorted((d.isoformat(), o.kind) for d, o in self.days_off.items()),
+                "extra": sorted(d.isoformat() for d in self.extra_working_days),
+                "weekend": sorted(self.weekend),
+                "hours": [t.isoformat() for t in self.office_hours] if self.office_hours else None,
+                "cutoff": self.cutoff.isoformat() if self.cutoff else None,
+            },
+            sort_keys=True,
+        )
+        object.__setattr__(self, "version", hashlib.sha256(canonical.encode()).hexdigest()[:16])
+
+    # -- days ------------------------------------------------------------------------------
+
+    def is_working_day(self, day: date) -> bool:
+        """A weekday that is not a day off, or an explicitly added working day."""
+        if day in self.extra_working_days:
+            return True
+        return day.weekday() not in self.weekend and day not in self.days_off
+
+    def _check_year(self, day: date) -> None:
+        if not self.years[0] <= day.year <= self.years[1]:
+            raise ValueError(
+                f"calendar {self.id!r} covers {self.years[0]}-{self.years[1]}; {day} is outside it"
+            )
+
+    def next_working_day(self, day: date) -> date:
+        """The first working day strictly after ``day``."""
+        d = day + timedelta(days=1)
+        while not self.is_working_day(d):
+            self._check_year(d)
+            d += timedelta(days=1)
+        return d
+
+    def local_date(self, instant: datetime) -> date:
+        """The day ``instant`` falls on in the agency's zone, after the cut-off rule."""
+        local = _aware(instant).astimezone(self._tz)
+        if self.cutoff is not None and local.time() > self.cutoff:
+            return local.date() + timedelta(days=1)
+        return local.date()
+
+    def end_of_day(self, day: date) -> datetime:
+        """The deadline instant of a due day, in UTC (end of office hours, else 23:59:59)."""
+        end = self.office_hours[1] if self.office_hours else _END_OF_DAY
+        return datetime.combine(day, end, self._tz).astimezone(UTC)
+
+    def add_working_days_to_date(self, day: date, n: int) -> date:
+        """The Nth working day after ``day`` (``day`` itself never counts)."""
+        if n < 0:
+            raise ValueError(f"cannot count {n} working days")
+        self._check_year(day)
+        d = day
+        for _ in range(n):
+            d = self.next_working_day(d)
+        return d
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in (start, end]: after ``start``, up to and including ``end``."""
+        count = 0
+        d = start
+        while d < end:
+            d += timedelta(days=1)
+            if self.is_working_day(d):
+                count += 1
+        return count
+
+    # -- instants --------------------------------------------------------------------------
+
+    def due(self, start: datetime, amount: int | float, unit: Unit) -> datetime:
+        """The deadline instant (UTC) for ``amount`` ``unit`` counted from ``start``."""
+        if amount < 0:
+            raise ValueError(f"a duration cannot be negative, got {amount}")
+        if unit == "working_days":
+            day = self.add_working_days_to_date(self.local_date(start), int(amount))
+            return self.end_of_day(day)
+        if unit == "days":
+            return self.end_of_day(self.local_date(start) + timedelta(days=int(amount)))
+        if unit == "working_hours":
+            return self._add_working_hours(start, float(amount))
+        raise ValueError(f"unknown unit {unit!r}; use working_days, days or working_hours")
+
+    def remaining(self, at: datetime, due: datetime, unit: Unit) -> float:
+        """How much of ``unit`` is left at ``at`` before ``due`` (used when a clock pauses)."""
+        if unit == "working_days":
+            return float(self.working_days_between(self.local_date(at), self._due_date(due)))
+        if unit == "days":
+            return float(max(0, (self._due_date(due) - self.local_date(at)).days))
+        return self._working_seconds(at, due) / 3600
+
+    def _due_date(self, due: datetime) -> date:
+        return _aware(due).astimezone(self._tz).date()
+
+    def _hours(self) -> tuple[time, time]:
+        if self.office_hours is None:
+            raise ValueError(
+                f"calendar {self.id!r} has no office hours: working hours cannot be counted; "
+                "configure office_hours (e.g. 08:00-16:00)"
+            )
+        return self.office_hours
+
+    def _add_working_hours(self, start: datetime, hours: float) -> datetime:
+        open_, close = self._hours()
+        left = timedelta(hours=hours)
+        local = _aware(start).astimezone(self._tz)
+        day = local.date()
+        cursor = local.time()
+        while True:
+            self._check_year(day)
+            if self.is_working_day(day):
+                begin = max(cursor, open_)
+                if begin < close:
+                    span = datetime.combine(day, close) - datetime.combine(day, begin)
+                    if left <= span:
+                        return (datetime.combine(day, begin, self._tz) + left).astimezone(UTC)
+                    left -= span
+            day += timedelta(days=1)
+            cursor = time(0)
+
+    def _working_seconds(self, at: datetime, due: datetime) -> float:
+        open_, close = self._hours()
+        a = _aware(at).astimezone(self._tz)
+        b = _aware(due).astimezone(self._tz)
+        total = 0.0
+        day = a.date()
+        while day <= b.date():
+            if self.is_working_day(day):
+                lo = datetime.combine(day, open_, self._tz)
+                hi = datetime.combine(day, close, self._tz)
+                lo, hi = max(lo, a), min(hi, b)
+                if hi > lo:
+                    total += (hi - lo).total_seconds()
+            day += timedelta(days=1)
+        return total
+
+    # -- listing and changing ----------------------------------------------------------------
+
+    def holidays(self, year: int) -> list[DayOff]:
+        """Days off in ``year`` (not weekends), in date order."""
+        return sorted((o for d, o in self.days_off.items() if d.year == year), key=lambda o: o.day)
+
+    def amended(
+        self,
+        *,
+        add: Iterable[DayOff] = (),
+        remove: Iterable[date] = (),
+        working: Iterable[date] = (),
+    ) -> WorkingCalendar:
+        """A new calendar version with days off added/removed and extra working days."""
+        off = dict(self.days_off)
+        for d in remove:
+            off.pop(d, None)
+        for o in add:
+            off[o.day] = o
+        return attrs.evolve(
+            self, days_off=off, extra_working_days=self.extra_working_days | frozenset(working)
+        )
+
+
+def _aware(instant: datetime) -> datetime:
+    if instant.tzinfo is None:
+        raise ValueError(f"instant {instant} has no time zone; pass an aware datetime (UTC)")
+    return instant
+
+
+def _amendments() -> tuple[list[DayOff], list[tuple[date, str]]]:
+    """Decrees the installed ``holidays`` package may not know yet (``data/id_amendments.toml``)."""
+    raw = tomllib.loads(
+        resources.files("sop_engine").joinpath("data/id_amendments.toml").read_text("utf-8")
+    )
+    add = [
+        DayOff(date.fromisoformat(e["date"]), e["kind"], e["name"], e["source"])
+        for e in raw.get("add", [])
+    ]
+    remove = [(date.fromisoformat(e["date"]), e["source"]) for e in raw.get("remove", [])]
+    return add, remove
+
+
+def indonesia(
+    *,
+    zone: str = "Asia/Jakarta",
+    cuti_bersama: bool = True,
+    office_hours: tuple[time, time] | None = None,
+    cutoff: time | None = None,
+    local_days_off: Iterable[DayOff] = (),
+    extra_working_days: Iterable[date] = (),
+) -> WorkingCalendar:
+    """The national calendar ``ID`` (or ``ID-nasional`` without cuti bersama as days off)."""
+    import holidays
+
+    national = holidays.country_holidays("ID", years=YEARS, categories=("public",), language="id")
+    off: dict[date, DayOff] = {
+        d: DayOff(d, "national", name, "holidays package (SKB 3 Menteri)")
+        for d, name in sorted(national.items())
+    }
+    if cuti_bersama:
+        joint = holidays.country_holidays(
+            "ID", years=YEARS, categories=("government",), language="id"
+        )
+        for d, name in sorted(joint.items()):
+            off.setdefault(d, DayOff(d, "cuti_bersama", name, "holidays package (SKB 3 Menteri)"))
+    add, remove = _amendments()
+    for d, _ in remove:
+        off.pop(d, None)
+    for o in add:
+        if o.kind != "cuti_bersama" or cuti_bersama:
+            off[o.day] = o
+    for o in local_days_off:
+        off[o.day] = o
+    return WorkingCalendar(
+        id="ID" if cuti_bersama else "ID-nasional",
+        zone=zone,
+        days_off=off,
+        extra_working_days=frozenset(extra_working_days),
+        office_hours=office_hours,
+        cutoff=cutoff,
+    )
