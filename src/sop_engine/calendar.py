@@ -166,13 +166,23 @@ class WorkingCalendar:
             return self._add_working_hours(start, float(amount))
         raise ValueError(f"unknown unit {unit!r}; use working_days, days or working_hours")
 
-    def remaining(self, at: datetime, due: datetime, unit: Unit) -> float:
-        """How much of ``unit`` is left at ``at`` before ``due`` (used when a clock pauses)."""
+    def paused_units(self, paused_at: datetime, resumed_at: datetime, unit: Unit) -> float:
+        """How much of ``unit`` a pause from ``paused_at`` to ``resumed_at`` took away.
+
+        Working days: the working days from the pause's day up to, not including, the resume's
+        day (a pause and a resume on the same day cost nothing; a pause on Friday resumed on
+        Monday costs Friday). Days: the calendar days between the two days. Working hours: the
+        office time between the two instants. The due instant moves by exactly this much.
+        """
         if unit == "working_days":
-            return float(self.working_days_between(self.local_date(at), self._due_date(due)))
+            p = _aware(paused_at).astimezone(self._tz).date()
+            r = _aware(resumed_at).astimezone(self._tz).date()
+            return float(self.working_days_between(p - timedelta(days=1), r - timedelta(days=1)))
         if unit == "days":
-            return float(max(0, (self._due_date(due) - self.local_date(at)).days))
-        return self._working_seconds(at, due) / 3600
+            p = _aware(paused_at).astimezone(self._tz).date()
+            r = _aware(resumed_at).astimezone(self._tz).date()
+            return float(max(0, (r - p).days))
+        return self._working_seconds(paused_at, resumed_at) / 3600
 
     def _due_date(self, due: datetime) -> date:
         return _aware(due).astimezone(self._tz).date()

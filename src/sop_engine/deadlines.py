@@ -437,6 +437,18 @@ def build(
         ext_roles: tuple[str, ...] = ()
         if ext is not None:
             ext_roles = check("role", ext["roles"], (*p, "extension", "roles"))
+            ext_unit = next(iter(ext["max"]))
+            if any(r.unit != ext_unit for r in rules):
+                problems.append(
+                    SectionProblem(
+                        (*p, "extension", "max"),
+                        "SOP013",
+                        {
+                            "reason": f"the extension is counted in {ext_unit} but the duration is not; "
+                            "use the duration's unit"
+                        },
+                    )
+                )
         uses_hours = (
             any(r.unit == "working_hours" for r in rules)
             or any(o.unit == "working_hours" for o, _ in reminders)
@@ -573,11 +585,11 @@ def advance(
             ):
                 d = attrs.evolve(d, status="met")
             elif d.status == "running" and moved and new_state in clock.pause:
-                assert d.due_at is not None
-                left = calendar.remaining(now, d.due_at, d.unit)  # type: ignore[arg-type]
-                d = attrs.evolve(d, status="paused", due_at=None, amount=left, anchor=now)
+                d = attrs.evolve(d, status="paused", paused_at=now)
             elif d.status == "paused" and new_state not in clock.pause:
-                d = _arm(d, clock.name, now, d.amount, d.unit, calendar, fresh=False)  # type: ignore[arg-type]
+                assert d.paused_at is not None
+                lost = calendar.paused_units(d.paused_at, now, d.unit)  # type: ignore[arg-type]
+                d = _arm(d, clock.name, d.anchor, d.amount + lost, d.unit, calendar, fresh=False)  # type: ignore[arg-type]
                 armed.append(d)
         elif not final and (
             (moved and new_state in clock.start_enter)
@@ -637,7 +649,8 @@ def timers_for(
         Timer(_before(calendar, due, off), case_id, d.name, d.arming, f"remind:{k}")
         for k, (off, _) in enumerate(clock.reminders)
     ]
-    out.append(Timer(due, case_id, d.name, d.arming, "breach"))
+    if clock.expiry_event is None:  # with an expiry event, expiring is the designed outcome
+        out.append(Timer(due, case_id, d.name, d.arming, "breach"))
     out.extend(
         Timer(_after(calendar, due, lv.after), case_id, d.name, d.arming, f"level:{k + 1}")
         for k, lv in enumerate(clock.levels)

@@ -480,18 +480,15 @@ class Engine:
                 f"{cap.amount:g} {cap.unit}"
             )
         calendar = self.calendar(sop)
-        amount_in_unit = amount if cap.unit == d.unit else float(amount)
-        new_d = Deadline(
-            name=d.name,
+        new_d = attrs.evolve(
+            d,
             arming=d.arming + 1,
-            status="running",
-            anchor=d.anchor,
-            amount=d.amount + amount_in_unit,
-            unit=d.unit,
-            due_at=calendar.due(d.anchor, d.amount + amount_in_unit, d.unit),  # type: ignore[arg-type]
+            amount=d.amount + amount,
+            due_at=calendar.due(d.anchor, d.amount + amount, d.unit),  # type: ignore[arg-type]
             calendar_version=calendar.version,
             extensions=d.extensions + 1,
             extended_by=d.extended_by + amount,
+            fired=(),
             level=0,
         )
         now = self.clock.now()

@@ -35,8 +35,9 @@ class Deadline:
     Each time the clock is (re)armed — started, resumed after a pause, extended, recomputed for
     a new calendar — ``arming`` goes up by one; every reminder and escalation belongs to one
     arming, and ``fired`` lists the items of this arming already fired, which is what makes
-    each fire happen exactly once. ``anchor`` and ``amount`` are what ``due_at`` was computed
-    from (amount in ``unit``), with the calendar ``calendar_version``.
+    each fire happen exactly once. ``due_at`` is always ``calendar.due(anchor, amount, unit)``
+    with the calendar ``calendar_version``: ``anchor`` is when the clock started and ``amount``
+    the duration plus what pauses and extensions added. ``paused_at`` is set while paused.
     """
 
     name: str
@@ -51,6 +52,7 @@ class Deadline:
     extended_by: float = 0.0
     fired: tuple[str, ...] = ()
     level: int = 0
+    paused_at: datetime | None = None
 
 
 @attrs.frozen(slots=True, order=True)
