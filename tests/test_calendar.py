@@ -162,3 +162,84 @@ def test_pausing_shifts_by_exactly_the_working_days_paused(
     assert lost == sum(ID.is_working_day(d) for d in paused_days)
     assert ID._due_date(new_due) == ID.add_working_days_to_date(ID._due_date(due), int(lost))
     assert new_due >= resume_at or ID._due_date(new_due) >= resume_at.date() or lost == 0
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from sop_engine.cli import main
+
+    result = CliRunner().invoke(main, ["calendar", *args])
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            [
+                "due",
+                "2026-03-16T09:00",
+                "3",
+                "--zone",
+                "Asia/Makassar",
+                "--office-hours",
+                "08:00-16:00",
+            ],
+            "2026-03-26T16:00:00+08:00",
+        ),
+        (["due", "2026-03-16", "3"], "2026-03-26T23:59:59+07:00"),
+        (
+            ["due", "2026-03-16T02:00:00+00:00", "3", "--zone", "Asia/Jayapura"],
+            "2026-03-26T23:59:59+09:00",
+        ),
+        (["due", "2026-03-16", "10", "--unit", "days"], "2026-03-26T23:59:59+07:00"),
+        (
+            [
+                "due",
+                "2026-03-17T15:30",
+                "4",
+                "--unit",
+                "working-hours",
+                "--zone",
+                "Asia/Makassar",
+                "--office-hours",
+                "08:00-16:00",
+            ],
+            "2026-03-25T11:30:00+08:00",
+        ),
+        (["due", "2025-08-15", "1", "--calendar", "ID-nasional"], "2025-08-18T23:59:59+07:00"),
+        (["due", "2025-08-15", "1"], "2025-08-19T23:59:59+07:00"),
+    ],
+)
+def test_cli_due(args: list[str], expected: str) -> None:
+    assert _cli(*args) == (0, expected + "\n")
+
+
+def test_cli_holidays_lists_days_off_with_kind() -> None:
+    code, out = _cli("holidays", "2025")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 28
+    assert "2025-08-18\tcuti_bersama\tCuti Bersama Hari Kemerdekaan Republik Indonesia" in lines
+    assert all(len(line.split("\t")) == 3 for line in lines)
+    code, out = _cli("holidays", "2025", "--calendar", "ID-nasional")
+    assert len(out.splitlines()) == 17
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["due", "kemarin", "3"], "Invalid isoformat"),
+        (["due", "2026-03-16", "3", "--zone", "Asia/Bandung"], "unknown time zone"),
+        (["due", "2026-03-16", "3", "--calendar", "XX"], "unknown calendar 'XX'"),
+        (["due", "2026-03-16", "3", "--unit", "weeks"], "unknown unit"),
+        (["due", "2026-03-16", "3", "--unit", "working-hours"], "no office hours"),
+        (["holidays", "2099"], "covers 2020-2030"),
+    ],
+)
+def test_cli_bad_input_exits_1_with_a_message(args: list[str], message: str) -> None:
+    code, out = _cli(*args)
+    assert code == 1
+    assert message in out
+    assert "Traceback" not in out
