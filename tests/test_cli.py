@@ -14,12 +14,23 @@ from conftest import LAPOR
 def test_demo_runs_every_scenario_in_indonesian() -> None:
     result = CliRunner().invoke(main, ["demo"])
     assert result.exit_code == 0, result.output
-    for case in range(1, 9):
+    for case in range(1, 10):
         assert f"LPR-2026-000{case}" in result.output
     assert "ditolak" in result.output
     assert "Selesai" in result.output
     assert "Menunggu Kelengkapan dari Pelapor" in result.output
     assert "Jejak audit setiap kasus sesuai dengan status akhirnya." in result.output
+    # the deadline sweeper ran on the simulated clock: reminder, breach, escalation, extension
+    for text in (
+        "Pengingat",
+        "Batas waktu terlewati",
+        "Eskalasi",
+        "Perpanjangan batas waktu",
+        "Batas waktu habis",
+        "Tutup otomatis (tidak ada umpan balik)",
+        "Batas waktu standar pelayanan",
+    ):
+        assert text in result.output, text
 
 
 def test_demo_in_english() -> None:

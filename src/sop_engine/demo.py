@@ -36,7 +36,7 @@ PUPR = Actor("budi.pupr", "petugas_unit", "dinas_pupr")
 DINKES = Actor("rina.dinkes", "petugas_unit", "dinas_kesehatan")
 INSPEKTORAT = Actor("agus.inspektorat", "petugas_unit", "inspektorat")
 PENGHUBUNG = Actor("dewi.penghubung", "pejabat_penghubung")
-SISTEM = Actor("sistem", "sistem")
+ATASAN = Actor("hendra.kabid", "atasan")
 
 
 def _reporter(n: int) -> Actor:
@@ -45,7 +45,11 @@ def _reporter(n: int) -> Actor:
 
 @attrs.frozen
 class Step:
-    """Wait ``after``, then ``actor`` fires ``event`` with ``payload``."""
+    """Wait ``after``, then ``actor`` fires ``event`` with ``payload``.
+
+    The event ``@extend`` extends a deadline instead: the payload names ``deadline``,
+    ``amount`` and ``reason``.
+    """
 
     after: timedelta
     actor: Actor
@@ -60,6 +64,8 @@ class Scenario:
     story: str
     data: Mapping[str, Any]
     steps: Sequence[Step]
+    opens: timedelta = timedelta(0)
+    """When the complaint arrives, after the first one (Monday 2 March 2026, 08:00 WIB)."""
 
 
 H = timedelta(hours=1)
@@ -264,7 +270,35 @@ def _scenarios() -> list[Scenario]:
                     {"tanggapan": "Batas pembayaran PBB 2026 adalah 31 Agustus 2026."},
                 ),
                 Step(1 * H, PENGHUBUNG, "setujui_tanggapan"),
-                Step(14 * D, SISTEM, "tutup_otomatis"),
+                # no reply from the reporter: the umpan_balik clock closes it after 10 working days
+            ],
+        ),
+        Scenario(
+            "LPR-2026-0009",
+            "Unit terlambat menindaklanjuti: pengingat, pelanggaran batas waktu, eskalasi ke "
+            "atasan, perpanjangan oleh atasan.",
+            {
+                **base,
+                "kanal": "loket",
+                "pelapor": "pelapor-009",
+                "judul": "Saluran air tersumbat",
+                "kronologi": "Genangan setiap hujan sejak Januari.",
+                "lokasi": "Jl. Melati RT 04",
+            },
+            [
+                Step(1 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan"}),
+                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_pupr"}),
+                Step(
+                    8 * D,
+                    ATASAN,
+                    "@extend",
+                    {
+                        "deadline": "tindak_lanjut",
+                        "amount": 3,
+                        "reason": "Menunggu alat berat dari provinsi",
+                    },
+                ),
+                Step(1 * D, PUPR, "tindak_lanjuti"),
             ],
         ),
     ]
@@ -278,7 +312,7 @@ class _Row:
     source: str | None
     target: str | None
     note: str
-    outcome: str  # "ok", "refused", "retry"
+    outcome: str  # "ok", "refused", "retry", "system"
 
 
 def _summary(payload: Mapping[str, Any]) -> str:
@@ -309,21 +343,39 @@ def run_demo(console: Console, *, lang: Lang = "id", sop_path: Path | None = Non
         f"{'content hash' if en else 'sidik isi'} {sop.hash[:12]}\n"
     )
     scenarios = _scenarios()
+    index = {sc.case_id: k for k, sc in enumerate(scenarios)}
     t0 = datetime(2026, 3, 2, 8, 0, tzinfo=WIB).astimezone(UTC)
-    # Every complaint runs on one shared simulated clock: merge all steps by their instant.
+    end = datetime(2026, 3, 17, 17, 0, tzinfo=WIB).astimezone(UTC)
+    # Every complaint runs on one shared simulated clock: merge all steps by their instant, and
+    # let the deadline sweeper run at every step and twice a day (08:00 and 16:05 WIB).
     schedule: list[tuple[datetime, int, int]] = []
     for k, sc in enumerate(scenarios):
-        at = t0 + k * timedelta(minutes=20)
+        at = t0 + sc.opens + k * timedelta(minutes=20)
         schedule.append((at, k, -1))
         for j, step in enumerate(sc.steps):
             at += step.after
             schedule.append((at, k, j))
+    day = t0
+    while day <= end:
+        schedule.append((day, -1, 0))
+        schedule.append((day + timedelta(hours=8, minutes=5), -1, 0))
+        day += timedelta(days=1)
     schedule.sort()
     rows: dict[int, list[_Row]] = {k: [] for k in range(len(scenarios))}
     refused = dict.fromkeys(rows, 0)
     retried = dict.fromkeys(rows, 0)
+    plan = sop.deadlines
     for at, k, j in schedule:
         clock.set(at)
+        for e in engine.sweep().fired:
+            if e.event.startswith("@"):
+                rows[index[e.case_id]].append(_system_row(e, plan, roles, lang))
+            else:  # an event fired by a deadline (e.g. tutup_otomatis)
+                rows[index[e.case_id]].append(
+                    _Row(e.at, e.actor, e.event, e.source, e.target, "", "ok")
+                )
+        if k < 0:
+            continue
         sc = scenarios[k]
         if j < 0:
             intake = ADMIN if sc.data["kanal"] != "web" else Actor(sc.data["pelapor"], "pelapor")
@@ -333,6 +385,25 @@ def run_demo(console: Console, *, lang: Lang = "id", sop_path: Path | None = Non
         step = sc.steps[j]
         before = engine.get(sc.case_id)
         try:
+            if step.event == "@extend":
+                p = step.payload
+                after = engine.extend(
+                    sc.case_id, p["deadline"], step.actor, p["amount"], p["reason"]
+                )
+                d = next(x for x in after.deadlines if x.name == p["deadline"])
+                rows[k].append(
+                    _Row(
+                        at,
+                        step.actor,
+                        step.event,
+                        before.state,
+                        after.state,
+                        f"+{p['amount']} {'hari kerja' if not en else 'working days'}: "
+                        f"{p['reason']} → {_local(d.due_at)}",
+                        "ok",
+                    )
+                )
+                continue
             after = engine.fire(
                 sc.case_id, step.event, step.actor, step.payload, command_id=step.command_id
             )
@@ -391,6 +462,7 @@ def run_demo(console: Console, *, lang: Lang = "id", sop_path: Path | None = Non
     for cid, state, n, r, t in summary:
         table.add_row(cid, state, str(n), str(r), str(t))
     console.print(table)
+    console.print(_deadline_table(engine, scenarios, plan, lang))
     if not consistent:
         console.print("[red]audit trail does not match the case snapshots[/red]")
         return 1
@@ -437,11 +509,17 @@ def _print_case(
         what = (
             ("Laporan masuk" if not en else "Report received")
             if r.event == START_EVENT
+            else ("Perpanjangan batas waktu" if not en else "Deadline extended")
+            if r.event == "@extend"
             else events.get(r.event, r.event)
         )
         if r.outcome == "refused":
             move = RichText("✗ " + ("ditolak" if not en else "refused"), style="bold red")
             note = RichText(r.note, style="red")
+        elif r.outcome == "system":
+            what = _SYSTEM_EVENTS[r.event][1 if en else 0]
+            move = RichText(states.get(r.target or "", r.target or ""), style="dim")
+            note = RichText(r.note, style="magenta")
         else:
             move = RichText(
                 states.get(r.target or "", r.target or ""),
@@ -451,3 +529,76 @@ def _print_case(
         table.add_row(when, who, what, move, note)
     console.print(table)
     console.print()
+
+
+_SYSTEM_EVENTS = {
+    "@remind": ("Pengingat", "Reminder"),
+    "@breach": ("Batas waktu terlewati", "Deadline missed"),
+    "@escalate": ("Eskalasi", "Escalation"),
+    "@expire": ("Batas waktu habis", "Deadline expired"),
+}
+
+
+def _local(instant: datetime | None) -> str:
+    return instant.astimezone(WIB).strftime("%a %d %b %H:%M") if instant else "-"
+
+
+def _system_row(e: AuditEvent, plan: Any, roles: dict[str, str], lang: Lang) -> _Row:
+    clock = plan.clock(e.payload["deadline"])
+    kind, _, number = e.payload["item"].partition(":")
+    recipients: tuple[str, ...] = ()
+    if kind == "remind":
+        recipients = clock.reminders[int(number)][1]
+    elif kind == "level":
+        recipients = clock.levels[int(number) - 1].notify
+    elif kind == "breach":
+        recipients = tuple(r for _, rs in clock.reminders for r in rs)
+    en = lang == "en"
+    parts = [clock.label.get(lang)]
+    if kind == "level":
+        parts.append(f"{'level' if en else 'tingkat'} {number}")
+    if recipients:
+        parts.append("→ " + ", ".join(roles.get(r, r) for r in recipients))
+    if e.payload.get("late"):
+        parts.append("(late)" if en else "(terlambat)")
+    return _Row(e.at, e.actor, e.event, e.source, e.target, " · ".join(parts), "system")
+
+
+def _deadline_table(engine: Engine, scenarios: Sequence[Scenario], plan: Any, lang: Lang) -> Table:
+    en = lang == "en"
+    table = Table(
+        title="Batas waktu standar pelayanan" if not en else "Service-standard deadlines",
+        title_justify="left",
+    )
+    for col in (
+        ("Kasus", "Case"),
+        ("Jam", "Clock"),
+        ("Status", "Status"),
+        ("Batas (WIB)", "Due (WIB)"),
+        ("Eskalasi", "Escalation"),
+        ("Perpanjangan", "Extensions"),
+    ):
+        table.add_column(col[1] if en else col[0])
+    words = {
+        "running": ("berjalan", "running"),
+        "paused": ("dijeda", "paused"),
+        "met": ("terpenuhi", "met"),
+        "closed": ("ditutup", "closed"),
+    }
+    now = engine.clock.now()
+    for sc in scenarios:
+        for d in engine.get(sc.case_id).deadlines:
+            status = words[d.status][1 if en else 0]
+            style = ""
+            if d.status == "running" and d.due_at is not None and d.due_at < now:
+                status += " (lewat)" if not en else " (overdue)"
+                style = "red"
+            table.add_row(
+                sc.case_id,
+                plan.clock(d.name).label.get(lang),
+                RichText(status, style),
+                _local(d.due_at),
+                str(d.level or "-"),
+                str(d.extensions or "-"),
+            )
+    return table
