@@ -216,6 +216,7 @@ def _scenarios() -> list[Scenario]:
                 Step(1 * H, PUPR, "verifikasi", {"klasifikasi": "pengaduan"}),
                 Step(1 * H, ADMIN, "minta_kelengkapan", {"kekurangan": "Di jalan apa?"}),
             ],
+            opens=8 * D,
         ),
         Scenario(
             "LPR-2026-0007",
