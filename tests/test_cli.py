@@ -25,9 +25,9 @@ def test_demo_runs_every_scenario_in_indonesian() -> None:
         "Pengingat",
         "Batas waktu terlewati",
         "Eskalasi",
-        "Perpanjangan batas waktu",
+        "Perpanjangan",
         "Batas waktu habis",
-        "Tutup otomatis (tidak ada umpan balik)",
+        "Tutup otomatis",
         "Batas waktu standar pelayanan",
     ):
         assert text in result.output, text
