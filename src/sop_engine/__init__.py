@@ -7,7 +7,7 @@ from sop_engine.calendar import DayOff, WorkingCalendar, indonesia
 from sop_engine.clock import Clock, SimulatedClock, SystemClock
 from sop_engine.compiled import CompiledSop, compile_sop
 from sop_engine.definition import SopDefinition
-from sop_engine.engine import AvailableEvent, Engine, SweepReport
+from sop_engine.engine import AvailableEvent, Engine
 from sop_engine.errors import (
     CaseNotFound,
     CommandIdReused,
@@ -34,6 +34,7 @@ from sop_engine.registry import ActionContext, ActionSpec, GuardSpec, Registry, 
 from sop_engine.schema import sop_schema
 from sop_engine.store import MemoryStore, Store
 from sop_engine.text import Text
+from sop_engine.timekeeping import SweepReport
 
 __version__ = "0.1.0"
 

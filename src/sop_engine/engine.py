@@ -17,17 +17,16 @@ from typing import Any
 
 import attrs
 
+from sop_engine import timekeeping
 from sop_engine.calendar import WorkingCalendar
 from sop_engine.clock import Clock, SystemClock
 from sop_engine.compiled import CompiledSop, compile_sop
-from sop_engine.deadlines import advance, timers_for
+from sop_engine.deadlines import advance
 from sop_engine.definition import FieldSpec, SopDefinition
 from sop_engine.errors import (
     CommandIdReused,
-    CommandRefused,
     EventNotAllowed,
     ExtensionFailed,
-    ExtensionRefused,
     GuardRejected,
     InvalidCaseData,
     InvalidEventData,
@@ -37,28 +36,15 @@ from sop_engine.errors import (
     VersionConflict,
 )
 from sop_engine.loader import load_definition
-from sop_engine.records import START_EVENT, Actor, AuditEvent, Case, Deadline, Notification, Timer
+from sop_engine.records import START_EVENT, Actor, AuditEvent, Case, Deadline, Timer
 from sop_engine.registry import ActionContext, Registry
 from sop_engine.store import CommandRecord, MemoryStore, Store
 from sop_engine.text import Text
+from sop_engine.timekeeping import SweepReport
 
-__all__ = ["SYSTEM_ACTOR", "AvailableEvent", "Engine", "SweepReport"]
+__all__ = ["AvailableEvent", "Engine"]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
-
-
-SYSTEM_ACTOR = Actor("sop-engine", "sistem")
-"""The actor recorded for what the engine does by itself (reminders, escalations, expiries)."""
-
-
-@attrs.define
-class SweepReport:
-    """What one :meth:`Engine.sweep` did."""
-
-    fired: list[AuditEvent] = attrs.field(factory=list)
-    refused: list[tuple[Timer, CommandRefused]] = attrs.field(factory=list)
-    skipped: int = 0
-    coalesced: int = 0
 
 
 @attrs.frozen(slots=True)
@@ -312,117 +298,10 @@ class Engine:
     def sweep(self, now: datetime | None = None) -> SweepReport:
         """Fire every reminder, breach, escalation and expiry due at ``now`` (default: the clock).
 
-        Each (case, deadline, arming, item) fires at most once, ever: the fired items are recorded
-        on the case in the same commit as the audit event and the outbox notification, so a
-        second sweep, a duplicate timer or a restart finds them done. After downtime each missed
-        item fires once and is marked ``late``; reminders of the same arming that are due
-        together are coalesced into the last one. Due timers come from the store's index ordered
-        by instant, never from a scan of the cases.
+        Each (case, deadline, arming, item) fires at most once; after downtime each missed item
+        fires once and is marked late; see :func:`sop_engine.timekeeping.sweep`.
         """
-        now = now if now is not None else self.clock.now()
-        report = SweepReport()
-        due = self.store.due_timers(now)
-        pending = list(due)
-        try:
-            for timer in due:
-                pending.remove(timer)
-                self._fire_timer(timer, due, now, report)
-        except BaseException:
-            self.store.release(pending)
-            raise
-        return report
-
-    def _fire_timer(
-        self, timer: Timer, batch: list[Timer], now: datetime, report: SweepReport
-    ) -> None:
-        case = self.store.get(timer.case_id)
-        sop = self.sop(case.sop_hash)
-        plan = sop.deadlines
-        d = next((x for x in case.deadlines if x.name == timer.deadline), None)
-        if (
-            plan is None
-            or d is None
-            or d.arming != timer.arming
-            or d.status != "running"
-            or (timer.item in d.fired)
-        ):
-            report.skipped += 1  # stale (met, paused, re-armed) or already fired
-            return
-        clock = plan.clock(d.name)
-        kind, _, number = timer.item.partition(":")
-        fired = [timer.item]
-        if kind == "remind":
-            later = [
-                t.item
-                for t in batch
-                if t.case_id == timer.case_id
-                and t.deadline == timer.deadline
-                and t.arming == timer.arming
-                and t.item.startswith("remind:")
-                and t.at > timer.at
-                and t.item not in d.fired
-            ]
-            if later:  # a later reminder of the same arming is due too: this one is coalesced
-                report.coalesced += 1
-                return
-            fired += [f"remind:{k}" for k in range(int(number)) if f"remind:{k}" not in d.fired]
-        late = now - timer.at > self.late_after
-        level = int(number) if kind == "level" else d.level
-        recipients: tuple[str, ...] = ()
-        if kind == "remind":
-            recipients = clock.reminders[int(number)][1]
-        elif kind == "level":
-            recipients = clock.levels[level - 1].notify
-        elif kind == "breach":
-            recipients = tuple(dict.fromkeys(r for _, rs in clock.reminders for r in rs))
-        new_deadline = attrs.evolve(d, fired=d.fired + tuple(fired), level=level)
-        deadlines = tuple(new_deadline if x.name == d.name else x for x in case.deadlines)
-        version = case.version + 1
-        new = attrs.evolve(case, version=version, deadlines=deadlines)
-        payload = {
-            "deadline": d.name,
-            "arming": d.arming,
-            "item": timer.item,
-            "due_at": (d.due_at or timer.at).isoformat(),
-            "scheduled_at": timer.at.isoformat(),
-            "late": late,
-        }
-        if len(fired) > 1:
-            payload["coalesced"] = fired[1:]
-        if kind == "level":
-            payload["level"] = level
-        name = {"remind": "@remind", "breach": "@breach", "level": "@escalate", "expiry": "@expire"}
-        event = AuditEvent(
-            case.id, version, now, SYSTEM_ACTOR, name[kind], case.state, case.state, payload
-        )
-        notes = []
-        if recipients:
-            notes.append(
-                Notification(
-                    timer.key,
-                    case.id,
-                    {"remind": "reminder", "breach": "breach", "level": "escalation"}[kind],
-                    recipients,
-                    payload,
-                    now,
-                )
-            )
-        self.store.commit(new, event, None, (), notes)
-        report.fired.append(event)
-        follow = (
-            clock.expiry_event
-            if kind == "expiry"
-            else (clock.levels[level - 1].event if kind == "level" else None)
-        )
-        if follow is not None:
-            role = clock.expiry_role if kind == "expiry" else "sistem"
-            try:
-                self.fire(
-                    case.id, follow, Actor(SYSTEM_ACTOR.id, role), command_id=f"{timer.key}/event"
-                )
-                report.fired.append(self.store.history(case.id)[-1])
-            except CommandRefused as e:
-                report.refused.append((timer, e))
+        return timekeeping.sweep(self, now)
 
     def extend(
         self,
@@ -434,164 +313,16 @@ class Engine:
         *,
         command_id: str | None = None,
     ) -> Case:
-        """Extend a running deadline, within the allowance the SOP declares, with a reason."""
-        if command_id is not None:
-            prior = self.store.recall(command_id)
-            if prior is not None:
-                args = {"deadline": deadline, "amount": amount, "reason": reason}
-                if prior.same_command(case_id, "@extend", actor, args):
-                    return prior.result
-                raise CommandIdReused(command_id)
-        case = self.store.get(case_id)
-        sop = self.sop(case.sop_hash)
-        plan = sop.deadlines
-        d = next((x for x in case.deadlines if x.name == deadline), None)
-
-        def refuse(why: str) -> ExtensionRefused:
-            return ExtensionRefused(
-                case_id=case_id, state=case.state, deadline=deadline, reason=why
-            )
-
-        if plan is None or d is None or d.status != "running" or d.due_at is None:
-            raise refuse("the deadline is not running")
-        clock = plan.clock(deadline)
-        cap = clock.extension_max
-        if cap is None:
-            raise refuse("the SOP allows no extension of this deadline")
-        if actor.role not in clock.extension_roles:
-            raise RoleNotPermitted(
-                case_id=case_id,
-                state=case.state,
-                event="@extend",
-                role=actor.role,
-                allowed=sorted(clock.extension_roles),
-            )
-        if not reason.strip():
-            raise refuse("a reason is required")
-        if amount <= 0:
-            raise refuse(f"the extension must be positive, got {amount}")
-        if d.extensions >= clock.extension_times:
-            raise refuse(
-                f"already extended {d.extensions} time(s), the SOP allows {clock.extension_times}"
-            )
-        if d.extended_by + amount > cap.amount:
-            raise refuse(
-                f"{d.extended_by + amount:g} {cap.unit} in total would exceed the cap of "
-                f"{cap.amount:g} {cap.unit}"
-            )
-        calendar = self.calendar(sop)
-        new_d = attrs.evolve(
-            d,
-            arming=d.arming + 1,
-            amount=d.amount + amount,
-            due_at=calendar.due(d.anchor, d.amount + amount, d.unit),  # type: ignore[arg-type]
-            calendar_version=calendar.version,
-            extensions=d.extensions + 1,
-            extended_by=d.extended_by + amount,
-            fired=(),
-            level=0,
+        """Extend a running deadline within the SOP's allowance, with a recorded reason."""
+        return timekeeping.extend(
+            self, case_id, deadline, actor, amount, reason, command_id=command_id
         )
-        now = self.clock.now()
-        payload = {
-            "deadline": deadline,
-            "amount": amount,
-            "unit": cap.unit,
-            "reason": reason,
-            "due_before": d.due_at.isoformat(),
-            "due_after": new_d.due_at.isoformat(),  # type: ignore[union-attr]
-        }
-        new = attrs.evolve(
-            case,
-            version=case.version + 1,
-            deadlines=tuple(new_d if x.name == deadline else x for x in case.deadlines),
-        )
-        event = AuditEvent(
-            case_id,
-            new.version,
-            now,
-            actor,
-            "@extend",
-            case.state,
-            case.state,
-            payload,
-            (),
-            command_id,
-        )
-        record = None
-        if command_id is not None:
-            record = CommandRecord(
-                command_id,
-                case_id,
-                "@extend",
-                actor,
-                {"deadline": deadline, "amount": amount, "reason": reason},
-                new,
-            )
-        self.store.commit(new, event, record, timers_for(clock, new_d, calendar, case_id=case_id))
-        return new
 
     def change_calendar(
         self, sop_id: str, calendar: WorkingCalendar, actor: Actor, reason: str
     ) -> list[Case]:
-        """Adopt a new calendar version for an SOP and recompute its open deadlines, audited.
-
-        Every running deadline computed with another calendar version is re-armed from its
-        anchor under the new calendar and gets a ``@recalendar`` audit event with the old and the
-        new due instant — deadlines are never shifted silently. Returns the changed cases.
-        """
-        versions = [s for s in self._by_hash.values() if s.id == sop_id and s.deadlines]
-        if not versions:
-            raise UnknownSop(sop_id, list(self._by_id))
-        for s in versions:
-            self._calendars[s.hash] = calendar
-        hashes = {s.hash for s in versions}
-        changed = []
-        now = self.clock.now()
-        for case_id in self.store.case_ids():
-            case = self.store.get(case_id)
-            if case.sop_hash not in hashes:
-                continue
-            plan = self._by_hash[case.sop_hash].deadlines
-            assert plan is not None
-            updates = []
-            timers: list[Timer] = []
-            deadlines = []
-            for d in case.deadlines:
-                if d.status == "running" and d.calendar_version != calendar.version:
-                    due = calendar.due(d.anchor, d.amount, d.unit)  # type: ignore[arg-type]
-                    nd = attrs.evolve(
-                        d,
-                        arming=d.arming + 1,
-                        due_at=due,
-                        fired=(),
-                        level=0,
-                        calendar_version=calendar.version,
-                    )
-                    updates.append(
-                        {
-                            "deadline": d.name,
-                            "due_before": d.due_at.isoformat() if d.due_at else None,
-                            "due_after": due.isoformat(),
-                        }
-                    )
-                    timers += timers_for(plan.clock(d.name), nd, calendar, case_id=case_id)
-                    d = nd
-                deadlines.append(d)
-            if not updates:
-                continue
-            new = attrs.evolve(case, version=case.version + 1, deadlines=tuple(deadlines))
-            payload = {
-                "calendar": calendar.id,
-                "calendar_version": calendar.version,
-                "reason": reason,
-                "changes": updates,
-            }
-            event = AuditEvent(
-                case_id, new.version, now, actor, "@recalendar", case.state, case.state, payload
-            )
-            self.store.commit(new, event, None, timers)
-            changed.append(new)
-        return changed
+        """Adopt a new calendar for an SOP and recompute its open deadlines, each audited."""
+        return timekeeping.change_calendar(self, sop_id, calendar, actor, reason)
 
     def _not_possible(self, sop: CompiledSop, case: Case, event: str) -> Exception:
         possible = sop.events_from(case.state)
