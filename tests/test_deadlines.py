@@ -266,3 +266,39 @@ def test_utc_clock_start_counts_in_the_agency_zone() -> None:
     engine.load(LAPOR)
     engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c1")
     assert _due_local(engine, "c1", "verifikasi") == "2026-03-05 16:00"
+
+
+def test_an_agency_registers_its_own_calendar_through_a_plugin(clock: SimulatedClock) -> None:
+    """A province with a local holiday registers calendar 'ID-BALI' and an SOP uses it by id."""
+    from sop_engine import Registry, hookimpl, indonesia
+    from sop_engine.registry import CalendarSpec
+    from sop_engine.text import Text
+
+    galungan = DayOff(date(2026, 3, 3), "cuti_daerah", "Hari Raya Galungan", "Pergub Bali")
+
+    class Bali:
+        @hookimpl
+        def sop_engine_calendars(self) -> list[CalendarSpec]:
+            def build(**kwargs: object) -> object:
+                return indonesia(**kwargs).amended(add=[galungan])  # type: ignore[arg-type]
+
+            return [CalendarSpec("ID-BALI", Text("Bali"), build)]  # type: ignore[arg-type]
+
+    registry = Registry(plugins=[Bali()], load_entry_points=False)
+    text = LAPOR.read_text(encoding="utf-8").replace(
+        "    id: ID\n    zone: Asia/Jakarta", "    id: ID-BALI\n    zone: Asia/Makassar"
+    )
+    engine = Engine(clock=clock, registry=registry)
+    engine.add(load_definition("bali.yaml", text=text, registry=registry))
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c1")
+    due = _deadline(engine, "c1", "verifikasi").due_at
+    assert due is not None
+    # Tue 3 March is Galungan: Mon 2 March + 3 working days is Fri 6 March, 16:00 WITA
+    assert due.astimezone(ZoneInfo("Asia/Makassar")).strftime("%Y-%m-%d %H:%M") == (
+        "2026-03-06 16:00"
+    )
+    # without the plugin the SOP does not lint: the calendar is unknown
+    from sop_engine import lint_text
+
+    codes = [f.code for f in lint_text(text, name="bali.yaml", registry=Registry())]
+    assert codes == ["SOP044"]

@@ -57,19 +57,27 @@ def sweep(engine: Engine, now: datetime | None = None) -> SweepReport:
     now = now if now is not None else engine.clock.now()
     report = SweepReport()
     due = engine.store.due_timers(now)
-    pending = list(due)
+    # the last reminder due per (case, clock, arming): earlier ones in this sweep coalesce into it
+    last_reminder: dict[tuple[str, str, int], Timer] = {}
+    for t in due:
+        if t.item.startswith("remind:"):
+            last_reminder[(t.case_id, t.deadline, t.arming)] = t  # due is ordered by instant
+    i = 0
     try:
-        for timer in due:
-            pending.remove(timer)
-            _fire_timer(engine, timer, due, now, report)
+        for i, timer in enumerate(due):  # noqa: B007 (i is read by the handler)
+            _fire_timer(engine, timer, last_reminder, now, report)
     except BaseException:
-        engine.store.release(pending)
+        engine.store.release(due[i:])
         raise
     return report
 
 
 def _fire_timer(
-    engine: Engine, timer: Timer, batch: list[Timer], now: datetime, report: SweepReport
+    engine: Engine,
+    timer: Timer,
+    last_reminder: dict[tuple[str, str, int], Timer],
+    now: datetime,
+    report: SweepReport,
 ) -> None:
     case = engine.store.get(timer.case_id)
     sop = engine.sop(case.sop_hash)
@@ -88,18 +96,8 @@ def _fire_timer(
     kind, _, number = timer.item.partition(":")
     fired = [timer.item]
     if kind == "remind":
-        later = [
-            t.item
-            for t in batch
-            if t.case_id == timer.case_id
-            and t.deadline == timer.deadline
-            and t.arming == timer.arming
-            and t.item.startswith("remind:")
-            and t.at > timer.at
-            and t.item not in d.fired
-        ]
-        if later:  # a later reminder of the same arming is due too: this one is coalesced
-            report.coalesced += 1
+        if last_reminder[(timer.case_id, timer.deadline, timer.arming)] is not timer:
+            report.coalesced += 1  # a later reminder of the same arming is due too
             return
         fired += [f"remind:{k}" for k in range(int(number)) if f"remind:{k}" not in d.fired]
     late = now - timer.at > engine.late_after
