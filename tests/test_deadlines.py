@@ -302,3 +302,32 @@ def test_an_agency_registers_its_own_calendar_through_a_plugin(clock: SimulatedC
 
     codes = [f.code for f in lint_text(text, name="bali.yaml", registry=Registry())]
     assert codes == ["SOP044"]
+
+
+def test_an_escalation_level_can_fire_an_sop_event(clock: SimulatedClock) -> None:
+    """Level 2 of the follow-up ladder takes the case back from the unit (event by 'sistem')."""
+    text = LAPOR.read_text(encoding="utf-8")
+    text = text.replace(
+        "  tutup_otomatis:\n",
+        "  tarik_disposisi:\n    label: Tarik disposisi dari unit\n    roles: sistem\n"
+        "  tutup_otomatis:\n",
+    )
+    text = text.replace(
+        "  # -- umpan balik pelapor",
+        "  - event: tarik_disposisi\n    from: terdisposisi\n    to: terverifikasi\n"
+        "    actions:\n      - clear_field: { field: unit_tujuan }\n\n  # -- umpan balik pelapor",
+    )
+    text = text.replace(
+        "          notify: [pengawas, admin_instansi]\n",
+        "          notify: [pengawas, admin_instansi]\n          event: tarik_disposisi\n",
+    )
+    engine = Engine(clock=clock)
+    engine.add(load_definition("lapor.yaml", text=text, registry=engine.registry))
+    _dispose(engine)
+    fired = engine.sweep(_at(12, 17)).fired
+    assert [e.event for e in fired if e.case_id == "c1"][-2:] == ["@escalate", "tarik_disposisi"]
+    case = engine.get("c1")
+    assert case.state == "terverifikasi"
+    assert "unit_tujuan" not in case.data
+    assert _deadline(engine, "c1", "tindak_lanjut").status == "met"
+    assert engine.history("c1")[-1].actor.role == "sistem"
