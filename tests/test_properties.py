@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from typing import Any
 
@@ -81,3 +82,49 @@ def test_random_sops_refusals_change_nothing_and_trail_matches(data: st.DataObje
     engine.add(sop)
     cmds = data.draw(st.lists(commands(sop), max_size=25))
     _run(engine, sop, data.draw(case_data(sop)), cmds)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_deadline_invariants_under_random_commands_and_sweeps(data: st.DataObject) -> None:
+    """Clocks stay consistent with the state whatever officers do and whenever the sweeper runs."""
+    from datetime import timedelta
+
+    engine, sop = _engine(EXAMPLES / "lapor" / "sop.yaml")
+    plan = sop.deadlines
+    assert plan is not None
+    calendar = engine.calendar(sop)
+    clock = engine.clock
+    assert isinstance(clock, SimulatedClock)
+    starter = next(r.name for r in sop.definition.roles)
+    from sop_engine import Actor
+
+    engine.start(sop.id, data.draw(case_data(sop)), Actor("intake", starter), case_id="c")
+    fired_keys: set[tuple[str, int, str]] = set()
+    for _ in range(data.draw(st.integers(1, 25))):
+        if data.draw(st.booleans()):
+            clock.advance(timedelta(hours=data.draw(st.integers(1, 120))))
+            for e in engine.sweep().fired:
+                if e.event.startswith("@"):
+                    key = (e.payload["deadline"], e.payload["arming"], e.payload["item"])
+                    assert key not in fired_keys  # exactly once
+                    fired_keys.add(key)
+        else:
+            event, actor, payload = data.draw(commands(sop))
+            with contextlib.suppress(CommandRefused):  # refusals are covered elsewhere
+                engine.fire("c", event, actor, payload)
+        case = engine.get("c")
+        assert len(engine.history("c")) == case.version
+        for d in case.deadlines:
+            clock_spec = plan.clock(d.name)
+            if case.state in sop.finals:
+                assert d.status in ("closed", "met")
+            if d.status == "paused":
+                assert case.state in clock_spec.pause
+                assert d.paused_at is not None
+            if d.status == "running":
+                assert case.state not in clock_spec.pause
+                assert d.due_at == calendar.due(d.anchor, d.amount, d.unit)  # type: ignore[arg-type]
+                assert calendar.is_working_day(d.due_at.astimezone(calendar._tz).date()) or (
+                    d.unit == "days"
+                )
