@@ -29,6 +29,7 @@ __all__ = [
     "GuardRejected",
     "InvalidCaseData",
     "InvalidEventData",
+    "LeaseLost",
     "PluginError",
     "RoleNotPermitted",
     "SopError",
@@ -240,4 +241,18 @@ class ExtensionRefused(CommandRefused):
             case_id=case_id,
             state=state,
             event="@extend",
+        )
+
+
+class LeaseLost(SopError):
+    """A sweeper's claim on a timer expired and another sweeper claimed it: nothing was written.
+
+    The other sweeper handles the timer; this one should move on.
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(
+            f"the claim on timer {key!r} was lost (lease expired, claimed again elsewhere); "
+            "nothing was written; the new claimant fires it"
         )

@@ -64,6 +64,8 @@ class Timer:
     deadline: str
     arming: int
     item: str  # remind:N | breach | level:N | expiry
+    claim: str | None = attrs.field(default=None, eq=False, order=False)
+    """The claim token a durable store gave this timer when handing it out (its fence)."""
 
     @property
     def key(self) -> str:

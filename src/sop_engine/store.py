@@ -70,11 +70,15 @@ class Store(Protocol):
         command: CommandRecord | None,
         timers: Iterable[Timer] = (),
         notifications: Iterable[Notification] = (),
+        done: Iterable[Timer] = (),
     ) -> None:
         """Replace the snapshot with ``case``, append ``event``, add timers and outbox items.
 
-        All or nothing. Raises :class:`~sop_engine.errors.VersionConflict` unless the stored
-        version is exactly ``case.version - 1``.
+        ``done`` are claimed timers this commit completes: they are removed in the same
+        transaction, and the commit is refused (:class:`~sop_engine.errors.LeaseLost`) when
+        another sweeper has claimed one since (the fence). All or nothing. Raises
+        :class:`~sop_engine.errors.VersionConflict` unless the stored version is exactly
+        ``case.version - 1``.
         """
         ...
 
@@ -88,6 +92,10 @@ class Store(Protocol):
 
     def release(self, timers: Iterable[Timer]) -> None:
         """Give back timers taken by :meth:`due_timers` that could not be handled now."""
+        ...
+
+    def discard(self, timers: Iterable[Timer]) -> None:
+        """Drop claimed timers that turned out stale (their deadline was met or re-armed)."""
         ...
 
     def outbox(self) -> Sequence[Notification]:
@@ -151,7 +159,9 @@ class MemoryStore:
         command: CommandRecord | None,
         timers: Iterable[Timer] = (),
         notifications: Iterable[Notification] = (),
+        done: Iterable[Timer] = (),
     ) -> None:
+        # ``done`` needs no work here: due_timers already took the timers out of the heap.
         current = self._cases.get(case.id)
         if current is None:
             raise CaseNotFound(case.id)
@@ -178,6 +188,9 @@ class MemoryStore:
     def release(self, timers: Iterable[Timer]) -> None:
         for t in timers:
             heapq.heappush(self._timers, t)
+
+    def discard(self, timers: Iterable[Timer]) -> None:
+        """Nothing to do: the memory store's timers left the heap when they were handed out."""
 
     def outbox(self) -> Sequence[Notification]:
         return tuple(self._outbox)

@@ -57,15 +57,15 @@ def sweep(engine: Engine, now: datetime | None = None) -> SweepReport:
     now = now if now is not None else engine.clock.now()
     report = SweepReport()
     due = engine.store.due_timers(now)
-    # the last reminder due per (case, clock, arming): earlier ones in this sweep coalesce into it
-    last_reminder: dict[tuple[str, str, int], Timer] = {}
+    # reminders due per (case, clock, arming), in order: earlier ones coalesce into the last
+    reminders: dict[tuple[str, str, int], list[Timer]] = {}
     for t in due:
         if t.item.startswith("remind:"):
-            last_reminder[(t.case_id, t.deadline, t.arming)] = t  # due is ordered by instant
+            reminders.setdefault((t.case_id, t.deadline, t.arming), []).append(t)
     i = 0
     try:
         for i, timer in enumerate(due):  # noqa: B007 (i is read by the handler)
-            _fire_timer(engine, timer, last_reminder, now, report)
+            _fire_timer(engine, timer, reminders, now, report)
     except BaseException:
         engine.store.release(due[i:])
         raise
@@ -75,7 +75,7 @@ def sweep(engine: Engine, now: datetime | None = None) -> SweepReport:
 def _fire_timer(
     engine: Engine,
     timer: Timer,
-    last_reminder: dict[tuple[str, str, int], Timer],
+    reminders: dict[tuple[str, str, int], list[Timer]],
     now: datetime,
     report: SweepReport,
 ) -> None:
@@ -91,14 +91,15 @@ def _fire_timer(
         or (timer.item in d.fired)
     ):
         report.skipped += 1  # stale (met, paused, re-armed) or already fired
+        engine.store.discard([timer])
         return
     clock = plan.clock(d.name)
     kind, _, number = timer.item.partition(":")
     fired = [timer.item]
     if kind == "remind":
-        if last_reminder[(timer.case_id, timer.deadline, timer.arming)] is not timer:
-            report.coalesced += 1  # a later reminder of the same arming is due too
-            return
+        if reminders[(timer.case_id, timer.deadline, timer.arming)][-1] is not timer:
+            report.coalesced += 1  # a later reminder of the same arming is due too; it takes
+            return  # this one's key along (``done`` below) when it fires
         fired += [f"remind:{k}" for k in range(int(number)) if f"remind:{k}" not in d.fired]
     late = now - timer.at > engine.late_after
     level = int(number) if kind == "level" else d.level
@@ -141,7 +142,10 @@ def _fire_timer(
                 now,
             )
         )
-    engine.store.commit(new, event, None, (), notes)
+    done = [timer]
+    if kind == "remind":
+        done += reminders[(timer.case_id, timer.deadline, timer.arming)][:-1]
+    engine.store.commit(new, event, None, (), notes, done)
     report.fired.append(event)
     follow = (
         clock.expiry_event
