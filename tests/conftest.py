@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from sop_engine import Actor, Engine, Registry, SimulatedClock
+from sop_engine import Actor, Engine, MemoryStore, Registry, SimulatedClock, Store
+from sop_engine.sqlite_store import SqliteStore
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -40,8 +42,19 @@ def clock() -> SimulatedClock:
     return SimulatedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
 
 
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Every store implementation: tests taking ``engine`` or ``store`` run on each."""
+    if request.param == "memory":
+        yield MemoryStore()
+        return
+    s = SqliteStore(tmp_path / "sop.sqlite3")
+    yield s
+    s.close()
+
+
 @pytest.fixture
-def engine(clock: SimulatedClock, registry: Registry) -> Engine:
-    e = Engine(clock=clock, registry=registry)
+def engine(clock: SimulatedClock, registry: Registry, store: Store) -> Engine:
+    e = Engine(clock=clock, registry=registry, store=store)
     e.load(LAPOR)
     return e

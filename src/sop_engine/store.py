@@ -121,14 +121,26 @@ class MemoryStore:
     Single-threaded by design: an engine on a memory store is used by one thread at a time.
     """
 
-    __slots__ = ("_cases", "_commands", "_events", "_outbox", "_timers")
+    __slots__ = (
+        "_cases",
+        "_claimed",
+        "_commands",
+        "_events",
+        "_outbox",
+        "_outbox_keys",
+        "_timer_keys",
+        "_timers",
+    )
 
     def __init__(self) -> None:
         self._cases: dict[str, Case] = {}
         self._events: dict[str, list[AuditEvent]] = {}
         self._commands: dict[str, CommandRecord] = {}
         self._timers: list[Timer] = []
+        self._timer_keys: set[str] = set()
+        self._claimed: dict[str, Timer] = {}
         self._outbox: list[Notification] = []
+        self._outbox_keys: set[str] = set()
 
     def get(self, case_id: str) -> Case:
         try:
@@ -161,7 +173,6 @@ class MemoryStore:
         notifications: Iterable[Notification] = (),
         done: Iterable[Timer] = (),
     ) -> None:
-        # ``done`` needs no work here: due_timers already took the timers out of the heap.
         current = self._cases.get(case.id)
         if current is None:
             raise CaseNotFound(case.id)
@@ -173,24 +184,34 @@ class MemoryStore:
             self._commands[command.command_id] = command
         if timers or notifications:
             self._add(timers, notifications)
+        for t in done:
+            self._claimed.pop(t.key, None)
 
     def _add(self, timers: Iterable[Timer], notifications: Iterable[Notification]) -> None:
-        for t in timers:
-            heapq.heappush(self._timers, t)
-        self._outbox.extend(notifications)
+        for t in timers:  # the natural key makes a second copy of a timer impossible
+            if t.key not in self._timer_keys:
+                self._timer_keys.add(t.key)
+                heapq.heappush(self._timers, t)
+        for n in notifications:  # and of a notification
+            if n.key not in self._outbox_keys:
+                self._outbox_keys.add(n.key)
+                self._outbox.append(n)
 
     def due_timers(self, now: datetime) -> list[Timer]:
         out = []
         while self._timers and self._timers[0].at <= now:
-            out.append(heapq.heappop(self._timers))
+            t = heapq.heappop(self._timers)
+            self._timer_keys.discard(t.key)
+            self._claimed[t.key] = t
+            out.append(t)
         return out
 
     def release(self, timers: Iterable[Timer]) -> None:
-        for t in timers:
-            heapq.heappush(self._timers, t)
+        self._add([t for t in timers if self._claimed.pop(t.key, None) is not None], ())
 
     def discard(self, timers: Iterable[Timer]) -> None:
-        """Nothing to do: the memory store's timers left the heap when they were handed out."""
+        for t in timers:
+            self._claimed.pop(t.key, None)
 
     def outbox(self) -> Sequence[Notification]:
         return tuple(self._outbox)

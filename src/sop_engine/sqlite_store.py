@@ -1,0 +1,502 @@
+"""The embedded durable store: one SQLite file, zero set-up.
+
+Settings chosen for a complaint register that must not lose a status change after a power cut:
+WAL journal, ``synchronous=FULL`` (a commit is on disk when it returns), a busy timeout (writers
+queue instead of failing), foreign keys on. Every write is one ``BEGIN IMMEDIATE`` transaction:
+the case snapshot, its audit event, the command record, new timers, outbox notifications and the
+removal of the timers it completes go in together or not at all.
+
+The audit trail is append-only twice over: the store has no call that changes or deletes an
+event, and triggers in the database refuse ``UPDATE`` and ``DELETE`` on the events table. Each
+case's events form a hash chain (:func:`sop_engine.codec.chain_hash`); :func:`verify_chains`
+finds the first broken link. Timers are claimed with a lease and a random claim token; a commit
+that completes a timer is fenced on that token, so a sweeper whose lease ran out cannot fire it
+after another has claimed it.
+
+The schema is versioned: :data:`MIGRATIONS` lists every step, each applied once, in order, in
+its own transaction, and recorded in ``schema_migrations``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import attrs
+
+from sop_engine.clock import Clock, SystemClock
+from sop_engine.codec import (
+    actor_from_json,
+    actor_to_json,
+    case_from_json,
+    case_to_json,
+    chain_hash,
+    dumps,
+    event_from_row,
+    event_to_json,
+)
+from sop_engine.errors import CaseNotFound, LeaseLost, VersionConflict
+from sop_engine.records import AuditEvent, Case, Notification, Timer
+from sop_engine.store import CommandRecord
+
+__all__ = ["MIGRATIONS", "ChainBreak", "SqliteStore", "verify_chains"]
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the initial schema
+    """
+    CREATE TABLE cases (
+        id TEXT PRIMARY KEY,
+        sop_id TEXT NOT NULL,
+        sop_hash TEXT NOT NULL,
+        state TEXT NOT NULL,
+        version INTEGER NOT NULL CHECK (version >= 1),
+        snapshot TEXT NOT NULL,
+        created INTEGER NOT NULL
+    );
+    CREATE TABLE events (
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        seq INTEGER NOT NULL CHECK (seq >= 1),
+        body TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (case_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'audit events are append-only: UPDATE refused'); END;
+    CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'audit events are append-only: DELETE refused'); END;
+    CREATE TABLE commands (
+        command_id TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        request TEXT NOT NULL,
+        result TEXT NOT NULL
+    );
+    CREATE TABLE timers (
+        key TEXT PRIMARY KEY,
+        at_us INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        claimed_until_us INTEGER,
+        claim_token TEXT
+    );
+    CREATE INDEX timers_by_instant ON timers (at_us);
+    CREATE TABLE outbox (
+        key TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        body TEXT NOT NULL,
+        created_us INTEGER NOT NULL,
+        delivered_us INTEGER
+    );
+    """,
+)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _us(instant: datetime) -> int:
+    return (instant - _EPOCH) // timedelta(microseconds=1)
+
+
+def _timer_json(t: Timer) -> str:
+    return dumps(
+        {
+            "at": t.at.isoformat(),
+            "case_id": t.case_id,
+            "deadline": t.deadline,
+            "arming": t.arming,
+            "item": t.item,
+        }
+    )
+
+
+def _timer_from(body: str, token: str | None) -> Timer:
+    raw = json.loads(body)
+    return Timer(
+        datetime.fromisoformat(raw["at"]),
+        raw["case_id"],
+        raw["deadline"],
+        raw["arming"],
+        raw["item"],
+        token,
+    )
+
+
+class SqliteStore:
+    """The :class:`~sop_engine.store.Store` protocol on one SQLite file.
+
+    One connection per store object, guarded by a lock: share a store between threads of one
+    process, or open one store per process on the same file (SQLite serialises the writers).
+    ``lease`` is how long a sweeper owns the timers it was handed; ``clock`` gives the instant
+    leases are measured against (injected in tests to play a zombie sweeper).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        busy_timeout: timedelta = timedelta(seconds=30),
+        lease: timedelta = timedelta(minutes=5),
+        clock: Clock | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.lease = lease
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(
+            self.path,
+            timeout=busy_timeout.total_seconds(),
+            isolation_level=None,  # we issue BEGIN IMMEDIATE / COMMIT ourselves
+            check_same_thread=False,
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout.total_seconds() * 1000)}")
+        self.migrate()
+
+    # -- schema ------------------------------------------------------------------------------
+
+    def migrate(self) -> int:
+        """Apply the migrations this file has not seen yet; return the schema version."""
+        with self._lock:
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, applied TEXT NOT NULL)"
+            )
+            (done,) = self._db.execute(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"
+            ).fetchone()
+            for version, script in enumerate(MIGRATIONS, start=1):
+                if version <= done:
+                    continue
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in _statements(script):
+                        self._db.execute(statement)
+                    self._db.execute(
+                        "INSERT INTO schema_migrations VALUES (?, ?)",
+                        (version, self._clock.now().isoformat()),
+                    )
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+            return len(MIGRATIONS)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def _tx(self) -> _Transaction:
+        return _Transaction(self._db, self._lock)
+
+    def insert(
+        self,
+        case: Case,
+        event: AuditEvent,
+        command: CommandRecord | None,
+        timers: Iterable[Timer] = (),
+        notifications: Iterable[Notification] = (),
+    ) -> None:
+        with self._tx() as db:
+            row = db.execute("SELECT version FROM cases WHERE id = ?", (case.id,)).fetchone()
+            if row is not None:
+                raise VersionConflict(case.id, 0, row[0])
+            (created,) = db.execute("SELECT COUNT(*) FROM cases").fetchone()
+            db.execute(
+                "INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    case.id,
+                    case.sop_id,
+                    case.sop_hash,
+                    case.state,
+                    case.version,
+                    dumps(case_to_json(case)),
+                    created + 1,
+                ),
+            )
+            self._write(db, case, event, command, timers, notifications)
+
+    def commit(
+        self,
+        case: Case,
+        event: AuditEvent,
+        command: CommandRecord | None,
+        timers: Iterable[Timer] = (),
+        notifications: Iterable[Notification] = (),
+        done: Iterable[Timer] = (),
+    ) -> None:
+        with self._tx() as db:
+            for t in done:  # the fence: our claim must still stand
+                row = db.execute(
+                    "SELECT claim_token FROM timers WHERE key = ?", (t.key,)
+                ).fetchone()
+                if row is None or row[0] != t.claim:
+                    raise LeaseLost(t.key)
+                db.execute("DELETE FROM timers WHERE key = ?", (t.key,))
+            cur = db.execute(
+                "UPDATE cases SET state = ?, version = ?, snapshot = ? "
+                "WHERE id = ? AND version = ?",
+                (case.state, case.version, dumps(case_to_json(case)), case.id, case.version - 1),
+            )
+            if cur.rowcount != 1:
+                row = db.execute("SELECT version FROM cases WHERE id = ?", (case.id,)).fetchone()
+                if row is None:
+                    raise CaseNotFound(case.id)
+                raise VersionConflict(case.id, case.version - 1, row[0])
+            self._write(db, case, event, command, timers, notifications)
+
+    def _write(
+        self,
+        db: sqlite3.Connection,
+        case: Case,
+        event: AuditEvent,
+        command: CommandRecord | None,
+        timers: Iterable[Timer],
+        notifications: Iterable[Notification],
+    ) -> None:
+        prev = db.execute(
+            "SELECT hash FROM events WHERE case_id = ? AND seq = ?", (case.id, event.seq - 1)
+        ).fetchone()
+        previous = prev[0] if prev else ""
+        db.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
+            (
+                case.id,
+                event.seq,
+                dumps(event_to_json(event)),
+                previous,
+                chain_hash(previous, event),
+            ),
+        )
+        if command is not None:
+            request = {
+                "case_id": command.case_id,
+                "event": command.event,
+                "actor": actor_to_json(command.actor),
+                "payload": dict(command.payload),
+            }
+            db.execute(
+                "INSERT INTO commands VALUES (?, ?, ?, ?)",
+                (command.command_id, case.id, dumps(request), dumps(case_to_json(command.result))),
+            )
+        db.executemany(
+            "INSERT OR IGNORE INTO timers (key, at_us, body) VALUES (?, ?, ?)",
+            [(t.key, _us(t.at), _timer_json(t)) for t in timers],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO outbox (key, case_id, body, created_us) VALUES (?, ?, ?, ?)",
+            [
+                (
+                    n.key,
+                    n.case_id,
+                    dumps(
+                        {
+                            "kind": n.kind,
+                            "recipients": list(n.recipients),
+                            "payload": dict(n.payload),
+                            "created_at": n.created_at.isoformat(),
+                        }
+                    ),
+                    _us(n.created_at),
+                )
+                for n in notifications
+            ],
+        )
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def get(self, case_id: str) -> Case:
+        with self._lock:
+            row = self._db.execute("SELECT snapshot FROM cases WHERE id = ?", (case_id,)).fetchone()
+        if row is None:
+            raise CaseNotFound(case_id)
+        return case_from_json(json.loads(row[0]))
+
+    def history(self, case_id: str) -> Sequence[AuditEvent]:
+        with self._lock:
+            if self._db.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone() is None:
+                raise CaseNotFound(case_id)
+            rows = self._db.execute(
+                "SELECT body FROM events WHERE case_id = ? ORDER BY seq", (case_id,)
+            ).fetchall()
+        return tuple(event_from_row(json.loads(body)) for (body,) in rows)
+
+    def recall(self, command_id: str) -> CommandRecord | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT request, result FROM commands WHERE command_id = ?", (command_id,)
+            ).fetchone()
+        if row is None:
+            return None
+        request = json.loads(row[0])
+        return CommandRecord(
+            command_id,
+            request["case_id"],
+            request["event"],
+            actor_from_json(request["actor"]),
+            request["payload"],
+            case_from_json(json.loads(row[1])),
+        )
+
+    def case_ids(self) -> Iterator[str]:
+        with self._lock:
+            rows = self._db.execute("SELECT id FROM cases ORDER BY created").fetchall()
+        return iter([r[0] for r in rows])
+
+    # -- timers and outbox -------------------------------------------------------------------
+
+    def due_timers(self, now: datetime) -> list[Timer]:
+        """Claim the timers due at ``now`` (unclaimed, or whose lease ran out), earliest first."""
+        token = secrets.token_hex(16)
+        wall = _us(self._clock.now())
+        with self._tx() as db:
+            rows = db.execute(
+                "SELECT key, body FROM timers WHERE at_us <= ? "
+                "AND (claimed_until_us IS NULL OR claimed_until_us < ?) ORDER BY at_us, key",
+                (_us(now), wall),
+            ).fetchall()
+            until = wall + self.lease // timedelta(microseconds=1)
+            db.executemany(
+                "UPDATE timers SET claimed_until_us = ?, claim_token = ? WHERE key = ?",
+                [(until, token, key) for key, _ in rows],
+            )
+        return [_timer_from(body, token) for _, body in rows]
+
+    def release(self, timers: Iterable[Timer]) -> None:
+        with self._tx() as db:
+            db.executemany(
+                "UPDATE timers SET claimed_until_us = NULL, claim_token = NULL "
+                "WHERE key = ? AND claim_token = ?",
+                [(t.key, t.claim) for t in timers],
+            )
+
+    def discard(self, timers: Iterable[Timer]) -> None:
+        with self._tx() as db:
+            db.executemany(
+                "DELETE FROM timers WHERE key = ? AND claim_token = ?",
+                [(t.key, t.claim) for t in timers],
+            )
+
+    def outbox(self) -> Sequence[Notification]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT key, case_id, body FROM outbox ORDER BY created_us, rowid"
+            ).fetchall()
+        out = []
+        for key, case_id, body in rows:
+            raw = json.loads(body)
+            out.append(
+                Notification(
+                    key,
+                    case_id,
+                    raw["kind"],
+                    tuple(raw["recipients"]),
+                    raw["payload"],
+                    datetime.fromisoformat(raw["created_at"]),
+                )
+            )
+        return tuple(out)
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` on any exception, under the lock."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.RLock) -> None:
+        self.db = db
+        self.lock = lock
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.lock.acquire()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.lock.release()
+            raise
+        return self.db
+
+    def __exit__(self, kind: object, value: object, tb: object) -> None:
+        try:
+            self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+        finally:
+            self.lock.release()
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    out: list[str] = []
+    buf = ""
+    for line in script.strip().splitlines():
+        buf += line + "\n"
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
+
+
+@attrs.frozen(slots=True)
+class ChainBreak:
+    """The first place a case's audit chain does not hold, and why."""
+
+    case_id: str
+    seq: int
+    reason: str
+
+
+def verify_chains(path: str | Path, case_id: str | None = None) -> list[ChainBreak]:
+    """Check every case's hash chain (or one case's); one :class:`ChainBreak` per broken case.
+
+    Reads the file directly, without the store's write path: detects an edited, deleted,
+    inserted or reordered event (and a snapshot whose version disagrees with its trail).
+    """
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        if case_id is None:
+            ids = [r[0] for r in db.execute("SELECT id FROM cases ORDER BY created")]
+        else:
+            ids = [case_id]
+        breaks = []
+        for cid in ids:
+            breaks.extend(_verify_case(db, cid))
+        return breaks
+    finally:
+        db.close()
+
+
+def _verify_case(db: sqlite3.Connection, case_id: str) -> list[ChainBreak]:
+    row = db.execute("SELECT version FROM cases WHERE id = ?", (case_id,)).fetchone()
+    if row is None:
+        return [ChainBreak(case_id, 0, "no such case")]
+    version = row[0]
+    previous = ""
+    expected = 1
+    for seq, body, prev_hash, stored in db.execute(
+        "SELECT seq, body, prev_hash, hash FROM events WHERE case_id = ? ORDER BY seq", (case_id,)
+    ):
+        if seq != expected:
+            return [ChainBreak(case_id, expected, f"event {expected} is missing (found {seq})")]
+        try:
+            event = event_from_row(json.loads(body))
+        except (ValueError, KeyError, TypeError) as e:
+            return [ChainBreak(case_id, seq, f"event body is unreadable: {e}")]
+        if event.seq != seq or event.case_id != case_id:
+            return [ChainBreak(case_id, seq, "event body names another position")]
+        if prev_hash != previous:
+            return [ChainBreak(case_id, seq, "link to the previous event does not match")]
+        if chain_hash(previous, event) != stored:
+            return [ChainBreak(case_id, seq, "event content does not match its hash")]
+        previous = stored
+        expected += 1
+    if expected - 1 != version:
+        return [
+            ChainBreak(case_id, expected, f"trail has {expected - 1} events, case is at {version}")
+        ]
+    return []
