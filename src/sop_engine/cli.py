@@ -9,6 +9,7 @@ a finding, and the exit code says whether any error was found.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from datetime import datetime, time
 from pathlib import Path
@@ -228,3 +229,35 @@ def holidays(year: int, calendar_id: str) -> None:
         )
     for day_off in cal.holidays(year):
         click.echo(f"{day_off.day.isoformat()}\t{day_off.kind}\t{day_off.name}")
+
+
+@main.group()
+def audit() -> None:
+    """The audit trail: verify that no event was edited, removed or reordered."""
+
+
+@audit.command()
+@click.option(
+    "--db",
+    "db",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The SQLite file of the store.",
+)
+@click.option("--case", "case_id", help="Check this case only.")
+def verify(db: Path, case_id: str | None) -> None:
+    """Check every case's hash chain; exit 0 when all are intact, 1 naming the first break."""
+    from sop_engine.sqlite_store import verify_chains
+
+    if not db.is_file():
+        raise click.ClickException(f"no database at {db}")
+    try:
+        breaks = verify_chains(db, case_id)
+    except sqlite3.DatabaseError as e:
+        raise click.ClickException(f"{db} is not a readable sop_engine database: {e}") from e
+    if not breaks:
+        click.echo(f"{db}: every audit chain is intact" + (f" (case {case_id})" if case_id else ""))
+        return
+    for b in breaks:
+        click.echo(f"{db}: case {b.case_id}: broken at event {b.seq}: {b.reason}")
+    sys.exit(1)
