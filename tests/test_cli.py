@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -12,7 +13,7 @@ from conftest import LAPOR
 
 
 def test_demo_runs_every_scenario_in_indonesian() -> None:
-    result = CliRunner().invoke(main, ["demo"])
+    result = CliRunner().invoke(main, ["demo", "--memory"])
     assert result.exit_code == 0, result.output
     for case in range(1, 10):
         assert f"LPR-2026-000{case}" in result.output
@@ -34,7 +35,7 @@ def test_demo_runs_every_scenario_in_indonesian() -> None:
 
 
 def test_demo_in_english() -> None:
-    result = CliRunner().invoke(main, ["demo", "--lang", "en"])
+    result = CliRunner().invoke(main, ["demo", "--lang", "en", "--memory"])
     assert result.exit_code == 0, result.output
     assert "Every case's audit trail matches its final snapshot." in result.output
     assert "GuardRejected" in result.output
@@ -80,3 +81,31 @@ def test_lint_missing_file_has_no_traceback() -> None:
     assert result.exit_code == 1
     assert "SOP001" in result.output
     assert "Traceback" not in result.output
+
+
+def test_demo_keeps_its_cases_in_sqlite_and_resumes_on_a_second_run(tmp_path: Path) -> None:
+    from sop_engine.sqlite_store import SqliteStore, verify_chains
+
+    runner = CliRunner()
+    db = tmp_path / "demo.sqlite3"
+    first = runner.invoke(main, ["demo", "--lang", "en", "--db", str(db)])
+    assert first.exit_code == 0, first.output
+    assert f"database {db}: new" in first.output
+    store = SqliteStore(db)
+    trails = {cid: store.history(cid) for cid in store.case_ids()}
+    assert len(trails) == 9
+    store.close()
+    second = runner.invoke(main, ["demo", "--lang", "en", "--db", str(db)])
+    assert second.exit_code == 0, second.output
+    assert "9 demo cases already there, resumed" in second.output
+    store = SqliteStore(db)
+    assert {cid: store.history(cid) for cid in store.case_ids()} == trails  # nothing new
+    store.close()
+    assert verify_chains(db) == []
+
+
+def test_demo_default_database_is_in_the_working_directory() -> None:
+    from sop_engine.cli import demo
+
+    db_option = next(p for p in demo.params if p.name == "db")
+    assert str(db_option.default) == "sop-demo.sqlite3"

@@ -131,9 +131,19 @@ def schema(output: Path | None) -> None:
     help="A modified copy of the LAPOR! SOP to run the script through (the script uses its "
     "roles and events). Default: examples/lapor/sop.yaml.",
 )
-def demo(lang: Lang, sop_path: Path | None) -> None:
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("sop-demo.sqlite3"),
+    show_default=True,
+    help="The SQLite file to keep the cases in; a second run resumes it.",
+)
+@click.option("--memory", is_flag=True, help="Keep everything in memory instead (nothing saved).")
+def demo(lang: Lang, sop_path: Path | None, db: Path, memory: bool) -> None:
     """Run scripted complaints through the LAPOR! SOP and print their timelines."""
     from sop_engine.demo import default_sop_path, run_demo
+    from sop_engine.sqlite_store import SqliteStore
 
     path = sop_path or default_sop_path()
     if not path.exists():
@@ -141,8 +151,12 @@ def demo(lang: Lang, sop_path: Path | None) -> None:
             f"cannot find the reference SOP at {path}; run from a source checkout or pass --sop"
         )
     try:
+        store = None if memory else SqliteStore(db)
+    except sqlite3.DatabaseError as e:
+        raise click.ClickException(f"{db} is not a usable SQLite database: {e}") from e
+    try:
         console = Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 120)
-        code = run_demo(console, lang=lang, sop_path=path)
+        code = run_demo(console, lang=lang, sop_path=path, store=store)
     except SopError as e:
         raise click.ClickException(str(e)) from e
     sys.exit(code)

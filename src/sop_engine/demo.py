@@ -24,6 +24,8 @@ from sop_engine.clock import SimulatedClock
 from sop_engine.engine import Engine
 from sop_engine.errors import CommandRefused
 from sop_engine.records import START_EVENT, Actor, AuditEvent
+from sop_engine.sqlite_store import SqliteStore
+from sop_engine.store import Store
 from sop_engine.text import Lang
 
 __all__ = ["DEMO_SOP", "run_demo"]
@@ -329,10 +331,26 @@ def default_sop_path() -> Path:
     return Path(__file__).resolve().parents[2] / "examples" / DEMO_SOP
 
 
-def run_demo(console: Console, *, lang: Lang = "id", sop_path: Path | None = None) -> int:
-    """Run every scenario and print one timeline per case and a summary; returns an exit code."""
-    clock = SimulatedClock(datetime(2026, 3, 2, 8, 0, tzinfo=WIB).astimezone(UTC))
-    engine = Engine(clock=clock)
+def run_demo(
+    console: Console,
+    *,
+    lang: Lang = "id",
+    sop_path: Path | None = None,
+    store: Store | None = None,
+) -> int:
+    """Run every scenario and print one timeline per case and a summary; returns an exit code.
+
+    Timelines are read back from the store's audit trails, with this run's refused and retried
+    commands (which are, by design, not in the trail) shown between them. On a store that
+    already holds the demo's cases (a second run on the same database) the script is not
+    applied again: the stored trails are shown, and the sweeper finds nothing left to fire.
+    """
+    t0 = datetime(2026, 3, 2, 8, 0, tzinfo=WIB).astimezone(UTC)
+    end = datetime(2026, 3, 17, 17, 0, tzinfo=WIB).astimezone(UTC)
+    clock = SimulatedClock(t0)
+    if isinstance(store, SqliteStore):
+        store = SqliteStore(store.path, clock=clock)  # leases measured on the simulated clock
+    engine = Engine(clock=clock, store=store)
     sop = engine.load(sop_path or default_sop_path())
     states = {s.name: s.label.get(lang) for s in sop.definition.states}
     events = {e.name: e.label.get(lang) for e in sop.definition.events}
@@ -341,16 +359,34 @@ def run_demo(console: Console, *, lang: Lang = "id", sop_path: Path | None = Non
     console.print(
         f"[bold]{sop.definition.meta.title.get(lang)}[/bold]\n"
         f"{sop.definition.meta.agency} · SOP {sop.id} v{sop.definition.meta.version} · "
-        f"{'content hash' if en else 'sidik isi'} {sop.hash[:12]}\n"
+        f"{'content hash' if en else 'sidik isi'} {sop.hash[:12]}"
     )
     scenarios = _scenarios()
-    index = {sc.case_id: k for k, sc in enumerate(scenarios)}
-    t0 = datetime(2026, 3, 2, 8, 0, tzinfo=WIB).astimezone(UTC)
-    end = datetime(2026, 3, 17, 17, 0, tzinfo=WIB).astimezone(UTC)
+    existing = set(engine.store.case_ids())
+    resumed = [sc.case_id for sc in scenarios if sc.case_id in existing]
+    if isinstance(engine.store, SqliteStore):
+        where = engine.store.path
+        console.print(
+            (f"database {where}: " if en else f"basis data {where}: ")
+            + (
+                (
+                    f"{len(resumed)} demo cases already there, resumed (commands refused "
+                    "in the first run are not part of the audit trail)"
+                    if en
+                    else f"{len(resumed)} kasus demo sudah ada, dilanjutkan (perintah yang "
+                    "ditolak pada jalankan pertama tidak tercatat di jejak audit)"
+                )
+                if resumed
+                else ("new" if en else "baru")
+            )
+        )
+    console.print()
     # Every complaint runs on one shared simulated clock: merge all steps by their instant, and
     # let the deadline sweeper run at every step and twice a day (08:00 and 16:05 WIB).
     schedule: list[tuple[datetime, int, int]] = []
     for k, sc in enumerate(scenarios):
+        if sc.case_id in existing:
+            continue
         at = t0 + sc.opens + k * timedelta(minutes=20)
         schedule.append((at, k, -1))
         for j, step in enumerate(sc.steps):
@@ -362,55 +398,32 @@ def run_demo(console: Console, *, lang: Lang = "id", sop_path: Path | None = Non
         schedule.append((day + timedelta(hours=8, minutes=5), -1, 0))
         day += timedelta(days=1)
     schedule.sort()
-    rows: dict[int, list[_Row]] = {k: [] for k in range(len(scenarios))}
-    refused = dict.fromkeys(rows, 0)
-    retried = dict.fromkeys(rows, 0)
-    plan = sop.deadlines
+    extra: dict[int, list[_Row]] = {k: [] for k in range(len(scenarios))}
+    refused = dict.fromkeys(extra, 0)
+    retried = dict.fromkeys(extra, 0)
     for at, k, j in schedule:
-        clock.set(at)
-        for e in engine.sweep().fired:
-            if e.event.startswith("@"):
-                rows[index[e.case_id]].append(_system_row(e, plan, roles, lang))
-            else:  # an event fired by a deadline (e.g. tutup_otomatis)
-                rows[index[e.case_id]].append(
-                    _Row(e.at, e.actor, e.event, e.source, e.target, "", "ok")
-                )
+        clock.set(max(at, clock.now()))
+        engine.sweep()
         if k < 0:
             continue
         sc = scenarios[k]
         if j < 0:
             intake = ADMIN if sc.data["kanal"] != "web" else Actor(sc.data["pelapor"], "pelapor")
-            case = engine.start(sop.id, sc.data, intake, case_id=sc.case_id)
-            rows[k].append(_Row(at, intake, START_EVENT, None, case.state, sc.data["judul"], "ok"))
+            engine.start(sop.id, sc.data, intake, case_id=sc.case_id)
             continue
         step = sc.steps[j]
         before = engine.get(sc.case_id)
         try:
             if step.event == "@extend":
                 p = step.payload
-                after = engine.extend(
-                    sc.case_id, p["deadline"], step.actor, p["amount"], p["reason"]
-                )
-                d = next(x for x in after.deadlines if x.name == p["deadline"])
-                rows[k].append(
-                    _Row(
-                        at,
-                        step.actor,
-                        step.event,
-                        before.state,
-                        after.state,
-                        f"+{p['amount']} {'hari kerja' if not en else 'working days'}: "
-                        f"{p['reason']} → {_local(d.due_at)}",
-                        "ok",
-                    )
-                )
+                engine.extend(sc.case_id, p["deadline"], step.actor, p["amount"], p["reason"])
                 continue
             after = engine.fire(
                 sc.case_id, step.event, step.actor, step.payload, command_id=step.command_id
             )
         except CommandRefused as e:
             refused[k] += 1
-            rows[k].append(
+            extra[k].append(
                 _Row(
                     at,
                     step.actor,
@@ -424,7 +437,7 @@ def run_demo(console: Console, *, lang: Lang = "id", sop_path: Path | None = Non
             continue
         if after.version == before.version:
             retried[k] += 1
-            rows[k].append(
+            extra[k].append(
                 _Row(
                     at,
                     step.actor,
@@ -437,20 +450,18 @@ def run_demo(console: Console, *, lang: Lang = "id", sop_path: Path | None = Non
                     "retry",
                 )
             )
-            continue
-        rows[k].append(
-            _Row(
-                at, step.actor, step.event, before.state, after.state, _summary(step.payload), "ok"
-            )
-        )
+    plan = sop.deadlines
     summary: list[tuple[str, str, int, int, int]] = []
     consistent = True
     for k, sc in enumerate(scenarios):
         final = engine.get(sc.case_id)
         history = engine.history(sc.case_id)
         consistent &= _consistent(history, final.version, final.state)
-        _print_case(console, sc, rows[k], states, events, roles, lang)
+        rows = [_history_row(e, plan, roles, lang) for e in history]
+        rows = sorted(rows + extra[k], key=lambda r: r.at)  # stable: trail order kept
+        _print_case(console, sc, rows, states, events, roles, lang)
         summary.append((sc.case_id, states[final.state], len(history), refused[k], retried[k]))
+
     table = Table(title="Ringkasan" if not en else "Summary", title_justify="left")
     for col in (
         "Kasus" if not en else "Case",
@@ -473,6 +484,28 @@ def run_demo(console: Console, *, lang: Lang = "id", sop_path: Path | None = Non
         else "Every case's audit trail matches its final snapshot."
     )
     return 0
+
+
+def _history_row(e: AuditEvent, plan: Any, roles: dict[str, str], lang: Lang) -> _Row:
+    """A timeline row from one audit event of the stored trail."""
+    if e.event == START_EVENT:
+        return _Row(e.at, e.actor, e.event, None, e.target, str(e.payload.get("judul", "")), "ok")
+    if e.event == "@extend":
+        p = e.payload
+        unit = "hari kerja" if lang == "id" else "working days"
+        due = datetime.fromisoformat(p["due_after"])
+        return _Row(
+            e.at,
+            e.actor,
+            e.event,
+            e.source,
+            e.target,
+            f"+{p['amount']:g} {unit}: {p['reason']} → {_local(due)}",
+            "ok",
+        )
+    if e.event.startswith("@"):
+        return _system_row(e, plan, roles, lang)
+    return _Row(e.at, e.actor, e.event, e.source, e.target, _summary(e.payload), "ok")
 
 
 def _consistent(history: Sequence[AuditEvent], version: int, state: str) -> bool:
