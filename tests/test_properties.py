@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from sop_engine import CommandRefused, CompiledSop, Engine, Registry, SimulatedClock
 from sop_engine.records import START_EVENT
+from sop_engine.replay import replay_case
 
 from conftest import EXAMPLES
 from strategies import case_data, commands, payloads, random_sops
@@ -135,6 +136,7 @@ def test_deadline_invariants_under_random_commands_and_sweeps(data: st.DataObjec
                 engine.fire("c", event, actor, payload)
         case = engine.get("c")
         assert len(engine.history("c")) == case.version
+        assert replay_case(case, engine.history("c"), sop, REGISTRY) is None  # replay = snapshot
         for d in case.deadlines:
             clock_spec = plan.clock(d.name)
             if case.state in sop.finals:

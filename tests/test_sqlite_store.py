@@ -59,7 +59,7 @@ def test_everything_survives_closing_and_reopening(tmp_path: Path) -> None:
     again = _engine(path)
     assert (again.get("c1"), again.history("c1")) == before
     rows = again.store._db.execute("SELECT version FROM schema_migrations").fetchall()  # type: ignore[attr-defined]
-    assert rows == [(1,)]  # migrations run once
+    assert rows == [(1,), (2,)]  # each migration ran once
 
 
 def test_events_cannot_be_changed_or_deleted_even_with_raw_sql(tmp_path: Path) -> None:
@@ -250,3 +250,27 @@ def test_a_retry_after_a_conflict_sees_the_fresh_case(tmp_path: Path) -> None:
         b.fire("c1", "arsipkan", ADMIN, {"alasan_arsip": "duplikat"}, expected_version=seen.version)
     with pytest.raises(EventNotAllowed):  # the retry re-evaluates against the fresh case
         b.fire("c1", "arsipkan", ADMIN, {"alasan_arsip": "duplikat"})
+
+
+def test_store_check_replays_every_case(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    engine = _engine(path)
+    _workflow(engine, "c1")
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c2")
+    engine.fire("c2", "minta_kelengkapan", ADMIN, {"kekurangan": "foto"})
+    engine.sweep(T0 + timedelta(days=20))  # c2's request expires: archived by the sweeper
+    assert engine.get("c2").state == "diarsipkan"
+    engine.store.close()  # type: ignore[attr-defined]
+    result = CliRunner().invoke(main, ["store", "check", "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "2 case(s) replayed, every snapshot equals its trail" in result.output
+    db = sqlite3.connect(path)
+    db.execute(
+        "UPDATE cases SET snapshot = replace(snapshot, 'selesai', 'diproses') WHERE id = 'c1'"
+    )
+    db.commit()
+    db.close()
+    result = CliRunner().invoke(main, ["store", "check", "--db", str(path)])
+    assert result.exit_code == 1
+    assert "case c1: event 7: the snapshot differs from the replayed case" in result.output
+    assert "case c2" not in result.output

@@ -154,6 +154,8 @@ class SopDefinition:
     intake_roles: tuple[str, ...] = ()
     """Roles that may open a case; empty means every declared role."""
     path: str = "<memory>"
+    source: str = attrs.field(default="", repr=False, eq=False)
+    """The file's text, kept so a durable store can pin cases to it (content-addressed)."""
 
     def state(self, name: str) -> StateSpec:
         return next(s for s in self.states if s.name == name)

@@ -94,6 +94,10 @@ class Engine:
         compiled = sop if isinstance(sop, CompiledSop) else compile_sop(sop, self.registry)
         self._by_hash[compiled.hash] = compiled
         self._by_id[compiled.id] = compiled
+        save = getattr(self.store, "save_sop", None)  # durable stores pin SOP texts
+        if save is not None:
+            d = compiled.definition
+            save(compiled.hash, compiled.id, d.meta.version, d.source)
         if compiled.deadlines is not None and compiled.hash not in self._calendars:
             self._calendars[compiled.hash] = compiled.deadlines.build_calendar(self.registry)
         return compiled
@@ -182,6 +186,19 @@ class Engine:
         command left it and writes nothing. ``expected_version`` makes it conditional on the case
         not having changed since the caller read it.
         """
+        return self._fire(case_id, event, actor, payload, command_id, expected_version, None)
+
+    def _fire(
+        self,
+        case_id: str,
+        event: str,
+        actor: Actor,
+        payload: Mapping[str, Any] | None,
+        command_id: str | None,
+        expected_version: int | None,
+        at: datetime | None,
+    ) -> Case:
+        """:meth:`fire`, with the instant to record given by the sweeper for timed events."""
         store = self.store
         if command_id is not None:
             prior = store.recall(command_id)
@@ -241,7 +258,7 @@ class Engine:
                     case_id=case_id, state=state, event=event, role=role, allowed=allowed
                 )
             raise GuardRejected(case_id=case_id, state=state, event=event, reasons=refused)
-        now = self.clock.now()
+        now = self.clock.now() if at is None else at
         writes = spec.writes
         if writes or chosen.actions:
             data = dict(case.data)

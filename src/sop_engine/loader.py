@@ -387,6 +387,7 @@ class _Checker:
             content_hash=content_hash(d),
             intake_roles=intake,
             path=self.src.path,
+            source=self.src.text,
         )
         self.check(definition)
         return attrs.evolve(definition, sections=self._sections(definition))

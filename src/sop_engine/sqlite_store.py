@@ -92,6 +92,15 @@ MIGRATIONS: tuple[str, ...] = (
         delivered_us INTEGER
     );
     """,
+    # 2: the SOP texts cases are pinned to, by content hash
+    """
+    CREATE TABLE sops (
+        hash TEXT PRIMARY KEY,
+        sop_id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        source TEXT NOT NULL
+    );
+    """,
 )
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -309,6 +318,22 @@ class SqliteStore:
                 for n in notifications
             ],
         )
+
+    def save_sop(self, sop_hash: str, sop_id: str, version: str, source: str) -> None:
+        """Keep the text of an SOP version (once per content hash) so its cases can be replayed."""
+        if not source:
+            return
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO sops VALUES (?, ?, ?, ?)",
+                (sop_hash, sop_id, version, source),
+            )
+
+    def sop_source(self, sop_hash: str) -> str | None:
+        """The text of the SOP version with this content hash, if it was saved."""
+        with self._lock:
+            row = self._db.execute("SELECT source FROM sops WHERE hash = ?", (sop_hash,)).fetchone()
+        return None if row is None else str(row[0])
 
     # -- reads -------------------------------------------------------------------------------
 

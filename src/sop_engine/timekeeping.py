@@ -155,8 +155,8 @@ def _fire_timer(
     if follow is not None:
         role = clock.expiry_role if kind == "expiry" else "sistem"
         try:
-            engine.fire(
-                case.id, follow, Actor(SYSTEM_ACTOR.id, role), command_id=f"{timer.key}/event"
+            engine._fire(
+                case.id, follow, Actor(SYSTEM_ACTOR.id, role), None, f"{timer.key}/event", None, now
             )
             report.fired.append(engine.store.history(case.id)[-1])
         except CommandRefused as e:

@@ -1,0 +1,89 @@
+"""Replaying a case's audit trail: the stored snapshot must be exactly what its events produce.
+
+The trail is folded by running its commands again, in order and at their recorded instants,
+through a fresh in-memory engine with the SOP version the case is pinned to: ``@start`` opens
+the case, SOP events are fired by their recorded actor with their recorded payload, ``@extend``
+extends, and the events the engine writes by itself (reminders, breaches, escalations,
+expiries and the events they fire) are produced by sweeping at their instant. The replayed
+trail must equal the stored one event for event, and the replayed snapshot the stored snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from sop_engine.clock import SimulatedClock
+from sop_engine.compiled import CompiledSop
+from sop_engine.engine import Engine
+from sop_engine.errors import SopError
+from sop_engine.records import START_EVENT, AuditEvent, Case
+from sop_engine.registry import Registry
+
+__all__ = ["ReplayProblem", "replay_case"]
+
+_SWEPT = ("@remind", "@breach", "@escalate", "@expire")
+
+
+@attrs.frozen(slots=True)
+class ReplayProblem:
+    """Where a case's trail and its snapshot part ways."""
+
+    case_id: str
+    seq: int
+    reason: str
+
+
+def replay_case(
+    snapshot: Case, trail: Sequence[AuditEvent], sop: CompiledSop, registry: Registry
+) -> ReplayProblem | None:
+    """Fold ``trail`` again; ``None`` when it reproduces ``snapshot`` and itself exactly."""
+    if not trail:
+        return ReplayProblem(snapshot.id, 1, "the case has no events")
+    clock = SimulatedClock(trail[0].at)
+    engine = Engine(clock=clock, registry=registry)
+    engine.add(sop)
+    produced = 0
+    for e in trail:
+        if e.seq <= produced:
+            continue  # already produced by an earlier step (a sweep and the event it fired)
+        if e.at < clock.now():
+            return ReplayProblem(e.case_id, e.seq, "events are not in time order")
+        clock.set(e.at)
+        try:
+            if e.event == START_EVENT:
+                engine.start(
+                    sop.hash, e.payload, e.actor, case_id=e.case_id, command_id=e.command_id
+                )
+            elif e.event in _SWEPT:
+                engine.sweep(e.at)
+            elif e.event == "@extend":
+                p = e.payload
+                engine.extend(
+                    e.case_id,
+                    p["deadline"],
+                    e.actor,
+                    p["amount"],
+                    p["reason"],
+                    command_id=e.command_id,
+                )
+            elif e.event.startswith("@"):
+                return ReplayProblem(e.case_id, e.seq, f"{e.event} events cannot be replayed")
+            else:
+                engine.fire(e.case_id, e.event, e.actor, e.payload, command_id=e.command_id)
+        except SopError as err:
+            return ReplayProblem(e.case_id, e.seq, f"replaying {e.event!r} failed: {err}")
+        produced = len(engine.store.history(e.case_id))
+    replayed = engine.store.history(snapshot.id)
+    for a, b in zip(trail, replayed, strict=False):
+        if a != b:
+            return ReplayProblem(snapshot.id, a.seq, "the event differs from what replay produces")
+    if len(replayed) != len(trail):
+        seq = min(len(replayed), len(trail)) + 1
+        return ReplayProblem(
+            snapshot.id, seq, f"replay produces {len(replayed)} events, the trail has {len(trail)}"
+        )
+    if engine.get(snapshot.id) != snapshot:
+        return ReplayProblem(snapshot.id, len(trail), "the snapshot differs from the replayed case")
+    return None
