@@ -197,8 +197,9 @@ class Engine:
         command_id: str | None,
         expected_version: int | None,
         at: datetime | None,
+        done: Sequence[Timer] = (),
     ) -> Case:
-        """:meth:`fire`, with the instant to record given by the sweeper for timed events."""
+        """:meth:`fire`, for the sweeper: the instant to record, and the timer it completes."""
         store = self.store
         if command_id is not None:
             prior = store.recall(command_id)
@@ -307,6 +308,8 @@ class Engine:
             ),
             record,
             timers,
+            (),
+            done,
         )
         return new
 

@@ -3,22 +3,25 @@
 The trail is folded by running its commands again, in order and at their recorded instants,
 through a fresh in-memory engine with the SOP version the case is pinned to: ``@start`` opens
 the case, SOP events are fired by their recorded actor with their recorded payload, ``@extend``
-extends, and the events the engine writes by itself (reminders, breaches, escalations,
-expiries and the events they fire) are produced by sweeping at their instant. The replayed
+extends, and each event the engine wrote by itself (a reminder, breach, escalation or expiry)
+is fired again from its recorded timer at its instant; the SOP events those fire are in the
+trail as events of the system actor and replay like any other. The replayed
 trail must equal the stored one event for event, and the replayed snapshot the stored snapshot.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import attrs
 
+from sop_engine import timekeeping
 from sop_engine.clock import SimulatedClock
 from sop_engine.compiled import CompiledSop
 from sop_engine.engine import Engine
 from sop_engine.errors import SopError
-from sop_engine.records import START_EVENT, AuditEvent, Case
+from sop_engine.records import START_EVENT, AuditEvent, Case, Timer
 from sop_engine.registry import Registry
 
 __all__ = ["ReplayProblem", "replay_case"]
@@ -57,7 +60,7 @@ def replay_case(
                     sop.hash, e.payload, e.actor, case_id=e.case_id, command_id=e.command_id
                 )
             elif e.event in _SWEPT:
-                engine.sweep(e.at)
+                _refire(engine, e)
             elif e.event == "@extend":
                 p = e.payload
                 engine.extend(
@@ -87,3 +90,16 @@ def replay_case(
     if engine.get(snapshot.id) != snapshot:
         return ReplayProblem(snapshot.id, len(trail), "the snapshot differs from the replayed case")
     return None
+
+
+def _refire(engine: Engine, e: AuditEvent) -> None:
+    """Fire exactly the recorded reminder/breach/escalation/expiry again, at its instant."""
+    p = e.payload
+    scheduled = datetime.fromisoformat(p["scheduled_at"])
+    timer = Timer(scheduled, e.case_id, p["deadline"], p["arming"], p["item"])
+    earlier = [
+        Timer(scheduled, e.case_id, p["deadline"], p["arming"], item)
+        for item in p.get("coalesced", [])
+    ]
+    reminders = {(e.case_id, p["deadline"], p["arming"]): [*earlier, timer]}
+    timekeeping._fire_timer(engine, timer, reminders, e.at, timekeeping.SweepReport())

@@ -56,20 +56,56 @@ def sweep(engine: Engine, now: datetime | None = None) -> SweepReport:
     """
     now = now if now is not None else engine.clock.now()
     report = SweepReport()
-    due = engine.store.due_timers(now)
-    # reminders due per (case, clock, arming), in order: earlier ones coalesce into the last
-    reminders: dict[tuple[str, str, int], list[Timer]] = {}
-    for t in due:
-        if t.item.startswith("remind:"):
-            reminders.setdefault((t.case_id, t.deadline, t.arming), []).append(t)
-    i = 0
-    try:
-        for i, timer in enumerate(due):  # noqa: B007 (i is read by the handler)
-            _fire_timer(engine, timer, reminders, now, report)
-    except BaseException:
-        engine.store.release(due[i:])
-        raise
+    for _ in range(_MAX_ROUNDS):  # a round can queue follow-ups due at once (see _follow_up)
+        due = engine.store.due_timers(now)
+        if not due:
+            break
+        # reminders due per (case, clock, arming), in order: earlier ones coalesce into the last
+        reminders: dict[tuple[str, str, int], list[Timer]] = {}
+        for t in due:
+            if t.item.startswith("remind:"):
+                reminders.setdefault((t.case_id, t.deadline, t.arming), []).append(t)
+        i = 0
+        try:
+            for i, timer in enumerate(due):  # noqa: B007 (i is read by the handler)
+                if timer.item.startswith("then:"):
+                    _follow_up(engine, timer, now, report)
+                else:
+                    _fire_timer(engine, timer, reminders, now, report)
+        except BaseException:
+            engine.store.release(due[i:])
+            raise
     return report
+
+
+_MAX_ROUNDS = 8
+
+
+def _follow_up(engine: Engine, timer: Timer, now: datetime, report: SweepReport) -> None:
+    """Fire the SOP event an expiry or an escalation level asks for, exactly once.
+
+    The follow-up is its own timer, queued in the same commit as the ``@expire``/``@escalate``
+    event, and completed in the same commit as the event it fires: a crash in between leaves
+    the timer, and the next sweep fires the event (its command id makes a repeat harmless).
+    """
+    case = engine.store.get(timer.case_id)
+    plan = engine.sop(case.sop_hash).deadlines
+    assert plan is not None
+    clock = plan.clock(timer.deadline)
+    source = timer.item.removeprefix("then:")
+    if source == "expiry":
+        event, role = clock.expiry_event, clock.expiry_role
+    else:
+        event, role = clock.levels[int(source.partition(":")[2]) - 1].event, "sistem"
+    assert event is not None
+    try:
+        engine._fire(
+            case.id, event, Actor(SYSTEM_ACTOR.id, role), None, timer.key, None, now, done=[timer]
+        )
+        report.fired.append(engine.store.history(case.id)[-1])
+    except CommandRefused as e:
+        report.refused.append((timer, e))
+        engine.store.discard([timer])
 
 
 def _fire_timer(
@@ -79,6 +115,7 @@ def _fire_timer(
     now: datetime,
     report: SweepReport,
 ) -> None:
+    """Record one reminder, breach, escalation level or expiry (and queue its follow-up)."""
     case = engine.store.get(timer.case_id)
     sop = engine.sop(case.sop_hash)
     plan = sop.deadlines
@@ -145,22 +182,13 @@ def _fire_timer(
     done = [timer]
     if kind == "remind":
         done += reminders[(timer.case_id, timer.deadline, timer.arming)][:-1]
-    engine.store.commit(new, event, None, (), notes, done)
+    then = []
+    if (kind == "expiry" and clock.expiry_event is not None) or (
+        kind == "level" and clock.levels[level - 1].event is not None
+    ):
+        then.append(Timer(now, case.id, d.name, d.arming, f"then:{timer.item}"))
+    engine.store.commit(new, event, None, then, notes, done)
     report.fired.append(event)
-    follow = (
-        clock.expiry_event
-        if kind == "expiry"
-        else (clock.levels[level - 1].event if kind == "level" else None)
-    )
-    if follow is not None:
-        role = clock.expiry_role if kind == "expiry" else "sistem"
-        try:
-            engine._fire(
-                case.id, follow, Actor(SYSTEM_ACTOR.id, role), None, f"{timer.key}/event", None, now
-            )
-            report.fired.append(engine.store.history(case.id)[-1])
-        except CommandRefused as e:
-            report.refused.append((timer, e))
 
 
 def extend(
