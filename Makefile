@@ -30,6 +30,7 @@ test: lint typecheck
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_deadlines.py
+	$(BIN)/python bench/bench_store.py
 
 docs: $(STAMP)
 	$(BIN)/sop schema -o docs/sop.schema.json

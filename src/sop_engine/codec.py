@@ -23,6 +23,7 @@ __all__ = [
     "dumps",
     "event_from_row",
     "event_to_json",
+    "link_hash",
 ]
 
 
@@ -144,6 +145,9 @@ def event_from_row(raw: Mapping[str, Any]) -> AuditEvent:
 
 def chain_hash(previous: str, event: AuditEvent) -> str:
     """SHA-256 over the previous link's hash and the event's canonical bytes (hex)."""
-    return hashlib.sha256(
-        previous.encode("ascii") + b"\n" + dumps(event_to_json(event)).encode("utf-8")
-    ).hexdigest()
+    return link_hash(previous, dumps(event_to_json(event)))
+
+
+def link_hash(previous: str, body: str) -> str:
+    """:func:`chain_hash` for an event already in its canonical text form."""
+    return hashlib.sha256(previous.encode("ascii") + b"\n" + body.encode("utf-8")).hexdigest()

@@ -23,7 +23,7 @@ import json
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -39,6 +39,7 @@ from sop_engine.codec import (
     dumps,
     event_from_row,
     event_to_json,
+    link_hash,
 )
 from sop_engine.errors import CaseNotFound, LeaseLost, VersionConflict
 from sop_engine.records import AuditEvent, Case, Notification, Timer
@@ -104,6 +105,7 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MAX_HEADS = 100_000
 
 
 def _us(instant: datetime) -> int:
@@ -155,6 +157,9 @@ class SqliteStore:
         self.lease = lease
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._lock = threading.RLock()
+        # the hash of the last event per case, as this store wrote it: saves a read per command
+        self._heads: dict[str, tuple[int, str]] = {}
+        self._pending_head: tuple[str, int, str] | None = None
         self._db = sqlite3.connect(
             self.path,
             timeout=busy_timeout.total_seconds(),
@@ -203,7 +208,16 @@ class SqliteStore:
     # -- writes ------------------------------------------------------------------------------
 
     def _tx(self) -> _Transaction:
-        return _Transaction(self._db, self._lock)
+        self._pending_head = None
+        return _Transaction(self._db, self._lock, self._committed)
+
+    def _committed(self) -> None:
+        head = self._pending_head
+        if head is not None:
+            if len(self._heads) >= _MAX_HEADS:
+                self._heads.clear()
+            self._heads[head[0]] = (head[1], head[2])
+            self._pending_head = None
 
     def insert(
         self,
@@ -270,20 +284,22 @@ class SqliteStore:
         timers: Iterable[Timer],
         notifications: Iterable[Notification],
     ) -> None:
-        prev = db.execute(
-            "SELECT hash FROM events WHERE case_id = ? AND seq = ?", (case.id, event.seq - 1)
-        ).fetchone()
-        previous = prev[0] if prev else ""
+        previous = ""
+        if event.seq > 1:
+            cached = self._heads.get(case.id)
+            if cached is not None and cached[0] == event.seq - 1:
+                previous = cached[1]  # safe: the version-checked UPDATE above pinned seq - 1
+            else:
+                (previous,) = db.execute(
+                    "SELECT hash FROM events WHERE case_id = ? AND seq = ?",
+                    (case.id, event.seq - 1),
+                ).fetchone()
+        body = dumps(event_to_json(event))
+        link = link_hash(previous, body)
         db.execute(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
-            (
-                case.id,
-                event.seq,
-                dumps(event_to_json(event)),
-                previous,
-                chain_hash(previous, event),
-            ),
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?)", (case.id, event.seq, body, previous, link)
         )
+        self._pending_head = (case.id, event.seq, link)
         if command is not None:
             request = {
                 "case_id": command.case_id,
@@ -295,10 +311,12 @@ class SqliteStore:
                 "INSERT INTO commands VALUES (?, ?, ?, ?)",
                 (command.command_id, case.id, dumps(request), dumps(case_to_json(command.result))),
             )
-        db.executemany(
-            "INSERT OR IGNORE INTO timers (key, at_us, body) VALUES (?, ?, ?)",
-            [(t.key, _us(t.at), _timer_json(t)) for t in timers],
-        )
+        rows = [(t.key, _us(t.at), _timer_json(t)) for t in timers]
+        if rows:
+            db.executemany("INSERT OR IGNORE INTO timers (key, at_us, body) VALUES (?, ?, ?)", rows)
+        notes = list(notifications)
+        if not notes:
+            return
         db.executemany(
             "INSERT OR IGNORE INTO outbox (key, case_id, body, created_us) VALUES (?, ?, ?, ?)",
             [
@@ -315,7 +333,7 @@ class SqliteStore:
                     ),
                     _us(n.created_at),
                 )
-                for n in notifications
+                for n in notes
             ],
         )
 
@@ -433,9 +451,12 @@ class SqliteStore:
 class _Transaction:
     """``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` on any exception, under the lock."""
 
-    def __init__(self, db: sqlite3.Connection, lock: threading.RLock) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, lock: threading.RLock, on_commit: Callable[[], None]
+    ) -> None:
         self.db = db
         self.lock = lock
+        self.on_commit = on_commit
 
     def __enter__(self) -> sqlite3.Connection:
         self.lock.acquire()
@@ -448,7 +469,11 @@ class _Transaction:
 
     def __exit__(self, kind: object, value: object, tb: object) -> None:
         try:
-            self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+            if kind is None:
+                self.db.execute("COMMIT")
+                self.on_commit()
+            else:
+                self.db.execute("ROLLBACK")
         finally:
             self.lock.release()
 
