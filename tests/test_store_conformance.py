@@ -107,3 +107,37 @@ def test_outbox_is_written_with_the_event_and_deduplicated_by_key(store: Store) 
     store.insert(_case(), _event(1), None, (), [n])
     store.commit(_case(2), _event(2), None, (), [n])
     assert list(store.outbox()) == [n]
+
+
+class _Flaky:
+    """A notifier whose receiver is down for the first ``failures`` deliveries."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.received: list[str] = []
+
+    def deliver(self, notification: Notification) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("receiver down")
+        self.received.append(notification.key)
+
+
+def test_outbox_relay_delivers_at_least_once_and_retries_failures(store: Store) -> None:
+    from sop_engine.outbox import relay
+
+    notes = [
+        Notification(f"c1/d/1/level:{k}", "c1", "escalation", ("atasan",), {"level": k}, T0)
+        for k in (1, 2, 3)
+    ]
+    store.insert(_case(), _event(1), None, (), notes)
+    receiver = _Flaky(failures=1)
+    first = relay(store, receiver, T0)
+    assert first.delivered == [n.key for n in notes[1:]]
+    assert [key for key, _ in first.failed] == [notes[0].key]
+    assert [n.key for n in store.pending_notifications(10)] == [notes[0].key]
+    second = relay(store, receiver, T0 + timedelta(minutes=1))
+    assert second.delivered == [notes[0].key]
+    assert relay(store, receiver, T0 + timedelta(minutes=2)).delivered == []
+    assert sorted(receiver.received) == sorted(n.key for n in notes)  # each exactly once here
+    assert len(store.outbox()) == 3  # delivered notifications stay on record

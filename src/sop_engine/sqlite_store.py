@@ -428,9 +428,23 @@ class SqliteStore:
             )
 
     def outbox(self) -> Sequence[Notification]:
+        return tuple(self._notifications("", -1))
+
+    def pending_notifications(self, limit: int) -> list[Notification]:
+        return self._notifications("WHERE delivered_us IS NULL", limit)
+
+    def mark_delivered(self, keys: Iterable[str], at: datetime) -> None:
+        with self._tx() as db:
+            db.executemany(
+                "UPDATE outbox SET delivered_us = ? WHERE key = ? AND delivered_us IS NULL",
+                [(_us(at), k) for k in keys],
+            )
+
+    def _notifications(self, where: str, limit: int) -> list[Notification]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT key, case_id, body FROM outbox ORDER BY created_us, rowid"
+                f"SELECT key, case_id, body FROM outbox {where} ORDER BY created_us, rowid LIMIT ?",
+                (limit,),
             ).fetchall()
         out = []
         for key, case_id, body in rows:

@@ -99,7 +99,15 @@ class Store(Protocol):
         ...
 
     def outbox(self) -> Sequence[Notification]:
-        """Notifications written so far, in order (delivery comes with the notifier plugins)."""
+        """Every notification written so far, in order."""
+        ...
+
+    def pending_notifications(self, limit: int) -> list[Notification]:
+        """Notifications not yet marked delivered, oldest first."""
+        ...
+
+    def mark_delivered(self, keys: Iterable[str], at: datetime) -> None:
+        """Record that these notifications were delivered (a second mark changes nothing)."""
         ...
 
     def history(self, case_id: str) -> Sequence[AuditEvent]:
@@ -125,6 +133,7 @@ class MemoryStore:
         "_cases",
         "_claimed",
         "_commands",
+        "_delivered",
         "_events",
         "_outbox",
         "_outbox_keys",
@@ -139,6 +148,7 @@ class MemoryStore:
         self._timers: list[Timer] = []
         self._timer_keys: set[str] = set()
         self._claimed: dict[str, Timer] = {}
+        self._delivered: dict[str, datetime] = {}
         self._outbox: list[Notification] = []
         self._outbox_keys: set[str] = set()
 
@@ -215,6 +225,13 @@ class MemoryStore:
 
     def outbox(self) -> Sequence[Notification]:
         return tuple(self._outbox)
+
+    def pending_notifications(self, limit: int) -> list[Notification]:
+        return [n for n in self._outbox if n.key not in self._delivered][:limit]
+
+    def mark_delivered(self, keys: Iterable[str], at: datetime) -> None:
+        for k in keys:
+            self._delivered.setdefault(k, at)
 
     def history(self, case_id: str) -> Sequence[AuditEvent]:
         try:
