@@ -459,7 +459,7 @@ class SqliteStore:
                     datetime.fromisoformat(raw["created_at"]),
                 )
             )
-        return tuple(out)
+        return out
 
 
 class _Transaction:
