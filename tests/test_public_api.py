@@ -27,6 +27,7 @@ EXPECTED = [
     "InvalidCaseData",
     "InvalidEventData",
     "MemoryStore",
+    "MigrationRefused",
     "PluginError",
     "Registry",
     "RoleNotPermitted",

@@ -292,7 +292,7 @@ def store() -> None:
 )
 def check(db: Path) -> None:
     """Replay every case's audit trail; exit 0 when each equals its snapshot, 1 otherwise."""
-    from sop_engine.compiled import compile_sop
+    from sop_engine.compiled import CompiledSop, compile_sop
     from sop_engine.loader import load_definition
     from sop_engine.replay import replay_case
     from sop_engine.sqlite_store import SqliteStore
@@ -304,27 +304,33 @@ def check(db: Path) -> None:
         st = SqliteStore(db)
     except sqlite3.DatabaseError as e:
         raise click.ClickException(f"{db} is not a usable sop_engine database: {e}") from e
-    sops: dict[str, object] = {}
-    bad = checked = 0
-    for case_id in st.case_ids():
-        case = st.get(case_id)
-        if case.sop_hash not in sops:
-            text = st.sop_source(case.sop_hash)
-            sops[case.sop_hash] = (
+    cache: dict[str, CompiledSop | None] = {}
+
+    def compiled(sop_hash: str) -> CompiledSop | None:
+        if sop_hash not in cache:
+            text = st.sop_source(sop_hash)
+            cache[sop_hash] = (
                 None
                 if text is None
                 else compile_sop(
-                    load_definition(f"sop {case.sop_hash[:12]}", text=text, registry=registry),
-                    registry,
+                    load_definition(f"sop {sop_hash[:12]}", text=text, registry=registry), registry
                 )
             )
-        sop = sops[case.sop_hash]
+        return cache[sop_hash]
+
+    bad = checked = 0
+    for case_id in st.case_ids():
+        case = st.get(case_id)
+        trail = st.history(case_id)
+        # the version the case started under: before its first move, if it was ever moved
+        first = next((e.payload["from_hash"] for e in trail if e.event == "@migrate"), None)
+        sop = compiled(first or case.sop_hash)
         checked += 1
         if sop is None:
             bad += 1
             click.echo(f"{db}: case {case_id}: the SOP text it is pinned to is not stored")
             continue
-        problem = replay_case(case, st.history(case_id), sop, registry)  # type: ignore[arg-type]
+        problem = replay_case(case, trail, sop, registry, compiled)
         if problem is not None:
             bad += 1
             click.echo(f"{db}: case {case_id}: event {problem.seq}: {problem.reason}")

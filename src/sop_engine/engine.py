@@ -338,6 +338,23 @@ class Engine:
             self, case_id, deadline, actor, amount, reason, command_id=command_id
         )
 
+    def migrate(
+        self,
+        case_id: str,
+        to: str,
+        actor: Actor,
+        *,
+        state_map: Mapping[str, str] | None = None,
+        reason: str,
+    ) -> Case:
+        """Move a running case to another version of its SOP (explicit, validated, audited).
+
+        See :mod:`sop_engine.migration` for what is checked and what happens to deadlines.
+        """
+        from sop_engine.migration import migrate
+
+        return migrate(self, case_id, to, actor, state_map=state_map, reason=reason)
+
     def change_calendar(
         self, sop_id: str, calendar: WorkingCalendar, actor: Actor, reason: str
     ) -> list[Case]:

@@ -30,6 +30,7 @@ __all__ = [
     "InvalidCaseData",
     "InvalidEventData",
     "LeaseLost",
+    "MigrationRefused",
     "PluginError",
     "RoleNotPermitted",
     "SopError",
@@ -255,4 +256,17 @@ class LeaseLost(SopError):
         super().__init__(
             f"the claim on timer {key!r} was lost (lease expired, claimed again elsewhere); "
             "nothing was written; the new claimant fires it"
+        )
+
+
+class MigrationRefused(CommandRefused):
+    """Moving a case to another SOP version was refused; ``problems`` says why. Nothing changed."""
+
+    def __init__(self, *, case_id: str, state: str, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(
+            "cannot move the case to the new SOP version: " + "; ".join(self.problems),
+            case_id=case_id,
+            state=state,
+            event="@migrate",
         )

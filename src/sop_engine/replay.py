@@ -11,7 +11,7 @@ trail must equal the stored one event for event, and the replayed snapshot the s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import attrs
@@ -39,9 +39,17 @@ class ReplayProblem:
 
 
 def replay_case(
-    snapshot: Case, trail: Sequence[AuditEvent], sop: CompiledSop, registry: Registry
+    snapshot: Case,
+    trail: Sequence[AuditEvent],
+    sop: CompiledSop,
+    registry: Registry,
+    resolve: Callable[[str], CompiledSop | None] | None = None,
 ) -> ReplayProblem | None:
-    """Fold ``trail`` again; ``None`` when it reproduces ``snapshot`` and itself exactly."""
+    """Fold ``trail`` again; ``None`` when it reproduces ``snapshot`` and itself exactly.
+
+    ``sop`` is the version the case started under; ``resolve`` finds the versions it was moved
+    to (``@migrate`` events) by content hash.
+    """
     if not trail:
         return ReplayProblem(snapshot.id, 1, "the case has no events")
     clock = SimulatedClock(trail[0].at)
@@ -70,6 +78,18 @@ def replay_case(
                     p["amount"],
                     p["reason"],
                     command_id=e.command_id,
+                )
+            elif e.event == "@migrate":
+                target = resolve(e.payload["to_hash"]) if resolve is not None else None
+                if target is None:
+                    return ReplayProblem(e.case_id, e.seq, "the SOP version it moved to is unknown")
+                engine.add(target)
+                engine.migrate(
+                    e.case_id,
+                    target.hash,
+                    e.actor,
+                    state_map=e.payload["state_map"],
+                    reason=e.payload["reason"],
                 )
             elif e.event.startswith("@"):
                 return ReplayProblem(e.case_id, e.seq, f"{e.event} events cannot be replayed")
