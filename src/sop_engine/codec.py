@@ -112,7 +112,7 @@ def case_from_json(raw: Mapping[str, Any]) -> Case:
 
 def event_to_json(event: AuditEvent) -> dict[str, Any]:
     """The event as JSON; its :func:`dumps` is the event's canonical bytes."""
-    return {
+    out = {
         "case_id": event.case_id,
         "seq": event.seq,
         "at": _instant(event.at),
@@ -124,6 +124,9 @@ def event_to_json(event: AuditEvent) -> dict[str, Any]:
         "guards": [[name, ok] for name, ok in event.guards],
         "command_id": event.command_id,
     }
+    if event.personal:  # left out when empty: older events keep their canonical bytes
+        out["personal"] = list(event.personal)
+    return out
 
 
 def event_from_row(raw: Mapping[str, Any]) -> AuditEvent:
@@ -140,6 +143,7 @@ def event_from_row(raw: Mapping[str, Any]) -> AuditEvent:
         raw["payload"],
         tuple((name, ok) for name, ok in raw["guards"]),
         raw["command_id"],
+        tuple(raw.get("personal", ())),
     )
 
 

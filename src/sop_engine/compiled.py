@@ -54,6 +54,8 @@ class CompiledEvent:
     required: tuple[str, ...]
     writes: tuple[str, ...]
     """Names of carried data that are case fields: their values are written into the case."""
+    personal: frozenset[str] = frozenset()
+    """Names of carried data that are personal data of the reporter."""
 
     def check(self, payload: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
         """Validate and normalise the carried data; problems are returned, not raised."""
@@ -84,6 +86,8 @@ class CompiledSop:
     finals: frozenset[str]
     deadlines: DeadlinePlan | None = None
     """The compiled ``deadlines`` section, when the SOP has one."""
+    personal: frozenset[str] = frozenset()
+    """Case fields holding personal data of the reporter."""
 
     @property
     def id(self) -> str:
@@ -169,6 +173,7 @@ def compile_sop(definition: SopDefinition, registry: Registry) -> CompiledSop:
             validators={n: validator_for(f) for n, f in data.items()},
             required=tuple(n for n, f in data.items() if f.required),
             writes=tuple(n for n in data if n in fields),
+            personal=frozenset(n for n, f in data.items() if f.personal),
         )
     event_roles = {e.name: frozenset(e.roles) for e in definition.events}
     table: dict[str, dict[str, list[CompiledTransition]]] = {s.name: {} for s in definition.states}
@@ -202,4 +207,5 @@ def compile_sop(definition: SopDefinition, registry: Registry) -> CompiledSop:
         initial=definition.initial,
         finals=frozenset(s.name for s in definition.states if s.final),
         deadlines=definition.sections.get("deadlines"),
+        personal=frozenset(n for n, f in fields.items() if f.personal),
     )

@@ -75,6 +75,8 @@ class FieldSpec:
     values: tuple[str, ...] = ()
     ref: Literal["person", "unit"] | None = None
     description: Text | None = None
+    personal: bool = False
+    """Personal data of the reporter: kept out of the hash-chained bytes, erasable."""
     pos: Pos = (1, 1)
 
 

@@ -36,7 +36,7 @@ from sop_engine.errors import (
     VersionConflict,
 )
 from sop_engine.loader import load_definition
-from sop_engine.records import START_EVENT, Actor, AuditEvent, Case, Deadline, Timer
+from sop_engine.records import ERASED, START_EVENT, Actor, AuditEvent, Case, Deadline, Timer
 from sop_engine.registry import ActionContext, Registry
 from sop_engine.store import CommandRecord, MemoryStore, Store
 from sop_engine.text import Text
@@ -110,8 +110,28 @@ class Engine:
         """The current version of an SOP by id, or an exact version by content hash."""
         found = self._by_id.get(sop_id_or_hash) or self._by_hash.get(sop_id_or_hash)
         if found is None:
+            found = self._pinned(sop_id_or_hash)
+        if found is None:
             raise UnknownSop(sop_id_or_hash, list(self._by_id))
         return found
+
+    def _pinned(self, sop_hash: str) -> CompiledSop | None:
+        """An older SOP version that cases in a durable store are pinned to, loaded on demand.
+
+        It serves those cases only: it does not become the current version of its id.
+        """
+        source = getattr(self.store, "sop_source", None)
+        text = source(sop_hash) if source is not None else None
+        if text is None:
+            return None
+        compiled = compile_sop(
+            load_definition(f"sop {sop_hash[:12]}", text=text, registry=self.registry),
+            self.registry,
+        )
+        self._by_hash[compiled.hash] = compiled
+        if compiled.deadlines is not None:
+            self._calendars[compiled.hash] = compiled.deadlines.build_calendar(self.registry)
+        return compiled
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -161,8 +181,9 @@ class Engine:
             )
         case = Case(cid, sop.id, sop.hash, sop.initial, clean, 1, deadlines)
         # The snapshot and the first event share one dict: neither is ever mutated in place.
+        personal = tuple(k for k in clean if k in sop.personal)
         event = AuditEvent(
-            cid, 1, now, actor, START_EVENT, None, sop.initial, clean, (), command_id
+            cid, 1, now, actor, START_EVENT, None, sop.initial, clean, (), command_id, personal
         )
         record = None
         if command_id is not None:
@@ -210,7 +231,7 @@ class Engine:
         case = store.get(case_id)
         if expected_version is not None and expected_version != case.version:
             raise VersionConflict(case_id, expected_version, case.version)
-        sop = self._by_hash.get(case.sop_hash)
+        sop = self._by_hash.get(case.sop_hash) or self._pinned(case.sop_hash)
         if sop is None:
             raise UnknownSop(case.sop_hash, list(self._by_id))
         state = case.state
@@ -304,7 +325,17 @@ class Engine:
         store.commit(
             new,
             AuditEvent(
-                case_id, version, now, actor, event, state, chosen.dest, payload, guards, command_id
+                case_id,
+                version,
+                now,
+                actor,
+                event,
+                state,
+                chosen.dest,
+                payload,
+                guards,
+                command_id,
+                tuple(k for k in payload if k in spec.personal) if spec.personal else (),
             ),
             record,
             timers,
@@ -337,6 +368,34 @@ class Engine:
         return timekeeping.extend(
             self, case_id, deadline, actor, amount, reason, command_id=command_id
         )
+
+    def erase_personal_data(self, case_id: str, actor: Actor, reason: str) -> Case:
+        """Erase the reporter's personal data from the case, its trail and its command records.
+
+        The audit chain stays intact (it covers references, not values); an ``@erase`` event
+        records who erased what and why. Fields are those the SOP marks ``personal: true``.
+        """
+        if not reason.strip():
+            raise InvalidEventData(
+                case_id=case_id, state="", event="@erase", problems=["a reason is required"]
+            )
+        case = self.store.get(case_id)
+        sop = self.sop(case.sop_hash)
+        fields = sorted(k for k in case.data if k in sop.personal)
+        data = {k: (ERASED if k in fields else v) for k, v in case.data.items()}
+        new = attrs.evolve(case, data=data, version=case.version + 1)
+        event = AuditEvent(
+            case_id,
+            new.version,
+            self.clock.now(),
+            actor,
+            "@erase",
+            case.state,
+            case.state,
+            {"fields": fields, "reason": reason},
+        )
+        self.store.erase(new, event)
+        return new
 
     def migrate(
         self,

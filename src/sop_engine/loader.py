@@ -439,6 +439,7 @@ class _Checker:
             values=values,
             ref=ref,
             description=_opt_text(f.get("description")) or (base.description if base else None),
+            personal=bool(f.get("personal", base.personal if base else False)),
             pos=self.src.position(path, key=True),
         )
 

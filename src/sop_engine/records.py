@@ -13,7 +13,19 @@ from typing import Any
 
 import attrs
 
-__all__ = ["START_EVENT", "Actor", "AuditEvent", "Case", "Deadline", "Notification", "Timer"]
+__all__ = [
+    "ERASED",
+    "START_EVENT",
+    "Actor",
+    "AuditEvent",
+    "Case",
+    "Deadline",
+    "Notification",
+    "Timer",
+]
+
+ERASED = "[dihapus]"
+"""What an erased personal value reads as, everywhere (snapshot, trail, command records)."""
 
 START_EVENT = "@start"
 """The event name recorded for the command that creates a case (no SOP event can be named so)."""
@@ -124,3 +136,5 @@ class AuditEvent:
     payload: Mapping[str, Any]
     guards: tuple[tuple[str, bool], ...] = ()
     command_id: str | None = None
+    personal: tuple[str, ...] = ()
+    """Payload keys holding personal data: durable stores keep their values out of the chain."""

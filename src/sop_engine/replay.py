@@ -91,6 +91,8 @@ def replay_case(
                     state_map=e.payload["state_map"],
                     reason=e.payload["reason"],
                 )
+            elif e.event == "@erase":
+                engine.erase_personal_data(e.case_id, e.actor, e.payload["reason"])
             elif e.event.startswith("@"):
                 return ReplayProblem(e.case_id, e.seq, f"{e.event} events cannot be replayed")
             else:

@@ -86,6 +86,10 @@ def _field() -> dict[str, Any]:
                 "description": "the allowed values of an enum field",
             },
             "ref": {"enum": ["person", "unit"], "description": "what a ref field points to"},
+            "personal": {
+                "type": "boolean",
+                "description": "personal data of the reporter: kept apart from the audit chain",
+            },
         },
         "additionalProperties": False,
     }

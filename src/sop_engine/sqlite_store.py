@@ -42,7 +42,7 @@ from sop_engine.codec import (
     link_hash,
 )
 from sop_engine.errors import CaseNotFound, LeaseLost, VersionConflict
-from sop_engine.records import AuditEvent, Case, Notification, Timer
+from sop_engine.records import ERASED, AuditEvent, Case, Notification, Timer
 from sop_engine.store import CommandRecord
 
 __all__ = ["MIGRATIONS", "ChainBreak", "SqliteStore", "verify_chains"]
@@ -101,6 +101,15 @@ MIGRATIONS: tuple[str, ...] = (
         version TEXT NOT NULL,
         source TEXT NOT NULL
     );
+    """,
+    # 3: personal data of reporters, kept out of the chained event bytes
+    """
+    CREATE TABLE personal_data (
+        ref TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        value TEXT NOT NULL
+    );
+    CREATE INDEX personal_data_by_case ON personal_data (case_id);
     """,
 )
 
@@ -169,6 +178,7 @@ class SqliteStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA secure_delete=ON")  # erased personal data is overwritten
         self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout.total_seconds() * 1000)}")
         self.migrate()
 
@@ -294,7 +304,15 @@ class SqliteStore:
                     "SELECT hash FROM events WHERE case_id = ? AND seq = ?",
                     (case.id, event.seq - 1),
                 ).fetchone()
-        body = dumps(event_to_json(event))
+        raw = event_to_json(event)
+        for key in event.personal:  # the chain covers a reference, the value lives apart
+            ref = f"{case.id}/{event.seq}/{key}"
+            db.execute(
+                "INSERT INTO personal_data VALUES (?, ?, ?)",
+                (ref, case.id, dumps(raw["payload"][key])),
+            )
+            raw["payload"][key] = {"$personal": ref}
+        body = dumps(raw)
         link = link_hash(previous, body)
         db.execute(
             "INSERT INTO events VALUES (?, ?, ?, ?, ?)", (case.id, event.seq, body, previous, link)
@@ -369,7 +387,51 @@ class SqliteStore:
             rows = self._db.execute(
                 "SELECT body FROM events WHERE case_id = ? ORDER BY seq", (case_id,)
             ).fetchall()
-        return tuple(event_from_row(json.loads(body)) for (body,) in rows)
+            values = dict(
+                self._db.execute(
+                    "SELECT ref, value FROM personal_data WHERE case_id = ?", (case_id,)
+                ).fetchall()
+            )
+        out = []
+        for (body,) in rows:
+            raw = json.loads(body)
+            for key in raw.get("personal", ()):
+                ref = raw["payload"][key]["$personal"]
+                raw["payload"][key] = json.loads(values[ref]) if ref in values else ERASED
+            out.append(event_from_row(raw))
+        return tuple(out)
+
+    def erase(self, case: Case, event: AuditEvent) -> None:
+        """Commit ``case`` (its personal fields erased) with its ``@erase`` event, and delete
+        the case's personal data everywhere: the separate values the trail refers to and the
+        copies in command records. The hash chain does not change: it never held the values.
+        """
+        with self._tx() as db:
+            cur = db.execute(
+                "UPDATE cases SET state = ?, version = ?, snapshot = ? "
+                "WHERE id = ? AND version = ?",
+                (case.state, case.version, dumps(case_to_json(case)), case.id, case.version - 1),
+            )
+            if cur.rowcount != 1:
+                raise VersionConflict(case.id, case.version - 1, self.get(case.id).version)
+            db.execute("DELETE FROM personal_data WHERE case_id = ?", (case.id,))
+            erased = {k for k, v in case.data.items() if v == ERASED}
+            for command_id, request, result in db.execute(
+                "SELECT command_id, request, result FROM commands WHERE case_id = ?", (case.id,)
+            ).fetchall():
+                req, res = json.loads(request), json.loads(result)
+                for key in erased:
+                    if key in req["payload"]:
+                        req["payload"][key] = ERASED
+                    if key in res["data"]:
+                        res["data"][key] = ERASED
+                db.execute(
+                    "UPDATE commands SET request = ?, result = ? WHERE command_id = ?",
+                    (dumps(req), dumps(res), command_id),
+                )
+            self._write(db, case, event, None, (), ())
+        with self._lock:  # make sure no old page with the values survives in the WAL
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def recall(self, command_id: str) -> CommandRecord | None:
         with self._lock:

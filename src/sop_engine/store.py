@@ -17,7 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 import attrs
 
 from sop_engine.errors import CaseNotFound, VersionConflict
-from sop_engine.records import Actor, AuditEvent, Case, Notification, Timer
+from sop_engine.records import ERASED, Actor, AuditEvent, Case, Notification, Timer
 
 __all__ = ["CommandRecord", "MemoryStore", "Store"]
 
@@ -92,6 +92,11 @@ class Store(Protocol):
 
     def release(self, timers: Iterable[Timer]) -> None:
         """Give back timers taken by :meth:`due_timers` that could not be handled now."""
+        ...
+
+    def erase(self, case: Case, event: AuditEvent) -> None:
+        """Commit ``case`` (personal fields already set to ``ERASED``) with its ``@erase``
+        event, and erase the personal values from the trail and the command records."""
         ...
 
     def discard(self, timers: Iterable[Timer]) -> None:
@@ -215,6 +220,26 @@ class MemoryStore:
             self._claimed[t.key] = t
             out.append(t)
         return out
+
+    def erase(self, case: Case, event: AuditEvent) -> None:
+        """Commit the erased case and its ``@erase`` event; replace the values everywhere."""
+        self.commit(case, event, None)
+        erased = {k for k, v in case.data.items() if v == ERASED}
+        trail = self._events[case.id]
+        for i, e in enumerate(trail):
+            if e.personal:
+                payload = {k: ERASED if k in e.personal else v for k, v in e.payload.items()}
+                trail[i] = attrs.evolve(e, payload=payload)
+        for cid, rec in list(self._commands.items()):
+            if rec.case_id == case.id:
+                self._commands[cid] = attrs.evolve(
+                    rec,
+                    payload={k: ERASED if k in erased else v for k, v in rec.payload.items()},
+                    result=attrs.evolve(
+                        rec.result,
+                        data={k: ERASED if k in erased else v for k, v in rec.result.data.items()},
+                    ),
+                )
 
     def release(self, timers: Iterable[Timer]) -> None:
         self._add([t for t in timers if self._claimed.pop(t.key, None) is not None], ())
