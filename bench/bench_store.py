@@ -8,8 +8,10 @@ Both sides use one file each in a temporary directory with the same settings (WA
 - ``sop_engine``: ``Engine.start`` + 6 ``Engine.fire`` per case on the LAPOR! SOP with its
   deadlines (validation, guards, actions, clocks, snapshot and event JSON, the hash chain,
   timers);
-- ``raw SQL``: the same rows written directly: the snapshot update (version-checked), the event
-  insert with a SHA-256 chain link over a JSON body of the same shape, no engine at all.
+- ``raw SQL``: the very same rows (recorded from the engine on a memory store beforehand, so
+  the same snapshot, event and timer bytes) written with the same statements: the
+  version-checked snapshot update, the event insert with its SHA-256 chain link, the timers;
+  no engine, no JSON encoding, no reads.
 
 The goal (issue #6) is >= 70 % of the raw-SQL rate. Every commit waits for the disk
 (``synchronous=FULL``), so both sides are bounded by fsync on this machine.
@@ -18,14 +20,13 @@ The goal (issue #6) is >= 70 % of the raw-SQL rate. Every commit waits for the d
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import sqlite3
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -55,7 +56,68 @@ def run_engine(n: int, path: Path) -> float:
     return n * (1 + len(PATH)) / (time.perf_counter() - t0)
 
 
+def _recorded_writes(
+    n: int,
+) -> list[tuple[str, str, int, str, str, str, list[tuple[str, int, str]]]]:
+    """The rows the engine writes for the workload, recorded on a memory store beforehand."""
+    from sop_engine.codec import case_to_json, dumps, event_to_json, link_hash
+    from sop_engine.store import MemoryStore
+
+    writes: list[tuple[str, str, int, str, str, str, list[tuple[str, int, str]]]] = []
+    heads: dict[str, str] = {}
+
+    class Recording(MemoryStore):
+        def _record(self, case: Any, event: Any, timers: Any) -> None:
+            body = dumps(event_to_json(event))
+            link = link_hash(heads.get(case.id, ""), body)
+            writes.append(
+                (
+                    case.id,
+                    case.state,
+                    case.version,
+                    dumps(case_to_json(case)),
+                    body,
+                    heads.get(case.id, ""),
+                    [(t.key, int(t.at.timestamp() * 1e6), t.item) for t in timers],
+                )
+            )
+            heads[case.id] = link
+
+        def insert(
+            self, case: Any, event: Any, command: Any, timers: Any = (), notifications: Any = ()
+        ) -> None:
+            timers = list(timers)
+            super().insert(case, event, command, timers, notifications)
+            self._record(case, event, timers)
+
+        def commit(
+            self,
+            case: Any,
+            event: Any,
+            command: Any,
+            timers: Any = (),
+            notifications: Any = (),
+            done: Any = (),
+        ) -> None:
+            timers = list(timers)
+            super().commit(case, event, command, timers, notifications, done)
+            self._record(case, event, timers)
+
+    clock = SimulatedClock(datetime(2026, 3, 2, 1, tzinfo=UTC))
+    engine = Engine(store=Recording(), clock=clock)
+    sop = engine.load(SOP)
+    for i in range(n):
+        engine.start(sop.id, DATA, ADMIN, case_id=f"c{i}")
+        for event, actor, payload in PATH:
+            engine.fire(f"c{i}", event, actor, payload)
+    return writes
+
+
 def run_raw(n: int, path: Path) -> float:
+    """The same rows (same bytes) with the same settings and statements, no engine at all."""
+    import hashlib
+
+    writes = _recorded_writes(n)
     db = sqlite3.connect(path, isolation_level=None)
     for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
         db.execute(f"PRAGMA {pragma}")
@@ -66,41 +128,26 @@ def run_raw(n: int, path: Path) -> float:
         "CREATE TABLE events (case_id TEXT REFERENCES cases(id), seq INTEGER, body TEXT, "
         "prev_hash TEXT, hash TEXT, PRIMARY KEY (case_id, seq)) WITHOUT ROWID"
     )
-    snapshot = {"data": dict(DATA), "deadlines": [{"name": "x", "due_at": "2026-03-05"}] * 3}
+    db.execute("CREATE TABLE timers (key TEXT PRIMARY KEY, at_us INTEGER, body TEXT)")
     t0 = time.perf_counter()
-    for i in range(n):
-        cid = f"c{i}"
-        previous = ""
-        for seq in range(1, len(PATH) + 2):
-            body = json.dumps(
-                {
-                    "case_id": cid,
-                    "seq": seq,
-                    "actor": {"id": "a", "role": "r"},
-                    "payload": {"k": "v"},
-                    "at": "2026-03-02T01:00:00+00:00",
-                },
-                sort_keys=True,
-                separators=(",", ":"),
+    for cid, state, version, snapshot, body, previous, timers in writes:
+        link = hashlib.sha256(previous.encode() + b"\n" + body.encode()).hexdigest()
+        db.execute("BEGIN IMMEDIATE")
+        if version == 1:
+            db.execute("INSERT INTO cases VALUES (?, ?, 1, ?)", (cid, state, snapshot))
+        else:
+            cur = db.execute(
+                "UPDATE cases SET state = ?, version = ?, snapshot = ? WHERE id = ? AND version = ?",
+                (state, version, snapshot, cid, version - 1),
             )
-            link = hashlib.sha256(previous.encode() + b"\n" + body.encode()).hexdigest()
-            db.execute("BEGIN IMMEDIATE")
-            if seq == 1:
-                db.execute(
-                    "INSERT INTO cases VALUES (?, ?, 1, ?)", (cid, "s", json.dumps(snapshot))
-                )
-            else:
-                cur = db.execute(
-                    "UPDATE cases SET state = ?, version = ?, snapshot = ? WHERE id = ? AND version = ?",
-                    ("s", seq, json.dumps(snapshot), cid, seq - 1),
-                )
-                assert cur.rowcount == 1
-            db.execute(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?)", (cid, seq, body, previous, link)
-            )
-            db.execute("COMMIT")
-            previous = link
-    rate = n * (1 + len(PATH)) / (time.perf_counter() - t0)
+            assert cur.rowcount == 1
+        db.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?)", (cid, version, body, previous, link)
+        )
+        if timers:
+            db.executemany("INSERT OR IGNORE INTO timers VALUES (?, ?, ?)", timers)
+        db.execute("COMMIT")
+    rate = len(writes) / (time.perf_counter() - t0)
     db.close()
     return rate
 

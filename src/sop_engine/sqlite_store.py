@@ -169,6 +169,9 @@ class SqliteStore:
         # the hash of the last event per case, as this store wrote it: saves a read per command
         self._heads: dict[str, tuple[int, str]] = {}
         self._pending_head: tuple[str, int, str] | None = None
+        # decoded snapshots by case, trusted only while the stored version is theirs
+        self._snapshots: dict[str, Case] = {}
+        self._pending_case: Case | None = None
         self._db = sqlite3.connect(
             self.path,
             timeout=busy_timeout.total_seconds(),
@@ -219,9 +222,13 @@ class SqliteStore:
 
     def _tx(self) -> _Transaction:
         self._pending_head = None
+        self._pending_case = None
         return _Transaction(self._db, self._lock, self._committed)
 
     def _committed(self) -> None:
+        if self._pending_case is not None:
+            self._remember(self._pending_case)
+            self._pending_case = None
         head = self._pending_head
         if head is not None:
             if len(self._heads) >= _MAX_HEADS:
@@ -318,6 +325,7 @@ class SqliteStore:
             "INSERT INTO events VALUES (?, ?, ?, ?, ?)", (case.id, event.seq, body, previous, link)
         )
         self._pending_head = (case.id, event.seq, link)
+        self._pending_case = case
         if command is not None:
             request = {
                 "case_id": command.case_id,
@@ -375,10 +383,22 @@ class SqliteStore:
 
     def get(self, case_id: str) -> Case:
         with self._lock:
-            row = self._db.execute("SELECT snapshot FROM cases WHERE id = ?", (case_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT version, snapshot FROM cases WHERE id = ?", (case_id,)
+            ).fetchone()
         if row is None:
             raise CaseNotFound(case_id)
-        return case_from_json(json.loads(row[0]))
+        cached = self._snapshots.get(case_id)
+        if cached is not None and cached.version == row[0]:
+            return cached  # the stored version is the one we hold: skip decoding it
+        case = case_from_json(json.loads(row[1]))
+        self._remember(case)
+        return case
+
+    def _remember(self, case: Case) -> None:
+        if len(self._snapshots) >= _MAX_HEADS:
+            self._snapshots.clear()
+        self._snapshots[case.id] = case
 
     def history(self, case_id: str) -> Sequence[AuditEvent]:
         with self._lock:
