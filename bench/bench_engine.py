@@ -3,7 +3,10 @@
     python bench/bench_engine.py [--cases N] [--repeat R]
 
 Workload: the reference LAPOR! SOP's main path (verify → disposition → follow-up → draft →
-approve → reporter accepts: 6 events per case, with event data, guards and actions), for N cases.
+approve → reporter accepts: 6 events per case, with event data, guards and actions), for N cases,
+without the SOP's deadlines section (the baselines have no clocks); one extra row runs the same
+path with the five deadline clocks armed, paused and met (their cost is measured in detail by
+bench_deadlines.py).
 
 - ``sop_engine``: ``Engine.fire`` on the in-memory store: payload validation, role check, guards,
   actions, a new frozen ``Case`` and an ``AuditEvent`` per event, idempotency and version checks.
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import re
 import sys
 import time
 import tracemalloc
@@ -64,13 +68,24 @@ PATH: list[tuple[str, Actor, dict[str, Any]]] = [
 FINAL = "selesai"
 
 
-def _engine() -> tuple[Engine, Any]:
+def _sop_text(with_deadlines: bool) -> str:
+    """The LAPOR! SOP; without its deadlines section unless asked (the baselines have none)."""
+    text = SOP.read_text(encoding="utf-8")
+    return text if with_deadlines else re.sub(r"\n# -- batas waktu.*", "\n", text, flags=re.S)
+
+
+def _engine(with_deadlines: bool = False) -> tuple[Engine, Any]:
+    from sop_engine import load_definition
+
     engine = Engine(clock=SimulatedClock(datetime(2026, 3, 2, tzinfo=UTC)))
-    return engine, engine.load(SOP)
+    text = _sop_text(with_deadlines)
+    return engine, engine.add(load_definition("lapor.yaml", text=text, registry=engine.registry))
 
 
-def run_engine(n: int, *, gc_off: bool = False) -> tuple[float, float, float]:
-    engine, sop = _engine()
+def run_engine(
+    n: int, *, gc_off: bool = False, deadlines: bool = False
+) -> tuple[float, float, float]:
+    engine, sop = _engine(deadlines)
     ids = [f"c{i}" for i in range(n)]
     gc.collect()
     tracemalloc.start()
@@ -90,7 +105,7 @@ def run_engine(n: int, *, gc_off: bool = False) -> tuple[float, float, float]:
     gc.enable()
     assert all(engine.get(c).state == FINAL for c in ids)
     # memory after the workflow, including the audit trail, in a separate measured pass
-    engine2, sop2 = _engine()
+    engine2, sop2 = _engine(deadlines)
     gc.collect()
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
@@ -108,7 +123,8 @@ def _transitions_spec() -> tuple[list[str], list[dict[str, Any]], str]:
     from sop_engine import Registry, compile_sop, load_definition
 
     registry = Registry()
-    sop = compile_sop(load_definition(SOP, registry=registry), registry)
+    text = _sop_text(False)
+    sop = compile_sop(load_definition("lapor.yaml", text=text, registry=registry), registry)
     spec = []
     for by_event in sop.table.values():
         for options in by_event.values():
@@ -229,6 +245,7 @@ def main() -> int:
         for name, fn in (
             ("sop_engine", run_engine),
             ("sop_engine, gc off in the loop", lambda n: run_engine(n, gc_off=True)),
+            ("sop_engine + 5 deadline clocks", lambda n: run_engine(n, deadlines=True)),
             ("transitions (Machine per case)", run_transitions),
             ("dict table", run_dict),
         ):

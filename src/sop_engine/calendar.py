@@ -77,6 +77,8 @@ class WorkingCalendar:
     cutoff: time | None = None
     years: tuple[int, int] = (YEARS.start, YEARS.stop - 1)
     _tz: ZoneInfo = attrs.field(init=False, repr=False, eq=False)
+    _working: tuple[date, ...] = attrs.field(init=False, repr=False, eq=False)
+    _rank: dict[date, int] = attrs.field(init=False, repr=False, eq=False)
     version: str = attrs.field(init=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -96,6 +98,19 @@ class WorkingCalendar:
             sort_keys=True,
         )
         object.__setattr__(self, "version", hashlib.sha256(canonical.encode()).hexdigest()[:16])
+        # Every working day of the covered years, and for every day the index of the last
+        # working day on or before it: counting N working days becomes an index lookup.
+        first, last = date(self.years[0], 1, 1), date(self.years[1], 12, 31)
+        working: list[date] = []
+        rank: dict[date, int] = {}
+        d = first
+        while d <= last:
+            if self.is_working_day(d):
+                working.append(d)
+            rank[d] = len(working) - 1
+            d += timedelta(days=1)
+        object.__setattr__(self, "_working", tuple(working))
+        object.__setattr__(self, "_rank", rank)
 
     # -- days ------------------------------------------------------------------------------
 
@@ -113,11 +128,7 @@ class WorkingCalendar:
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after ``day``."""
-        d = day + timedelta(days=1)
-        while not self.is_working_day(d):
-            self._check_year(d)
-            d += timedelta(days=1)
-        return d
+        return self.add_working_days_to_date(day, 1)
 
     def local_date(self, instant: datetime) -> date:
         """The day ``instant`` falls on in the agency's zone, after the cut-off rule."""
@@ -136,20 +147,23 @@ class WorkingCalendar:
         if n < 0:
             raise ValueError(f"cannot count {n} working days")
         self._check_year(day)
-        d = day
-        for _ in range(n):
-            d = self.next_working_day(d)
-        return d
+        if n == 0:
+            return day
+        i = self._rank[day] + n
+        if i >= len(self._working):
+            raise ValueError(
+                f"calendar {self.id!r} covers {self.years[0]}-{self.years[1]}; counting {n} "
+                f"working days from {day} goes past it"
+            )
+        return self._working[i]
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days in (start, end]: after ``start``, up to and including ``end``."""
-        count = 0
-        d = start
-        while d < end:
-            d += timedelta(days=1)
-            if self.is_working_day(d):
-                count += 1
-        return count
+        if end <= start:
+            return 0
+        self._check_year(start)
+        self._check_year(end)
+        return self._rank[end] - self._rank[start]
 
     # -- instants --------------------------------------------------------------------------
 

@@ -150,7 +150,8 @@ class MemoryStore:
         self._cases: dict[str, Case] = {}
         self._events: dict[str, list[AuditEvent]] = {}
         self._commands: dict[str, CommandRecord] = {}
-        self._timers: list[Timer] = []
+        # a heap of (instant, key, timer): plain tuples compare fast, keys are unique
+        self._timers: list[tuple[datetime, str, Timer]] = []
         self._timer_keys: set[str] = set()
         self._claimed: dict[str, Timer] = {}
         self._delivered: dict[str, datetime] = {}
@@ -206,7 +207,7 @@ class MemoryStore:
         for t in timers:  # the natural key makes a second copy of a timer impossible
             if t.key not in self._timer_keys:
                 self._timer_keys.add(t.key)
-                heapq.heappush(self._timers, t)
+                heapq.heappush(self._timers, (t.at, t.key, t))
         for n in notifications:  # and of a notification
             if n.key not in self._outbox_keys:
                 self._outbox_keys.add(n.key)
@@ -214,8 +215,8 @@ class MemoryStore:
 
     def due_timers(self, now: datetime) -> list[Timer]:
         out = []
-        while self._timers and self._timers[0].at <= now:
-            t = heapq.heappop(self._timers)
+        while self._timers and self._timers[0][0] <= now:
+            t = heapq.heappop(self._timers)[2]
             self._timer_keys.discard(t.key)
             self._claimed[t.key] = t
             out.append(t)
