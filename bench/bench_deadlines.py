@@ -24,19 +24,13 @@ from rich.table import Table
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from sop_engine import Actor, Engine, SimulatedClock, load_definition  # noqa: E402
+from bench_engine import ADMIN, DATA  # noqa: E402
+
+from sop_engine import Engine, SimulatedClock, load_definition  # noqa: E402
 
 SOP = ROOT / "examples" / "lapor" / "sop.yaml"
-ADMIN = Actor("admin", "admin_instansi")
-DATA = {
-    "pelapor": "p-1",
-    "kanal": "web",
-    "kerahasiaan": "biasa",
-    "judul": "Jalan rusak",
-    "kronologi": "Lubang besar",
-    "lokasi": "Jl. Merdeka",
-}
 
 
 def _engine(with_deadlines: bool) -> tuple[Engine, SimulatedClock]:

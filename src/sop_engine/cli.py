@@ -250,23 +250,30 @@ def audit() -> None:
     """The audit trail: verify that no event was edited, removed or reordered."""
 
 
-@audit.command()
-@click.option(
+_DB = click.option(
     "--db",
     "db",
     required=True,
     type=click.Path(path_type=Path),
     help="The SQLite file of the store.",
 )
+
+
+def _existing(db: Path) -> Path:
+    if not db.is_file():
+        raise click.ClickException(f"no database at {db}")
+    return db
+
+
+@audit.command()
+@_DB
 @click.option("--case", "case_id", help="Check this case only.")
 def verify(db: Path, case_id: str | None) -> None:
     """Check every case's hash chain; exit 0 when all are intact, 1 naming the first break."""
     from sop_engine.sqlite_store import verify_chains
 
-    if not db.is_file():
-        raise click.ClickException(f"no database at {db}")
     try:
-        breaks = verify_chains(db, case_id)
+        breaks = verify_chains(_existing(db), case_id)
     except sqlite3.DatabaseError as e:
         raise click.ClickException(f"{db} is not a readable sop_engine database: {e}") from e
     if not breaks:
@@ -283,13 +290,7 @@ def store() -> None:
 
 
 @store.command()
-@click.option(
-    "--db",
-    "db",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="The SQLite file of the store.",
-)
+@_DB
 def check(db: Path) -> None:
     """Replay every case's audit trail; exit 0 when each equals its snapshot, 1 otherwise."""
     from sop_engine.compiled import CompiledSop, compile_sop
@@ -297,11 +298,9 @@ def check(db: Path) -> None:
     from sop_engine.replay import replay_case
     from sop_engine.sqlite_store import SqliteStore
 
-    if not db.is_file():
-        raise click.ClickException(f"no database at {db}")
     registry = _registry()
     try:
-        st = SqliteStore(db)
+        st = SqliteStore(_existing(db))
     except sqlite3.DatabaseError as e:
         raise click.ClickException(f"{db} is not a usable sop_engine database: {e}") from e
     cache: dict[str, CompiledSop | None] = {}
