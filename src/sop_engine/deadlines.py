@@ -248,6 +248,21 @@ class DeadlinePlan:
 
     calendar: CalendarConfig
     clocks: tuple[ClockSpec, ...]
+    _states: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+    _events: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        states: set[str] = set()
+        events: set[str] = set()
+        for c in self.clocks:
+            states |= c.start_enter | c.stop_enter | c.stop_leave | c.pause
+            events |= c.start_event | c.stop_event
+        object.__setattr__(self, "_states", frozenset(states))
+        object.__setattr__(self, "_events", frozenset(events))
+
+    def concerns(self, left: str | None, entered: str | None, event: str | None) -> bool:
+        """Whether leaving/entering these states or this event can change any clock."""
+        return left in self._states or entered in self._states or event in self._events
 
     def clock(self, name: str) -> ClockSpec:
         return next(c for c in self.clocks if c.name == name)
@@ -568,24 +583,28 @@ def advance(
 
     ``old_state`` is ``None`` when the case is being opened.
     """
+    moved = old_state != new_state
+    if not final and not plan.concerns(
+        old_state if moved else None, new_state if moved else None, event
+    ):
+        return tuple(deadlines), []  # no clock starts, stops, pauses or resumes here
     current = {d.name: d for d in deadlines}
     out: list[Deadline] = []
     armed: list[Deadline] = []
-    moved = old_state != new_state
     for clock in plan.clocks:
         d = current.get(clock.name)
         active = d is not None and d.status in ("running", "paused")
         if active and d is not None:
             if final:
-                d = attrs.evolve(d, status="closed")
+                d = _with_status(d, "closed")
             elif (
                 (moved and new_state in clock.stop_enter)
                 or (moved and old_state in clock.stop_leave)
                 or (event is not None and event in clock.stop_event)
             ):
-                d = attrs.evolve(d, status="met")
+                d = _with_status(d, "met")
             elif d.status == "running" and moved and new_state in clock.pause:
-                d = attrs.evolve(d, status="paused", paused_at=now)
+                d = _with_status(d, "paused", now)
             elif d.status == "paused" and new_state not in clock.pause:
                 assert d.paused_at is not None
                 lost = calendar.paused_units(d.paused_at, now, d.unit)  # type: ignore[arg-type]
@@ -605,6 +624,25 @@ def advance(
         t for d in armed for t in timers_for(plan.clock(d.name), d, calendar, case_id=case_id)
     ]
     return tuple(out), timers
+
+
+def _with_status(d: Deadline, status: str, paused_at: datetime | None = None) -> Deadline:
+    """``d`` with another status (direct construction: ``attrs.evolve`` is slow on this path)."""
+    return Deadline(
+        d.name,
+        d.arming,
+        status,
+        d.anchor,
+        d.amount,
+        d.unit,
+        d.due_at,
+        d.calendar_version,
+        d.extensions,
+        d.extended_by,
+        d.fired,
+        d.level,
+        paused_at,
+    )
 
 
 def _before(calendar: WorkingCalendar, due: datetime, off: Offset) -> datetime:
