@@ -382,16 +382,18 @@ class SqliteStore:
     # -- reads -------------------------------------------------------------------------------
 
     def get(self, case_id: str) -> Case:
+        cached = self._snapshots.get(case_id)
         with self._lock:
-            row = self._db.execute(
-                "SELECT version, snapshot FROM cases WHERE id = ?", (case_id,)
-            ).fetchone()
+            if cached is not None:  # the stored version is the one we hold: no need to decode
+                row = self._db.execute(
+                    "SELECT version FROM cases WHERE id = ?", (case_id,)
+                ).fetchone()
+                if row is not None and row[0] == cached.version:
+                    return cached
+            row = self._db.execute("SELECT snapshot FROM cases WHERE id = ?", (case_id,)).fetchone()
         if row is None:
             raise CaseNotFound(case_id)
-        cached = self._snapshots.get(case_id)
-        if cached is not None and cached.version == row[0]:
-            return cached  # the stored version is the one we hold: skip decoding it
-        case = case_from_json(json.loads(row[1]))
+        case = case_from_json(json.loads(row[0]))
         self._remember(case)
         return case
 
