@@ -337,3 +337,18 @@ def check(db: Path) -> None:
     if bad:
         sys.exit(1)
     click.echo(f"{db}: {checked} case(s) replayed, every snapshot equals its trail")
+
+
+@main.command()
+def plugins() -> None:
+    """List the installed plugins and the guards, actions, sections and calendars of each."""
+    registry = _registry()
+    by_plugin: dict[str, list[tuple[str, str]]] = {}
+    for (kind, name), owner in sorted(registry.owners.items()):
+        by_plugin.setdefault(owner, []).append((kind, name))
+    for owner, items in by_plugin.items():
+        click.echo(owner)
+        for kind in ("guards", "actions", "sections", "calendars"):
+            names = [n for k, n in items if k == kind]
+            if names:
+                click.echo(f"  {kind}: {', '.join(names)}")

@@ -159,18 +159,32 @@ class Registry:
         for plugin in plugins:
             self._register(plugin, None)
         if load_entry_points:
-            try:
-                self._pm.load_setuptools_entrypoints(PROJECT)
-            except Exception as e:  # a plugin that fails to import must name itself
-                raise PluginError(
-                    f"a plugin in entry-point group {PROJECT!r} failed to load: {e!r}; "
-                    "reinstall or uninstall it",
-                ) from e
+            self._load_entry_points()
+        self.owners: dict[tuple[str, str], str] = {}
+        """(kind, name) -> the plugin that registered it, for ``sop plugins``."""
         self.guards: dict[str, GuardSpec] = {}
         self.actions: dict[str, ActionSpec] = {}
         self.sections: dict[str, SectionSpec] = {}
         self.calendars: dict[str, CalendarSpec] = {}
         self._collect()
+
+    def _load_entry_points(self) -> None:
+        """Import each plugin of the ``sop_engine`` entry-point group, naming any that fails."""
+        from importlib.metadata import entry_points
+
+        for ep in entry_points(group=PROJECT):
+            if self._pm.get_plugin(ep.name) is not None or self._pm.is_blocked(ep.name):
+                continue
+            package = ep.dist.name if ep.dist is not None else "an unknown package"
+            try:
+                plugin = ep.load()
+            except Exception as e:
+                raise PluginError(
+                    f"plugin {ep.name!r} (from {package}) failed to import: {e!r}; "
+                    f"reinstall or uninstall {package}",
+                    plugin=ep.name,
+                ) from e
+            self._register(plugin, ep.name)
 
     def _register(self, plugin: object, name: str | None) -> None:
         try:
@@ -207,6 +221,7 @@ class Registry:
                         )
                     table[name] = spec
                     owners[name] = plugin_name
+                    self.owners[(hook_name.removeprefix("sop_engine_"), name)] = plugin_name
 
     @property
     def plugin_manager(self) -> pluggy.PluginManager:
