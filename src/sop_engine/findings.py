@@ -461,6 +461,19 @@ _ALL += [
     ),
 ]
 
+_ALL.append(
+    _c(
+        "SOP045",
+        "error",
+        "required plugin not installed",
+        (
+            "the SOP needs the plugin package {package!r}, which is not installed",
+            "SOP ini memerlukan paket plugin {package!r}, yang belum terpasang",
+        ),
+        ("install it: pip install {package}", "pasang paketnya: pip install {package}"),
+    )
+)
+
 CODES: dict[str, Code] = {c.code: c for c in _ALL}
 
 

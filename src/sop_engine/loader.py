@@ -76,11 +76,31 @@ def _load(
         return None, source
     schema = _schema_cache(registry)
     findings = sorted(_shape_findings(source, schema), key=_order)
+    findings += _missing_plugins(source)
     if findings:
-        return None, findings
+        return None, sorted(findings, key=_order)
     checker = _Checker(source, registry)
     definition = checker.build()
     return definition, sorted(checker.findings, key=_order)
+
+
+def _missing_plugins(source: Source) -> list[Finding]:
+    """``requires:`` names plugin packages; say which to install before anything else fails."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    required = source.data.get("requires")
+    if not isinstance(required, list):
+        return []
+    out = []
+    for k, package in enumerate(required):
+        if not isinstance(package, str):
+            continue
+        try:
+            distribution(package)
+        except PackageNotFoundError:
+            line, col = source.position(("requires", k))
+            out.append(Finding("SOP045", source.path, line, col, {"package": package}))
+    return out
 
 
 def _order(f: Finding) -> tuple[int, int, str]:
@@ -664,7 +684,16 @@ class _Checker:
     def _sections(self, sop: SopDefinition) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name in self.src.data:
-            if name in ("sop", "roles", "intake", "fields", "states", "events", "transitions"):
+            if name in (
+                "sop",
+                "requires",
+                "roles",
+                "intake",
+                "fields",
+                "states",
+                "events",
+                "transitions",
+            ):
                 continue
             handler = self.reg.sections.get(name)
             if handler is None:

@@ -147,6 +147,12 @@ def sop_schema(registry: Registry | None = None) -> dict[str, Any]:
                 },
                 "minProperties": 1,
             },
+            "requires": {
+                "type": "array",
+                "description": "plugin packages the SOP needs (their guards, actions, calendars)",
+                "items": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"},
+                "uniqueItems": True,
+            },
             "intake": {
                 "type": "object",
                 "description": "who may open a case (default: every declared role)",
