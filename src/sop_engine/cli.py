@@ -293,8 +293,9 @@ def store() -> None:
 @_DB
 def check(db: Path) -> None:
     """Replay every case's audit trail; exit 0 when each equals its snapshot, 1 otherwise."""
-    from sop_engine.compiled import CompiledSop, compile_sop
-    from sop_engine.loader import load_definition
+    from sop_engine.compiled import CompiledSop
+    from sop_engine.engine import Engine
+    from sop_engine.errors import UnknownSop
     from sop_engine.replay import replay_case
     from sop_engine.sqlite_store import SqliteStore
 
@@ -303,19 +304,13 @@ def check(db: Path) -> None:
         st = SqliteStore(_existing(db))
     except sqlite3.DatabaseError as e:
         raise click.ClickException(f"{db} is not a usable sop_engine database: {e}") from e
-    cache: dict[str, CompiledSop | None] = {}
+    engine = Engine(store=st, registry=registry)  # loads the pinned SOP versions on demand
 
     def compiled(sop_hash: str) -> CompiledSop | None:
-        if sop_hash not in cache:
-            text = st.sop_source(sop_hash)
-            cache[sop_hash] = (
-                None
-                if text is None
-                else compile_sop(
-                    load_definition(f"sop {sop_hash[:12]}", text=text, registry=registry), registry
-                )
-            )
-        return cache[sop_hash]
+        try:
+            return engine.sop(sop_hash)
+        except UnknownSop:
+            return None
 
     bad = checked = 0
     for case_id in st.case_ids():

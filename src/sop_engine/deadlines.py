@@ -225,6 +225,17 @@ class ClockSpec:
     extension_times: int = 1
     extension_max: Offset | None = None
 
+    def recipients(self, item: str) -> tuple[str, ...]:
+        """Who is told when ``item`` (remind:N, breach, level:N, expiry) fires."""
+        kind, _, number = item.partition(":")
+        if kind == "remind":
+            return self.reminders[int(number)][1]
+        if kind == "level":
+            return self.levels[int(number) - 1].notify
+        if kind == "breach":
+            return tuple(dict.fromkeys(r for _, rs in self.reminders for r in rs))
+        return ()
+
     def duration(self, data: Mapping[str, Any]) -> tuple[float, Unit] | None:
         for rule in self.rules:
             if all(data.get(k) == v for k, v in rule.when.items()):

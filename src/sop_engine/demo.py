@@ -580,13 +580,7 @@ def _local(instant: datetime | None) -> str:
 def _system_row(e: AuditEvent, plan: Any, roles: dict[str, str], lang: Lang) -> _Row:
     clock = plan.clock(e.payload["deadline"])
     kind, _, number = e.payload["item"].partition(":")
-    recipients: tuple[str, ...] = ()
-    if kind == "remind":
-        recipients = clock.reminders[int(number)][1]
-    elif kind == "level":
-        recipients = clock.levels[int(number) - 1].notify
-    elif kind == "breach":
-        recipients = tuple(r for _, rs in clock.reminders for r in rs)
+    recipients = clock.recipients(e.payload["item"])
     en = lang == "en"
     parts = [clock.label.get(lang)]
     if kind == "level":

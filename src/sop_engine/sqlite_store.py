@@ -280,16 +280,7 @@ class SqliteStore:
                 if row is None or row[0] != t.claim:
                     raise LeaseLost(t.key)
                 db.execute("DELETE FROM timers WHERE key = ?", (t.key,))
-            cur = db.execute(
-                "UPDATE cases SET state = ?, version = ?, snapshot = ? "
-                "WHERE id = ? AND version = ?",
-                (case.state, case.version, dumps(case_to_json(case)), case.id, case.version - 1),
-            )
-            if cur.rowcount != 1:
-                row = db.execute("SELECT version FROM cases WHERE id = ?", (case.id,)).fetchone()
-                if row is None:
-                    raise CaseNotFound(case.id)
-                raise VersionConflict(case.id, case.version - 1, row[0])
+            _update_case(db, case)
             self._write(db, case, event, command, timers, notifications)
 
     def _write(
@@ -429,13 +420,7 @@ class SqliteStore:
         copies in command records. The hash chain does not change: it never held the values.
         """
         with self._tx() as db:
-            cur = db.execute(
-                "UPDATE cases SET state = ?, version = ?, snapshot = ? "
-                "WHERE id = ? AND version = ?",
-                (case.state, case.version, dumps(case_to_json(case)), case.id, case.version - 1),
-            )
-            if cur.rowcount != 1:
-                raise VersionConflict(case.id, case.version - 1, self.get(case.id).version)
+            _update_case(db, case)
             db.execute("DELETE FROM personal_data WHERE case_id = ?", (case.id,))
             erased = {k for k, v in case.data.items() if v == ERASED}
             for command_id, request, result in db.execute(
@@ -544,6 +529,19 @@ class SqliteStore:
                 )
             )
         return out
+
+
+def _update_case(db: sqlite3.Connection, case: Case) -> None:
+    """Write the new snapshot, only on top of the version it was computed from."""
+    cur = db.execute(
+        "UPDATE cases SET state = ?, version = ?, snapshot = ? WHERE id = ? AND version = ?",
+        (case.state, case.version, dumps(case_to_json(case)), case.id, case.version - 1),
+    )
+    if cur.rowcount != 1:
+        row = db.execute("SELECT version FROM cases WHERE id = ?", (case.id,)).fetchone()
+        if row is None:
+            raise CaseNotFound(case.id)
+        raise VersionConflict(case.id, case.version - 1, row[0])
 
 
 class _Transaction:

@@ -79,6 +79,8 @@ def sweep(engine: Engine, now: datetime | None = None) -> SweepReport:
 
 
 _MAX_ROUNDS = 8
+_AUDIT_EVENT = {"remind": "@remind", "breach": "@breach", "level": "@escalate", "expiry": "@expire"}
+_NOTIFICATION_KIND = {"remind": "reminder", "breach": "breach", "level": "escalation"}
 
 
 def _follow_up(engine: Engine, timer: Timer, now: datetime, report: SweepReport) -> None:
@@ -140,13 +142,7 @@ def _fire_timer(
         fired += [f"remind:{k}" for k in range(int(number)) if f"remind:{k}" not in d.fired]
     late = now - timer.at > engine.late_after
     level = int(number) if kind == "level" else d.level
-    recipients: tuple[str, ...] = ()
-    if kind == "remind":
-        recipients = clock.reminders[int(number)][1]
-    elif kind == "level":
-        recipients = clock.levels[level - 1].notify
-    elif kind == "breach":
-        recipients = tuple(dict.fromkeys(r for _, rs in clock.reminders for r in rs))
+    recipients = clock.recipients(timer.item)
     new_deadline = attrs.evolve(d, fired=d.fired + tuple(fired), level=level)
     deadlines = tuple(new_deadline if x.name == d.name else x for x in case.deadlines)
     version = case.version + 1
@@ -163,9 +159,8 @@ def _fire_timer(
         payload["coalesced"] = fired[1:]
     if kind == "level":
         payload["level"] = level
-    name = {"remind": "@remind", "breach": "@breach", "level": "@escalate", "expiry": "@expire"}
     event = AuditEvent(
-        case.id, version, now, SYSTEM_ACTOR, name[kind], case.state, case.state, payload
+        case.id, version, now, SYSTEM_ACTOR, _AUDIT_EVENT[kind], case.state, case.state, payload
     )
     notes = []
     if recipients:
@@ -173,7 +168,7 @@ def _fire_timer(
             Notification(
                 timer.key,
                 case.id,
-                {"remind": "reminder", "breach": "breach", "level": "escalation"}[kind],
+                _NOTIFICATION_KIND[kind],
                 recipients,
                 payload,
                 now,
