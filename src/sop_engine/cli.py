@@ -23,7 +23,7 @@ from sop_engine.calendar import WorkingCalendar
 from sop_engine.errors import SopError
 from sop_engine.findings import Finding
 from sop_engine.loader import lint_file
-from sop_engine.registry import Registry
+from sop_engine.registry import KINDS, Registry
 from sop_engine.schema import sop_schema
 from sop_engine.text import Lang
 
@@ -336,14 +336,14 @@ def check(db: Path) -> None:
 
 @main.command()
 def plugins() -> None:
-    """List the installed plugins and the guards, actions, sections and calendars of each."""
+    """List the installed plugins and what each registers (guards, actions, channels, ...)."""
     registry = _registry()
     by_plugin: dict[str, list[tuple[str, str]]] = {}
     for (kind, name), owner in sorted(registry.owners.items()):
         by_plugin.setdefault(owner, []).append((kind, name))
     for owner, items in by_plugin.items():
         click.echo(owner)
-        for kind in ("guards", "actions", "sections", "calendars"):
+        for kind in KINDS:
             names = [n for k, n in items if k == kind]
             if names:
                 click.echo(f"  {kind}: {', '.join(names)}")
