@@ -81,7 +81,7 @@ def test_an_installed_plugin_is_discovered_and_listed(
     assert registry.packages["izin"] == "sop-engine-izin"
     result = CliRunner().invoke(main, ["plugins"])
     assert result.exit_code == 0
-    assert "izin\n  guards: izin.nib_valid" in result.output
+    assert "izin (sop-engine-izin)\n  guards: izin.nib_valid" in result.output
 
 
 def test_a_plugin_that_fails_to_import_is_named(

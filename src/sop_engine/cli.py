@@ -342,7 +342,8 @@ def plugins() -> None:
     for (kind, name), owner in sorted(registry.owners.items()):
         by_plugin.setdefault(owner, []).append((kind, name))
     for owner, items in by_plugin.items():
-        click.echo(owner)
+        package = registry.packages.get(owner)
+        click.echo(f"{owner} ({package})" if package else owner)
         for kind in KINDS:
             names = [n for k, n in items if k == kind]
             if names:
