@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from sop_engine import (
     Actor,
     Engine,
@@ -213,7 +214,9 @@ def test_only_approved_follow_ups_are_exported_without_the_reporter(
     sms = registry.intake("lapor.sms_1708", {"sop": "lapor-upp", "keywords": KEYWORDS})
     meta = {"sender": "+6281234567890", "message_id": "gw-9"}
     case = engine.intake(sms, "TANGKAB jalan berlubang di depan SDN 3 Cikupa", meta)
-    other = engine.intake(sms, "TANGKAB lampu jalan mati di Jl. Raya Serang", {**meta, "message_id": "gw-10"})
+    other = engine.intake(
+        sms, "TANGKAB lampu jalan mati di Jl. Raya Serang", {**meta, "message_id": "gw-10"}
+    )
     _respond(engine, case.id)
     export = registry.exporter("lapor.tindak_lanjut", {"instansi": "Kab. Tangerang"})
     text = export((engine.get(c), engine.history(c)) for c in (other.id, case.id))

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+
 from sop_engine import Actor, Engine, PluginError, Registry, SimulatedClock
 from sop_engine.outbox import relay
 from sop_engine.sqlite_store import SqliteStore
@@ -40,7 +41,7 @@ class Inbox:
         self.refuse_code = "451 4.3.0 Sedang sibuk, coba lagi"
         self.lose_ack = 0  # store the next N messages but answer as if it failed
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         if self.refuse:
             self.refuse -= 1
             return self.refuse_code
@@ -69,7 +70,6 @@ def server(inbox: Inbox) -> Iterator[Controller]:
     yield controller
     if controller._thread is not None:  # the test may have stopped it already
         controller.stop()
-
 
 
 @pytest.fixture
@@ -127,7 +127,9 @@ def test_every_notification_arrives_once_in_indonesian(
     assert all(len(v) == 1 for v in got.values())
     reminder = next(m for k, [m] in got.items() if k.endswith("remind:0"))
     assert str(reminder["Subject"]).startswith("[Pengingat] Kasus c")
-    assert str(reminder["Subject"]).endswith(": batas waktu verifikasi jatuh Kamis, 5 Maret 2026 16.00 WIB")
+    assert str(reminder["Subject"]).endswith(
+        ": batas waktu verifikasi jatuh Kamis, 5 Maret 2026 16.00 WIB"
+    )
     assert reminder["To"] == "admin_instansi@example.go.id"
     assert reminder["Message-ID"] == message_id(str(reminder[KEY_HEADER]), "dpmptsp.example.go.id")
     body = reminder.get_payload(decode=True).decode()  # type: ignore[union-attr]
@@ -212,7 +214,8 @@ def test_a_role_without_an_address_is_reported_not_dropped(
     del config["recipients"]["atasan"]
     report = relay(engine.store, EmailNotifier(config), engine.clock.now())
     failed = dict(report.failed)
-    assert failed and all("no e-mail address configured for atasan" in e for e in failed.values())
+    assert failed
+    assert all("no e-mail address configured for atasan" in e for e in failed.values())
     assert len(report.delivered) + len(failed) == len(keys)
     assert {n.key for n in engine.store.pending_notifications(100)} == set(failed)
 

@@ -49,8 +49,7 @@ class Register:
         value = os.environ.get(ENV)
         if not value:
             raise LookupError(
-                f"the licence register is not configured: set {ENV} to the path of its "
-                "SQLite file"
+                f"the licence register is not configured: set {ENV} to the path of its SQLite file"
             )
         return Path(value)
 

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sop_engine import AuditEvent, Case
-
 from sop_engine_lapor.status import LAPOR_UPP, STATUSES, StatusMap
 
 __all__ = ["EXPORT_CONFIG", "FORMAT", "export_follow_ups"]

@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from sop_engine import Actor, IntakeRejected, NewCase, Text
 
+from sop_engine import Actor, IntakeRejected, NewCase, Text
 from sop_engine_lapor.classify import CLASSES, classify
 
 __all__ = ["SMS_CONFIG", "WEB_CONFIG", "WEB_SCHEMA", "parse_sms", "parse_web"]

@@ -17,7 +17,6 @@ from sop_engine import (
     Text,
     hookimpl,
 )
-
 from sop_engine_lapor.classify import CLASSES
 from sop_engine_lapor.export import EXPORT_CONFIG, export_follow_ups
 from sop_engine_lapor.intake import SMS_CONFIG, WEB_CONFIG, parse_sms, parse_web

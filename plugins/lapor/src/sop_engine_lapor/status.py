@@ -37,8 +37,7 @@ class StatusMap:
         unknown = sorted(set(self.states.values()) - set(STATUSES))
         if unknown:
             raise ValueError(
-                f"unknown LAPOR! status(es) {', '.join(unknown)}; use one of "
-                f"{', '.join(STATUSES)}"
+                f"unknown LAPOR! status(es) {', '.join(unknown)}; use one of {', '.join(STATUSES)}"
             )
 
     def to_lapor(self, state: str) -> str:

@@ -21,7 +21,6 @@ from email.utils import format_datetime
 from typing import Any
 
 from sop_engine.records import Notification
-
 from sop_engine_smtp.templates import render
 
 __all__ = ["CONFIG", "KEY_HEADER", "EmailNotifier", "message_id"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from sop_engine import NotifierSpec, Text, hookimpl
-
 from sop_engine_smtp.notifier import CONFIG, EmailNotifier
 
 
