@@ -34,16 +34,17 @@ from sop_engine import (
     Text,
     hookimpl,
     lint_file,
+    lint_text,
     load_definition,
 )
 from sop_engine.cli import main
 from sop_engine.sqlite_store import SqliteStore
 
-from conftest import ADMIN, COMPLETE, LAPOR
+from conftest import ADMIN, COMPLETE, LAPOR, ROOT
 
 
 def _install(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str, code: str, name: str = "izin"
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str, code: str, name: str = "izin_uji"
 ) -> None:
     """A real installed distribution with a ``sop_engine`` entry point ``name``, on sys.path."""
     (tmp_path / f"{module}.py").write_text(textwrap.dedent(code), encoding="utf-8")
@@ -67,7 +68,7 @@ def _bind(params):
 
 @hookimpl
 def sop_engine_guards():
-    return [GuardSpec("izin.nib_valid", Text("NIB terdaftar"), {"type": "object"}, _bind)]
+    return [GuardSpec("izin_uji.nib_valid", Text("NIB terdaftar"), {"type": "object"}, _bind)]
 """
 
 
@@ -76,12 +77,12 @@ def test_an_installed_plugin_is_discovered_and_listed(
 ) -> None:
     _install(tmp_path, monkeypatch, "sop_engine_izin", GUARD_PLUGIN)
     registry = Registry()
-    assert "izin.nib_valid" in registry.guards
-    assert registry.owners[("guards", "izin.nib_valid")] == "izin"
-    assert registry.packages["izin"] == "sop-engine-izin"
+    assert "izin_uji.nib_valid" in registry.guards
+    assert registry.owners[("guards", "izin_uji.nib_valid")] == "izin_uji"
+    assert registry.packages["izin_uji"] == "sop-engine-izin"
     result = CliRunner().invoke(main, ["plugins"])
     assert result.exit_code == 0
-    assert "izin (sop-engine-izin)\n  guards: izin.nib_valid" in result.output
+    assert "izin_uji (sop-engine-izin)\n  guards: izin_uji.nib_valid" in result.output
 
 
 def test_a_plugin_that_fails_to_import_is_named(
@@ -138,8 +139,8 @@ def test_a_hook_returning_the_wrong_kind_is_refused() -> None:
 def test_an_installed_plugin_may_not_register_a_bare_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _install(tmp_path, monkeypatch, "sop_engine_izin", GUARD_PLUGIN.replace("izin.nib", "nib"))
-    with pytest.raises(PluginError, match=r"'izin' \(from sop-engine-izin\) registers guard "):
+    _install(tmp_path, monkeypatch, "sop_engine_izin", GUARD_PLUGIN.replace("izin_uji.nib", "nib"))
+    with pytest.raises(PluginError, match=r"'izin_uji' \(from sop-engine-izin\) registers guard "):
         Registry()
 
 
@@ -147,11 +148,11 @@ def test_an_installed_plugin_may_not_register_in_another_namespace(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _install(
-        tmp_path, monkeypatch, "sop_engine_izin", GUARD_PLUGIN.replace("izin.nib", "lapor.nib")
+        tmp_path, monkeypatch, "sop_engine_izin", GUARD_PLUGIN.replace("izin_uji.nib", "lapor.nib")
     )
     with pytest.raises(PluginError, match=r"'lapor\.nib_valid' outside its namespace") as info:
         Registry()
-    assert info.value.plugin == "izin"
+    assert info.value.plugin == "izin_uji"
 
 
 def test_two_packages_claiming_one_namespace_are_both_named(
@@ -161,7 +162,9 @@ def test_two_packages_claiming_one_namespace_are_both_named(
     (tmp_path / "b").mkdir()
     _install(tmp_path / "a", monkeypatch, "sop_engine_izin", GUARD_PLUGIN)
     _install(tmp_path / "b", monkeypatch, "sop_engine_izin2", GUARD_PLUGIN)
-    with pytest.raises(PluginError, match=r"both named 'izin' \(sop-engine-izin.* and sop-engine"):
+    with pytest.raises(
+        PluginError, match=r"both named 'izin_uji' \(sop-engine-izin.* and sop-engine"
+    ):
         Registry()
 
 
@@ -170,7 +173,9 @@ def test_a_misspelt_hook_is_refused_naming_the_plugin(
 ) -> None:
     code = GUARD_PLUGIN.replace("def sop_engine_guards", "def sop_engine_guard")
     _install(tmp_path, monkeypatch, "sop_engine_izin", code)
-    with pytest.raises(PluginError, match=r"plugin 'izin' \(from sop-engine-izin\) implements a"):
+    with pytest.raises(
+        PluginError, match=r"plugin 'izin_uji' \(from sop-engine-izin\) implements a"
+    ):
         Registry()
 
 
@@ -340,3 +345,16 @@ def test_sop_plugins_lists_every_kind() -> None:
     registry = Registry(plugins=[Channel(), Everything()], load_entry_points=False)
     assert set(registry.intake_channels) == {"uji"}
     assert registry.exporter("csv", {})([]) == ""
+
+
+def test_a_required_package_not_installed_is_the_only_finding_about_its_names() -> None:
+    text = (
+        ROOT / "tests" / "corpus" / "invalid" / "plugin_namespace_not_installed.yaml"
+    ).read_text(encoding="utf-8")
+    registry = Registry(load_entry_points=False)
+    assert [f.code for f in lint_text(text, name="a.yaml", registry=registry)] == ["SOP070"]
+    declared = text.replace("\nroles:", "\nrequires: [sop-engine-izin-usaha-x]\n\nroles:", 1)
+    findings = lint_text(declared, name="a.yaml", registry=registry)
+    assert [(f.code, f.args["package"]) for f in findings] == [
+        ("SOP045", "sop-engine-izin-usaha-x")
+    ]

@@ -76,7 +76,9 @@ def _load(
         return None, source
     schema = _schema_cache(registry)
     findings = sorted(_shape_findings(source, schema), key=_order)
-    findings += _missing_plugins(source)
+    missing = _missing_plugins(source)
+    if missing:  # "install package X" says it all: not also "namespace x is not installed"
+        findings = [f for f in findings if f.code != "SOP070"] + missing
     if findings:
         return None, sorted(findings, key=_order)
     checker = _Checker(source, registry)
