@@ -40,7 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_store.py
 
 docs: $(STAMP)
-	$(BIN)/sop schema -o docs/sop.schema.json
+	$(BIN)/sop schema --core -o docs/sop.schema.json
 	$(BIN)/python -c "from sop_engine.findings import codes_markdown as m; open('docs/error-codes.md', 'w').write(m())"
 
 clean:

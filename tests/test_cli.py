@@ -97,7 +97,7 @@ def test_demo_keeps_its_cases_in_sqlite_and_resumes_on_a_second_run(tmp_path: Pa
     store.close()
     second = runner.invoke(main, ["demo", "--lang", "en", "--db", str(db)])
     assert second.exit_code == 0, second.output
-    assert "9 demo cases already there, resumed" in second.output
+    assert "9 demo cases already there, resumed" in " ".join(second.output.split())  # wrapped
     store = SqliteStore(db)
     assert {cid: store.history(cid) for cid in store.case_ids()} == trails  # nothing new
     store.close()

@@ -113,9 +113,15 @@ def lint(paths: tuple[Path, ...], fmt: Literal["text", "json"], lang: Lang) -> N
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of standard output.",
 )
-def schema(output: Path | None) -> None:
+@click.option(
+    "--core",
+    is_flag=True,
+    help="Only sop_engine's own guards, actions and sections, without installed plugins.",
+)
+def schema(output: Path | None, core: bool) -> None:
     """Print the JSON Schema of SOP files (with the installed guards and actions)."""
-    text = json.dumps(sop_schema(_registry()), ensure_ascii=False, indent=2) + "\n"
+    registry = Registry(load_entry_points=False) if core else _registry()
+    text = json.dumps(sop_schema(registry), ensure_ascii=False, indent=2) + "\n"
     if output is None:
         click.echo(text, nl=False)
     else:

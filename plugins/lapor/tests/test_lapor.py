@@ -256,9 +256,9 @@ def test_an_unmapped_state_and_a_foreign_class_are_reported(registry: Registry) 
         1,
     )
     findings = lint_text(text, name="lapor.yaml", registry=registry)
-    by_code = {f.code: f for f in findings}
-    assert set(by_code) == {"SOP071", "SOP072"}, [f.format() for f in findings]
-    assert by_code["SOP071"].message("en") == (
-        "lapor.kompatibel: state 'ditutup_paksa' has no LAPOR! status"
-    )
-    assert by_code["SOP072"].message("en") == "lapor.kompatibel: class 'wbs' is not a LAPOR! class"
+    assert [f.code for f in findings] == ["SOP072", "SOP072"], [f.format() for f in findings]
+    assert sorted(f.message("en") for f in findings) == [
+        "lapor.kompatibel: class 'wbs' is not a LAPOR! class",
+        "lapor.kompatibel: state 'ditutup_paksa' has no LAPOR! status",
+    ]
+    load_definition("lapor.yaml", text=text, registry=registry)  # warnings: it still loads

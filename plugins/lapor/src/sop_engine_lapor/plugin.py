@@ -64,7 +64,11 @@ def sop_engine_exporters() -> list[ExporterSpec]:
 
 
 def _compatible(sop: SopDefinition) -> list[RuleFinding]:
-    """A known SOP's states all have a LAPOR! status; ``klasifikasi`` values are LAPOR! classes."""
+    """A known SOP's states all have a LAPOR! status; ``klasifikasi`` values are LAPOR! classes.
+
+    Both are warnings: the SOP runs either way (a new version may rename a state before the
+    status map follows), but LAPOR! cannot show or receive what has no counterpart.
+    """
     out = []
     status_map = KNOWN_MAPS.get(sop.meta.id)
     if status_map is not None:
@@ -77,9 +81,12 @@ def _compatible(sop: SopDefinition) -> list[RuleFinding]:
                         f"state {state!r} has no LAPOR! status",
                     ),
                     Text(
-                        "tambahkan padanannya di peta status sop-engine-lapor",
-                        "add it to the sop-engine-lapor status map",
+                        "tambahkan padanannya di peta status sop-engine-lapor; tanpa itu ekspor "
+                        "tindak lanjut gagal untuk kasus pada status ini",
+                        "add it to the sop-engine-lapor status map; until then the follow-up "
+                        "export fails for cases in this state",
                     ),
+                    "warning",
                 )
             )
     for field in sop.fields:
