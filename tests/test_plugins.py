@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import textwrap
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -358,3 +358,22 @@ def test_a_required_package_not_installed_is_the_only_finding_about_its_names() 
     assert [(f.code, f.args["package"]) for f in findings] == [
         ("SOP045", "sop-engine-izin-usaha-x")
     ]
+
+
+def test_listeners_also_see_events_the_sweeper_commits() -> None:
+    seen: list[AuditEvent] = []
+
+    class Observer:
+        @hookimpl
+        def sop_engine_event_listeners(self) -> list[ListenerSpec]:
+            return [ListenerSpec("record", Text("catat"), lambda case, event: seen.append(event))]
+
+    engine = _engine(Observer())
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c1")
+    assert isinstance(engine.clock, SimulatedClock)
+    engine.clock.advance(timedelta(days=14))
+    report = engine.sweep()
+    assert report.fired
+    assert seen == list(engine.history("c1"))  # every committed event, in order, once
+    assert len(seen) > 2
+    assert {e.event for e in seen[1:]} <= {"@remind", "@breach", "@escalate", "@expire"}
