@@ -48,6 +48,7 @@ SOP = ROOT / "examples" / "lapor" / "sop.yaml"
 ADMIN = Actor("admin", "admin_instansi")
 OFFICER = Actor("petugas", "petugas_unit", "dinas_pupr")
 LIAISON = Actor("penghubung", "pejabat_penghubung")
+ATTEST = {"tanpa_imbalan": True}
 REPORTER = Actor("pelapor", "pelapor")
 DATA = {
     "pelapor": "p-1",
@@ -62,7 +63,7 @@ PATH: list[tuple[str, Actor, dict[str, Any]]] = [
     ("disposisi", ADMIN, {"unit_tujuan": "dinas_pupr"}),
     ("tindak_lanjuti", OFFICER, {}),
     ("ajukan_tanggapan", OFFICER, {"tanggapan": "Sudah ditambal."}),
-    ("setujui_tanggapan", LIAISON, {}),
+    ("setujui_tanggapan", LIAISON, ATTEST),
     ("terima_tanggapan", REPORTER, {}),
 ]
 FINAL = "selesai"
