@@ -102,6 +102,12 @@ class Confidentiality:
             out |= self.content
         return frozenset(out)
 
+    def secrets(self, data: Mapping[str, Any]) -> frozenset[str]:
+        """The identity values of an ``anonim`` case: withheld wherever they appear outward."""
+        if "anonim" not in self.flags(data.get(self.field)):
+            return frozenset()
+        return frozenset(str(data[f]) for f in self.identity if data.get(f) not in (None, ""))
+
     def judge_change(
         self, before: Mapping[str, Any], after: Mapping[str, Any], payload: Mapping[str, Any]
     ) -> Breach | None:

@@ -326,10 +326,12 @@ class Engine:
                 case, actor, event, payload, data, chosen.dest, now, lambda: store.history(case_id)
             )
             if outcome.blocked is not None:
-                raise self._record_block(case, actor, event, payload, outcome, now)
+                raise self._record_block(sop, case, actor, event, payload, outcome, now)
             if outcome.breaches:
                 breaches = outcome.breaches
-                notes = breach_notifications(case_id, version, actor, event, outcome.notify, now)
+                notes = breach_notifications(
+                    case_id, version, actor, event, outcome.notify, now, _secrets(sop, data)
+                )
         if sop.deadlines is None:
             new = Case(case_id, case.sop_id, case.sop_hash, chosen.dest, data, version)
             timers: list[Timer] = []
@@ -378,6 +380,7 @@ class Engine:
 
     def _record_block(
         self,
+        sop: CompiledSop,
         case: Case,
         actor: Actor,
         event: str,
@@ -407,7 +410,9 @@ class Engine:
             (),
             outcome.breaches,
         )
-        notes = breach_notifications(case.id, version, actor, event, outcome.notify, now)
+        notes = breach_notifications(
+            case.id, version, actor, event, outcome.notify, now, _secrets(sop, case.data)
+        )
         self.store.commit(attrs.evolve(case, version=version), attempt, None, (), notes, ())
         return EthicsViolation(
             case_id=case.id, state=case.state, event=event, breach=outcome.blocked, seq=version
@@ -635,6 +640,11 @@ class Engine:
                     out.append(AvailableEvent(event, spec.label, tuple(spec.data.values())))
                     break
         return out
+
+
+def _secrets(sop: CompiledSop, data: Mapping[str, Any]) -> frozenset[str]:
+    conf = sop.ethics.confidentiality if sop.ethics is not None else None
+    return conf.secrets(data) if conf is not None else frozenset()
 
 
 _MAX_TRIALS = 64

@@ -150,7 +150,11 @@ class ExtensionFailed(SopError, RuntimeError):
 
 
 class CommandRefused(SopError):
-    """A command was refused. Nothing changed: no state, no data, no audit event."""
+    """A command was refused. Nothing changed: no state, no data, no audit event.
+
+    The one exception is :class:`EthicsViolation`: state and data are unchanged too, but the
+    refused attempt is recorded in the trail, because it is evidence.
+    """
 
     def __init__(self, message: str, *, case_id: str, state: str, event: str) -> None:
         self.case_id = case_id

@@ -81,8 +81,14 @@ def breach_notifications(
     event: str,
     notify: Iterable[tuple[Breach, tuple[str, ...]]],
     now: datetime,
+    secrets: frozenset[str] = frozenset(),
 ) -> list[Notification]:
-    """Outbox messages telling the rule's recipients of breaches (no case data: nothing leaks)."""
+    """Outbox messages telling the rule's recipients of breaches.
+
+    They carry no case data; the acting officer is withheld when it is the anonymous reporter
+    (``secrets``: the case's identity values).
+    """
+    officer = attrs.evolve(actor, id=WITHHELD) if actor.id in secrets else actor
     out = []
     for breach, recipients in notify:
         out.append(
@@ -96,7 +102,7 @@ def breach_notifications(
                     "check": breach.check,
                     "severity": breach.severity,
                     "event": event,
-                    "officer": actor_to_json(actor),
+                    "officer": actor_to_json(officer),
                     "reason": {"id": breach.reason.id, "en": breach.reason.en},
                     "types": list(breach.types),
                 },
@@ -169,25 +175,17 @@ def view(engine: Engine, case_id: str, viewer: Actor | None) -> CaseView:
     hidden = conf.hidden(case.data, None if viewer is None else viewer.role)
     if not hidden:
         return CaseView(case, history, hidden)
-    secrets = sorted(
-        {
-            str(case.data[f])
-            for f in hidden & conf.identity
-            if f in case.data and len(str(case.data[f])) >= _MIN_VALUE
-        }
-        | {
-            str(e.payload[f])
-            for e in history
-            for f in hidden & conf.identity
-            if f in e.payload and len(str(e.payload[f])) >= _MIN_VALUE
-        },
-        key=len,
-        reverse=True,
-    )
+    identity = hidden & conf.identity
+    exact = {str(case.data[f]) for f in identity if case.data.get(f) not in (None, "")} | {
+        str(e.payload[f]) for e in history for f in identity if e.payload.get(f) not in (None, "")
+    }
+    inside = sorted((s for s in exact if len(s) >= _MIN_VALUE), key=len, reverse=True)
 
     def scrub(value: Any) -> Any:
         if isinstance(value, str):
-            for s in secrets:
+            if value in exact:
+                return WITHHELD
+            for s in inside:
                 value = value.replace(s, WITHHELD)
             return value
         if isinstance(value, list | tuple):
@@ -197,7 +195,7 @@ def view(engine: Engine, case_id: str, viewer: Actor | None) -> CaseView:
         return value
 
     def actor(a: Actor) -> Actor:
-        return attrs.evolve(a, id=WITHHELD) if a.id in secrets else a
+        return attrs.evolve(a, id=WITHHELD) if a.id in exact else a
 
     shown = attrs.evolve(case, data=scrub(redact(case.data, hidden)))
     events = tuple(
