@@ -13,9 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from sop_engine import (
+    Actor,
     AuditEvent,
     Case,
     Engine,
+    EthicsViolation,
     ExporterSpec,
     GuardSpec,
     IntakeRejected,
@@ -377,3 +379,27 @@ def test_listeners_also_see_events_the_sweeper_commits() -> None:
     assert seen == list(engine.history("c1"))  # every committed event, in order, once
     assert len(seen) > 2
     assert {e.event for e in seen[1:]} <= {"@remind", "@breach", "@escalate", "@expire"}
+
+
+def test_listeners_see_the_record_of_a_command_an_ethics_rule_blocked() -> None:
+    seen: list[tuple[str, int]] = []
+
+    class Observer:
+        @hookimpl
+        def sop_engine_event_listeners(self) -> list[ListenerSpec]:
+            return [ListenerSpec("r", Text("catat"), lambda case, e: seen.append((e.event, e.seq)))]
+
+    engine = _engine(Observer())
+    officer, liaison = (
+        Actor("budi", "petugas_unit", "dinas_pupr"),
+        Actor("dewi", "pejabat_penghubung"),
+    )
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c1")
+    engine.fire("c1", "verifikasi", ADMIN, {"klasifikasi": "pengaduan"})
+    engine.fire("c1", "disposisi", ADMIN, {"unit_tujuan": "dinas_pupr"})
+    engine.fire("c1", "tindak_lanjuti", officer)
+    engine.fire("c1", "ajukan_tanggapan", officer, {"tanggapan": "Jalan ditambal Kamis."})
+    with pytest.raises(EthicsViolation):
+        engine.fire("c1", "setujui_tanggapan", liaison, {"tanpa_imbalan": False})
+    assert seen == [(e.event, e.seq) for e in engine.history("c1")]
+    assert seen[-1] == ("@ethics", 6)

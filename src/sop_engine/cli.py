@@ -353,4 +353,4 @@ def plugins() -> None:
         for kind in KINDS:
             names = [n for k, n in items if k == kind]
             if names:
-                click.echo(f"  {kind}: {', '.join(names)}")
+                click.echo(f"  {kind.replace('_', ' ')}: {', '.join(names)}")

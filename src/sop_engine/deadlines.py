@@ -12,7 +12,6 @@ instant records the calendar version. Nothing here does I/O or reads a clock: th
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, cast
@@ -22,7 +21,7 @@ import attrs
 from sop_engine.calendar import DayOff, Unit, WorkingCalendar
 from sop_engine.hookspecs import hookimpl
 from sop_engine.records import Deadline, Timer
-from sop_engine.registry import SectionProblem, SectionSpec
+from sop_engine.registry import SectionNames, SectionProblem, SectionSpec
 from sop_engine.text import Text
 
 if TYPE_CHECKING:
@@ -312,36 +311,8 @@ def build(
     raw: Any, sop: SopDefinition, registry: Registry
 ) -> tuple[DeadlinePlan, list[SectionProblem]]:
     problems: list[SectionProblem] = []
-    states = {s.name for s in sop.states}
-    events = {e.name for e in sop.events}
-    roles = {r.name for r in sop.roles}
-
-    def unknown(code: str, name: str, known: set[str], path: tuple[str | int, ...]) -> None:
-        close = difflib.get_close_matches(name, sorted(known), n=1)
-        problems.append(
-            SectionProblem(
-                path,
-                code,
-                {
-                    "name": name,
-                    "suggestion": f"; did you mean {close[0]!r}?" if close else "",
-                    "known": ", ".join(sorted(known)),
-                },
-            )
-        )
-
-    def check(kind: str, value: Any, path: tuple[str | int, ...]) -> tuple[str, ...]:
-        names = _names(value)
-        table = {
-            "state": (states, "SOP025"),
-            "event": (events, "SOP026"),
-            "role": (roles, "SOP027"),
-        }
-        known, code = table[kind]
-        for k, n in enumerate(names):
-            if n not in known:
-                unknown(code, n, known, (*path, k) if isinstance(value, list) else path)
-        return names
+    check = SectionNames(sop, problems)
+    unknown = check.unknown
 
     cal = raw["calendar"]
     if cal["id"] not in registry.calendars:

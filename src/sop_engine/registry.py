@@ -31,7 +31,7 @@ from sop_engine.extensions import (
     NotifierSpec,
 )
 from sop_engine.hookspecs import PROJECT, SopEngineHooks
-from sop_engine.records import Actor, Case
+from sop_engine.records import Actor, AuditEvent, Case
 from sop_engine.text import Text
 
 if TYPE_CHECKING:
@@ -46,9 +46,13 @@ __all__ = [
     "ActionFn",
     "ActionSpec",
     "CalendarSpec",
+    "EthicsCheckFn",
+    "EthicsCheckSpec",
+    "EthicsContext",
     "GuardFn",
     "GuardSpec",
     "Registry",
+    "SectionNames",
     "SectionProblem",
     "SectionSpec",
 ]
@@ -103,6 +107,48 @@ class ActionSpec:
 
 
 @attrs.frozen(slots=True)
+class EthicsContext:
+    """What a code-of-ethics check sees of a command that passed its guards.
+
+    ``case`` is the case before the command, ``data`` and ``target`` what the command would make
+    of it. ``history()`` reads the case's trail (read once, only when a check asks: most
+    checks never need it).
+    """
+
+    case: Case
+    actor: Actor
+    event: str
+    payload: Mapping[str, Any]
+    data: Mapping[str, Any]
+    target: str
+    now: datetime
+    history: Callable[[], Sequence[AuditEvent]]
+
+
+EthicsCheckFn = Callable[[EthicsContext], Text | None]
+"""A bound ethics check: ``None`` when the command keeps the rule, else the reason it breaks it."""
+
+
+@attrs.frozen(slots=True)
+class EthicsCheckSpec:
+    """An ethics check as a plugin registers it.
+
+    ``maladministration`` lists the Ombudsman's maladministration types (Peraturan ORI 26/2017,
+    see :data:`sop_engine.ethics.MALADMINISTRATION`) the check guards against, so reports speak
+    the language supervisors are judged in. ``event_params`` names parameters whose value is an
+    event name (or a list of them). The other fields are as for :class:`GuardSpec`.
+    """
+
+    name: str
+    description: Text
+    params: Mapping[str, Any]
+    bind: Callable[[Mapping[str, Any]], EthicsCheckFn]
+    maladministration: tuple[str, ...]
+    field_params: tuple[str, ...] = ()
+    event_params: tuple[str, ...] = ()
+
+
+@attrs.frozen(slots=True)
 class SectionProblem:
     """A problem a section handler found: where in the section, which finding code, its args."""
 
@@ -110,6 +156,58 @@ class SectionProblem:
     code: str
     args: Mapping[str, Any]
     key: bool = False
+
+
+class SectionNames:
+    """Checks the names a section refers to against what the SOP declares.
+
+    Every unknown state, event, role or field becomes a :class:`SectionProblem` with the same
+    code and did-you-mean hint as in the core sections, at the position of the name.
+    """
+
+    def __init__(
+        self, sop: SopDefinition, problems: list[SectionProblem], *, fields: Iterable[str] = ()
+    ) -> None:
+        self.problems = problems
+        self.pools: dict[str, tuple[set[str], str]] = {
+            "state": ({s.name for s in sop.states}, "SOP025"),
+            "event": ({e.name for e in sop.events}, "SOP026"),
+            "role": ({r.name for r in sop.roles}, "SOP027"),
+            "field": ({f.name for f in sop.fields} | set(fields), "SOP031"),
+        }
+
+    def unknown(self, code: str, name: str, known: set[str], path: tuple[str | int, ...]) -> None:
+        """Report ``name`` as unknown under ``code``, suggesting the closest of ``known``."""
+        import difflib
+
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        self.problems.append(
+            SectionProblem(
+                path,
+                code,
+                {
+                    "name": name,
+                    "suggestion": f"; did you mean {close[0]!r}?" if close else "",
+                    "known": ", ".join(sorted(known)),
+                },
+            )
+        )
+
+    def __call__(self, kind: str, value: Any, path: tuple[str | int, ...]) -> tuple[str, ...]:
+        """The names in ``value`` (a name or a list of names), each unknown one reported."""
+        if value is None:
+            return ()
+        names: tuple[str, ...] = (value,) if isinstance(value, str) else tuple(value)
+        known, code = self.pools[kind]
+        for k, n in enumerate(names):
+            if n not in known:
+                self.unknown(code, n, known, (*path, k) if isinstance(value, list) else path)
+        return names
+
+    def known(self, kind: str, names: Iterable[str]) -> tuple[str, ...]:
+        """Those of ``names`` the SOP declares."""
+        pool = self.pools[kind][0]
+        return tuple(n for n in names if n in pool)
 
 
 SectionBuild = Callable[["Any", "SopDefinition", "Registry"], tuple[Any, Sequence[SectionProblem]]]
@@ -163,6 +261,7 @@ _KINDS: tuple[tuple[str, type[Any]], ...] = (
     ("actions", ActionSpec),
     ("sections", SectionSpec),
     ("calendars", CalendarSpec),
+    ("ethics_checks", EthicsCheckSpec),
     ("intake_channels", IntakeSpec),
     ("notifiers", NotifierSpec),
     ("event_listeners", ListenerSpec),
@@ -183,7 +282,7 @@ class Registry:
     """
 
     def __init__(self, *, load_entry_points: bool = True, plugins: Iterable[object] = ()) -> None:
-        from sop_engine import builtins, deadlines
+        from sop_engine import builtins, deadlines, ethics, ethics_checks
 
         self._pm = pluggy.PluginManager(PROJECT)
         self._pm.add_hookspecs(SopEngineHooks)
@@ -191,6 +290,8 @@ class Registry:
         """Installed plugin (entry-point name) -> the distribution that provides it."""
         self._register(builtins, "sop_engine.builtins")
         self._register(deadlines, "sop_engine.deadlines")
+        self._register(ethics, "sop_engine.ethics")
+        self._register(ethics_checks, "sop_engine.ethics_checks")
         for plugin in plugins:
             self._register(plugin, None)
         if load_entry_points:
@@ -210,6 +311,7 @@ class Registry:
         self.actions: dict[str, ActionSpec] = {}
         self.sections: dict[str, SectionSpec] = {}
         self.calendars: dict[str, CalendarSpec] = {}
+        self.ethics_checks: dict[str, EthicsCheckSpec] = {}
         self.intake_channels: dict[str, IntakeSpec] = {}
         self.notifiers: dict[str, NotifierSpec] = {}
         self.event_listeners: dict[str, ListenerSpec] = {}

@@ -52,7 +52,7 @@ def test_the_installed_package_registers_under_its_namespace(registry: Registry)
         "lapor.kompatibel",
     }
     out = CliRunner().invoke(main, ["plugins"]).output
-    assert "lapor (sop-engine-lapor)\n  intake_channels: lapor.sms_1708, lapor.web\n" in out
+    assert "lapor (sop-engine-lapor)\n  intake channels: lapor.sms_1708, lapor.web\n" in out
 
 
 # -- SMS 1708 ---------------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ def _respond(engine: Engine, case_id: str) -> None:
         ("ajukan_tanggapan", OFFICER, {"tanggapan": "draf pertama"}),
         ("kembalikan_draf", LIAISON, {"catatan": "lengkapi jadwal"}),
         ("ajukan_tanggapan", OFFICER, {"tanggapan": "Perbaikan dijadwalkan 10 Maret."}),
-        ("setujui_tanggapan", LIAISON, {}),
+        ("setujui_tanggapan", LIAISON, {"tanpa_imbalan": True}),
     ]:
         engine.fire(case_id, event, actor, payload)
 
