@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +12,8 @@ import pytest
 
 from sop_engine import Actor, Engine, MemoryStore, Registry, SimulatedClock, Store
 from sop_engine.sqlite_store import SqliteStore
+
+from pgserver import PgServer, find_bindir
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -42,11 +46,52 @@ def clock() -> SimulatedClock:
     return SimulatedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A real PostgreSQL server for the whole session (see tests/pgserver.py)."""
+    bindir = find_bindir()
+    if bindir is None:
+        message = (
+            "POSTGRESQL SERVER BINARIES NOT FOUND (initdb, pg_ctl, postgres): the PostgreSQL "
+            "store is NOT tested. Install them (Debian: apt-get install postgresql; .ci/run "
+            "does) or set SOP_PG_BINDIR."
+        )
+        if os.environ.get("CI"):  # CI installs the server: missing binaries are a failure
+            pytest.fail(message)
+        pytest.skip(message)
+    server = PgServer(bindir)
+    yield server
+    server.stop()
+
+
+_SCHEMAS = itertools.count(1)
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """A fresh, empty schema for one test: the URL of a database that works in it."""
+    import psycopg
+
+    schema = f"t{os.getpid()}_{next(_SCHEMAS)}"
+    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield pg_server.url(schema=schema)
+    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """Every store implementation: tests taking ``engine`` or ``store`` run on each."""
     if request.param == "memory":
         yield MemoryStore()
+        return
+    if request.param == "postgres":
+        from sop_engine.pg_store import PgStore
+
+        pg = PgStore(request.getfixturevalue("pg_url"))
+        yield pg
+        pg.close()
         return
     s = SqliteStore(tmp_path / "sop.sqlite3")
     yield s

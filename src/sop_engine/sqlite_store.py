@@ -334,8 +334,14 @@ class SqliteStore:
             [(n.key, n.case_id, notification_body(n), _us(n.created_at)) for n in notes],
         )
 
-    def save_sop(self, sop_hash: str, sop_id: str, version: str, source: str) -> None:
-        """Keep the text of an SOP version (once per content hash) so its cases can be replayed."""
+    def save_sop(
+        self, sop_hash: str, sop_id: str, version: str, source: str, agency: str = ""
+    ) -> None:
+        """Keep the text of an SOP version (once per content hash) so its cases can be replayed.
+
+        ``agency`` is not kept: one SQLite file serves one deployment. (The PostgreSQL store,
+        shared by many agencies, stores it on every row.)
+        """
         if not source:
             return
         with self._tx() as db:
