@@ -24,7 +24,6 @@ from sop_engine.clock import SimulatedClock
 from sop_engine.engine import Engine
 from sop_engine.errors import CommandRefused
 from sop_engine.records import START_EVENT, Actor, AuditEvent
-from sop_engine.sqlite_store import SqliteStore
 from sop_engine.store import Store
 from sop_engine.text import Lang
 
@@ -348,9 +347,25 @@ def run_demo(
     t0 = datetime(2026, 3, 2, 8, 0, tzinfo=WIB).astimezone(UTC)
     end = datetime(2026, 3, 17, 17, 0, tzinfo=WIB).astimezone(UTC)
     clock = SimulatedClock(t0)
-    if isinstance(store, SqliteStore):
-        store = SqliteStore(store.path, clock=clock)  # leases measured on the simulated clock
-    engine = Engine(clock=clock, store=store)
+    rebind = getattr(store, "with_clock", None)
+    if rebind is None:
+        return _run(console, lang, sop_path, Engine(clock=clock, store=store), clock, t0, end)
+    timed = rebind(clock)  # the same database, leases measured on the simulated clock
+    try:
+        return _run(console, lang, sop_path, Engine(clock=clock, store=timed), clock, t0, end)
+    finally:
+        timed.close()
+
+
+def _run(
+    console: Console,
+    lang: Lang,
+    sop_path: Path | None,
+    engine: Engine,
+    clock: SimulatedClock,
+    t0: datetime,
+    end: datetime,
+) -> int:
     sop = engine.load(sop_path or default_sop_path())
     states = {s.name: s.label.get(lang) for s in sop.definition.states}
     events = {e.name: e.label.get(lang) for e in sop.definition.events}
@@ -364,8 +379,8 @@ def run_demo(
     scenarios = _scenarios()
     existing = set(engine.store.case_ids())
     resumed = [sc.case_id for sc in scenarios if sc.case_id in existing]
-    if isinstance(engine.store, SqliteStore):
-        where = engine.store.path
+    where = getattr(engine.store, "path", None)
+    if where is not None:
         console.print(
             (f"database {where}: " if en else f"basis data {where}: ")
             + (

@@ -58,7 +58,6 @@ from sop_engine.codec import (
     erase_command,
     event_from_stored,
     event_to_stored,
-    link_hash,
     notification_body,
     notification_from_body,
 )
@@ -159,6 +158,47 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
+_HASH = "encode(sha256(convert_to({prev} || E'\\n' || %(body)s, 'UTF8')), 'hex')"
+# a new case and its first event, unless the id is taken
+_INSERT = f"""
+WITH ins AS (
+    INSERT INTO cases (id, agency, sop_id, sop_hash, state, version, snapshot)
+    VALUES (%(id)s, COALESCE((SELECT agency FROM sops WHERE hash = %(sop_hash)s), %(default)s),
+            %(sop_id)s, %(sop_hash)s, %(state)s, %(version)s, %(snapshot)s)
+    ON CONFLICT (id) DO NOTHING RETURNING agency),
+ev AS (
+    INSERT INTO events (case_id, seq, agency, body, prev_hash, hash)
+    SELECT %(id)s, %(seq)s, agency, %(body)s, '', {_HASH.format(prev="''")} FROM ins
+    RETURNING hash)
+SELECT NULL::text[], (SELECT hash FROM ev), (SELECT version FROM cases WHERE id = %(id)s)
+"""
+# the fence and ledger for completed timers, the version-checked snapshot and the chained
+# event, all or nothing: the event is inserted only when every check passed
+_COMMIT = f"""
+WITH gone AS (
+    DELETE FROM timers t USING unnest(%(keys)s::text[], %(tokens)s::text[]) AS u(key, token)
+    WHERE t.key = u.key AND t.claim_token = u.token
+    RETURNING t.case_id, t.deadline, t.arming, t.item, t.agency),
+led AS (
+    INSERT INTO fired (case_id, deadline, arming, item, agency, at)
+    SELECT case_id, deadline, arming, item, agency,
+           COALESCE(%(wall)s::timestamptz, clock_timestamp()) FROM gone
+    ON CONFLICT DO NOTHING
+    RETURNING case_id || '/' || deadline || '/' || arming || '/' || item AS key),
+upd AS (
+    UPDATE cases SET state = %(state)s, version = %(version)s, snapshot = %(snapshot)s
+    WHERE id = %(id)s AND version = %(version)s - 1 AND (SELECT count(*) FROM led) = %(n)s
+    RETURNING agency),
+prev AS (
+    SELECT hash AS h FROM events WHERE case_id = %(id)s AND seq = %(seq)s - 1),
+ev AS (
+    INSERT INTO events (case_id, seq, agency, body, prev_hash, hash)
+    SELECT %(id)s, %(seq)s, upd.agency, %(body)s, prev.h, {_HASH.format(prev="prev.h")}
+    FROM upd, prev
+    RETURNING hash)
+SELECT (SELECT array_agg(key) FROM led), (SELECT hash FROM ev),
+       (SELECT version FROM cases WHERE id = %(id)s)
+"""
 _MIGRATION_LOCK = 0x50F_E2617E  # the advisory lock taken while migrating
 _MAX_CACHED = 100_000
 _NOW = "COALESCE(%(wall)s::timestamptz, clock_timestamp())"
@@ -184,7 +224,6 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
     # a worker that dies inside a transaction must not hold its row locks for long
     conn.execute("SET idle_in_transaction_session_timeout = '60s'")
     conn.execute("SET lock_timeout = '30s'")
-    conn.commit()
 
 
 class PgStore:
@@ -218,8 +257,7 @@ class PgStore:
         self.default_agency = default_agency
         self._clock = clock
         self._relay_token = secrets.token_hex(16)  # this store's claim on outbox rows
-        # per case: the last event this store wrote (seq, hash) and the decoded snapshot
-        self._heads: dict[str, tuple[int, str]] = {}
+        # decoded snapshots by case, trusted only while the stored version is theirs
         self._snapshots: dict[str, Case] = {}
         self._cache_lock = threading.Lock()
         self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
@@ -228,6 +266,7 @@ class PgStore:
             max_size=pool_size,
             open=False,
             configure=_configure,
+            kwargs={"autocommit": True},  # transactions are explicit
             name="sop_engine",
         )
         try:
@@ -246,7 +285,7 @@ class PgStore:
 
     def migrate(self) -> int:
         """Apply the migrations this database has not seen yet; return the schema version."""
-        with self._pool.connection() as conn:
+        with self._pool.connection() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations "
@@ -295,27 +334,9 @@ class PgStore:
         timers: Iterable[Timer] = (),
         notifications: Iterable[Notification] = (),
     ) -> None:
-        with self._pool.connection() as conn:
-            row = conn.execute(
-                "INSERT INTO cases (id, agency, sop_id, sop_hash, state, version, snapshot) "
-                "VALUES (%s, COALESCE((SELECT agency FROM sops WHERE hash = %s), %s), "
-                "%s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING RETURNING agency",
-                (
-                    case.id,
-                    case.sop_hash,
-                    self.default_agency,
-                    case.sop_id,
-                    case.sop_hash,
-                    case.state,
-                    case.version,
-                    dumps(case_to_json(case)),
-                ),
-            ).fetchone()
-            if row is None:
-                actual = _one(conn, "SELECT version FROM cases WHERE id = %s", (case.id,))
-                raise VersionConflict(case.id, 0, actual)
-            head = self._write(conn, row[0], case, event, command, timers, notifications)
-        self._committed(case, head)
+        params = self._event_params(case, event)
+        params |= {"sop_hash": case.sop_hash, "sop_id": case.sop_id, "default": self.default_agency}
+        self._transact(_INSERT, params, case, event, command, timers, notifications, [])
 
     def commit(
         self,
@@ -327,104 +348,124 @@ class PgStore:
         done: Iterable[Timer] = (),
     ) -> None:
         done = list(done)
-        with self._pool.connection() as conn:
-            if done:
-                self._complete(conn, done)
-            agency = _update_case(conn, case)
-            head = self._write(conn, agency, case, event, command, timers, notifications)
-        self._committed(case, head)
+        params = self._event_params(case, event)
+        params |= {
+            "keys": [t.key for t in done],
+            "tokens": [t.claim or "" for t in done],
+            "n": len(done),
+            "wall": self._wall(),
+        }
+        self._transact(_COMMIT, params, case, event, command, timers, notifications, done)
 
-    def _complete(self, conn: psycopg.Connection[Any], done: list[Timer]) -> None:
-        """The fence: delete each timer only under our claim, and enter it in the ledger."""
-        rows = conn.execute(
-            "WITH gone AS (DELETE FROM timers t "
-            "USING unnest(%(keys)s::text[], %(tokens)s::text[]) AS u(key, token) "
-            "WHERE t.key = u.key AND t.claim_token = u.token "
-            "RETURNING t.case_id, t.deadline, t.arming, t.item, t.agency) "
-            "INSERT INTO fired (case_id, deadline, arming, item, agency, at) "
-            f"SELECT case_id, deadline, arming, item, agency, {_NOW} FROM gone "
-            "ON CONFLICT DO NOTHING RETURNING case_id, deadline, arming, item",
-            {
-                "keys": [t.key for t in done],
-                "tokens": [t.claim or "" for t in done],
-                "wall": self._wall(),
-            },
-        ).fetchall()
-        completed = {f"{c}/{d}/{a}/{i}" for c, d, a, i in rows}
-        for t in done:
-            if t.key not in completed:  # claimed again elsewhere, or already fired: no-op
-                raise LeaseLost(t.key)
+    def _event_params(self, case: Case, event: AuditEvent) -> dict[str, Any]:
+        body, personal = event_to_stored(event)  # the chain covers references only
+        return {
+            "id": case.id,
+            "state": case.state,
+            "version": case.version,
+            "snapshot": dumps(case_to_json(case)),
+            "seq": event.seq,
+            "body": body,
+            "personal": personal,
+        }
 
-    def _write(
+    def _transact(
         self,
-        conn: psycopg.Connection[Any],
-        agency: str,
+        main: str,
+        params: dict[str, Any],
         case: Case,
         event: AuditEvent,
         command: CommandRecord | None,
         timers: Iterable[Timer],
         notifications: Iterable[Notification],
-    ) -> tuple[int, str]:
-        previous = ""
-        if event.seq > 1:
-            cached = self._heads.get(case.id)
-            if cached is not None and cached[0] == event.seq - 1:
-                previous = cached[1]  # safe: the version-checked UPDATE pinned seq - 1
-            else:
-                previous = _one(
-                    conn,
-                    "SELECT hash FROM events WHERE case_id = %s AND seq = %s",
-                    (case.id, event.seq - 1),
-                )
-        body, personal = event_to_stored(event)
-        if personal:
-            with conn.cursor() as cur:
-                cur.executemany(
-                    "INSERT INTO personal_data VALUES (%s, %s, %s, %s)",
-                    [(ref, case.id, agency, value) for ref, value in personal],
-                )
-        link = link_hash(previous, body)
-        conn.execute(
-            "INSERT INTO events VALUES (%s, %s, %s, %s, %s, %s)",
-            (case.id, event.seq, agency, body, previous, link),
-        )
-        if command is not None:
-            conn.execute(
-                "INSERT INTO commands VALUES (%s, %s, %s, %s, %s)",
-                (
-                    command.command_id,
-                    case.id,
-                    agency,
-                    command_request(command),
-                    dumps(case_to_json(command.result)),
-                ),
-            )
-        rows = [(t.key, t.case_id, t.deadline, t.arming, t.item, agency, t.at) for t in timers]
-        notes = [
-            (n.key, n.case_id, agency, notification_body(n), n.created_at) for n in notifications
-        ]
-        if rows or notes:
-            with conn.cursor() as cur:
-                if rows:
-                    cur.executemany(
-                        "INSERT INTO timers (key, case_id, deadline, arming, item, agency, at) "
-                        "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                        rows,
-                    )
-                if notes:
-                    cur.executemany(
-                        "INSERT INTO outbox (key, case_id, agency, body, created) "
-                        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                        notes,
-                    )
-        return event.seq, link
+        done: list[Timer],
+        before: Sequence[tuple[str, tuple[Any, ...]]] = (),
+    ) -> None:
+        """One transaction in two round trips: every statement pipelined, then ``COMMIT``.
 
-    def _committed(self, case: Case, head: tuple[int, str]) -> None:
+        The main statement does the checks and the chained write at once (fence, ledger,
+        version-checked snapshot, event with its hash computed by the server from the
+        previous link); the other rows take the case's agency from its row. When a check
+        failed, the transaction is rolled back and the refusal raised: nothing is written.
+        """
+        personal = params.pop("personal")
+        cid = case.id
+        with self._pool.connection() as conn:
+            try:
+                with conn.pipeline():
+                    conn.execute("BEGIN")
+                    for sql, args in before:
+                        conn.execute(sql, args)
+                    cur = conn.execute(main, params)
+                    with conn.cursor() as many:
+                        if personal:
+                            many.executemany(
+                                "INSERT INTO personal_data "
+                                "SELECT %s, id, agency, %s FROM cases WHERE id = %s",
+                                [(ref, value, cid) for ref, value in personal],
+                            )
+                        if command is not None:
+                            many.execute(
+                                "INSERT INTO commands "
+                                "SELECT %s, id, agency, %s, %s FROM cases WHERE id = %s",
+                                (
+                                    command.command_id,
+                                    command_request(command),
+                                    dumps(case_to_json(command.result)),
+                                    cid,
+                                ),
+                            )
+                        rows = [
+                            (t.key, t.case_id, t.deadline, t.arming, t.item, t.at, cid)
+                            for t in timers
+                        ]
+                        if rows:
+                            many.executemany(
+                                "INSERT INTO timers (key, case_id, deadline, arming, item, at, "
+                                "agency) SELECT %s, %s, %s, %s, %s, %s, agency FROM cases "
+                                "WHERE id = %s ON CONFLICT DO NOTHING",
+                                rows,
+                            )
+                        notes = [
+                            (n.key, n.case_id, notification_body(n), n.created_at, cid)
+                            for n in notifications
+                        ]
+                        if notes:
+                            many.executemany(
+                                "INSERT INTO outbox (key, case_id, body, created, agency) "
+                                "SELECT %s, %s, %s, %s, agency FROM cases WHERE id = %s "
+                                "ON CONFLICT DO NOTHING",
+                                notes,
+                            )
+                row = cur.fetchone()
+            except psycopg.errors.IntegrityError:
+                conn.execute("ROLLBACK")
+                current = conn.execute("SELECT version FROM cases WHERE id = %s", (cid,)).fetchone()
+                if current is not None and current[0] != case.version - 1:
+                    raise VersionConflict(cid, case.version - 1, current[0]) from None
+                raise
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            assert row is not None
+            completed, written, current = row
+            if written is None:
+                conn.execute("ROLLBACK")
+                missing = [t.key for t in done if t.key not in set(completed or ())]
+                if missing:  # claimed again elsewhere, or already fired: a no-op
+                    raise LeaseLost(missing[0])
+                if case.version == 1:
+                    raise VersionConflict(cid, 0, current)
+                if current is None:
+                    raise CaseNotFound(cid)
+                raise VersionConflict(cid, case.version - 1, current)
+            conn.execute("COMMIT")
+        self._remember(case)
+
+    def _remember(self, case: Case) -> None:
         with self._cache_lock:
-            if len(self._heads) >= _MAX_CACHED:
-                self._heads.clear()
+            if len(self._snapshots) >= _MAX_CACHED:
                 self._snapshots.clear()
-            self._heads[case.id] = head
             self._snapshots[case.id] = case
 
     def save_sop(
@@ -455,24 +496,26 @@ class PgStore:
         """
         erased = {k for k, v in case.data.items() if v == ERASED}
         with self._pool.connection() as conn:
-            agency = _update_case(conn, case)
-            conn.execute("DELETE FROM personal_data WHERE case_id = %s", (case.id,))
-            rows = conn.execute(
+            commands = conn.execute(
                 "SELECT command_id, request, result FROM commands WHERE case_id = %s", (case.id,)
             ).fetchall()
-            for command_id, request, result in rows:
-                conn.execute(
-                    "UPDATE commands SET request = %s, result = %s WHERE command_id = %s",
-                    (*erase_command(request, result, erased), command_id),
-                )
-            head = self._write(conn, agency, case, event, None, (), ())
-        self._committed(case, head)
+        # rewritten in the erasing transaction; a command committed since makes its version
+        # check fail, and the whole erasure is refused
+        before: list[tuple[str, tuple[Any, ...]]] = [
+            ("DELETE FROM personal_data WHERE case_id = %s", (case.id,))
+        ]
+        before += [
+            (
+                "UPDATE commands SET request = %s, result = %s WHERE command_id = %s",
+                (*erase_command(request, result, erased), command_id),
+            )
+            for command_id, request, result in commands
+        ]
+        params = self._event_params(case, event)
+        params |= {"keys": [], "tokens": [], "n": 0, "wall": self._wall()}
+        self._transact(_COMMIT, params, case, event, None, (), (), [], before)
         with self._pool.connection() as conn:
-            conn.autocommit = True  # VACUUM cannot run inside a transaction
-            try:
-                conn.execute("VACUUM personal_data, commands")
-            finally:
-                conn.autocommit = False
+            conn.execute("VACUUM personal_data, commands")  # autocommit: outside a transaction
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -490,10 +533,7 @@ class PgStore:
         if row[1] is None and cached is not None:
             return cached
         case = case_from_json(json.loads(row[1]))
-        with self._cache_lock:
-            if len(self._snapshots) >= _MAX_CACHED:
-                self._snapshots.clear()
-            self._snapshots[case_id] = case
+        self._remember(case)
         return case
 
     def history(self, case_id: str) -> Sequence[AuditEvent]:

@@ -220,6 +220,10 @@ class SqliteStore:
         with self._lock:
             self._db.close()
 
+    def with_clock(self, clock: Clock) -> SqliteStore:
+        """The same file, leases measured on ``clock`` (a simulated run)."""
+        return SqliteStore(self.path, lease=self.lease, clock=clock)
+
     # -- writes ------------------------------------------------------------------------------
 
     def _tx(self) -> _Transaction:
