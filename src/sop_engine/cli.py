@@ -485,7 +485,7 @@ def worker(
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    err = Console(stderr=True, highlight=False, emoji=False)
+    err = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
     scope = ", ".join(agencies) if agencies else "every agency"
     err.print(f"worker {getattr(st, 'path', db)} ({scope}): started", markup=False)
     last = [timing.monotonic()]
