@@ -176,8 +176,9 @@ SELECT NULL::text[], (SELECT hash FROM ev), (SELECT version FROM cases WHERE id 
 # event, all or nothing: the event is inserted only when every check passed
 _COMMIT = f"""
 WITH gone AS (
-    DELETE FROM timers t USING unnest(%(keys)s::text[], %(tokens)s::text[]) AS u(key, token)
-    WHERE t.key = u.key AND t.claim_token = u.token
+    DELETE FROM timers t
+    WHERE t.key = ANY(%(keys)s::text[])
+      AND t.claim_token = (%(tokens)s::text[])[array_position(%(keys)s::text[], t.key)]
     RETURNING t.case_id, t.deadline, t.arming, t.item, t.agency),
 led AS (
     INSERT INTO fired (case_id, deadline, arming, item, agency, at)
