@@ -1,16 +1,18 @@
 """Scale-out on PostgreSQL: fired deadlines/s and commands/s with 1, 2 and 4 worker processes.
 
-    python bench/bench_pg.py [--cases 5000] [--command-cases 300] [--workers 1 2 4]
+    python bench/bench_pg.py [--cases 5000] [--command-cases 300] [--workers 1 2 4] [--url URL]
 
 Starts its own throwaway server (tests/pgserver.py: initdb + pg_ctl on loopback; durability
-settings off, as for the tests) and, for each worker count N, in a fresh schema:
+settings off, as for the tests), or uses the database at ``--url``, and, for each worker
+count N, in a fresh schema:
 
 - **deadlines**: seeds ``--cases`` cases of the scale SOP with two items each all due at once,
   runs N ``sop worker --exit-when-idle`` processes and measures fired items/s between the
   first and the last fire (the ledger's instants: process start-up excluded), then checks
   that every item fired exactly once (no duplicates, none lost);
 - **commands**: N processes each run the LAPOR! workflow (start + 6 commands) on their own
-  ``--command-cases`` cases; commands/s over the wall time of the slowest.
+  ``--command-cases`` cases; commands/s from the first process's first command to the last
+  process's last (start-up excluded).
 
 Ratios are against N = 1 measured in the same run. The goal (issue #9) is >= 1.6x from 1 to 4
 workers with zero duplicates. On a 2-core machine the server and the workers share the two
@@ -50,15 +52,17 @@ def _one(url: str, sql: str) -> object:
     return row[0]
 
 
-def _schema(server: PgServer, name: str) -> str:
-    with psycopg.connect(server.url(), autocommit=True) as conn:
+def _schema(base: str, name: str) -> str:
+    """A fresh schema ``bench_NAME`` in the database at ``base``: the URL working in it."""
+    name = f"bench_{name}"
+    with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
         conn.execute(f"CREATE SCHEMA {name}")
-    return server.url(schema=name)
+    return base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{name}"
 
 
-def deadlines(server: PgServer, workers: int, cases: int, scratch: Path) -> dict[str, float]:
-    url = _schema(server, f"d{workers}")
+def deadlines(base: str, workers: int, cases: int, scratch: Path) -> dict[str, float]:
+    url = _schema(base, f"d{workers}")
     seed_due_cases(url, cases)
     sop = [sys.executable, "-c", "from sop_engine.cli import main; main()", "worker", "--db"]
     flags = ["--exit-when-idle", "--interval", "0.1", "--batch", "50", "--outbox"]
@@ -102,31 +106,36 @@ def commands_child(url: str, first: int, count: int) -> None:
     store = PgStore(url, clock=clock)
     engine = Engine(store=store, clock=clock)
     sop = engine.load(LAPOR)
+    started = time.time()
     for i in range(first, first + count):
         cid = f"c{i}"
         engine.start(sop.id, DATA, ADMIN, case_id=cid)
         for event, actor, payload in PATH:
             engine.fire(cid, event, actor, payload)
+    print(started, time.time())  # the parent measures from the first start to the last end
     store.close()
 
 
-def commands(server: PgServer, workers: int, cases: int) -> dict[str, float]:
-    url = _schema(server, f"c{workers}")
+def commands(base: str, workers: int, cases: int) -> dict[str, float]:
+    url = _schema(base, f"c{workers}")
     from sop_engine.pg_store import PgStore
 
     PgStore(url).close()  # migrate once before the children start
-    t0 = time.perf_counter()
     procs = [
         subprocess.Popen(
             [sys.executable, __file__, "--child-commands", url, str(k * cases), str(cases)],
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for k in range(workers)
     ]
+    spans = []
     for p in procs:
-        if p.wait(timeout=900) != 0:
+        out = p.communicate(timeout=900)[0]
+        if p.returncode != 0:
             raise SystemExit(f"a command process failed (exit {p.returncode})")
-    seconds = time.perf_counter() - t0
+        spans.append([float(x) for x in out.split()])
+    seconds = max(end for _, end in spans) - min(start for start, _ in spans)
     total = int(_one(url, "SELECT count(*) FROM events"))  # type: ignore[call-overload]
     return {"rate": total / seconds, "seconds": seconds}
 
@@ -159,6 +168,11 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=5000, help="cases with 2 due items each")
     parser.add_argument("--command-cases", type=int, default=300, help="per process")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument(
+        "--url",
+        help="measure on this existing database (schemas bench_* are created in it) instead of "
+        "a throwaway server on this machine",
+    )
     parser.add_argument("--child-commands", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--child-spin", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -170,11 +184,14 @@ def main() -> int:
         commands_child(url, int(first), int(count))
         return 0
     console = Console()
-    bindir = find_bindir()
-    if bindir is None:
-        console.print("[red]PostgreSQL server binaries not found (apt-get install postgresql)")
-        return 1
-    server = PgServer(bindir)
+    server = None
+    if args.url is None:
+        bindir = find_bindir()
+        if bindir is None:
+            console.print("[red]PostgreSQL server binaries not found (apt-get install postgresql)")
+            return 1
+        server = PgServer(bindir)
+    base = args.url or server.url()  # type: ignore[union-attr]
     results: dict[int, tuple[dict[str, float], dict[str, float], float]] = {}
     try:
         with tempfile.TemporaryDirectory() as scratch, Progress(console=console) as progress:
@@ -184,14 +201,15 @@ def main() -> int:
                 spare = cpu(n)
                 progress.advance(task)
                 progress.update(task, description=f"{n} worker(s): deadlines")
-                d = deadlines(server, n, args.cases, Path(scratch))
+                d = deadlines(base, n, args.cases, Path(scratch))
                 progress.advance(task)
                 progress.update(task, description=f"{n} process(es): commands")
-                c = commands(server, n, args.command_cases)
+                c = commands(base, n, args.command_cases)
                 progress.advance(task)
                 results[n] = (d, c, spare)
     finally:
-        server.stop()
+        if server is not None:
+            server.stop()
     base_d, base_c, base_cpu = results[args.workers[0]]
     table = Table(
         title=f"PostgreSQL scale-out, {args.cases * ITEMS_PER_CASE:,} deadline items due at once, "

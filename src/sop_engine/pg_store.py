@@ -233,7 +233,8 @@ class PgStore:
     Thread-safe (a pool of ``pool_size`` connections); open one store per worker process.
     ``agencies`` limits sweeping, relaying and listing to those agencies. ``lease`` is how long
     a sweeper or relay owns what it was handed; ``batch`` how many due timers one claim takes
-    (small batches spread a burst over the workers). ``clock`` replaces the database's clock
+    (``engine.sweep`` claims at most 8 batches per call; ``sop worker`` takes 100 per claim so
+    that a burst spreads over the workers, and loops until nothing is due). ``clock`` replaces the database's clock
     for leases (tests). Cases whose SOP was never saved in this database get
     ``default_agency``.
     """
@@ -244,7 +245,7 @@ class PgStore:
         *,
         agencies: Iterable[str] | None = None,
         lease: timedelta = timedelta(minutes=5),
-        batch: int = 100,
+        batch: int = 1000,
         pool_size: int = 4,
         clock: Clock | None = None,
         default_agency: str = "-",
