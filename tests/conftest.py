@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from sop_engine import Actor, Engine, MemoryStore, Registry, SimulatedClock, Store
+from sop_engine import Actor, Engine, MemoryStore, Registry, SimulatedClock, Store, VersionConflict
 from sop_engine.sqlite_store import SqliteStore
 
 from pgserver import PgServer, find_bindir
@@ -103,3 +104,25 @@ def engine(clock: SimulatedClock, registry: Registry, store: Store) -> Engine:
     e = Engine(clock=clock, registry=registry, store=store)
     e.load(LAPOR)
     return e
+
+
+def race_on_one_version(engines: Sequence[Engine], case_id: str = "c1") -> list[str]:
+    """Every engine fires the same command on version 1 of the case at the same moment; the
+    sorted outcomes ("won" or "conflict") of all of them."""
+    barrier = threading.Barrier(len(engines))
+    outcomes: list[str] = []
+
+    def run(e: Engine) -> None:
+        barrier.wait()
+        try:
+            e.fire(case_id, "verifikasi", ADMIN, {"klasifikasi": "pengaduan"}, expected_version=1)
+            outcomes.append("won")
+        except VersionConflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=run, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(outcomes)

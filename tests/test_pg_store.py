@@ -16,13 +16,21 @@ import psycopg
 import pytest
 from click.testing import CliRunner
 
-from sop_engine import Actor, Engine, SimulatedClock, VersionConflict
+from sop_engine import Actor, Engine, SimulatedClock
 from sop_engine.cli import main
 from sop_engine.errors import LeaseLost, StoreUnavailable
 from sop_engine.pg_store import MIGRATIONS, PgStore, verify_chains
 from sop_engine.records import Timer
 
-from conftest import ADMIN, COMPLETE, LAPOR, LIAISON, OFFICER, REPORTER
+from conftest import (
+    ADMIN,
+    COMPLETE,
+    LAPOR,
+    LIAISON,
+    OFFICER,
+    REPORTER,
+    race_on_one_version,
+)
 from pgserver import SCALE_AGENCY, SCALE_SOP
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -252,23 +260,7 @@ def test_threads_racing_on_one_version_have_exactly_one_winner(pg_url: str) -> N
     first = _engine(pg_url)
     first.start("lapor-upp", COMPLETE, ADMIN, case_id="c1")
     engines = [_engine(pg_url) for _ in range(8)]
-    barrier = threading.Barrier(len(engines))
-    outcomes: list[str] = []
-
-    def run(e: Engine) -> None:
-        barrier.wait()
-        try:
-            e.fire("c1", "verifikasi", ADMIN, {"klasifikasi": "pengaduan"}, expected_version=1)
-            outcomes.append("won")
-        except VersionConflict:
-            outcomes.append("conflict")
-
-    threads = [threading.Thread(target=run, args=(e,)) for e in engines]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["conflict"] * 7 + ["won"]
+    assert race_on_one_version(engines) == ["conflict"] * 7 + ["won"]
     assert len(first.history("c1")) == 2
     assert verify_chains(pg_url) == []
     _close(first, *engines)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +18,16 @@ from sop_engine.errors import LeaseLost
 from sop_engine.records import Timer
 from sop_engine.sqlite_store import SqliteStore, verify_chains
 
-from conftest import ADMIN, COMPLETE, LAPOR, LIAISON, OFFICER, REPORTER, ROOT
+from conftest import (
+    ADMIN,
+    COMPLETE,
+    LAPOR,
+    LIAISON,
+    OFFICER,
+    REPORTER,
+    ROOT,
+    race_on_one_version,
+)
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
@@ -183,23 +191,7 @@ def test_threads_racing_on_one_version_have_exactly_one_winner(tmp_path: Path) -
     path = tmp_path / "s.db"
     _engine(path).start("lapor-upp", COMPLETE, ADMIN, case_id="c1")
     engines = [_engine(path) for _ in range(8)]
-    barrier = threading.Barrier(len(engines))
-    outcomes: list[str] = []
-
-    def run(e: Engine) -> None:
-        barrier.wait()
-        try:
-            e.fire("c1", "verifikasi", ADMIN, {"klasifikasi": "pengaduan"}, expected_version=1)
-            outcomes.append("won")
-        except VersionConflict:
-            outcomes.append("conflict")
-
-    threads = [threading.Thread(target=run, args=(e,)) for e in engines]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["conflict"] * 7 + ["won"]
+    assert race_on_one_version(engines) == ["conflict"] * 7 + ["won"]
     assert len(engines[0].history("c1")) == 2
     assert verify_chains(path) == []
 

@@ -393,7 +393,8 @@ def _run(
                 )
                 if resumed
                 else ("new" if en else "baru")
-            )
+            ),
+            soft_wrap=True,  # one line however long the path or URL (tests read it)
         )
     console.print()
     # Every complaint runs on one shared simulated clock: merge all steps by their instant, and
