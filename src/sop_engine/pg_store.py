@@ -155,12 +155,53 @@ MIGRATIONS: tuple[str, ...] = (
         claim_token text
     );
     CREATE INDEX outbox_pending ON outbox (created, seq) WHERE delivered IS NULL;
+    CREATE FUNCTION sop_check(completed text[], wanted text[], written bigint, current integer)
+    RETURNS bigint LANGUAGE plpgsql AS $$
+    DECLARE missing text;
+    BEGIN
+        -- the last step of a write statement: any failed check aborts the whole statement
+        SELECT k INTO missing FROM unnest(wanted) AS k
+        WHERE completed IS NULL OR NOT k = ANY(completed) LIMIT 1;
+        IF missing IS NOT NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'SOP01', MESSAGE = missing;
+        END IF;
+        IF written = 0 THEN
+            RAISE EXCEPTION USING ERRCODE = 'SOP02', MESSAGE = COALESCE(current::text, '');
+        END IF;
+        RETURN written;
+    END $$;
     """,
 )
 
 _HASH = "encode(sha256(convert_to({prev} || E'\\n' || %(body)s, 'UTF8')), 'hex')"
-# a new case and its first event, unless the id is taken
-_INSERT = f"""
+# the rows that go with an event, written only when the event is (``FROM ev``)
+_WITH_EVENT = """,
+pd AS (
+    INSERT INTO personal_data (ref, case_id, agency, value)
+    SELECT r, %(id)s, ev.agency, v FROM ev, unnest(%(p_refs)s::text[], %(p_values)s::text[]) AS u(r, v)),
+cmd AS (
+    INSERT INTO commands (command_id, case_id, agency, request, result)
+    SELECT c, %(id)s, ev.agency, q, r
+    FROM ev, unnest(%(c_ids)s::text[], %(c_requests)s::text[], %(c_results)s::text[]) AS u(c, q, r)),
+tm AS (
+    INSERT INTO timers (key, case_id, deadline, arming, item, agency, at)
+    SELECT k, c, d, a, i, ev.agency, t
+    FROM ev, unnest(%(t_keys)s::text[], %(t_cases)s::text[], %(t_deadlines)s::text[],
+                    %(t_armings)s::integer[], %(t_items)s::text[], %(t_ats)s::timestamptz[])
+         WITH ORDINALITY AS u(k, c, d, a, i, t, n)
+    ORDER BY n
+    ON CONFLICT DO NOTHING),
+ob AS (
+    INSERT INTO outbox (key, case_id, agency, body, created)
+    SELECT k, c, ev.agency, b, t
+    FROM ev, unnest(%(o_keys)s::text[], %(o_cases)s::text[], %(o_bodies)s::text[],
+                    %(o_created)s::timestamptz[]) WITH ORDINALITY AS u(k, c, b, t, n)
+    ORDER BY n
+    ON CONFLICT DO NOTHING)
+"""
+# a new case and its first event, unless the id is taken (then sop_check aborts it all)
+_INSERT = (
+    f"""
 WITH ins AS (
     INSERT INTO cases (id, agency, sop_id, sop_hash, state, version, snapshot)
     VALUES (%(id)s, COALESCE((SELECT agency FROM sops WHERE hash = %(sop_hash)s), %(default)s),
@@ -169,12 +210,16 @@ WITH ins AS (
 ev AS (
     INSERT INTO events (case_id, seq, agency, body, prev_hash, hash)
     SELECT %(id)s, %(seq)s, agency, %(body)s, '', {_HASH.format(prev="''")} FROM ins
-    RETURNING hash)
-SELECT NULL::text[], (SELECT hash FROM ev), (SELECT version FROM cases WHERE id = %(id)s)
-"""
-# the fence and ledger for completed timers, the version-checked snapshot and the chained
-# event, all or nothing: the event is inserted only when every check passed
-_COMMIT = f"""
+    RETURNING agency)"""
+    + _WITH_EVENT
+    + """SELECT sop_check(NULL, '{}', (SELECT count(*) FROM ev),
+                 (SELECT version FROM cases WHERE id = %(id)s))"""
+)
+# the fence and the ledger for completed timers, the version-checked snapshot and the chained
+# event (its hash computed here from the previous link), and the rows that go with it: one
+# statement, so one implicit transaction that sop_check aborts when a check failed
+_COMMIT = (
+    f"""
 WITH gone AS (
     DELETE FROM timers t
     WHERE t.key = ANY(%(keys)s::text[])
@@ -196,10 +241,11 @@ ev AS (
     INSERT INTO events (case_id, seq, agency, body, prev_hash, hash)
     SELECT %(id)s, %(seq)s, upd.agency, %(body)s, prev.h, {_HASH.format(prev="prev.h")}
     FROM upd, prev
-    RETURNING hash)
-SELECT (SELECT array_agg(key) FROM led), (SELECT hash FROM ev),
-       (SELECT version FROM cases WHERE id = %(id)s)
-"""
+    RETURNING agency)"""
+    + _WITH_EVENT
+    + """SELECT sop_check((SELECT array_agg(key) FROM led), %(keys)s::text[],
+                 (SELECT count(*) FROM ev), (SELECT version FROM cases WHERE id = %(id)s))"""
+)
 _MIGRATION_LOCK = 0x50F_E2617E  # the advisory lock taken while migrating
 _MAX_CACHED = 100_000
 _NOW = "COALESCE(%(wall)s::timestamptz, clock_timestamp())"
@@ -336,9 +382,9 @@ class PgStore:
         timers: Iterable[Timer] = (),
         notifications: Iterable[Notification] = (),
     ) -> None:
-        params = self._event_params(case, event)
+        params = self._event_params(case, event, command, timers, notifications)
         params |= {"sop_hash": case.sop_hash, "sop_id": case.sop_id, "default": self.default_agency}
-        self._transact(_INSERT, params, case, event, command, timers, notifications, [])
+        self._transact(_INSERT, params, case)
 
     def commit(
         self,
@@ -349,18 +395,39 @@ class PgStore:
         notifications: Iterable[Notification] = (),
         done: Iterable[Timer] = (),
     ) -> None:
+        params = self._commit_params(case, event, command, timers, notifications, done)
+        self._transact(_COMMIT, params, case)
+
+    def _commit_params(
+        self,
+        case: Case,
+        event: AuditEvent,
+        command: CommandRecord | None,
+        timers: Iterable[Timer],
+        notifications: Iterable[Notification],
+        done: Iterable[Timer],
+    ) -> dict[str, Any]:
         done = list(done)
-        params = self._event_params(case, event)
+        params = self._event_params(case, event, command, timers, notifications)
         params |= {
             "keys": [t.key for t in done],
             "tokens": [t.claim or "" for t in done],
             "n": len(done),
             "wall": self._wall(),
         }
-        self._transact(_COMMIT, params, case, event, command, timers, notifications, done)
+        return params
 
-    def _event_params(self, case: Case, event: AuditEvent) -> dict[str, Any]:
+    def _event_params(
+        self,
+        case: Case,
+        event: AuditEvent,
+        command: CommandRecord | None,
+        timers: Iterable[Timer],
+        notifications: Iterable[Notification],
+    ) -> dict[str, Any]:
         body, personal = event_to_stored(event)  # the chain covers references only
+        timers = list(timers)
+        notes = list(notifications)
         return {
             "id": case.id,
             "state": case.state,
@@ -368,100 +435,50 @@ class PgStore:
             "snapshot": dumps(case_to_json(case)),
             "seq": event.seq,
             "body": body,
-            "personal": personal,
+            "p_refs": [ref for ref, _ in personal],
+            "p_values": [value for _, value in personal],
+            "c_ids": [] if command is None else [command.command_id],
+            "c_requests": [] if command is None else [command_request(command)],
+            "c_results": [] if command is None else [dumps(case_to_json(command.result))],
+            "t_keys": [t.key for t in timers],
+            "t_cases": [t.case_id for t in timers],
+            "t_deadlines": [t.deadline for t in timers],
+            "t_armings": [t.arming for t in timers],
+            "t_items": [t.item for t in timers],
+            "t_ats": [t.at for t in timers],
+            "o_keys": [n.key for n in notes],
+            "o_cases": [n.case_id for n in notes],
+            "o_bodies": [notification_body(n) for n in notes],
+            "o_created": [n.created_at for n in notes],
         }
 
     def _transact(
-        self,
-        main: str,
-        params: dict[str, Any],
-        case: Case,
-        event: AuditEvent,
-        command: CommandRecord | None,
-        timers: Iterable[Timer],
-        notifications: Iterable[Notification],
-        done: list[Timer],
-        before: Sequence[tuple[str, tuple[Any, ...]]] = (),
+        self, sql: str, params: dict[str, Any], case: Case, before: Sequence[Any] = ()
     ) -> None:
-        """One transaction in two round trips: every statement pipelined, then ``COMMIT``.
+        """Run one write statement (with ``before`` statements: in one transaction).
 
-        The main statement does the checks and the chained write at once (fence, ledger,
-        version-checked snapshot, event with its hash computed by the server from the
-        previous link); the other rows take the case's agency from its row. When a check
-        failed, the transaction is rolled back and the refusal raised: nothing is written.
+        A failed check inside the statement (``sop_check``) aborts it, so nothing is written;
+        its error names the refusal: a timer whose claim was lost, or the version found.
         """
-        personal = params.pop("personal")
-        cid = case.id
         with self._pool.connection() as conn:
             try:
-                with conn.pipeline():
-                    conn.execute("BEGIN")
-                    for sql, args in before:
-                        conn.execute(sql, args)
-                    cur = conn.execute(main, params)
-                    with conn.cursor() as many:
-                        if personal:
-                            many.executemany(
-                                "INSERT INTO personal_data "
-                                "SELECT %s, id, agency, %s FROM cases WHERE id = %s",
-                                [(ref, value, cid) for ref, value in personal],
-                            )
-                        if command is not None:
-                            many.execute(
-                                "INSERT INTO commands "
-                                "SELECT %s, id, agency, %s, %s FROM cases WHERE id = %s",
-                                (
-                                    command.command_id,
-                                    command_request(command),
-                                    dumps(case_to_json(command.result)),
-                                    cid,
-                                ),
-                            )
-                        rows = [
-                            (t.key, t.case_id, t.deadline, t.arming, t.item, t.at, cid)
-                            for t in timers
-                        ]
-                        if rows:
-                            many.executemany(
-                                "INSERT INTO timers (key, case_id, deadline, arming, item, at, "
-                                "agency) SELECT %s, %s, %s, %s, %s, %s, agency FROM cases "
-                                "WHERE id = %s ON CONFLICT DO NOTHING",
-                                rows,
-                            )
-                        notes = [
-                            (n.key, n.case_id, notification_body(n), n.created_at, cid)
-                            for n in notifications
-                        ]
-                        if notes:
-                            many.executemany(
-                                "INSERT INTO outbox (key, case_id, body, created, agency) "
-                                "SELECT %s, %s, %s, %s, agency FROM cases WHERE id = %s "
-                                "ON CONFLICT DO NOTHING",
-                                notes,
-                            )
-                row = cur.fetchone()
-            except psycopg.errors.IntegrityError:
-                conn.execute("ROLLBACK")
-                current = conn.execute("SELECT version FROM cases WHERE id = %s", (cid,)).fetchone()
-                if current is not None and current[0] != case.version - 1:
-                    raise VersionConflict(cid, case.version - 1, current[0]) from None
+                if before:
+                    with conn.transaction():
+                        for statement, args in before:
+                            conn.execute(statement, args)
+                        conn.execute(sql, params)
+                else:
+                    conn.execute(sql, params)  # one statement: its own transaction
+            except psycopg.Error as e:
+                if e.sqlstate == "SOP01":
+                    raise LeaseLost(str(e.diag.message_primary)) from None
+                if e.sqlstate == "SOP02":
+                    found = e.diag.message_primary
+                    if not found:
+                        raise CaseNotFound(case.id) from None
+                    expected = 0 if case.version == 1 else case.version - 1
+                    raise VersionConflict(case.id, expected, int(found)) from None
                 raise
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            assert row is not None
-            completed, written, current = row
-            if written is None:
-                conn.execute("ROLLBACK")
-                missing = [t.key for t in done if t.key not in set(completed or ())]
-                if missing:  # claimed again elsewhere, or already fired: a no-op
-                    raise LeaseLost(missing[0])
-                if case.version == 1:
-                    raise VersionConflict(cid, 0, current)
-                if current is None:
-                    raise CaseNotFound(cid)
-                raise VersionConflict(cid, case.version - 1, current)
-            conn.execute("COMMIT")
         self._remember(case)
 
     def _remember(self, case: Case) -> None:
@@ -513,9 +530,8 @@ class PgStore:
             )
             for command_id, request, result in commands
         ]
-        params = self._event_params(case, event)
-        params |= {"keys": [], "tokens": [], "n": 0, "wall": self._wall()}
-        self._transact(_COMMIT, params, case, event, None, (), (), [], before)
+        params = self._commit_params(case, event, None, (), (), ())
+        self._transact(_COMMIT, params, case, before)
         with self._pool.connection() as conn:
             conn.execute("VACUUM personal_data, commands")  # autocommit: outside a transaction
 
