@@ -243,15 +243,11 @@ def main() -> int:
                     progress.advance(task)
                     if n in results:  # keep the best of the runs (other load only slows)
                         d0, c0, s0 = results[n]
-                        d = (
-                            d
-                            if d["rate"] > d0["rate"]
-                            else d0
-                            | {
-                                "duplicates": d0["duplicates"] + d["duplicates"],
-                                "lost": d0["lost"] + d["lost"],
-                            }
-                        )
+                        best = d if d["rate"] > d0["rate"] else d0
+                        d = best | {
+                            "duplicates": d0["duplicates"] + d["duplicates"],
+                            "lost": d0["lost"] + d["lost"],
+                        }
                         c = c if c["rate"] > c0["rate"] else c0
                         spare = max(spare, s0)
                     results[n] = (d, c, spare)
