@@ -267,6 +267,11 @@ def _existing(db: str) -> Path:
     return Path(db)
 
 
+def _is_url(db: str) -> bool:
+    """Whether a ``--db`` value names a PostgreSQL database rather than a SQLite file."""
+    return db.startswith(("postgresql://", "postgres://"))
+
+
 def _postgres() -> None:
     """Fail with the fix when the PostgreSQL driver (an optional extra) is missing."""
     try:
@@ -298,7 +303,7 @@ def open_store(
         tuning["lease"] = lease
     if batch is not None:
         tuning["batch"] = batch
-    if db.startswith(("postgresql://", "postgres://")):
+    if _is_url(db):
         _postgres()
         from sop_engine.pg_store import PgStore
 
@@ -318,7 +323,7 @@ def open_store(
 
 
 def _verify_chains(db: str, case_id: str | None) -> list[ChainBreak]:
-    if db.startswith(("postgresql://", "postgres://")):
+    if _is_url(db):
         _postgres()
         from sop_engine.pg_store import verify_chains as verify_pg
 
@@ -473,7 +478,7 @@ def worker(
         raise click.ClickException("--batch must be >= 1, --lease > 0 and --interval >= 0")
     st = open_store(db, agencies=agencies, lease=timedelta(seconds=lease), batch=batch)
     transient: tuple[type[BaseException], ...] = ()
-    if db.startswith(("postgresql://", "postgres://")):
+    if _is_url(db):
         import psycopg
         import psycopg_pool
 

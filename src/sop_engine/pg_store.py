@@ -3,9 +3,10 @@
 Same promises as :mod:`sop_engine.sqlite_store`, kept the way PostgreSQL does best, so several
 application servers and sweeper processes share one source of truth:
 
-- **One transaction per call** from a connection pool (psycopg 3): the snapshot, its audit
-  event, the command record, new timers, outbox rows and the completion of claimed timers
-  commit together or not at all. A version-checked ``UPDATE`` is the optimistic-concurrency
+- **One statement per command**, hence one transaction and one round trip, from a connection
+  pool (psycopg 3): the snapshot, its audit event (hashed by the server from the previous
+  link), the command record, new timers, outbox rows and the completion of claimed timers
+  commit together or not at all; a failed check at its end aborts the whole statement. A version-checked ``UPDATE`` is the optimistic-concurrency
   test; under ``READ COMMITTED`` a second writer of the same version waits for the first and
   then finds no row to update.
 - **Append-only, hash-chained trail**: each case's events are chained exactly as in SQLite
@@ -65,7 +66,7 @@ from sop_engine.errors import CaseNotFound, LeaseLost, StoreUnavailable, Version
 from sop_engine.records import ERASED, AuditEvent, Case, Notification, Timer
 from sop_engine.store import CommandRecord
 
-__all__ = ["MIGRATIONS", "PgStore", "is_postgres_url", "verify_chains"]
+__all__ = ["MIGRATIONS", "PgStore", "verify_chains"]
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the schema of SQLite's migrations 1-3, with the agency on every row, the fired-items
@@ -249,11 +250,6 @@ ev AS (
 _MIGRATION_LOCK = 0x50F_E2617E  # the advisory lock taken while migrating
 _MAX_CACHED = 100_000
 _NOW = "COALESCE(%(wall)s::timestamptz, clock_timestamp())"
-
-
-def is_postgres_url(db: str) -> bool:
-    """Whether a ``--db`` value names a PostgreSQL database rather than a SQLite file."""
-    return db.startswith(("postgresql://", "postgres://"))
 
 
 def _display(url: str) -> str:
@@ -583,14 +579,6 @@ class PgStore:
                 f"SELECT id FROM cases WHERE true {where} ORDER BY created", params
             ).fetchall()
         return iter([r[0] for r in rows])
-
-    def agency_of(self, case_id: str) -> str:
-        """The agency a case belongs to (its tenancy)."""
-        with self._pool.connection() as conn:
-            row = conn.execute("SELECT agency FROM cases WHERE id = %s", (case_id,)).fetchone()
-        if row is None:
-            raise CaseNotFound(case_id)
-        return str(row[0])
 
     # -- timers and outbox -------------------------------------------------------------------
 
