@@ -298,6 +298,7 @@ class PgStore:
         self.agencies = tuple(agencies) if agencies else None
         self.lease = lease
         self.batch = batch
+        self.pool_size = pool_size
         self.default_agency = default_agency
         self._clock = clock
         self._relay_token = secrets.token_hex(16)  # this store's claim on outbox rows
@@ -355,6 +356,7 @@ class PgStore:
             agencies=self.agencies,
             lease=self.lease,
             batch=self.batch,
+            pool_size=self.pool_size,
             clock=clock,
             default_agency=self.default_agency,
         )
