@@ -126,3 +126,14 @@ def race_on_one_version(engines: Sequence[Engine], case_id: str = "c1") -> list[
     for t in threads:
         t.join()
     return sorted(outcomes)
+
+
+def full_workflow(engine: Engine, case_id: str) -> None:
+    """One LAPOR! complaint from intake to the reporter accepting the response."""
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id=case_id)
+    engine.fire(case_id, "verifikasi", ADMIN, {"klasifikasi": "pengaduan"})
+    engine.fire(case_id, "disposisi", ADMIN, {"unit_tujuan": "dinas_pupr"})
+    engine.fire(case_id, "tindak_lanjuti", OFFICER)
+    engine.fire(case_id, "ajukan_tanggapan", OFFICER, {"tanggapan": "Sudah ditambal."})
+    engine.fire(case_id, "setujui_tanggapan", LIAISON)
+    engine.fire(case_id, "terima_tanggapan", REPORTER)

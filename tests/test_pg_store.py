@@ -26,9 +26,7 @@ from conftest import (
     ADMIN,
     COMPLETE,
     LAPOR,
-    LIAISON,
-    OFFICER,
-    REPORTER,
+    full_workflow,
     race_on_one_version,
 )
 from pgserver import SCALE_AGENCY, SCALE_SOP
@@ -50,16 +48,6 @@ def _close(*engines: Engine) -> None:
         e.store.close()  # type: ignore[attr-defined]
 
 
-def _workflow(engine: Engine, case_id: str) -> None:
-    engine.start("lapor-upp", COMPLETE, ADMIN, case_id=case_id)
-    engine.fire(case_id, "verifikasi", ADMIN, {"klasifikasi": "pengaduan"})
-    engine.fire(case_id, "disposisi", ADMIN, {"unit_tujuan": "dinas_pupr"})
-    engine.fire(case_id, "tindak_lanjuti", OFFICER)
-    engine.fire(case_id, "ajukan_tanggapan", OFFICER, {"tanggapan": "Sudah ditambal."})
-    engine.fire(case_id, "setujui_tanggapan", LIAISON)
-    engine.fire(case_id, "terima_tanggapan", REPORTER)
-
-
 def _sql(url: str, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
     with psycopg.connect(url, autocommit=True) as conn:
         cur = conn.execute(sql, params)  # type: ignore[arg-type]
@@ -68,7 +56,7 @@ def _sql(url: str, sql: str, params: tuple[object, ...] = ()) -> list[tuple[obje
 
 def test_migrations_apply_once_and_survive_reopening(pg_url: str) -> None:
     engine = _engine(pg_url)
-    _workflow(engine, "c1")
+    full_workflow(engine, "c1")
     before = (engine.get("c1"), engine.history("c1"))
     _close(engine)
     again = _engine(pg_url)  # migrates again: nothing to do
@@ -99,7 +87,7 @@ def test_workers_starting_together_migrate_once(pg_url: str) -> None:
 
 def test_events_cannot_be_changed_or_deleted_even_with_raw_sql(pg_url: str) -> None:
     engine = _engine(pg_url)
-    _workflow(engine, "c1")
+    full_workflow(engine, "c1")
     _close(engine)
     for sql in (
         "UPDATE events SET body = 'x'",
@@ -113,8 +101,8 @@ def test_events_cannot_be_changed_or_deleted_even_with_raw_sql(pg_url: str) -> N
 
 def test_audit_verify_passes_then_names_the_first_tampered_event(pg_url: str) -> None:
     engine = _engine(pg_url)
-    _workflow(engine, "c1")
-    _workflow(engine, "c2")
+    full_workflow(engine, "c1")
+    full_workflow(engine, "c2")
     _close(engine)
     assert verify_chains(pg_url) == []
     ok = CliRunner().invoke(main, ["audit", "verify", "--db", pg_url])
@@ -154,7 +142,7 @@ def test_personal_data_is_kept_out_of_the_chain_and_erased(pg_url: str) -> None:
 def test_every_row_carries_the_agency_of_its_sop(pg_url: str) -> None:
     clock = SimulatedClock(T0)
     engine = _engine(pg_url, clock)
-    _workflow(engine, "lapor-1")
+    full_workflow(engine, "lapor-1")
     engine.start("lapor-upp", COMPLETE, ADMIN, case_id="lapor-2", command_id="cmd-1")
     engine.start("skala-uji", {"judul": "x"}, Actor("p", "petugas"), case_id="skala-1")
     expected = {"lapor-1": LAPOR_AGENCY, "lapor-2": LAPOR_AGENCY, "skala-1": SCALE_AGENCY}

@@ -22,10 +22,9 @@ from conftest import (
     ADMIN,
     COMPLETE,
     LAPOR,
-    LIAISON,
     OFFICER,
-    REPORTER,
     ROOT,
+    full_workflow,
     race_on_one_version,
 )
 
@@ -37,16 +36,6 @@ def _engine(path: Path, clock: SimulatedClock | None = None) -> Engine:
     engine = Engine(store=SqliteStore(path, clock=clock), clock=clock)
     engine.load(LAPOR)
     return engine
-
-
-def _workflow(engine: Engine, case_id: str) -> None:
-    engine.start("lapor-upp", COMPLETE, ADMIN, case_id=case_id)
-    engine.fire(case_id, "verifikasi", ADMIN, {"klasifikasi": "pengaduan"})
-    engine.fire(case_id, "disposisi", ADMIN, {"unit_tujuan": "dinas_pupr"})
-    engine.fire(case_id, "tindak_lanjuti", OFFICER)
-    engine.fire(case_id, "ajukan_tanggapan", OFFICER, {"tanggapan": "Sudah ditambal."})
-    engine.fire(case_id, "setujui_tanggapan", LIAISON)
-    engine.fire(case_id, "terima_tanggapan", REPORTER)
 
 
 def test_settings(tmp_path: Path) -> None:
@@ -61,7 +50,7 @@ def test_settings(tmp_path: Path) -> None:
 def test_everything_survives_closing_and_reopening(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     engine = _engine(path)
-    _workflow(engine, "c1")
+    full_workflow(engine, "c1")
     before = (engine.get("c1"), engine.history("c1"))
     engine.store.close()  # type: ignore[attr-defined]
     again = _engine(path)
@@ -72,7 +61,7 @@ def test_everything_survives_closing_and_reopening(tmp_path: Path) -> None:
 
 def test_events_cannot_be_changed_or_deleted_even_with_raw_sql(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
-    _workflow(_engine(path), "c1")
+    full_workflow(_engine(path), "c1")
     db = sqlite3.connect(path)
     with pytest.raises(sqlite3.IntegrityError, match="append-only: UPDATE refused"):
         db.execute("UPDATE events SET body = '{}' WHERE seq = 2")
@@ -83,8 +72,8 @@ def test_events_cannot_be_changed_or_deleted_even_with_raw_sql(tmp_path: Path) -
 def test_audit_verify_passes_on_an_intact_trail(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     engine = _engine(path)
-    _workflow(engine, "c1")
-    _workflow(engine, "c2")
+    full_workflow(engine, "c1")
+    full_workflow(engine, "c2")
     engine.sweep(T0 + timedelta(days=30))
     assert verify_chains(path) == []
     result = CliRunner().invoke(main, ["audit", "verify", "--db", str(path)])
@@ -131,8 +120,8 @@ def test_audit_verify_names_the_first_tampered_event(
 ) -> None:
     path = tmp_path / "s.db"
     engine = _engine(path)
-    _workflow(engine, "c1")
-    _workflow(engine, "c2")
+    full_workflow(engine, "c1")
+    full_workflow(engine, "c2")
     engine.store.close()  # type: ignore[attr-defined]
     _tamper(path, *sql)
     breaks = verify_chains(path)
@@ -247,7 +236,7 @@ def test_a_retry_after_a_conflict_sees_the_fresh_case(tmp_path: Path) -> None:
 def test_store_check_replays_every_case(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     engine = _engine(path)
-    _workflow(engine, "c1")
+    full_workflow(engine, "c1")
     engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c2")
     engine.fire("c2", "minta_kelengkapan", ADMIN, {"kekurangan": "foto"})
     engine.sweep(T0 + timedelta(days=20))  # c2's request expires: archived by the sweeper
