@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+import os
+import threading
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from sop_engine import Actor, Engine, MemoryStore, Registry, SimulatedClock, Store
+from sop_engine import Actor, Engine, MemoryStore, Registry, SimulatedClock, Store, VersionConflict
 from sop_engine.sqlite_store import SqliteStore
+
+from pgserver import PgServer, find_bindir
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -45,11 +50,52 @@ def clock() -> SimulatedClock:
     return SimulatedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A real PostgreSQL server for the whole session (see tests/pgserver.py)."""
+    bindir = find_bindir()
+    if bindir is None:
+        message = (
+            "POSTGRESQL SERVER BINARIES NOT FOUND (initdb, pg_ctl, postgres): the PostgreSQL "
+            "store is NOT tested. Install them (Debian: apt-get install postgresql; .ci/run "
+            "does) or set SOP_PG_BINDIR."
+        )
+        if os.environ.get("CI"):  # CI installs the server: missing binaries are a failure
+            pytest.fail(message)
+        pytest.skip(message)
+    server = PgServer(bindir)
+    yield server
+    server.stop()
+
+
+_SCHEMAS = itertools.count(1)
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """A fresh, empty schema for one test: the URL of a database that works in it."""
+    import psycopg
+
+    schema = f"t{os.getpid()}_{next(_SCHEMAS)}"
+    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield pg_server.url(schema=schema)
+    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """Every store implementation: tests taking ``engine`` or ``store`` run on each."""
     if request.param == "memory":
         yield MemoryStore()
+        return
+    if request.param == "postgres":
+        from sop_engine.pg_store import PgStore
+
+        pg = PgStore(request.getfixturevalue("pg_url"))
+        yield pg
+        pg.close()
         return
     s = SqliteStore(tmp_path / "sop.sqlite3")
     yield s
@@ -61,3 +107,36 @@ def engine(clock: SimulatedClock, registry: Registry, store: Store) -> Engine:
     e = Engine(clock=clock, registry=registry, store=store)
     e.load(LAPOR)
     return e
+
+
+def race_on_one_version(engines: Sequence[Engine], case_id: str = "c1") -> list[str]:
+    """Every engine fires the same command on version 1 of the case at the same moment; the
+    sorted outcomes ("won" or "conflict") of all of them."""
+    barrier = threading.Barrier(len(engines))
+    outcomes: list[str] = []
+
+    def run(e: Engine) -> None:
+        barrier.wait()
+        try:
+            e.fire(case_id, "verifikasi", ADMIN, {"klasifikasi": "pengaduan"}, expected_version=1)
+            outcomes.append("won")
+        except VersionConflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=run, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(outcomes)
+
+
+def full_workflow(engine: Engine, case_id: str) -> None:
+    """One LAPOR! complaint from intake to the reporter accepting the response."""
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id=case_id)
+    engine.fire(case_id, "verifikasi", ADMIN, {"klasifikasi": "pengaduan"})
+    engine.fire(case_id, "disposisi", ADMIN, {"unit_tujuan": "dinas_pupr"})
+    engine.fire(case_id, "tindak_lanjuti", OFFICER)
+    engine.fire(case_id, "ajukan_tanggapan", OFFICER, {"tanggapan": "Sudah ditambal."})
+    engine.fire(case_id, "setujui_tanggapan", LIAISON, ATTEST)
+    engine.fire(case_id, "terima_tanggapan", REPORTER)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +18,15 @@ from sop_engine.errors import LeaseLost
 from sop_engine.records import Timer
 from sop_engine.sqlite_store import SqliteStore, verify_chains
 
-from conftest import ADMIN, ATTEST, COMPLETE, LAPOR, LIAISON, OFFICER, REPORTER, ROOT
+from conftest import (
+    ADMIN,
+    COMPLETE,
+    LAPOR,
+    OFFICER,
+    ROOT,
+    full_workflow,
+    race_on_one_version,
+)
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
@@ -29,16 +36,6 @@ def _engine(path: Path, clock: SimulatedClock | None = None) -> Engine:
     engine = Engine(store=SqliteStore(path, clock=clock), clock=clock)
     engine.load(LAPOR)
     return engine
-
-
-def _workflow(engine: Engine, case_id: str) -> None:
-    engine.start("lapor-upp", COMPLETE, ADMIN, case_id=case_id)
-    engine.fire(case_id, "verifikasi", ADMIN, {"klasifikasi": "pengaduan"})
-    engine.fire(case_id, "disposisi", ADMIN, {"unit_tujuan": "dinas_pupr"})
-    engine.fire(case_id, "tindak_lanjuti", OFFICER)
-    engine.fire(case_id, "ajukan_tanggapan", OFFICER, {"tanggapan": "Sudah ditambal."})
-    engine.fire(case_id, "setujui_tanggapan", LIAISON, ATTEST)
-    engine.fire(case_id, "terima_tanggapan", REPORTER)
 
 
 def test_settings(tmp_path: Path) -> None:
@@ -53,7 +50,7 @@ def test_settings(tmp_path: Path) -> None:
 def test_everything_survives_closing_and_reopening(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     engine = _engine(path)
-    _workflow(engine, "c1")
+    full_workflow(engine, "c1")
     before = (engine.get("c1"), engine.history("c1"))
     engine.store.close()  # type: ignore[attr-defined]
     again = _engine(path)
@@ -64,7 +61,7 @@ def test_everything_survives_closing_and_reopening(tmp_path: Path) -> None:
 
 def test_events_cannot_be_changed_or_deleted_even_with_raw_sql(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
-    _workflow(_engine(path), "c1")
+    full_workflow(_engine(path), "c1")
     db = sqlite3.connect(path)
     with pytest.raises(sqlite3.IntegrityError, match="append-only: UPDATE refused"):
         db.execute("UPDATE events SET body = '{}' WHERE seq = 2")
@@ -75,8 +72,8 @@ def test_events_cannot_be_changed_or_deleted_even_with_raw_sql(tmp_path: Path) -
 def test_audit_verify_passes_on_an_intact_trail(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     engine = _engine(path)
-    _workflow(engine, "c1")
-    _workflow(engine, "c2")
+    full_workflow(engine, "c1")
+    full_workflow(engine, "c2")
     engine.sweep(T0 + timedelta(days=30))
     assert verify_chains(path) == []
     result = CliRunner().invoke(main, ["audit", "verify", "--db", str(path)])
@@ -123,8 +120,8 @@ def test_audit_verify_names_the_first_tampered_event(
 ) -> None:
     path = tmp_path / "s.db"
     engine = _engine(path)
-    _workflow(engine, "c1")
-    _workflow(engine, "c2")
+    full_workflow(engine, "c1")
+    full_workflow(engine, "c2")
     engine.store.close()  # type: ignore[attr-defined]
     _tamper(path, *sql)
     breaks = verify_chains(path)
@@ -183,23 +180,7 @@ def test_threads_racing_on_one_version_have_exactly_one_winner(tmp_path: Path) -
     path = tmp_path / "s.db"
     _engine(path).start("lapor-upp", COMPLETE, ADMIN, case_id="c1")
     engines = [_engine(path) for _ in range(8)]
-    barrier = threading.Barrier(len(engines))
-    outcomes: list[str] = []
-
-    def run(e: Engine) -> None:
-        barrier.wait()
-        try:
-            e.fire("c1", "verifikasi", ADMIN, {"klasifikasi": "pengaduan"}, expected_version=1)
-            outcomes.append("won")
-        except VersionConflict:
-            outcomes.append("conflict")
-
-    threads = [threading.Thread(target=run, args=(e,)) for e in engines]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["conflict"] * 7 + ["won"]
+    assert race_on_one_version(engines) == ["conflict"] * 7 + ["won"]
     assert len(engines[0].history("c1")) == 2
     assert verify_chains(path) == []
 
@@ -255,7 +236,7 @@ def test_a_retry_after_a_conflict_sees_the_fresh_case(tmp_path: Path) -> None:
 def test_store_check_replays_every_case(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     engine = _engine(path)
-    _workflow(engine, "c1")
+    full_workflow(engine, "c1")
     engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c2")
     engine.fire("c2", "minta_kelengkapan", ADMIN, {"kekurangan": "foto"})
     engine.sweep(T0 + timedelta(days=20))  # c2's request expires: archived by the sweeper

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 import click
@@ -26,6 +26,11 @@ from sop_engine.loader import lint_file
 from sop_engine.registry import KINDS, Registry
 from sop_engine.schema import sop_schema
 from sop_engine.text import Lang
+
+if TYPE_CHECKING:
+    from sop_engine.codec import ChainBreak
+    from sop_engine.pg_store import PgStore
+    from sop_engine.sqlite_store import SqliteStore
 
 __all__ = ["main"]
 
@@ -140,31 +145,29 @@ def schema(output: Path | None, core: bool) -> None:
 @click.option(
     "--db",
     "db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("sop-demo.sqlite3"),
+    default="sop-demo.sqlite3",
     show_default=True,
-    help="The SQLite file to keep the cases in; a second run resumes it.",
+    help="The SQLite file (or postgresql:// URL) to keep the cases in; a second run resumes it.",
 )
 @click.option("--memory", is_flag=True, help="Keep everything in memory instead (nothing saved).")
-def demo(lang: Lang, sop_path: Path | None, db: Path, memory: bool) -> None:
+def demo(lang: Lang, sop_path: Path | None, db: str, memory: bool) -> None:
     """Run scripted complaints through the LAPOR! SOP and print their timelines."""
     from sop_engine.demo import default_sop_path, run_demo
-    from sop_engine.sqlite_store import SqliteStore
 
     path = sop_path or default_sop_path()
     if not path.exists():
         raise click.ClickException(
             f"cannot find the reference SOP at {path}; run from a source checkout or pass --sop"
         )
-    try:
-        store = None if memory else SqliteStore(db)
-    except sqlite3.DatabaseError as e:
-        raise click.ClickException(f"{db} is not a usable SQLite database: {e}") from e
+    store = None if memory else open_store(db, must_exist=False)
     try:
         console = Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 120)
         code = run_demo(console, lang=lang, sop_path=path, store=store)
     except SopError as e:
         raise click.ClickException(str(e)) from e
+    finally:
+        if store is not None:
+            store.close()
     sys.exit(code)
 
 
@@ -260,28 +263,94 @@ _DB = click.option(
     "--db",
     "db",
     required=True,
-    type=click.Path(path_type=Path),
-    help="The SQLite file of the store.",
+    help="The store: a SQLite file, or a PostgreSQL URL (postgresql://USER@HOST:PORT/DBNAME).",
 )
 
 
-def _existing(db: Path) -> Path:
-    if not db.is_file():
+def _existing(db: str) -> Path:
+    if not Path(db).is_file():
         raise click.ClickException(f"no database at {db}")
-    return db
+    return Path(db)
+
+
+def _is_url(db: str) -> bool:
+    """Whether a ``--db`` value names a PostgreSQL database rather than a SQLite file."""
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+def _postgres() -> None:
+    """Fail with the fix when the PostgreSQL driver (an optional extra) is missing."""
+    try:
+        import psycopg  # noqa: F401
+        import psycopg_pool  # noqa: F401
+    except ImportError as e:
+        raise click.ClickException(
+            f"a postgresql:// database needs the PostgreSQL driver ({e}); "
+            "install it with: pip install 'sop-engine[postgres]'"
+        ) from e
+
+
+def open_store(
+    db: str,
+    *,
+    must_exist: bool = True,
+    agencies: tuple[str, ...] = (),
+    lease: timedelta | None = None,
+    batch: int | None = None,
+) -> SqliteStore | PgStore:
+    """The store a ``--db`` value names: a PostgreSQL URL or a SQLite file (opened, migrated).
+
+    ``agencies``, ``lease`` and ``batch`` tune a worker's PostgreSQL store.
+    """
+    from sop_engine.sqlite_store import SqliteStore
+
+    tuning: dict[str, timedelta | int] = {}
+    if lease is not None:
+        tuning["lease"] = lease
+    if batch is not None:
+        tuning["batch"] = batch
+    if _is_url(db):
+        _postgres()
+        from sop_engine.pg_store import PgStore
+
+        try:
+            return PgStore(db, agencies=agencies, **tuning)  # type: ignore[arg-type]
+        except SopError as e:
+            raise click.ClickException(str(e)) from e
+    if agencies:
+        raise click.ClickException(
+            "--agency needs a PostgreSQL store (a SQLite file serves one deployment)"
+        )
+    path = _existing(db) if must_exist else Path(db)
+    try:
+        return SqliteStore(path, lease=lease or timedelta(minutes=5))
+    except sqlite3.DatabaseError as e:
+        raise click.ClickException(f"{db} is not a usable sop_engine SQLite database: {e}") from e
+
+
+def _verify_chains(db: str, case_id: str | None) -> list[ChainBreak]:
+    if _is_url(db):
+        _postgres()
+        from sop_engine.pg_store import verify_chains as verify_pg
+
+        try:
+            return verify_pg(db, case_id)
+        except SopError as e:
+            raise click.ClickException(str(e)) from e
+    from sop_engine.sqlite_store import verify_chains
+
+    try:
+        return verify_chains(_existing(db), case_id)
+    except sqlite3.DatabaseError as e:
+        raise click.ClickException(f"{db} is not a readable sop_engine database: {e}") from e
 
 
 @audit.command()
 @_DB
 @click.option("--case", "case_id", help="Check this case only.")
-def verify(db: Path, case_id: str | None) -> None:
+def verify(db: str, case_id: str | None) -> None:
     """Check every case's hash chain; exit 0 when all are intact, 1 naming the first break."""
-    from sop_engine.sqlite_store import verify_chains
-
-    try:
-        breaks = verify_chains(_existing(db), case_id)
-    except sqlite3.DatabaseError as e:
-        raise click.ClickException(f"{db} is not a readable sop_engine database: {e}") from e
+    breaks = _verify_chains(db, case_id)
     if not breaks:
         click.echo(f"{db}: every audit chain is intact" + (f" (case {case_id})" if case_id else ""))
         return
@@ -297,19 +366,27 @@ def store() -> None:
 
 @store.command()
 @_DB
-def check(db: Path) -> None:
+def migrate(db: str) -> None:
+    """Create or upgrade the store's schema (every step once, in order); print its version."""
+    st = open_store(db, must_exist=False)
+    try:
+        version = st.migrate()
+    finally:
+        st.close()
+    click.echo(f"{getattr(st, 'path', db)}: schema version {version}")
+
+
+@store.command()
+@_DB
+def check(db: str) -> None:
     """Replay every case's audit trail; exit 0 when each equals its snapshot, 1 otherwise."""
     from sop_engine.compiled import CompiledSop
     from sop_engine.engine import Engine
     from sop_engine.errors import UnknownSop
     from sop_engine.replay import replay_case
-    from sop_engine.sqlite_store import SqliteStore
 
     registry = _registry()
-    try:
-        st = SqliteStore(_existing(db))
-    except sqlite3.DatabaseError as e:
-        raise click.ClickException(f"{db} is not a usable sop_engine database: {e}") from e
+    st = open_store(db)
     engine = Engine(store=st, registry=registry)  # loads the pinned SOP versions on demand
 
     def compiled(sop_hash: str) -> CompiledSop | None:
@@ -354,3 +431,110 @@ def plugins() -> None:
             names = [n for k, n in items if k == kind]
             if names:
                 click.echo(f"  {kind.replace('_', ' ')}: {', '.join(names)}")
+
+
+@main.command()
+@_DB
+@click.option(
+    "--agency",
+    "agencies",
+    multiple=True,
+    help="Work only for this agency (repeat for several); default: every agency.",
+)
+@click.option(
+    "--interval", type=float, default=1.0, show_default=True, help="Seconds to wait when idle."
+)
+@click.option("--batch", type=int, default=100, show_default=True, help="Due timers per claim.")
+@click.option(
+    "--lease",
+    type=float,
+    default=300.0,
+    show_default=True,
+    help="Seconds a claim lasts; a dead worker's claims are taken over after it.",
+)
+@click.option(
+    "--outbox",
+    "outbox_path",
+    default="-",
+    show_default=True,
+    help="Where delivered notifications are appended as JSON lines (- = standard output).",
+)
+@click.option("--exit-when-idle", is_flag=True, help="Stop once nothing is due or pending.")
+def worker(
+    db: str,
+    agencies: tuple[str, ...],
+    interval: float,
+    batch: int,
+    lease: float,
+    outbox_path: str,
+    exit_when_idle: bool,
+) -> None:
+    """Sweep due deadlines and relay the outbox until SIGTERM (any number may run at once).
+
+    Progress and a summary go to standard error; SIGTERM or Ctrl-C stops after the commit in
+    progress (exit 0).
+    """
+    import signal
+    import threading
+    import time as timing
+
+    from sop_engine.engine import Engine
+    from sop_engine.worker import JsonLinesNotifier, WorkerStats, run_worker
+
+    if batch < 1 or lease <= 0 or interval < 0:
+        raise click.ClickException("--batch must be >= 1, --lease > 0 and --interval >= 0")
+    st = open_store(db, agencies=agencies, lease=timedelta(seconds=lease), batch=batch)
+    transient: tuple[type[BaseException], ...] = ()
+    if _is_url(db):
+        import psycopg
+        import psycopg_pool
+
+        transient = (psycopg.OperationalError, psycopg_pool.PoolTimeout)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    err = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
+    scope = ", ".join(agencies) if agencies else "every agency"
+    engine = Engine(store=st, registry=_registry())
+    err.print(f"worker {getattr(st, 'path', db)} ({scope}): started", markup=False)
+    last = [timing.monotonic()]
+
+    def on_round(stats: WorkerStats) -> None:
+        if timing.monotonic() - last[0] >= 5:
+            last[0] = timing.monotonic()
+            err.print(
+                f"fired {stats.fired}, delivered {stats.delivered}, "
+                f"lost races {stats.conflicts}, errors {stats.errors}",
+                markup=False,
+            )
+
+    def on_error(e: BaseException) -> None:
+        err.print(f"database error, retrying in {interval:g} s: {e}", style="yellow", markup=False)
+
+    out = sys.stdout if outbox_path == "-" else open(outbox_path, "a", encoding="utf-8")  # noqa: SIM115
+    try:
+        stats = run_worker(
+            engine,
+            JsonLinesNotifier(out),
+            stop=stop,
+            interval=interval,
+            relay_limit=batch,
+            exit_when_idle=exit_when_idle,
+            transient=transient,
+            on_round=on_round,
+            on_error=on_error,
+        )
+    finally:
+        if out is not sys.stdout:
+            out.close()
+        st.close()
+    why = "stopped by signal" if stop.is_set() else "idle"
+    err.print(
+        f"worker {why}: fired {stats.fired}, delivered {stats.delivered}, "
+        f"lost races {stats.conflicts}, errors {stats.errors}",
+        markup=False,
+    )

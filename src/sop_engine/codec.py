@@ -10,21 +10,33 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sop_engine.records import Actor, AuditEvent, Breach, Case, Deadline
+import attrs
+
+from sop_engine.records import ERASED, Actor, AuditEvent, Breach, Case, Deadline, Notification
+from sop_engine.store import CommandRecord
 from sop_engine.text import Text
 
 __all__ = [
+    "ChainBreak",
     "case_from_json",
     "case_to_json",
     "chain_hash",
+    "check_chain",
+    "command_from_rows",
+    "command_request",
     "dumps",
+    "erase_command",
     "event_from_row",
+    "event_from_stored",
     "event_to_json",
+    "event_to_stored",
     "link_hash",
+    "notification_body",
+    "notification_from_body",
 ]
 
 
@@ -180,3 +192,132 @@ def chain_hash(previous: str, event: AuditEvent) -> str:
 def link_hash(previous: str, body: str) -> str:
     """:func:`chain_hash` for an event already in its canonical text form."""
     return hashlib.sha256(previous.encode("ascii") + b"\n" + body.encode("utf-8")).hexdigest()
+
+
+# -- the row forms both durable stores (SQLite, PostgreSQL) write --------------------------------
+
+
+def event_to_stored(event: AuditEvent) -> tuple[str, list[tuple[str, str]]]:
+    """The event's stored body and its personal values kept apart, as ``(ref, JSON value)``.
+
+    The body (what the chain covers) holds a reference ``{"$personal": ref}`` in place of each
+    personal value, so erasing a value never changes a chained byte.
+    """
+    raw = event_to_json(event)
+    personal = []
+    for key in event.personal:
+        ref = f"{event.case_id}/{event.seq}/{key}"
+        personal.append((ref, dumps(raw["payload"][key])))
+        raw["payload"][key] = {"$personal": ref}
+    return dumps(raw), personal
+
+
+def event_from_stored(body: str, values: Mapping[str, str]) -> AuditEvent:
+    """The event of a stored body; personal values looked up by ref (erased when missing)."""
+    raw = json.loads(body)
+    for key in raw.get("personal", ()):
+        ref = raw["payload"][key]["$personal"]
+        raw["payload"][key] = json.loads(values[ref]) if ref in values else ERASED
+    return event_from_row(raw)
+
+
+def command_request(command: CommandRecord) -> str:
+    """What a command asked, as stored (to recognise a retry)."""
+    return dumps(
+        {
+            "case_id": command.case_id,
+            "event": command.event,
+            "actor": actor_to_json(command.actor),
+            "payload": dict(command.payload),
+        }
+    )
+
+
+def command_from_rows(command_id: str, request: str, result: str) -> CommandRecord:
+    raw = json.loads(request)
+    return CommandRecord(
+        command_id,
+        raw["case_id"],
+        raw["event"],
+        actor_from_json(raw["actor"]),
+        raw["payload"],
+        case_from_json(json.loads(result)),
+    )
+
+
+def erase_command(request: str, result: str, erased: Iterable[str]) -> tuple[str, str]:
+    """A stored command record with the erased fields replaced in its payload and result."""
+    req, res = json.loads(request), json.loads(result)
+    for key in erased:
+        if key in req["payload"]:
+            req["payload"][key] = ERASED
+        if key in res["data"]:
+            res["data"][key] = ERASED
+    return dumps(req), dumps(res)
+
+
+def notification_body(n: Notification) -> str:
+    return dumps(
+        {
+            "kind": n.kind,
+            "recipients": list(n.recipients),
+            "payload": dict(n.payload),
+            "created_at": n.created_at.isoformat(),
+        }
+    )
+
+
+def notification_from_body(key: str, case_id: str, body: str) -> Notification:
+    raw = json.loads(body)
+    return Notification(
+        key,
+        case_id,
+        raw["kind"],
+        tuple(raw["recipients"]),
+        raw["payload"],
+        datetime.fromisoformat(raw["created_at"]),
+    )
+
+
+@attrs.frozen(slots=True)
+class ChainBreak:
+    """The first place a case's audit chain does not hold, and why."""
+
+    case_id: str
+    seq: int
+    reason: str
+
+
+def check_chain(
+    case_id: str, version: int | None, rows: Iterable[tuple[int, str, str, str]]
+) -> list[ChainBreak]:
+    """Check one case's stored events ``(seq, body, prev_hash, hash)`` in ``seq`` order.
+
+    ``version`` is the snapshot's (``None``: no such case). Detects an edited, deleted,
+    inserted or reordered event and a snapshot whose version disagrees with its trail; the
+    store that wrote the rows does not matter.
+    """
+    if version is None:
+        return [ChainBreak(case_id, 0, "no such case")]
+    previous = ""
+    expected = 1
+    for seq, body, prev_hash, stored in rows:
+        if seq != expected:
+            return [ChainBreak(case_id, expected, f"event {expected} is missing (found {seq})")]
+        try:
+            event = event_from_row(json.loads(body))
+        except (ValueError, KeyError, TypeError) as e:
+            return [ChainBreak(case_id, seq, f"event body is unreadable: {e}")]
+        if event.seq != seq or event.case_id != case_id:
+            return [ChainBreak(case_id, seq, "event body names another position")]
+        if prev_hash != previous:
+            return [ChainBreak(case_id, seq, "link to the previous event does not match")]
+        if chain_hash(previous, event) != stored:
+            return [ChainBreak(case_id, seq, "event content does not match its hash")]
+        previous = stored
+        expected += 1
+    if expected - 1 != version:
+        return [
+            ChainBreak(case_id, expected, f"trail has {expected - 1} events, case is at {version}")
+        ]
+    return []

@@ -25,7 +25,6 @@ from sop_engine.engine import Engine
 from sop_engine.errors import CommandRefused, EthicsViolation
 from sop_engine.ethics import ETHICS_EVENT, MALADMINISTRATION
 from sop_engine.records import START_EVENT, Actor, AuditEvent
-from sop_engine.sqlite_store import SqliteStore
 from sop_engine.store import Store
 from sop_engine.text import Lang
 
@@ -408,9 +407,25 @@ def run_demo(
     t0 = datetime(2026, 3, 2, 8, 0, tzinfo=WIB).astimezone(UTC)
     end = datetime(2026, 3, 17, 17, 0, tzinfo=WIB).astimezone(UTC)
     clock = SimulatedClock(t0)
-    if isinstance(store, SqliteStore):
-        store = SqliteStore(store.path, clock=clock)  # leases measured on the simulated clock
-    engine = Engine(clock=clock, store=store)
+    rebind = getattr(store, "with_clock", None)
+    if rebind is None:
+        return _run(console, lang, sop_path, Engine(clock=clock, store=store), clock, t0, end)
+    timed = rebind(clock)  # the same database, leases measured on the simulated clock
+    try:
+        return _run(console, lang, sop_path, Engine(clock=clock, store=timed), clock, t0, end)
+    finally:
+        timed.close()
+
+
+def _run(
+    console: Console,
+    lang: Lang,
+    sop_path: Path | None,
+    engine: Engine,
+    clock: SimulatedClock,
+    t0: datetime,
+    end: datetime,
+) -> int:
     sop = engine.load(sop_path or default_sop_path())
     states = {s.name: s.label.get(lang) for s in sop.definition.states}
     events = {e.name: e.label.get(lang) for e in sop.definition.events}
@@ -424,8 +439,8 @@ def run_demo(
     scenarios = _scenarios()
     existing = set(engine.store.case_ids())
     resumed = [sc.case_id for sc in scenarios if sc.case_id in existing]
-    if isinstance(engine.store, SqliteStore):
-        where = engine.store.path
+    where = getattr(engine.store, "path", None)
+    if where is not None:
         console.print(
             (f"database {where}: " if en else f"basis data {where}: ")
             + (
@@ -440,7 +455,8 @@ def run_demo(
                 )
                 if resumed
                 else ("new" if en else "baru")
-            )
+            ),
+            soft_wrap=True,  # one line however long the path or URL (tests read it)
         )
     console.print()
     # Every complaint runs on one shared simulated clock: merge all steps by their instant, and

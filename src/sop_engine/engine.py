@@ -159,7 +159,7 @@ class Engine:
         save = getattr(self.store, "save_sop", None)  # durable stores pin SOP texts
         if save is not None:
             d = compiled.definition
-            save(compiled.hash, compiled.id, d.meta.version, d.source)
+            save(compiled.hash, compiled.id, d.meta.version, d.source, d.meta.agency)
         if compiled.deadlines is not None and compiled.hash not in self._calendars:
             self._calendars[compiled.hash] = compiled.deadlines.build_calendar(self.registry)
         return compiled

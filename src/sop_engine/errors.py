@@ -38,6 +38,7 @@ __all__ = [
     "RoleNotPermitted",
     "SopError",
     "SopValidationError",
+    "StoreUnavailable",
     "UnknownEvent",
     "UnknownSop",
     "VersionConflict",
@@ -314,3 +315,12 @@ class MigrationRefused(CommandRefused):
             state=state,
             event="@migrate",
         )
+
+
+class StoreUnavailable(SopError, ConnectionError):
+    """A durable store could not be opened or reached (server down, bad URL, driver missing)."""
+
+    def __init__(self, where: str, cause: str, fix: str) -> None:
+        self.where = where
+        self.cause = cause
+        super().__init__(f"cannot use the store at {where}: {cause}; {fix}")

@@ -27,19 +27,21 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import attrs
-
 from sop_engine.clock import Clock, SystemClock
 from sop_engine.codec import (
-    actor_from_json,
-    actor_to_json,
+    ChainBreak,
     case_from_json,
     case_to_json,
-    chain_hash,
+    check_chain,
+    command_from_rows,
+    command_request,
     dumps,
-    event_from_row,
-    event_to_json,
+    erase_command,
+    event_from_stored,
+    event_to_stored,
     link_hash,
+    notification_body,
+    notification_from_body,
 )
 from sop_engine.errors import CaseNotFound, LeaseLost, VersionConflict
 from sop_engine.records import ERASED, AuditEvent, Case, Notification, Timer
@@ -218,6 +220,10 @@ class SqliteStore:
         with self._lock:
             self._db.close()
 
+    def with_clock(self, clock: Clock) -> SqliteStore:
+        """The same file, leases measured on ``clock`` (a simulated run)."""
+        return SqliteStore(self.path, lease=self.lease, clock=clock)
+
     # -- writes ------------------------------------------------------------------------------
 
     def _tx(self) -> _Transaction:
@@ -302,15 +308,9 @@ class SqliteStore:
                     "SELECT hash FROM events WHERE case_id = ? AND seq = ?",
                     (case.id, event.seq - 1),
                 ).fetchone()
-        raw = event_to_json(event)
-        for key in event.personal:  # the chain covers a reference, the value lives apart
-            ref = f"{case.id}/{event.seq}/{key}"
-            db.execute(
-                "INSERT INTO personal_data VALUES (?, ?, ?)",
-                (ref, case.id, dumps(raw["payload"][key])),
-            )
-            raw["payload"][key] = {"$personal": ref}
-        body = dumps(raw)
+        body, personal = event_to_stored(event)  # the chain covers references only
+        for ref, value in personal:
+            db.execute("INSERT INTO personal_data VALUES (?, ?, ?)", (ref, case.id, value))
         link = link_hash(previous, body)
         db.execute(
             "INSERT INTO events VALUES (?, ?, ?, ?, ?)", (case.id, event.seq, body, previous, link)
@@ -318,15 +318,14 @@ class SqliteStore:
         self._pending_head = (case.id, event.seq, link)
         self._pending_case = case
         if command is not None:
-            request = {
-                "case_id": command.case_id,
-                "event": command.event,
-                "actor": actor_to_json(command.actor),
-                "payload": dict(command.payload),
-            }
             db.execute(
                 "INSERT INTO commands VALUES (?, ?, ?, ?)",
-                (command.command_id, case.id, dumps(request), dumps(case_to_json(command.result))),
+                (
+                    command.command_id,
+                    case.id,
+                    command_request(command),
+                    dumps(case_to_json(command.result)),
+                ),
             )
         rows = [(t.key, _us(t.at), _timer_json(t)) for t in timers]
         if rows:
@@ -336,26 +335,17 @@ class SqliteStore:
             return
         db.executemany(
             "INSERT OR IGNORE INTO outbox (key, case_id, body, created_us) VALUES (?, ?, ?, ?)",
-            [
-                (
-                    n.key,
-                    n.case_id,
-                    dumps(
-                        {
-                            "kind": n.kind,
-                            "recipients": list(n.recipients),
-                            "payload": dict(n.payload),
-                            "created_at": n.created_at.isoformat(),
-                        }
-                    ),
-                    _us(n.created_at),
-                )
-                for n in notes
-            ],
+            [(n.key, n.case_id, notification_body(n), _us(n.created_at)) for n in notes],
         )
 
-    def save_sop(self, sop_hash: str, sop_id: str, version: str, source: str) -> None:
-        """Keep the text of an SOP version (once per content hash) so its cases can be replayed."""
+    def save_sop(
+        self, sop_hash: str, sop_id: str, version: str, source: str, agency: str = ""
+    ) -> None:
+        """Keep the text of an SOP version (once per content hash) so its cases can be replayed.
+
+        ``agency`` is not kept: one SQLite file serves one deployment. (The PostgreSQL store,
+        shared by many agencies, stores it on every row.)
+        """
         if not source:
             return
         with self._tx() as db:
@@ -405,14 +395,7 @@ class SqliteStore:
                     "SELECT ref, value FROM personal_data WHERE case_id = ?", (case_id,)
                 ).fetchall()
             )
-        out = []
-        for (body,) in rows:
-            raw = json.loads(body)
-            for key in raw.get("personal", ()):
-                ref = raw["payload"][key]["$personal"]
-                raw["payload"][key] = json.loads(values[ref]) if ref in values else ERASED
-            out.append(event_from_row(raw))
-        return tuple(out)
+        return tuple(event_from_stored(body, values) for (body,) in rows)
 
     def erase(self, case: Case, event: AuditEvent) -> None:
         """Commit ``case`` (its personal fields erased) with its ``@erase`` event, and delete
@@ -426,15 +409,9 @@ class SqliteStore:
             for command_id, request, result in db.execute(
                 "SELECT command_id, request, result FROM commands WHERE case_id = ?", (case.id,)
             ).fetchall():
-                req, res = json.loads(request), json.loads(result)
-                for key in erased:
-                    if key in req["payload"]:
-                        req["payload"][key] = ERASED
-                    if key in res["data"]:
-                        res["data"][key] = ERASED
                 db.execute(
                     "UPDATE commands SET request = ?, result = ? WHERE command_id = ?",
-                    (dumps(req), dumps(res), command_id),
+                    (*erase_command(request, result, erased), command_id),
                 )
             self._write(db, case, event, None, (), ())
         with self._lock:  # make sure no old page with the values survives in the WAL
@@ -445,17 +422,7 @@ class SqliteStore:
             row = self._db.execute(
                 "SELECT request, result FROM commands WHERE command_id = ?", (command_id,)
             ).fetchone()
-        if row is None:
-            return None
-        request = json.loads(row[0])
-        return CommandRecord(
-            command_id,
-            request["case_id"],
-            request["event"],
-            actor_from_json(request["actor"]),
-            request["payload"],
-            case_from_json(json.loads(row[1])),
-        )
+        return None if row is None else command_from_rows(command_id, row[0], row[1])
 
     def case_ids(self) -> Iterator[str]:
         with self._lock:
@@ -515,20 +482,7 @@ class SqliteStore:
                 f"SELECT key, case_id, body FROM outbox {where} ORDER BY created_us, rowid LIMIT ?",
                 (limit,),
             ).fetchall()
-        out = []
-        for key, case_id, body in rows:
-            raw = json.loads(body)
-            out.append(
-                Notification(
-                    key,
-                    case_id,
-                    raw["kind"],
-                    tuple(raw["recipients"]),
-                    raw["payload"],
-                    datetime.fromisoformat(raw["created_at"]),
-                )
-            )
-        return out
+        return [notification_from_body(*row) for row in rows]
 
 
 def _update_case(db: sqlite3.Connection, case: Case) -> None:
@@ -588,15 +542,6 @@ def _statements(script: str) -> list[str]:
     return out
 
 
-@attrs.frozen(slots=True)
-class ChainBreak:
-    """The first place a case's audit chain does not hold, and why."""
-
-    case_id: str
-    seq: int
-    reason: str
-
-
 def verify_chains(path: str | Path, case_id: str | None = None) -> list[ChainBreak]:
     """Check every case's hash chain (or one case's); one :class:`ChainBreak` per broken case.
 
@@ -619,30 +564,7 @@ def verify_chains(path: str | Path, case_id: str | None = None) -> list[ChainBre
 
 def _verify_case(db: sqlite3.Connection, case_id: str) -> list[ChainBreak]:
     row = db.execute("SELECT version FROM cases WHERE id = ?", (case_id,)).fetchone()
-    if row is None:
-        return [ChainBreak(case_id, 0, "no such case")]
-    version = row[0]
-    previous = ""
-    expected = 1
-    for seq, body, prev_hash, stored in db.execute(
+    rows = db.execute(
         "SELECT seq, body, prev_hash, hash FROM events WHERE case_id = ? ORDER BY seq", (case_id,)
-    ):
-        if seq != expected:
-            return [ChainBreak(case_id, expected, f"event {expected} is missing (found {seq})")]
-        try:
-            event = event_from_row(json.loads(body))
-        except (ValueError, KeyError, TypeError) as e:
-            return [ChainBreak(case_id, seq, f"event body is unreadable: {e}")]
-        if event.seq != seq or event.case_id != case_id:
-            return [ChainBreak(case_id, seq, "event body names another position")]
-        if prev_hash != previous:
-            return [ChainBreak(case_id, seq, "link to the previous event does not match")]
-        if chain_hash(previous, event) != stored:
-            return [ChainBreak(case_id, seq, "event content does not match its hash")]
-        previous = stored
-        expected += 1
-    if expected - 1 != version:
-        return [
-            ChainBreak(case_id, expected, f"trail has {expected - 1} events, case is at {version}")
-        ]
-    return []
+    )
+    return check_chain(case_id, None if row is None else row[0], rows)
