@@ -150,12 +150,13 @@ class Registry:
     """Guards, actions and section handlers by name, collected from pluggy plugins."""
 
     def __init__(self, *, load_entry_points: bool = True, plugins: Iterable[object] = ()) -> None:
-        from sop_engine import builtins, deadlines
+        from sop_engine import builtins, deadlines, invariants
 
         self._pm = pluggy.PluginManager(PROJECT)
         self._pm.add_hookspecs(SopEngineHooks)
         self._register(builtins, "sop_engine.builtins")
         self._register(deadlines, "sop_engine.deadlines")
+        self._register(invariants, "sop_engine.invariants")
         for plugin in plugins:
             self._register(plugin, None)
         if load_entry_points:
@@ -166,6 +167,8 @@ class Registry:
         self.actions: dict[str, ActionSpec] = {}
         self.sections: dict[str, SectionSpec] = {}
         self.calendars: dict[str, CalendarSpec] = {}
+        self.built_calendars: dict[Any, WorkingCalendar] = {}
+        """Calendars built from SOP configurations, by configuration (see ``build_calendar``)."""
         self._collect()
 
     def _load_entry_points(self) -> None:
