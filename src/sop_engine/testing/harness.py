@@ -101,6 +101,11 @@ def _machine(
         @precondition(lambda self: bool(self.world.cases))
         @rule(draw=st.data())
         def fire(self, draw: st.DataObject) -> None:
+            """One to three commands (commands are most of what happens to a case)."""
+            for _ in range(draw.draw(st.integers(1, 3), label="commands")):
+                self._apply(self._command(draw))
+
+        def _command(self, draw: st.DataObject) -> Step:
             world = self.world
             case_id = draw.draw(st.sampled_from(world.cases), label="case")
             case = world.engine.get(case_id)
@@ -109,25 +114,30 @@ def _machine(
                 event = draw.draw(st.sampled_from(sorted(options)), label="event")
                 t = draw.draw(st.sampled_from(options[event]), label="transition")
                 role = draw.draw(st.sampled_from(sorted(t.roles)), label="role")
-                own = next((case.data[f] for f in unit_fields if case.data.get(f)), None)
-                unit = own if draw.draw(st.integers(0, 9), label="unit") < 8 else None
-                if unit is None and draw.draw(st.booleans(), label="other unit"):
-                    unit = draw.draw(st.sampled_from(unit_names))
+                own = [case.data[f] for f in unit_fields if case.data.get(f)]
+                unit = None
+                if own and draw.draw(st.integers(0, 9), label="own unit") < 8:
+                    unit = draw.draw(st.sampled_from(own), label="unit")
+                elif draw.draw(st.booleans(), label="other unit"):
+                    unit = draw.draw(st.sampled_from(unit_names), label="unit")
                 actor = Actor(draw.draw(st.sampled_from(("siti", "budi", "dewi"))), role, unit)
                 payload = draw.draw(payloads(sop, event), label="data")
             else:
                 event = draw.draw(st.sampled_from(every_event), label="event")
                 actor = draw.draw(actors(sop, outsiders=True), label="actor")
                 payload = draw.draw(payloads(sop, event, valid=False), label="data")
-            self._apply(Step("fire", case=case_id, event=event, actor=actor, data=payload))
+            return Step("fire", case=case_id, event=event, actor=actor, data=payload)
 
         @rule(draw=st.data())
         def advance(self, draw: st.DataObject) -> None:
+            """Time passes; the deadline worker mostly sweeps right after."""
             world = self.world
             to = draw.draw(
                 clock_steps(world.calendar, world.clock.now(), world.next_due()), label="to"
             )
             self._apply(Step("advance", to=to))
+            if draw.draw(st.integers(0, 9), label="sweep") < 8:
+                self._apply(Step("sweep"))
 
         @rule()
         def sweep(self) -> None:
