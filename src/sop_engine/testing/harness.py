@@ -79,6 +79,10 @@ def _machine(
     )
     every_event = [*sorted(sop.events), "peristiwa_asing"]
     unit_names = units(sop)
+    onward_events = {
+        state: [e for e, ts in by_event.items() if any(t.dest not in sop.finals for t in ts)]
+        for state, by_event in sop.table.items()
+    }
 
     class SopMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
@@ -111,7 +115,10 @@ def _machine(
             case = world.engine.get(case_id)
             options = sop.table.get(case.state, {})
             if options and draw.draw(st.integers(0, 9), label="kind") < 9:
-                event = draw.draw(st.sampled_from(sorted(options)), label="event")
+                # mostly an event that keeps the case open, so runs get deep into the procedure
+                onward = onward_events[case.state]
+                pool = onward if onward and draw.draw(st.integers(0, 3), label="onward") else options
+                event = draw.draw(st.sampled_from(sorted(pool)), label="event")
                 t = draw.draw(st.sampled_from(options[event]), label="transition")
                 role = draw.draw(st.sampled_from(sorted(t.roles)), label="role")
                 own = [case.data[f] for f in unit_fields if case.data.get(f)]
@@ -133,7 +140,7 @@ def _machine(
             """Time passes; the deadline worker mostly sweeps right after."""
             world = self.world
             to = draw.draw(
-                clock_steps(world.calendar, world.clock.now(), world.next_due()), label="to"
+                clock_steps(world.calendar, world.clock.now(), world.upcoming()), label="to"
             )
             self._apply(Step("advance", to=to))
             if draw.draw(st.integers(0, 9), label="sweep") < 8:

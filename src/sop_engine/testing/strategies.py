@@ -25,6 +25,7 @@ __all__ = [
     "case_data",
     "clock_steps",
     "event_sequences",
+    "later_fields",
     "payloads",
     "units",
     "value_for",
@@ -68,13 +69,34 @@ def value_for(field: FieldSpec, unit_names: Sequence[str] = _GENERIC_UNITS) -> s
     return st.sampled_from(_TEXTS)
 
 
+def later_fields(sop: CompiledSop) -> frozenset[str]:
+    """Case fields the procedure fills in itself: set by actions, or written by the data of
+    events fired while handling the case (not by events that supply missing report details
+    while the unit waits on the reporter)."""
+    waiting = {s.name for s in sop.definition.states if s.waiting}
+    supplied = {
+        t.event for t in sop.definition.transitions if set(t.sources) <= waiting
+    }
+    written = {n for e in sop.events.values() if e.name not in supplied for n in e.writes}
+    acted = {
+        a.params["field"]
+        for t in sop.definition.transitions
+        for a in t.actions
+        if isinstance(a.params.get("field"), str)
+    }
+    return frozenset(written | acted)
+
+
 def case_data(sop: CompiledSop) -> st.SearchStrategy[dict[str, Any]]:
-    """Valid data to open a case with: every required field; mostly every optional one too
-    (complete reports get deep into the procedure), sometimes only some."""
+    """Valid data to open a case with, as an intake desk would enter it: every required field
+    and mostly every optional one the procedure does not fill in itself (complete reports get
+    deep into the procedure); sometimes any subset of the optional fields, later ones included."""
     names = units(sop)
+    later = later_fields(sop)
     required = {n: value_for(f, names) for n, f in sop.fields.items() if f.required}
     optional = {n: value_for(f, names) for n, f in sop.fields.items() if not f.required}
-    full = st.fixed_dictionaries({**required, **optional})
+    intake = {n: v for n, v in optional.items() if n not in later}
+    full = st.fixed_dictionaries({**required, **intake})
     return st.one_of(full, full, full, st.fixed_dictionaries(required, optional=optional))
 
 
@@ -100,7 +122,8 @@ def actors(
 def payloads(
     draw: st.DrawFn, sop: CompiledSop, event: str, *, valid: bool = True
 ) -> dict[str, Any]:
-    """Data for ``event``: required data always when ``valid``, optional data sometimes.
+    """Data for ``event``: required data always when ``valid``, optional data sometimes;
+    text is now and then blank, as a form sent empty (its type is valid; guards must refuse).
 
     With ``valid=False`` required data may be missing, text may be blank and an unknown name may
     appear: the command must then be refused.
@@ -112,8 +135,12 @@ def payloads(
     out: dict[str, Any] = {}
     for name, field in spec.data.items():
         keep = field.required and valid
-        if keep or draw(st.integers(0, 9)) < (8 if valid else 5):
-            out[name] = draw(value_for(field, names))
+        # included when the draw is high: Hypothesis leans to 0, i.e. to leaving data out
+        if keep or draw(st.integers(0, 9)) >= (4 if valid else 5):
+            value = draw(value_for(field, names))
+            if field.type == "text" and draw(st.integers(0, 7)) == 0:
+                value = draw(st.sampled_from(("", "  ")))  # a form sent empty: guards must say no
+            out[name] = value
     if not valid and draw(st.booleans()):
         texts = [n for n, f in spec.data.items() if f.type == "text"]
         if texts:
@@ -159,17 +186,20 @@ def _days_off_ahead(calendar: WorkingCalendar, start: date, horizon: int = 45) -
 
 
 def clock_steps(
-    calendar: WorkingCalendar | None, now: datetime, due: datetime | None = None
+    calendar: WorkingCalendar | None, now: datetime, due: Sequence[datetime] = ()
 ) -> st.SearchStrategy[datetime]:
     """Instants to move a simulated clock to from ``now``: a few hours, a few days, across the
-    next weekend or holiday of ``calendar`` (into it, or to the working morning after it), and
-    just past ``due`` (the next deadline item), where reminders and escalations happen."""
+    next weekends or holidays of ``calendar`` (into one, or to the working morning after it),
+    and just past one of the instants ``due`` (upcoming reminders, breaches, escalations and
+    expiries), where the interesting things happen."""
     choices: list[st.SearchStrategy[datetime]] = [
         st.integers(1, 8).map(lambda h: now + timedelta(hours=h)),
         st.integers(1, 4).map(lambda d: now + timedelta(days=d)),
     ]
-    if due is not None and due > now:
-        choices.insert(0, st.integers(0, 120).map(lambda m: due + timedelta(minutes=m)))
+    later = [d for d in due if d > now]
+    if later:
+        near = st.tuples(st.sampled_from(later), st.integers(0, 120))
+        choices[:0] = [near.map(lambda p: p[0] + timedelta(minutes=p[1]))] * 2
     if calendar is not None:
         tz = calendar._tz
         today = now.astimezone(tz).date()

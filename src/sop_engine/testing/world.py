@@ -205,6 +205,7 @@ class World:
         if step.case not in self.cases:
             return Outcome(step, now, False, refusal="no such case"), []
         before = self.engine.get(step.case)
+        before_data = dict(before.data)  # a misbehaving guard could change it in place
         trail = len(self.engine.history(step.case))
         outbox = len(self.engine.store.outbox())
         try:
@@ -212,6 +213,7 @@ class World:
         except CommandRefused as e:
             if "refusal_changes_nothing" in self.checks and (
                 self.engine.get(step.case) != before
+                or dict(before.data) != before_data
                 or len(self.engine.history(step.case)) != trail
                 or len(self.engine.store.outbox()) != outbox
             ):
@@ -369,19 +371,19 @@ class World:
 
     # -- what the harness needs to choose steps -----------------------------------------------
 
-    def next_due(self) -> datetime | None:
-        """The earliest instant after now at which some timer of an open case falls due."""
+    def upcoming(self, limit: int = 12) -> list[datetime]:
+        """The next instants after now at which a timer of an open case falls due, soonest first."""
         plan, calendar = self.sop.deadlines, self.calendar
         if plan is None or calendar is None:
-            return None
+            return []
         now = self.clock.now()
-        best: datetime | None = None
+        found: set[datetime] = set()
         for case_id in self.cases:
             case = self.engine.get(case_id)
             for d in case.deadlines:
                 if d.status != "running":
                     continue
                 for t in timers_for(plan.clock(d.name), d, calendar, case_id=case_id):
-                    if t.at > now and t.item not in d.fired and (best is None or t.at < best):
-                        best = t.at
-        return best
+                    if t.at > now and t.item not in d.fired:
+                        found.add(t.at)
+        return sorted(found)[:limit]
