@@ -142,7 +142,8 @@ def test_scenario_text_is_bilingual_and_names_the_days_crossed() -> None:
     indonesian = scenario_text(failure, sop, calendar, "id")
     english = scenario_text(failure, sop, calendar, "en")
     assert "  1. Senin 02-03-2026 09:00 WITA — siti (admin) membuka kasus k1" in indonesian
-    assert "Hari Suci Nyepi 19-03" in indonesian and "Sabtu 07-03" in indonesian
+    assert "Hari Suci Nyepi 19-03" in indonesian
+    assert "Sabtu 07-03" in indonesian
     assert "Minta kelengkapan [minta_kelengkapan] pada kasus k1: diterima → menunggu" in indonesian
     assert "Ask for information [minta_kelengkapan] on case k1" in english
     assert "crossing Saturday 07-03" in english
@@ -260,7 +261,9 @@ transitions:
 def _plugin_sop(guard: str) -> tuple[CompiledSop, Registry]:
     registry = Registry(load_entry_points=False, plugins=[_Plugins()])
     text = _MINI.format(guard=guard)
-    return compile_sop(load_definition("mini.yaml", text=text, registry=registry), registry), registry
+    return compile_sop(
+        load_definition("mini.yaml", text=text, registry=registry), registry
+    ), registry
 
 
 @pytest.mark.parametrize(
@@ -308,7 +311,8 @@ def test_a_paused_clock_that_does_not_resume_breaks_the_deadline_check() -> None
 
 def test_every_builtin_invariant_has_bilingual_title() -> None:
     for title in BUILTIN_INVARIANTS.values():
-        assert title.en and title.id != title.en
+        assert title.en
+        assert title.id != title.en
 
 
 # -- the invariant language ------------------------------------------------------------------------
@@ -412,8 +416,6 @@ def test_clock_steps_cross_weekends_and_holidays() -> None:
     assert any(d.weekday() >= 5 for d in crossed)
 
 
-
-
 # -- differential testing against transitions --------------------------------------------------------
 
 
@@ -424,6 +426,12 @@ def test_differential_helper_passes_the_reference_sop() -> None:
 def test_differential_helper_catches_a_stateful_guard() -> None:
     sop, registry = _plugin_sop("flipflop")
     petugas = Actor("a", "petugas")
-    with pytest.raises(AssertionError, match="the engine"):
-        for _ in range(4):
-            compare_with_transitions(sop, registry, {"judul": "x"}, [("mulai", petugas, {})])
+    commands = [("mulai", petugas, {})]
+    outcomes = []
+    for _ in range(4):  # the guard answers differently on every other call
+        try:
+            compare_with_transitions(sop, registry, {"judul": "x"}, commands)
+            outcomes.append("agree")
+        except AssertionError as e:
+            outcomes.append(str(e))
+    assert any("the engine" in o and "transitions" in o for o in outcomes)

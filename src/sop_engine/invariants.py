@@ -249,7 +249,9 @@ def build(
         for k, s in enumerate(wanted):
             if s not in states:
                 path = (*p, "when", "states")
-                unknown("SOP060", s, states, (*path, k) if isinstance(when["states"], list) else path)
+                unknown(
+                    "SOP060", s, states, (*path, k) if isinstance(when["states"], list) else path
+                )
         out.append(
             Invariant(
                 name=name,

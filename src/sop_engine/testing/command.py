@@ -158,7 +158,10 @@ def run_test_command(
             console.print(_T["saved"].get(lang).format(path=target), markup=False)
         console.print(_T["replay"].get(lang), style="bold")
         again = replay_file if replay_file is not None else target
-        console.print(f"  sop test {shlex.quote(str(sop_file))} --replay {shlex.quote(str(again))}", markup=False)
+        console.print(
+            f"  sop test {shlex.quote(str(sop_file))} --replay {shlex.quote(str(again))}",
+            markup=False,
+        )
         if replay_file is None:
             console.print(_T["rerun"].get(lang), style="bold")
             line = (

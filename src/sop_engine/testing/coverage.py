@@ -86,7 +86,12 @@ class Coverage:
                 [f"{s} --{e}--> {t}" for s, e, t in edges],
                 {f"{s} --{e}--> {t}" for s, e, t in self.edges},
             ),
-            row("clocks", Text("jam batas waktu dimulai", "deadline clocks started"), clocks, self.clocks),
+            row(
+                "clocks",
+                Text("jam batas waktu dimulai", "deadline clocks started"),
+                clocks,
+                self.clocks,
+            ),
             row(
                 "outcomes",
                 Text("batas waktu terlampaui/kedaluwarsa", "deadlines breached or expired"),

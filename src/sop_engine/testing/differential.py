@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from sop_engine.compiled import CompiledSop
 from sop_engine.engine import Engine
@@ -89,4 +88,3 @@ def check_against_transitions(
         compare_with_transitions(sop, registry, data, commands)
 
     run()
-

@@ -117,8 +117,9 @@ def _machine(
             if options and draw.draw(st.integers(0, 9), label="kind") < 9:
                 # mostly an event that keeps the case open, so runs get deep into the procedure
                 onward = onward_events[case.state]
-                pool = onward if onward and draw.draw(st.integers(0, 3), label="onward") else options
-                event = draw.draw(st.sampled_from(sorted(pool)), label="event")
+                keep_open = bool(onward) and draw.draw(st.integers(0, 3), label="onward") > 0
+                pool = sorted(onward) if keep_open else sorted(options)
+                event = draw.draw(st.sampled_from(pool), label="event")
                 t = draw.draw(st.sampled_from(options[event]), label="transition")
                 role = draw.draw(st.sampled_from(sorted(t.roles)), label="role")
                 own = [case.data[f] for f in unit_fields if case.data.get(f)]

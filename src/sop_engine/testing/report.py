@@ -85,7 +85,7 @@ def _days_off(calendar: WorkingCalendar | None, a: datetime, b: datetime, lang: 
         return ""
     tz = calendar._tz
     first, last = a.astimezone(tz).date(), b.astimezone(tz).date()
-    names = []
+    names: list[str] = []
     day: date = first + timedelta(days=1)
     while day <= last and len(names) < 12:
         if not calendar.is_working_day(day):
@@ -135,9 +135,7 @@ def scenario_text(
     lang: Lang = "id",
 ) -> str:
     """The failing run as numbered lines, ending with the invariant that broke and why."""
-    lines = [
-        f"{k:>3}. {_line(o, sop, calendar, lang)}" for k, o in enumerate(failure.log, start=1)
-    ]
+    lines = [f"{k:>3}. {_line(o, sop, calendar, lang)}" for k, o in enumerate(failure.log, start=1)]
     w = _WORDS[lang]
     lines.append(
         f"  ✗ {w['broken']}: {failure.title.get(lang)} [{failure.invariant}] — "
@@ -167,4 +165,3 @@ def coverage_table(coverage: Coverage, lang: Lang = "id") -> Table:
         )
     table.add_row("total", "", f"{coverage.ratio:.0%}", "", style="bold")
     return table
-

@@ -48,7 +48,9 @@ def units(sop: CompiledSop) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*named, *_GENERIC_UNITS]))
 
 
-def value_for(field: FieldSpec, unit_names: Sequence[str] = _GENERIC_UNITS) -> st.SearchStrategy[Any]:
+def value_for(
+    field: FieldSpec, unit_names: Sequence[str] = _GENERIC_UNITS
+) -> st.SearchStrategy[Any]:
     """Valid values of a field's type (text is never blank: blank text is a refusal case)."""
     if field.type == "enum":
         return st.sampled_from(field.values)
@@ -61,9 +63,9 @@ def value_for(field: FieldSpec, unit_names: Sequence[str] = _GENERIC_UNITS) -> s
     if field.type == "date":
         return st.dates(date(2025, 1, 1), date(2027, 12, 31)).map(date.isoformat)
     if field.type == "datetime":
-        return st.datetimes(datetime(2025, 1, 1), datetime(2027, 12, 31), timezones=st.just(UTC)).map(
-            datetime.isoformat
-        )
+        return st.datetimes(
+            datetime(2025, 1, 1), datetime(2027, 12, 31), timezones=st.just(UTC)
+        ).map(datetime.isoformat)
     if field.type == "ref":
         return st.sampled_from(tuple(unit_names) if field.ref == "unit" else _PEOPLE)
     return st.sampled_from(_TEXTS)
@@ -74,9 +76,7 @@ def later_fields(sop: CompiledSop) -> frozenset[str]:
     events fired while handling the case (not by events that supply missing report details
     while the unit waits on the reporter)."""
     waiting = {s.name for s in sop.definition.states if s.waiting}
-    supplied = {
-        t.event for t in sop.definition.transitions if set(t.sources) <= waiting
-    }
+    supplied = {t.event for t in sop.definition.transitions if set(t.sources) <= waiting}
     written = {n for e in sop.events.values() if e.name not in supplied for n in e.writes}
     acted = {
         a.params["field"]

@@ -152,7 +152,10 @@ class World:
         self.clock = SimulatedClock(start)
         counter = itertools.count(1)
         self.engine = Engine(
-            clock=self.clock, registry=registry, store=MemoryStore(), ids=lambda: f"k{next(counter)}"
+            clock=self.clock,
+            registry=registry,
+            store=MemoryStore(),
+            ids=lambda: f"k{next(counter)}",
         )
         self.engine.add(sop)
         self.calendar = self.engine.calendar(sop) if sop.deadlines is not None else None
@@ -313,7 +316,8 @@ class World:
         """Clocks agree with the state: started where they start, paused only where they pause,
         none left running or paused on a closed case, due instants on the calendar."""
         plan, calendar = self.sop.deadlines, self.calendar
-        assert plan is not None and calendar is not None
+        assert plan is not None
+        assert calendar is not None
         final = case.state in self.sop.finals
         current = {d.name: d for d in case.deadlines}
         for clock in plan.clocks:
@@ -354,7 +358,8 @@ class World:
     def _check_escalation(self, case: Case) -> None:
         """Right after a sweep, every item of a running clock due by now has fired."""
         plan, calendar = self.sop.deadlines, self.calendar
-        assert plan is not None and calendar is not None
+        assert plan is not None
+        assert calendar is not None
         now = self.clock.now()
         for d in case.deadlines:
             if d.status != "running":
