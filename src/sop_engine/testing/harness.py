@@ -43,6 +43,15 @@ DEFAULT_START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 """Monday 2 March 2026, 08:00 WIB: a working morning shortly before Nyepi and Idul Fitri."""
 
 MAX_CASES = 3
+_OFFICERS = ("siti", "budi", "dewi")
+_DIGIT = st.integers(0, 9)
+_QUARTER = st.integers(0, 3)
+_INDEXES = [st.integers(0, n - 1) for n in range(1, 33)]
+
+
+def _pick(n: int) -> st.SearchStrategy[int]:
+    """An index into a list of ``n`` items (strategies for small lists are built once)."""
+    return _INDEXES[n - 1] if n <= len(_INDEXES) else st.integers(0, n - 1)
 
 
 @attrs.define
@@ -80,9 +89,13 @@ def _machine(
     every_event = [*sorted(sop.events), "peristiwa_asing"]
     unit_names = units(sop)
     onward_events = {
-        state: [e for e, ts in by_event.items() if any(t.dest not in sop.finals for t in ts)]
+        state: sorted(e for e, ts in by_event.items() if any(t.dest not in sop.finals for t in ts))
         for state, by_event in sop.table.items()
     }
+    # strategies are built once: building and validating them per draw costs more than drawing
+    valid_data = {e: payloads(sop, e) for e in sop.events}
+    invalid_data = {e: payloads(sop, e, valid=False) for e in every_event}
+    anyone = actors(sop, outsiders=True)
 
     class SopMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
@@ -110,30 +123,33 @@ def _machine(
                 self._apply(self._command(draw))
 
         def _command(self, draw: st.DataObject) -> Step:
+            d = draw.draw
             world = self.world
-            case_id = draw.draw(st.sampled_from(world.cases), label="case")
+            case_id = world.cases[d(_pick(len(world.cases)), label="case")]
             case = world.engine.get(case_id)
             options = sop.table.get(case.state, {})
-            if options and draw.draw(st.integers(0, 9), label="kind") < 9:
+            if options and d(_DIGIT, label="kind") < 9:
                 # mostly an event that keeps the case open, so runs get deep into the procedure
                 onward = onward_events[case.state]
-                keep_open = bool(onward) and draw.draw(st.integers(0, 3), label="onward") > 0
-                pool = sorted(onward) if keep_open else sorted(options)
-                event = draw.draw(st.sampled_from(pool), label="event")
-                t = draw.draw(st.sampled_from(options[event]), label="transition")
-                role = draw.draw(st.sampled_from(sorted(t.roles)), label="role")
+                keep_open = bool(onward) and d(_QUARTER, label="onward") > 0
+                pool = onward if keep_open else sorted(options)
+                event = pool[d(_pick(len(pool)), label="event")]
+                alternatives = options[event]
+                t = alternatives[d(_pick(len(alternatives)), label="transition")]
+                roles = sorted(t.roles)
+                role = roles[d(_pick(len(roles)), label="role")]
                 own = [case.data[f] for f in unit_fields if case.data.get(f)]
                 unit = None
-                if own and draw.draw(st.integers(0, 9), label="own unit") < 8:
-                    unit = draw.draw(st.sampled_from(own), label="unit")
-                elif draw.draw(st.booleans(), label="other unit"):
-                    unit = draw.draw(st.sampled_from(unit_names), label="unit")
-                actor = Actor(draw.draw(st.sampled_from(("siti", "budi", "dewi"))), role, unit)
-                payload = draw.draw(payloads(sop, event), label="data")
+                if own and d(_DIGIT, label="own unit") < 8:
+                    unit = own[d(_pick(len(own)), label="unit")]
+                elif d(st.booleans(), label="other unit"):
+                    unit = unit_names[d(_pick(len(unit_names)), label="unit")]
+                actor = Actor(_OFFICERS[d(_pick(len(_OFFICERS)), label="id")], role, unit)
+                payload = d(valid_data[event], label="data")
             else:
-                event = draw.draw(st.sampled_from(every_event), label="event")
-                actor = draw.draw(actors(sop, outsiders=True), label="actor")
-                payload = draw.draw(payloads(sop, event, valid=False), label="data")
+                event = every_event[d(_pick(len(every_event)), label="event")]
+                actor = d(anyone, label="actor")
+                payload = d(invalid_data[event], label="data")
             return Step("fire", case=case_id, event=event, actor=actor, data=payload)
 
         @rule(draw=st.data())
