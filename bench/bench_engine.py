@@ -4,9 +4,9 @@
 
 Workload: the reference LAPOR! SOP's main path (verify → disposition → follow-up → draft →
 approve → reporter accepts: 6 events per case, with event data, guards and actions), for N cases,
-without the SOP's deadlines section (the baselines have no clocks); one extra row runs the same
-path with the five deadline clocks armed, paused and met (their cost is measured in detail by
-bench_deadlines.py).
+without the SOP's deadlines and ethics sections (the baselines have neither); extra rows run the
+same path with the five deadline clocks armed, paused and met (their cost is measured in detail by
+bench_deadlines.py), and with the code-of-ethics rules checked on every event.
 
 - ``sop_engine``: ``Engine.fire`` on the in-memory store: payload validation, role check, guards,
   actions, a new frozen ``Case`` and an ``AuditEvent`` per event, idempotency and version checks.
@@ -48,6 +48,7 @@ SOP = ROOT / "examples" / "lapor" / "sop.yaml"
 ADMIN = Actor("admin", "admin_instansi")
 OFFICER = Actor("petugas", "petugas_unit", "dinas_pupr")
 LIAISON = Actor("penghubung", "pejabat_penghubung")
+ATTEST = {"tanpa_imbalan": True}
 REPORTER = Actor("pelapor", "pelapor")
 DATA = {
     "pelapor": "p-1",
@@ -62,30 +63,33 @@ PATH: list[tuple[str, Actor, dict[str, Any]]] = [
     ("disposisi", ADMIN, {"unit_tujuan": "dinas_pupr"}),
     ("tindak_lanjuti", OFFICER, {}),
     ("ajukan_tanggapan", OFFICER, {"tanggapan": "Sudah ditambal."}),
-    ("setujui_tanggapan", LIAISON, {}),
+    ("setujui_tanggapan", LIAISON, ATTEST),
     ("terima_tanggapan", REPORTER, {}),
 ]
 FINAL = "selesai"
 
 
-def _sop_text(with_deadlines: bool) -> str:
-    """The LAPOR! SOP; without its deadlines section unless asked (the baselines have none)."""
+def _sop_text(with_deadlines: bool, with_ethics: bool = False) -> str:
+    """The LAPOR! SOP; without its deadlines and ethics sections unless asked (the baselines
+    have neither)."""
     text = SOP.read_text(encoding="utf-8")
+    if not with_ethics:
+        text = re.sub(r"\n# -- kode etik.*?(?=\n# -- batas waktu)", "\n", text, flags=re.S)
     return text if with_deadlines else re.sub(r"\n# -- batas waktu.*", "\n", text, flags=re.S)
 
 
-def _engine(with_deadlines: bool = False) -> tuple[Engine, Any]:
+def _engine(with_deadlines: bool = False, with_ethics: bool = False) -> tuple[Engine, Any]:
     from sop_engine import load_definition
 
     engine = Engine(clock=SimulatedClock(datetime(2026, 3, 2, tzinfo=UTC)))
-    text = _sop_text(with_deadlines)
+    text = _sop_text(with_deadlines, with_ethics)
     return engine, engine.add(load_definition("lapor.yaml", text=text, registry=engine.registry))
 
 
 def run_engine(
-    n: int, *, gc_off: bool = False, deadlines: bool = False
+    n: int, *, gc_off: bool = False, deadlines: bool = False, ethics: bool = False
 ) -> tuple[float, float, float]:
-    engine, sop = _engine(deadlines)
+    engine, sop = _engine(deadlines, ethics)
     ids = [f"c{i}" for i in range(n)]
     gc.collect()
     tracemalloc.start()
@@ -105,7 +109,7 @@ def run_engine(
     gc.enable()
     assert all(engine.get(c).state == FINAL for c in ids)
     # memory after the workflow, including the audit trail, in a separate measured pass
-    engine2, sop2 = _engine(deadlines)
+    engine2, sop2 = _engine(deadlines, ethics)
     gc.collect()
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
@@ -246,6 +250,7 @@ def main() -> int:
             ("sop_engine", run_engine),
             ("sop_engine, gc off in the loop", lambda n: run_engine(n, gc_off=True)),
             ("sop_engine + 5 deadline clocks", lambda n: run_engine(n, deadlines=True)),
+            ("sop_engine + code of ethics (7 rules)", lambda n: run_engine(n, ethics=True)),
             ("transitions (Machine per case)", run_transitions),
             ("dict table", run_dict),
         ):

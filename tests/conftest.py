@@ -22,6 +22,9 @@ LIAISON = Actor("dewi", "pejabat_penghubung")
 REPORTER = Actor("pelapor-1", "pelapor")
 SYSTEM = Actor("sistem", "sistem")
 
+ATTEST = {"tanpa_imbalan": True}
+"""What the liaison attests when approving a response (the LAPOR! SOP's ethics rule KE-04)."""
+
 COMPLETE = {
     "pelapor": "pelapor-1",
     "kanal": "sms",

@@ -15,9 +15,14 @@ from conftest import LAPOR
 def test_demo_runs_every_scenario_in_indonesian() -> None:
     result = CliRunner().invoke(main, ["demo", "--memory"])
     assert result.exit_code == 0, result.output
-    for case in range(1, 10):
-        assert f"LPR-2026-000{case}" in result.output
+    for case in range(1, 12):
+        assert f"LPR-2026-{case:04d}" in result.output
     assert "ditolak" in result.output
+    # the code of ethics: one blocked conflict of interest, one flagged late response
+    assert "EthicsViolation KE-01" in result.output
+    assert "Pelanggaran kode etik" in result.output
+    assert "konflik kepentingan" in result.output
+    assert "penundaan berlarut" in result.output
     assert "Selesai" in result.output
     assert "Menunggu Kelengkapan dari Pelapor" in result.output
     assert "Jejak audit setiap kasus sesuai dengan status akhirnya." in result.output
@@ -93,11 +98,11 @@ def test_demo_keeps_its_cases_in_sqlite_and_resumes_on_a_second_run(tmp_path: Pa
     assert f"database {db}: new" in first.output
     store = SqliteStore(db)
     trails = {cid: store.history(cid) for cid in store.case_ids()}
-    assert len(trails) == 9
+    assert len(trails) == 11
     store.close()
     second = runner.invoke(main, ["demo", "--lang", "en", "--db", str(db)])
     assert second.exit_code == 0, second.output
-    assert "9 demo cases already there, resumed" in second.output
+    assert "11 demo cases already there, resumed" in " ".join(second.output.split())
     store = SqliteStore(db)
     assert {cid: store.history(cid) for cid in store.case_ids()} == trails  # nothing new
     store.close()

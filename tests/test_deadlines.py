@@ -19,7 +19,7 @@ from sop_engine import (
     load_definition,
 )
 
-from conftest import ADMIN, COMPLETE, LAPOR, LIAISON, OFFICER, REPORTER
+from conftest import ADMIN, ATTEST, COMPLETE, LAPOR, LIAISON, OFFICER, REPORTER
 
 WIB = ZoneInfo("Asia/Jakarta")
 SUPERVISOR = Actor("pak-kabid", "atasan")
@@ -158,7 +158,7 @@ def test_expiry_fires_the_timed_transition(engine: Engine, clock: SimulatedClock
     _dispose(engine)
     engine.fire("c1", "tindak_lanjuti", OFFICER)
     engine.fire("c1", "ajukan_tanggapan", OFFICER, {"tanggapan": "Sudah."})
-    engine.fire("c1", "setujui_tanggapan", LIAISON)
+    engine.fire("c1", "setujui_tanggapan", LIAISON, ATTEST)
     assert _due_local(engine, "c1", "umpan_balik") == "2026-03-16 16:00"  # 10 working days
     assert engine.sweep(_at(16, 15)).fired == []
     fired = engine.sweep(_at(16, 16)).fired

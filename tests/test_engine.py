@@ -27,7 +27,17 @@ from sop_engine import (
 )
 from sop_engine.records import START_EVENT
 
-from conftest import ADMIN, COMPLETE, LAPOR, LIAISON, OFFICER, OTHER_OFFICER, REPORTER, SYSTEM
+from conftest import (
+    ADMIN,
+    ATTEST,
+    COMPLETE,
+    LAPOR,
+    LIAISON,
+    OFFICER,
+    OTHER_OFFICER,
+    REPORTER,
+    SYSTEM,
+)
 
 
 def _to_disposed(engine: Engine, case_id: str = "c1") -> None:
@@ -43,7 +53,7 @@ def test_happy_path_reaches_final_state_with_full_trail(
     clock.advance(timedelta(days=1))
     engine.fire("c1", "tindak_lanjuti", OFFICER)
     engine.fire("c1", "ajukan_tanggapan", OFFICER, {"tanggapan": "Sudah ditambal."})
-    engine.fire("c1", "setujui_tanggapan", LIAISON)
+    engine.fire("c1", "setujui_tanggapan", LIAISON, ATTEST)
     case = engine.fire("c1", "terima_tanggapan", REPORTER)
     assert case.state == "selesai"
     assert case.version == 7
@@ -103,7 +113,7 @@ def test_unknown_event_lists_available_events(engine: Engine) -> None:
 def test_event_not_allowed_in_state(engine: Engine) -> None:
     engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c1")
     err = _refusal_leaves_no_trace(
-        engine, "c1", lambda: engine.fire("c1", "setujui_tanggapan", LIAISON)
+        engine, "c1", lambda: engine.fire("c1", "setujui_tanggapan", LIAISON, ATTEST)
     )
     assert isinstance(err, EventNotAllowed)
     assert "verifikasi" in err.available
@@ -145,7 +155,7 @@ def test_wrong_unit_is_refused_by_guard(engine: Engine) -> None:
     [
         ({}, "'klasifikasi' is required"),
         ({"klasifikasi": "keluhan"}, "expected one of pengaduan, aspirasi, permintaan_informasi"),
-        ({"klasifikasi": "aspirasi", "prioritas": 1}, "unknown name 'prioritas'"),
+        ({"klasifikasi": "aspirasi", "urgensi": 1}, "unknown name 'urgensi'"),
         ({"klasifikasi": "aspirasi", "berkadar_pengawasan": "ya"}, "expected true or false"),
         ({"klasifikasi": None}, "'klasifikasi' is required and cannot be empty"),
     ],
@@ -285,7 +295,7 @@ def test_action_failure_leaves_no_trace(engine: Engine) -> None:
         ("disposisi", ADMIN, {"unit_tujuan": "dinas_pupr"}),
         ("tindak_lanjuti", OFFICER, {}),
         ("ajukan_tanggapan", OFFICER, {"tanggapan": "ok"}),
-        ("setujui_tanggapan", LIAISON, {}),
+        ("setujui_tanggapan", LIAISON, ATTEST),
     ]:
         e.fire("c1", event, actor, payload)
     before = e.get("c1")
@@ -323,11 +333,11 @@ def test_reopen_is_limited_by_counter(engine: Engine) -> None:
     engine.fire("c1", "tindak_lanjuti", OFFICER)
     for round_ in range(2):
         engine.fire("c1", "ajukan_tanggapan", OFFICER, {"tanggapan": f"jawaban {round_}"})
-        engine.fire("c1", "setujui_tanggapan", LIAISON)
+        engine.fire("c1", "setujui_tanggapan", LIAISON, ATTEST)
         engine.fire("c1", "sanggah", REPORTER, {"alasan": "belum selesai"})
     assert engine.get("c1").data["jumlah_sanggahan"] == 2
     engine.fire("c1", "ajukan_tanggapan", OFFICER, {"tanggapan": "jawaban akhir"})
-    engine.fire("c1", "setujui_tanggapan", LIAISON)
+    engine.fire("c1", "setujui_tanggapan", LIAISON, ATTEST)
     with pytest.raises(GuardRejected, match="limit of 2"):
         engine.fire("c1", "sanggah", REPORTER, {"alasan": "lagi"})
     assert engine.fire("c1", "tutup_otomatis", SYSTEM).state == "selesai"

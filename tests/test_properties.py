@@ -9,7 +9,14 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sop_engine import CommandRefused, CompiledSop, Engine, Registry, SimulatedClock
+from sop_engine import (
+    CommandRefused,
+    CompiledSop,
+    Engine,
+    EthicsViolation,
+    Registry,
+    SimulatedClock,
+)
 from sop_engine.records import START_EVENT
 from sop_engine.replay import replay_case
 
@@ -43,12 +50,31 @@ def _run(engine: Engine, sop: CompiledSop, data: dict[str, Any], cmds: list[Any]
     for event, actor, payload in cmds:
         before = engine.get("c")
         trail = engine.history("c")
+        blocked: EthicsViolation | None = None
         try:
             after = engine.fire("c", event, actor, payload)
+        except EthicsViolation as e:
+            blocked = e
         except CommandRefused:
             # a refusal changes nothing at all
             assert engine.get("c") == before
             assert engine.history("c") == trail
+            continue
+        if blocked is not None:
+            # a code-of-ethics block changes no state, data or deadline; it records the attempt
+            now = engine.get("c")
+            assert (now.state, now.data, now.deadlines) == (
+                before.state,
+                before.data,
+                before.deadlines,
+            )
+            assert engine.history("c")[:-1] == trail
+            attempt = engine.history("c")[-1]
+            assert (attempt.event, attempt.seq, attempt.actor) == ("@ethics", blocked.seq, actor)
+            assert attempt.payload["event"] == event
+            assert attempt.breaches[-1] == blocked.breach
+            assert blocked.breach.severity == "block"
+            accepted += 1
             continue
         accepted += 1
         assert after.version == before.version + 1
@@ -57,7 +83,7 @@ def _run(engine: Engine, sop: CompiledSop, data: dict[str, Any], cmds: list[Any]
         assert (last.source, last.target, last.event) == (before.state, after.state, event)
         assert last.actor == actor
     history = engine.history("c")
-    # the trail is the accepted commands, in order, chained state to state
+    # the trail is the accepted commands (and blocked attempts), in order, chained state to state
     assert len(history) == accepted + 1
     assert history[0].event == START_EVENT
     assert [e.seq for e in history] == list(range(1, accepted + 2))

@@ -19,7 +19,7 @@ from sop_engine.errors import LeaseLost
 from sop_engine.records import Timer
 from sop_engine.sqlite_store import SqliteStore, verify_chains
 
-from conftest import ADMIN, COMPLETE, LAPOR, LIAISON, OFFICER, REPORTER, ROOT
+from conftest import ADMIN, ATTEST, COMPLETE, LAPOR, LIAISON, OFFICER, REPORTER, ROOT
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
@@ -37,7 +37,7 @@ def _workflow(engine: Engine, case_id: str) -> None:
     engine.fire(case_id, "disposisi", ADMIN, {"unit_tujuan": "dinas_pupr"})
     engine.fire(case_id, "tindak_lanjuti", OFFICER)
     engine.fire(case_id, "ajukan_tanggapan", OFFICER, {"tanggapan": "Sudah ditambal."})
-    engine.fire(case_id, "setujui_tanggapan", LIAISON)
+    engine.fire(case_id, "setujui_tanggapan", LIAISON, ATTEST)
     engine.fire(case_id, "terima_tanggapan", REPORTER)
 
 

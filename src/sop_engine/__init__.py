@@ -12,6 +12,7 @@ from sop_engine.errors import (
     CaseNotFound,
     CommandIdReused,
     CommandRefused,
+    EthicsViolation,
     EventNotAllowed,
     ExtensionFailed,
     ExtensionRefused,
@@ -30,8 +31,17 @@ from sop_engine.errors import (
 from sop_engine.findings import Finding
 from sop_engine.hookspecs import hookimpl
 from sop_engine.loader import lint_file, lint_text, load_definition
-from sop_engine.records import Actor, AuditEvent, Case
-from sop_engine.registry import ActionContext, ActionSpec, GuardSpec, Registry, SectionSpec
+from sop_engine.oversight import CaseView, Violation
+from sop_engine.records import Actor, AuditEvent, Breach, Case
+from sop_engine.registry import (
+    ActionContext,
+    ActionSpec,
+    EthicsCheckSpec,
+    EthicsContext,
+    GuardSpec,
+    Registry,
+    SectionSpec,
+)
 from sop_engine.schema import sop_schema
 from sop_engine.store import MemoryStore, Store
 from sop_engine.text import Text
@@ -45,14 +55,19 @@ __all__ = [
     "Actor",
     "AuditEvent",
     "AvailableEvent",
+    "Breach",
     "Case",
     "CaseNotFound",
+    "CaseView",
     "Clock",
     "CommandIdReused",
     "CommandRefused",
     "CompiledSop",
     "DayOff",
     "Engine",
+    "EthicsCheckSpec",
+    "EthicsContext",
+    "EthicsViolation",
     "EventNotAllowed",
     "ExtensionFailed",
     "ExtensionRefused",
@@ -78,6 +93,7 @@ __all__ = [
     "UnknownEvent",
     "UnknownSop",
     "VersionConflict",
+    "Violation",
     "WorkingCalendar",
     "__version__",
     "compile_sop",

@@ -336,17 +336,17 @@ def check(db: Path) -> None:
 
 @main.command()
 def plugins() -> None:
-    """List the installed plugins and the guards, actions, sections and calendars of each."""
+    """List the installed plugins and the guards, actions, sections, calendars, checks of each."""
     registry = _registry()
     by_plugin: dict[str, list[tuple[str, str]]] = {}
     for (kind, name), owner in sorted(registry.owners.items()):
         by_plugin.setdefault(owner, []).append((kind, name))
     for owner, items in by_plugin.items():
         click.echo(owner)
-        for kind in ("guards", "actions", "sections", "calendars"):
+        for kind in ("guards", "actions", "sections", "calendars", "ethics_checks"):
             names = [n for k, n in items if k == kind]
             if names:
-                click.echo(f"  {kind}: {', '.join(names)}")
+                click.echo(f"  {kind.replace('_', ' ')}: {', '.join(names)}")
 
 
 @main.command("test")

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sop_engine.records import Actor, AuditEvent, Case, Deadline
+from sop_engine.records import Actor, AuditEvent, Breach, Case, Deadline
+from sop_engine.text import Text
 
 __all__ = [
     "case_from_json",
@@ -126,7 +127,30 @@ def event_to_json(event: AuditEvent) -> dict[str, Any]:
     }
     if event.personal:  # left out when empty: older events keep their canonical bytes
         out["personal"] = list(event.personal)
+    if event.breaches:  # likewise
+        out["breaches"] = [_breach_to_json(b) for b in event.breaches]
     return out
+
+
+def _breach_to_json(b: Breach) -> dict[str, Any]:
+    return {
+        "rule": b.rule,
+        "check": b.check,
+        "severity": b.severity,
+        "reason": {"id": b.reason.id, "en": b.reason.en},
+        "types": list(b.types),
+    }
+
+
+def _breach_from_json(raw: Mapping[str, Any]) -> Breach:
+    reason = raw["reason"]
+    return Breach(
+        raw["rule"],
+        raw["check"],
+        raw["severity"],
+        Text(reason["id"], reason.get("en")),
+        tuple(raw.get("types", ())),
+    )
 
 
 def event_from_row(raw: Mapping[str, Any]) -> AuditEvent:
@@ -144,6 +168,7 @@ def event_from_row(raw: Mapping[str, Any]) -> AuditEvent:
         tuple((name, ok) for name, ok in raw["guards"]),
         raw["command_id"],
         tuple(raw.get("personal", ())),
+        tuple(_breach_from_json(b) for b in raw.get("breaches", ())),
     )
 
 

@@ -22,6 +22,7 @@ import attrs
 from sop_engine.datatypes import Validator, check_record, validator_for
 from sop_engine.deadlines import DeadlinePlan
 from sop_engine.definition import FieldSpec, SopDefinition
+from sop_engine.ethics import EthicsPlan
 from sop_engine.registry import ActionFn, GuardFn, Registry
 from sop_engine.text import Text
 
@@ -88,6 +89,8 @@ class CompiledSop:
     """The compiled ``deadlines`` section, when the SOP has one."""
     personal: frozenset[str] = frozenset()
     """Case fields holding personal data of the reporter."""
+    ethics: EthicsPlan | None = None
+    """The compiled ``ethics`` section (code-of-ethics rules, confidentiality), if any."""
 
     @property
     def id(self) -> str:
@@ -208,4 +211,5 @@ def compile_sop(definition: SopDefinition, registry: Registry) -> CompiledSop:
         finals=frozenset(s.name for s in definition.states if s.final),
         deadlines=definition.sections.get("deadlines"),
         personal=frozenset(n for n, f in fields.items() if f.personal),
+        ethics=definition.sections.get("ethics"),
     )

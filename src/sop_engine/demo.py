@@ -22,7 +22,8 @@ from rich.text import Text as RichText
 
 from sop_engine.clock import SimulatedClock
 from sop_engine.engine import Engine
-from sop_engine.errors import CommandRefused
+from sop_engine.errors import CommandRefused, EthicsViolation
+from sop_engine.ethics import ETHICS_EVENT, MALADMINISTRATION
 from sop_engine.records import START_EVENT, Actor, AuditEvent
 from sop_engine.sqlite_store import SqliteStore
 from sop_engine.store import Store
@@ -72,6 +73,8 @@ class Scenario:
 
 H = timedelta(hours=1)
 D = timedelta(days=1)
+ATTEST = {"tanpa_imbalan": True}
+"""The liaison's attestation that no reward was asked or received (code-of-ethics rule KE-04)."""
 
 
 def _scenarios() -> list[Scenario]:
@@ -117,7 +120,7 @@ def _scenarios() -> list[Scenario]:
                     "ajukan_tanggapan",
                     {"tanggapan": "Penambalan dijadwalkan Kamis 12 Maret 2026; hubungi 0812-0000."},
                 ),
-                Step(1 * H, PENGHUBUNG, "setujui_tanggapan"),
+                Step(1 * H, PENGHUBUNG, "setujui_tanggapan", ATTEST),
                 Step(2 * D, _reporter(1), "terima_tanggapan"),
             ],
         ),
@@ -235,7 +238,7 @@ def _scenarios() -> list[Scenario]:
                 Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_pupr"}),
                 Step(1 * D, PUPR, "tindak_lanjuti"),
                 Step(1 * D, PUPR, "ajukan_tanggapan", {"tanggapan": "Sudah diangkut."}),
-                Step(2 * H, PENGHUBUNG, "setujui_tanggapan"),
+                Step(2 * H, PENGHUBUNG, "setujui_tanggapan", ATTEST),
                 Step(
                     1 * D,
                     _reporter(7),
@@ -248,7 +251,7 @@ def _scenarios() -> list[Scenario]:
                     "ajukan_tanggapan",
                     {"tanggapan": "Truk tambahan dijadwalkan setiap Senin dan Kamis."},
                 ),
-                Step(2 * H, PENGHUBUNG, "setujui_tanggapan"),
+                Step(2 * H, PENGHUBUNG, "setujui_tanggapan", ATTEST),
                 Step(3 * D, _reporter(7), "terima_tanggapan"),
             ],
         ),
@@ -272,7 +275,7 @@ def _scenarios() -> list[Scenario]:
                     "ajukan_tanggapan",
                     {"tanggapan": "Batas pembayaran PBB 2026 adalah 31 Agustus 2026."},
                 ),
-                Step(1 * H, PENGHUBUNG, "setujui_tanggapan"),
+                Step(1 * H, PENGHUBUNG, "setujui_tanggapan", ATTEST),
                 # no reply from the reporter: the umpan_balik clock closes it after 10 working days
             ],
         ),
@@ -304,6 +307,63 @@ def _scenarios() -> list[Scenario]:
                 Step(1 * D, PUPR, "tindak_lanjuti"),
             ],
         ),
+        Scenario(
+            "LPR-2026-0010",
+            "Tanggapan unit terlambat tanpa alasan: diteruskan, pelanggaran kode etik ditandai "
+            "dan atasan serta APIP diberi tahu.",
+            {
+                **base,
+                "pelapor": "pelapor-010",
+                "judul": "Trotoar rusak di depan pasar",
+                "kronologi": "Paving trotoar lepas sepanjang 10 meter, pejalan kaki turun ke jalan.",
+                "lokasi": "Jl. Pasar Baru",
+            },
+            [
+                Step(1 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan"}),
+                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_pupr"}),
+                Step(7 * D, PUPR, "tindak_lanjuti"),
+                Step(
+                    1 * D,
+                    PUPR,
+                    "ajukan_tanggapan",
+                    {"tanggapan": "Paving trotoar Jl. Pasar Baru dipasang ulang pada 13 Maret."},
+                ),
+                Step(
+                    2 * H,
+                    PENGHUBUNG,
+                    "setujui_tanggapan",
+                    {
+                        **ATTEST,
+                        "alasan_keterlambatan": "Material paving baru tiba dari pemasok 9 Maret.",
+                    },
+                ),
+            ],
+        ),
+        Scenario(
+            "LPR-2026-0011",
+            "Pejabat yang dilaporkan mencoba menindaklanjuti laporan tentang dirinya: ditolak "
+            "(konflik kepentingan) dan tercatat; petugas lain melanjutkan.",
+            {
+                **base,
+                "kerahasiaan": "anonim",
+                "pelapor": "pelapor-011",
+                "judul": "Petugas lapangan meminta uang rokok",
+                "kronologi": "Petugas pengawas proyek meminta uang rokok kepada warga.",
+                "lokasi": "Proyek drainase Jl. Anggrek",
+            },
+            [
+                Step(
+                    1 * H,
+                    ADMIN,
+                    "verifikasi",
+                    {"klasifikasi": "pengaduan", "terlapor": "budi.pupr"},
+                ),
+                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_pupr"}),
+                Step(2 * H, PUPR, "tindak_lanjuti"),
+                Step(1 * H, Actor("sari.pupr", "petugas_unit", "dinas_pupr"), "tindak_lanjuti"),
+            ],
+            opens=1 * D,
+        ),
     ]
 
 
@@ -315,7 +375,7 @@ class _Row:
     source: str | None
     target: str | None
     note: str
-    outcome: str  # "ok", "refused", "retry", "system"
+    outcome: str  # "ok", "refused", "retry", "system", "flagged"
 
 
 def _summary(payload: Mapping[str, Any]) -> str:
@@ -371,10 +431,12 @@ def run_demo(
             + (
                 (
                     f"{len(resumed)} demo cases already there, resumed (commands refused "
-                    "in the first run are not part of the audit trail)"
+                    "in the first run are not part of the audit trail, except those the code "
+                    "of ethics refused)"
                     if en
                     else f"{len(resumed)} kasus demo sudah ada, dilanjutkan (perintah yang "
-                    "ditolak pada jalankan pertama tidak tercatat di jejak audit)"
+                    "ditolak pada jalankan pertama tidak tercatat di jejak audit, kecuali yang "
+                    "ditolak kode etik)"
                 )
                 if resumed
                 else ("new" if en else "baru")
@@ -421,6 +483,9 @@ def run_demo(
             after = engine.fire(
                 sc.case_id, step.event, step.actor, step.payload, command_id=step.command_id
             )
+        except EthicsViolation:
+            refused[k] += 1  # the attempt is in the trail: its row comes from there
+            continue
         except CommandRefused as e:
             refused[k] += 1
             extra[k].append(
@@ -475,6 +540,7 @@ def run_demo(
         table.add_row(cid, state, str(n), str(r), str(t))
     console.print(table)
     console.print(_deadline_table(engine, scenarios, plan, lang))
+    console.print(_ethics_table(engine, lang))
     if not consistent:
         console.print("[red]audit trail does not match the case snapshots[/red]")
         return 1
@@ -503,9 +569,16 @@ def _history_row(e: AuditEvent, plan: Any, roles: dict[str, str], lang: Lang) ->
             f"+{p['amount']:g} {unit}: {p['reason']} → {_local(due)}",
             "ok",
         )
+    if e.event == ETHICS_EVENT:
+        b = e.breaches[0]
+        note = f"EthicsViolation {b.rule}: {b.reason.get(lang)}"
+        return _Row(e.at, e.actor, str(e.payload["event"]), e.source, None, note, "refused")
     if e.event.startswith("@"):
         return _system_row(e, plan, roles, lang)
-    return _Row(e.at, e.actor, e.event, e.source, e.target, _summary(e.payload), "ok")
+    note = _summary(e.payload)
+    for b in e.breaches:
+        note += f"\n⚑ {b.rule}: {b.reason.get(lang)}"
+    return _Row(e.at, e.actor, e.event, e.source, e.target, note, "flagged" if e.breaches else "ok")
 
 
 def _consistent(history: Sequence[AuditEvent], version: int, state: str) -> bool:
@@ -559,7 +632,10 @@ def _print_case(
                 states.get(r.target or "", r.target or ""),
                 style="yellow" if r.outcome == "retry" else "green",
             )
-            note = RichText(r.note, style="dim" if r.outcome == "retry" else "")
+            note = RichText(
+                r.note,
+                style="dim" if r.outcome == "retry" else "yellow" if r.outcome == "flagged" else "",
+            )
         table.add_row(when, who, what, move, note)
     console.print(table)
     console.print()
@@ -590,6 +666,39 @@ def _system_row(e: AuditEvent, plan: Any, roles: dict[str, str], lang: Lang) -> 
     if e.payload.get("late"):
         parts.append("(late)" if en else "(terlambat)")
     return _Row(e.at, e.actor, e.event, e.source, e.target, " · ".join(parts), "system")
+
+
+def _ethics_table(engine: Engine, lang: Lang) -> Table:
+    """The breach ledger: every blocked attempt and flagged command, in the Ombudsman's terms."""
+    en = lang == "en"
+    table = Table(
+        title="Pelanggaran kode etik" if not en else "Code-of-ethics breaches",
+        title_justify="left",
+    )
+    for col in (
+        ("Kasus", "Case"),
+        ("Waktu (WIB)", "Time (WIB)"),
+        ("Petugas", "Officer"),
+        ("Aturan", "Rule"),
+        ("Tindakan", "Outcome"),
+        ("Jenis maladministrasi", "Maladministration type"),
+    ):
+        table.add_column(col[1] if en else col[0])
+    for v in engine.violations():
+        table.add_row(
+            v.case_id,
+            _local(v.at),
+            v.officer.id,
+            v.breach.rule,
+            RichText(
+                ("ditolak" if not en else "blocked")
+                if v.blocked
+                else ("ditandai" if not en else "flagged"),
+                "red" if v.blocked else "yellow",
+            ),
+            ", ".join(MALADMINISTRATION[t].get(lang) for t in v.breach.types),
+        )
+    return table
 
 
 def _deadline_table(engine: Engine, scenarios: Sequence[Scenario], plan: Any, lang: Lang) -> Table:

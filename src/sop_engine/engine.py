@@ -25,6 +25,7 @@ from sop_engine.deadlines import advance
 from sop_engine.definition import FieldSpec, SopDefinition
 from sop_engine.errors import (
     CommandIdReused,
+    EthicsViolation,
     EventNotAllowed,
     ExtensionFailed,
     GuardRejected,
@@ -35,8 +36,20 @@ from sop_engine.errors import (
     UnknownSop,
     VersionConflict,
 )
+from sop_engine.ethics import ETHICS_EVENT, Outcome
 from sop_engine.loader import load_definition
-from sop_engine.records import ERASED, START_EVENT, Actor, AuditEvent, Case, Deadline, Timer
+from sop_engine.oversight import CaseView, Violation, breach_notifications
+from sop_engine.records import (
+    ERASED,
+    START_EVENT,
+    Actor,
+    AuditEvent,
+    Breach,
+    Case,
+    Deadline,
+    Notification,
+    Timer,
+)
 from sop_engine.registry import ActionContext, Registry
 from sop_engine.store import CommandRecord, MemoryStore, Store
 from sop_engine.text import Text
@@ -143,8 +156,13 @@ class Engine:
         *,
         case_id: str | None = None,
         command_id: str | None = None,
+        derived_from: str | None = None,
     ) -> Case:
-        """Open a case in the SOP's initial state with validated ``data``."""
+        """Open a case in the SOP's initial state with validated ``data``.
+
+        ``derived_from`` names the case this one derives from (a sub-task, a forwarded copy):
+        the new case keeps every confidentiality flag of that case, whatever ``data`` says.
+        """
         sop = self.sop(sop_id)
         cid = case_id if case_id is not None else self._ids()
         if command_id is not None:
@@ -163,6 +181,8 @@ class Engine:
         clean, problems = sop.check_case_data(data)
         if problems:
             raise InvalidCaseData(sop.id, problems)
+        if derived_from is not None:
+            clean = self._inherit(sop, derived_from, clean)
         now = self.clock.now()
         deadlines: tuple[Deadline, ...] = ()
         timers: list[Timer] = []
@@ -299,6 +319,19 @@ class Engine:
         else:
             data = case.data  # type: ignore[assignment]
         version = case.version + 1
+        breaches: tuple[Breach, ...] = ()
+        notes: list[Notification] = []
+        if sop.ethics is not None:
+            outcome = sop.ethics.judge(
+                case, actor, event, payload, data, chosen.dest, now, lambda: store.history(case_id)
+            )
+            if outcome.blocked is not None:
+                raise self._record_block(sop, case, actor, event, payload, outcome, now)
+            if outcome.breaches:
+                breaches = outcome.breaches
+                notes = breach_notifications(
+                    case_id, version, actor, event, outcome.notify, now, _secrets(sop, data)
+                )
         if sop.deadlines is None:
             new = Case(case_id, case.sop_id, case.sop_hash, chosen.dest, data, version)
             timers: list[Timer] = []
@@ -336,13 +369,78 @@ class Engine:
                 guards,
                 command_id,
                 tuple(k for k in payload if k in spec.personal) if spec.personal else (),
+                breaches,
             ),
             record,
             timers,
-            (),
+            notes,
             done,
         )
         return new
+
+    def _record_block(
+        self,
+        sop: CompiledSop,
+        case: Case,
+        actor: Actor,
+        event: str,
+        payload: Mapping[str, Any],
+        outcome: Outcome,
+        now: datetime,
+    ) -> EthicsViolation:
+        """Record a command a ``block`` rule refused, and return the error to raise.
+
+        The case keeps its state, data and deadlines; only the attempt is written (which event,
+        which data fields, which rule), so the refusal itself is evidence. A command id is not
+        recorded: the same command may be sent again once the cause is removed.
+        """
+        assert outcome.blocked is not None
+        version = case.version + 1
+        attempt = AuditEvent(
+            case.id,
+            version,
+            now,
+            actor,
+            ETHICS_EVENT,
+            case.state,
+            case.state,
+            {"event": event, "fields": sorted(payload)},
+            (),
+            None,
+            (),
+            outcome.breaches,
+        )
+        notes = breach_notifications(
+            case.id, version, actor, event, outcome.notify, now, _secrets(sop, case.data)
+        )
+        self.store.commit(attrs.evolve(case, version=version), attempt, None, (), notes, ())
+        return EthicsViolation(
+            case_id=case.id, state=case.state, event=event, breach=outcome.blocked, seq=version
+        )
+
+    def _inherit(self, sop: CompiledSop, parent_id: str, clean: dict[str, Any]) -> dict[str, Any]:
+        parent = self.store.get(parent_id)
+        parent_plan = self.sop(parent.sop_hash).ethics
+        parent_conf = parent_plan.confidentiality if parent_plan is not None else None
+        if parent_conf is None:
+            return clean
+        flags = parent_conf.flags(parent.data.get(parent_conf.field))
+        if not flags:
+            return clean
+        conf = sop.ethics.confidentiality if sop.ethics is not None else None
+        if conf is None:
+            raise InvalidCaseData(
+                sop.id,
+                [
+                    f"case {parent_id!r} is {' and '.join(sorted(flags))}, but SOP {sop.id!r} "
+                    "declares no ethics.confidentiality to keep it so; add one"
+                ],
+            )
+        try:
+            value = conf.inherit(flags, clean.get(conf.field))
+        except ValueError as e:
+            raise InvalidCaseData(sop.id, [str(e)]) from e
+        return {**clean, conf.field: value}
 
     # -- deadlines --------------------------------------------------------------------------
 
@@ -396,6 +494,84 @@ class Engine:
         )
         self.store.erase(new, event)
         return new
+
+    # -- code of ethics ---------------------------------------------------------------------
+
+    def declare(
+        self,
+        case_id: str,
+        actor: Actor,
+        *,
+        conflict: bool,
+        relation: str = "",
+        note: str = "",
+    ) -> Case:
+        """Record the officer's declaration of (no) conflict of interest on the case.
+
+        An officer who declared a conflict must recuse: ``conflict_of_interest`` rules refuse
+        their commands; ``declaration_required`` rules need a no-conflict declaration first.
+        """
+        from sop_engine import oversight
+
+        return oversight.declare(
+            self, case_id, actor, conflict=conflict, relation=relation, note=note
+        )
+
+    def reveal(
+        self, case_id: str, actor: Actor, reason: str, fields: Sequence[str] | None = None
+    ) -> dict[str, Any]:
+        """The reporter's identity fields, for a permitted role with a reason (audited).
+
+        Raises :class:`RoleNotPermitted` for other roles and :class:`InvalidEventData` without
+        a reason; otherwise a ``@reveal`` event records who revealed which fields and why.
+        """
+        from sop_engine import oversight
+
+        return oversight.reveal(self, case_id, actor, reason, fields)
+
+    def view(self, case_id: str, viewer: Actor | None = None) -> CaseView:
+        """The case and its trail as ``viewer`` may see them; ``None`` is the public/outward view.
+
+        Identity fields of an ``anonim`` case and content fields of a ``rahasia`` case are
+        withheld from roles not allowed to see them, wherever they appear (data, payloads,
+        the reporter's own actor id).
+        """
+        from sop_engine import oversight
+
+        return oversight.view(self, case_id, viewer)
+
+    def export(self, case_id: str) -> dict[str, Any]:
+        """The case as JSON-ready data for whoever is outside the agency (always redacted)."""
+        from sop_engine import oversight
+
+        return oversight.export(self, case_id)
+
+    def violations(
+        self,
+        *,
+        case_id: str | None = None,
+        rule: str | None = None,
+        officer: str | None = None,
+        unit: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Violation]:
+        """Breaches of the code of ethics (blocked attempts and flagged commands), oldest first.
+
+        Filters combine; ``since`` is inclusive and ``until`` exclusive. Reads the trails of
+        the cases asked about (every case when no ``case_id`` is given).
+        """
+        from sop_engine import oversight
+
+        return oversight.violations(
+            self,
+            case_id=case_id,
+            rule=rule,
+            officer=officer,
+            unit=unit,
+            since=since,
+            until=until,
+        )
 
     def migrate(
         self,
@@ -464,6 +640,11 @@ class Engine:
                     out.append(AvailableEvent(event, spec.label, tuple(spec.data.values())))
                     break
         return out
+
+
+def _secrets(sop: CompiledSop, data: Mapping[str, Any]) -> frozenset[str]:
+    conf = sop.ethics.confidentiality if sop.ethics is not None else None
+    return conf.secrets(data) if conf is not None else frozenset()
 
 
 _MAX_TRIALS = 64

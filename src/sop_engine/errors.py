@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sop_engine.findings import Finding
+    from sop_engine.records import Breach
     from sop_engine.text import Text
 
 __all__ = [
     "CaseNotFound",
     "CommandIdReused",
     "CommandRefused",
+    "EthicsViolation",
     "EventNotAllowed",
     "ExtensionFailed",
     "ExtensionRefused",
@@ -148,7 +150,11 @@ class ExtensionFailed(SopError, RuntimeError):
 
 
 class CommandRefused(SopError):
-    """A command was refused. Nothing changed: no state, no data, no audit event."""
+    """A command was refused. Nothing changed: no state, no data, no audit event.
+
+    The one exception is :class:`EthicsViolation`: state and data are unchanged too, but the
+    refused attempt is recorded in the trail, because it is evidence.
+    """
 
     def __init__(self, message: str, *, case_id: str, state: str, event: str) -> None:
         self.case_id = case_id
@@ -212,6 +218,30 @@ class GuardRejected(CommandRefused):
         text = "; ".join(f"{name}: {reason.en or reason.id}" for name, reason in self.reasons)
         super().__init__(
             f"event {event!r} refused in state {state!r} by guard(s): {text}",
+            case_id=case_id,
+            state=state,
+            event=event,
+        )
+
+
+class EthicsViolation(CommandRefused, PermissionError):
+    """A code-of-ethics rule with severity ``block`` refused the command.
+
+    The case keeps its state and data. Unlike other refusals the attempt itself is evidence: an
+    ``@ethics`` audit event records who tried what and which rule stopped it (``seq`` is its
+    number in the case's trail).
+    """
+
+    def __init__(
+        self, *, case_id: str, state: str, event: str, breach: Breach, seq: int | None
+    ) -> None:
+        self.breach = breach
+        self.rule = breach.rule
+        self.reason = breach.reason
+        self.seq = seq
+        super().__init__(
+            f"event {event!r} on case {case_id!r} refused by code-of-ethics rule {breach.rule!r}: "
+            f"{breach.reason.en or breach.reason.id}; the attempt is recorded in the audit trail",
             case_id=case_id,
             state=state,
             event=event,

@@ -461,16 +461,93 @@ _ALL += [
     ),
 ]
 
-_ALL.append(
-    _c(
-        "SOP045",
-        "error",
-        "required plugin not installed",
-        (
-            "the SOP needs the plugin package {package!r}, which is not installed",
-            "SOP ini memerlukan paket plugin {package!r}, yang belum terpasang",
+_ALL.extend(
+    (
+        _c(
+            "SOP045",
+            "error",
+            "required plugin not installed",
+            (
+                "the SOP needs the plugin package {package!r}, which is not installed",
+                "SOP ini memerlukan paket plugin {package!r}, yang belum terpasang",
+            ),
+            ("install it: pip install {package}", "pasang paketnya: pip install {package}"),
         ),
-        ("install it: pip install {package}", "pasang paketnya: pip install {package}"),
+        # -- code of ethics -------------------------------------------------------------------------
+        _c(
+            "SOP046",
+            "error",
+            "unknown ethics check",
+            (
+                "unknown ethics check {name!r}{suggestion}",
+                "pemeriksaan kode etik {name!r} tidak dikenal{suggestion}",
+            ),
+            (
+                "use a built-in check or install the plugin that provides it; known checks: {known}",
+                "gunakan pemeriksaan bawaan atau pasang plugin penyedianya; yang tersedia: {known}",
+            ),
+        ),
+        _c(
+            "SOP047",
+            "error",
+            "bad ethics check parameters",
+            ("parameters of check {name!r}: {reason}", "parameter pemeriksaan {name!r}: {reason}"),
+            (
+                "see docs/ethics.md for the parameters of {name!r}",
+                "lihat docs/ethics.md untuk parameter {name!r}",
+            ),
+        ),
+        _c(
+            "SOP048",
+            "error",
+            "ethics rule can never apply",
+            (
+                "rule {rule!r} can never apply: no transition fires one of its events from one of "
+                "its states for one of its roles",
+                "aturan {rule!r} tidak akan pernah berlaku: tidak ada transisi untuk peristiwa, "
+                "status dan peran yang disebut",
+            ),
+            (
+                "widen or fix 'when' (events, states, roles) so that it matches a transition",
+                "perluas atau perbaiki 'when' (events, states, roles) agar cocok dengan suatu transisi",
+            ),
+        ),
+        _c(
+            "SOP049",
+            "error",
+            "duplicate ethics rule id",
+            (
+                "rule id {rule!r} is already used by rule {first}",
+                "id aturan {rule!r} sudah dipakai oleh aturan ke-{first}",
+            ),
+            (
+                "give every rule its own id: breaches are reported by rule id",
+                "beri setiap aturan id sendiri: pelanggaran dilaporkan menurut id aturan",
+            ),
+        ),
+        _c(
+            "SOP050",
+            "error",
+            "flagged breach tells no one",
+            (
+                "rule {rule!r} only flags breaches but names no one to notify",
+                "aturan {rule!r} hanya menandai pelanggaran tetapi tidak menyebut siapa yang diberi tahu",
+            ),
+            (
+                "add 'notify: atasan' to the rule or to the ethics section, or use severity: block",
+                "tambahkan 'notify: atasan' pada aturan atau bagian ethics, atau pakai severity: block",
+            ),
+        ),
+        _c(
+            "SOP051",
+            "error",
+            "confidentiality settings do not fit the fields",
+            ("confidentiality: {reason}", "kerahasiaan: {reason}"),
+            (
+                "point 'field' at an enum field and list only its values under anonim/rahasia",
+                "arahkan 'field' ke kolom enum dan cantumkan hanya nilainya pada anonim/rahasia",
+            ),
+        ),
     )
 )
 

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from sop_engine.registry import ActionSpec, CalendarSpec, GuardSpec, SectionSpec
+    from sop_engine.registry import (
+        ActionSpec,
+        CalendarSpec,
+        EthicsCheckSpec,
+        GuardSpec,
+        SectionSpec,
+    )
 
 __all__ = ["PROJECT", "SopEngineHooks", "hookimpl", "hookspec"]
 
@@ -60,5 +66,15 @@ class SopEngineHooks:
 
         An agency or region registers its own calendar here (e.g. a province with local
         holidays). Called once when the registry is built.
+        """
+        raise NotImplementedError
+
+    @hookspec
+    def sop_engine_ethics_checks(self) -> Sequence[EthicsCheckSpec]:
+        """Return the code-of-ethics checks this plugin provides.
+
+        An SOP's ``ethics`` rules name a check and give its parameters; the check looks at a
+        command before it is committed and says which rule it breaks, if any. Called once when
+        the registry is built.
         """
         raise NotImplementedError

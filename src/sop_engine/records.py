@@ -13,11 +13,14 @@ from typing import Any
 
 import attrs
 
+from sop_engine.text import Text
+
 __all__ = [
     "ERASED",
     "START_EVENT",
     "Actor",
     "AuditEvent",
+    "Breach",
     "Case",
     "Deadline",
     "Notification",
@@ -119,6 +122,22 @@ class Case:
 
 
 @attrs.frozen(slots=True)
+class Breach:
+    """A code-of-ethics rule a command broke, as evidence in the audit trail.
+
+    ``severity`` is ``block`` (the command was refused; the event recording the attempt is an
+    ``@ethics`` event) or ``flag`` (the command went through and carries the breach).
+    ``types`` are the Ombudsman's maladministration types the rule guards against.
+    """
+
+    rule: str
+    check: str
+    severity: str
+    reason: Text
+    types: tuple[str, ...] = ()
+
+
+@attrs.frozen(slots=True)
 class AuditEvent:
     """What one accepted command did: the unit of the audit trail.
 
@@ -138,3 +157,5 @@ class AuditEvent:
     command_id: str | None = None
     personal: tuple[str, ...] = ()
     """Payload keys holding personal data: durable stores keep their values out of the chain."""
+    breaches: tuple[Breach, ...] = ()
+    """Code-of-ethics rules this command broke (flagged, or the blocked attempt it records)."""

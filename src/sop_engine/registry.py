@@ -21,7 +21,7 @@ import pluggy
 
 from sop_engine.errors import PluginError
 from sop_engine.hookspecs import PROJECT, SopEngineHooks
-from sop_engine.records import Actor, Case
+from sop_engine.records import Actor, AuditEvent, Case
 from sop_engine.text import Text
 
 if TYPE_CHECKING:
@@ -36,6 +36,9 @@ __all__ = [
     "ActionFn",
     "ActionSpec",
     "CalendarSpec",
+    "EthicsCheckFn",
+    "EthicsCheckSpec",
+    "EthicsContext",
     "GuardFn",
     "GuardSpec",
     "Registry",
@@ -90,6 +93,48 @@ class ActionSpec:
     bind: Callable[[Mapping[str, Any]], ActionFn]
     field_params: tuple[str, ...] = ()
     check: ParamCheck | None = None
+
+
+@attrs.frozen(slots=True)
+class EthicsContext:
+    """What a code-of-ethics check sees of a command that passed its guards.
+
+    ``case`` is the case before the command, ``data`` and ``target`` what the command would make
+    of it. ``history()`` reads the case's trail (read once, only when a check asks: most
+    checks never need it).
+    """
+
+    case: Case
+    actor: Actor
+    event: str
+    payload: Mapping[str, Any]
+    data: Mapping[str, Any]
+    target: str
+    now: datetime
+    history: Callable[[], Sequence[AuditEvent]]
+
+
+EthicsCheckFn = Callable[[EthicsContext], Text | None]
+"""A bound ethics check: ``None`` when the command keeps the rule, else the reason it breaks it."""
+
+
+@attrs.frozen(slots=True)
+class EthicsCheckSpec:
+    """An ethics check as a plugin registers it.
+
+    ``maladministration`` lists the Ombudsman's maladministration types (Peraturan ORI 26/2017,
+    see :data:`sop_engine.ethics.MALADMINISTRATION`) the check guards against, so reports speak
+    the language supervisors are judged in. ``event_params`` names parameters whose value is an
+    event name (or a list of them). The other fields are as for :class:`GuardSpec`.
+    """
+
+    name: str
+    description: Text
+    params: Mapping[str, Any]
+    bind: Callable[[Mapping[str, Any]], EthicsCheckFn]
+    maladministration: tuple[str, ...]
+    field_params: tuple[str, ...] = ()
+    event_params: tuple[str, ...] = ()
 
 
 @attrs.frozen(slots=True)
@@ -150,12 +195,14 @@ class Registry:
     """Guards, actions and section handlers by name, collected from pluggy plugins."""
 
     def __init__(self, *, load_entry_points: bool = True, plugins: Iterable[object] = ()) -> None:
-        from sop_engine import builtins, deadlines, invariants
+        from sop_engine import builtins, deadlines, ethics, ethics_checks, invariants
 
         self._pm = pluggy.PluginManager(PROJECT)
         self._pm.add_hookspecs(SopEngineHooks)
         self._register(builtins, "sop_engine.builtins")
         self._register(deadlines, "sop_engine.deadlines")
+        self._register(ethics, "sop_engine.ethics")
+        self._register(ethics_checks, "sop_engine.ethics_checks")
         self._register(invariants, "sop_engine.invariants")
         for plugin in plugins:
             self._register(plugin, None)
@@ -169,6 +216,7 @@ class Registry:
         self.calendars: dict[str, CalendarSpec] = {}
         self.built_calendars: dict[Any, WorkingCalendar] = {}
         """Calendars built from SOP configurations, by configuration (see ``build_calendar``)."""
+        self.ethics_checks: dict[str, EthicsCheckSpec] = {}
         self._collect()
 
     def _load_entry_points(self) -> None:
@@ -201,6 +249,7 @@ class Registry:
             ("sop_engine_actions", self.actions, ActionSpec),
             ("sop_engine_sections", self.sections, SectionSpec),
             ("sop_engine_calendars", self.calendars, CalendarSpec),
+            ("sop_engine_ethics_checks", self.ethics_checks, EthicsCheckSpec),
         ]
         for hook_name, table, kind in kinds:
             owners: dict[str, str] = {}

@@ -83,7 +83,17 @@ def _machine(
 ) -> type[RuleBasedStateMachine]:
     wanted = tuple(invariants) if invariants is not None else None
     intake = sop.definition.intake_roles or tuple(r.name for r in sop.definition.roles)
-    unit_fields = tuple(
+    # the unit an officer acts in: the unit a guard checks them against (e.g. the unit the case
+    # was dispositioned to), not any unit the case names (e.g. the unit complained about)
+    checked = tuple(
+        dict.fromkeys(
+            str(g.params["field"])
+            for t in sop.definition.transitions
+            for g in t.guards
+            if g.name == "actor_unit_matches" and "field" in g.params
+        )
+    )
+    unit_fields = checked or tuple(
         f.name for f in sop.definition.fields if f.type == "ref" and f.ref == "unit"
     )
     every_event = [*sorted(sop.events), "peristiwa_asing"]

@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 _TEXTS = ("Jalan berlubang di depan pasar", "Lampu jalan mati", "Pungutan liar", "Jl. Merdeka 1")
-_PEOPLE = ("pelapor-1", "pelapor-2", "siti", "budi")
+_PEOPLE = ("pelapor-1", "pelapor-2", "warga-3")  # reporters; officers are siti, budi, dewi
 _GENERIC_UNITS = ("unit_a", "unit_b")
 
 
@@ -56,10 +56,10 @@ def value_for(
         return st.sampled_from(field.values)
     if field.type == "bool":
         return st.booleans()
-    if field.type == "integer":
-        return st.integers(min_value=0, max_value=3)
+    if field.type == "integer":  # counters, amounts: mostly zero (a fee charged is the exception)
+        return st.one_of(st.just(0), st.integers(min_value=0, max_value=3))
     if field.type == "number":
-        return st.integers(min_value=0, max_value=3).map(float)
+        return st.one_of(st.just(0.0), st.integers(min_value=0, max_value=3).map(float))
     if field.type == "date":
         return st.dates(date(2025, 1, 1), date(2027, 12, 31)).map(date.isoformat)
     if field.type == "datetime":
@@ -112,7 +112,7 @@ def actors(
         pool.append("orang_luar")
     return st.builds(
         Actor,
-        id=st.sampled_from(("siti", "budi", "dewi", "pelapor-1")),
+        id=st.sampled_from(("siti", "budi", "dewi", "pelapor-1")),  # now and then the reporter
         role=st.sampled_from(pool),
         unit=st.none() | st.sampled_from(units(sop)),
     )

@@ -20,7 +20,7 @@ from sop_engine.codec import actor_from_json, actor_to_json, chain_hash
 from sop_engine.compiled import CompiledSop
 from sop_engine.deadlines import timers_for
 from sop_engine.engine import Engine
-from sop_engine.errors import CommandRefused, SopError
+from sop_engine.errors import CommandRefused, EthicsViolation, SopError
 from sop_engine.invariants import Invariant
 from sop_engine.records import START_EVENT, Actor, AuditEvent, Case
 from sop_engine.registry import Registry
@@ -214,18 +214,17 @@ class World:
         try:
             after = self.engine.fire(step.case, step.event, step.actor, step.data)
         except CommandRefused as e:
-            if "refusal_changes_nothing" in self.checks and (
-                self.engine.get(step.case) != before
-                or dict(before.data) != before_data
-                or len(self.engine.history(step.case)) != trail
-                or len(self.engine.store.outbox()) != outbox
-            ):
-                self._fail(
-                    "refusal_changes_nothing",
-                    step.case,
-                    f"{step.event!r} was refused ({e}) but the case or its trail changed",
-                )
-            return Outcome(step, now, False, before.state, refusal=str(e)), [step.case]
+            outcome = Outcome(step, now, False, before.state, refusal=str(e))
+            if "refusal_changes_nothing" in self.checks:
+                changed = self._refusal_changed(step.case, e, before, before_data, trail, outbox)
+                if changed:
+                    self.log.append(outcome)
+                    self._fail(
+                        "refusal_changes_nothing",
+                        step.case,
+                        f"{step.event!r} was refused ({e}) but {changed}",
+                    )
+            return outcome, [step.case]
         except Exception as e:
             self.log.append(Outcome(step, now, False, before.state, refusal=repr(e)))
             self._fail("no_crash", step.case, f"{step.event!r} failed: {e!r}")
@@ -233,6 +232,41 @@ class World:
         self.coverage.edges.add((before.state, step.event, after.state))
         self.coverage.saw(after)
         return Outcome(step, now, True, before.state, after.state), [step.case]
+
+    def _refusal_changed(
+        self,
+        case_id: str,
+        error: CommandRefused,
+        before: Case,
+        before_data: dict[str, Any],
+        trail: int,
+        outbox: int,
+    ) -> str | None:
+        """What a refused command changed, if anything.
+
+        A command blocked by the code of ethics is refused too, but the attempt is evidence: it
+        may add exactly one ``@ethics`` event (and its notifications) and nothing else.
+        """
+        after = self.engine.get(case_id)
+        history = self.engine.history(case_id)
+        if dict(before.data) != before_data:
+            return "a guard changed the case data in place"
+        if isinstance(error, EthicsViolation) and error.seq is not None:
+            recorded = history[trail:]
+            if len(recorded) != 1 or recorded[0].event != "@ethics" or error.seq != trail + 1:
+                return "the blocked attempt was not recorded as exactly one @ethics event"
+            if (after.state, after.data, after.deadlines) != (
+                before.state,
+                before.data,
+                before.deadlines,
+            ):
+                return "the blocked command changed the case's state, data or deadlines"
+            return None
+        if after != before or len(history) != trail:
+            return "the case or its trail changed"
+        if len(self.engine.store.outbox()) != outbox:
+            return "a notification was queued"
+        return None
 
     def _advance(self, step: Step) -> tuple[Outcome, list[str]]:
         assert step.to is not None
