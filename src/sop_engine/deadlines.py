@@ -12,7 +12,6 @@ instant records the calendar version. Nothing here does I/O or reads a clock: th
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, cast
@@ -323,18 +322,7 @@ def build(
     roles = {r.name for r in sop.roles}
 
     def unknown(code: str, name: str, known: set[str], path: tuple[str | int, ...]) -> None:
-        close = difflib.get_close_matches(name, sorted(known), n=1)
-        problems.append(
-            SectionProblem(
-                path,
-                code,
-                {
-                    "name": name,
-                    "suggestion": f"; did you mean {close[0]!r}?" if close else "",
-                    "known": ", ".join(sorted(known)),
-                },
-            )
-        )
+        problems.append(SectionProblem.unknown(path, code, name, known))
 
     def check(kind: str, value: Any, path: tuple[str | int, ...]) -> tuple[str, ...]:
         names = _names(value)

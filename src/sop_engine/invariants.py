@@ -18,7 +18,6 @@ same checks), ``require`` what those cases must satisfy; all checks of a mapping
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -192,18 +191,7 @@ def build(
     }
 
     def unknown(code: str, name: str, known: set[str], path: tuple[str | int, ...]) -> None:
-        close = difflib.get_close_matches(name, sorted(known), n=1)
-        problems.append(
-            SectionProblem(
-                path,
-                code,
-                {
-                    "name": name,
-                    "suggestion": f"; did you mean {close[0]!r}?" if close else "",
-                    "known": ", ".join(sorted(known)) or "-",
-                },
-            )
-        )
+        problems.append(SectionProblem.unknown(path, code, name, known))
 
     def checks(spec: Mapping[str, Any], path: tuple[str | int, ...]) -> tuple[Check, ...]:
         out = []

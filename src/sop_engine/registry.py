@@ -12,6 +12,7 @@ and tenants with different plugins can run side by side.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -145,6 +146,23 @@ class SectionProblem:
     code: str
     args: Mapping[str, Any]
     key: bool = False
+
+    @classmethod
+    def unknown(
+        cls, path: tuple[str | int, ...], code: str, name: str, known: Iterable[str]
+    ) -> SectionProblem:
+        """An unknown name, with the closest known one as a suggestion and the known ones."""
+        pool = sorted(known)
+        close = difflib.get_close_matches(name, pool, n=1)
+        return cls(
+            path,
+            code,
+            {
+                "name": name,
+                "suggestion": f"; did you mean {close[0]!r}?" if close else "",
+                "known": ", ".join(pool) or "-",
+            },
+        )
 
 
 SectionBuild = Callable[["Any", "SopDefinition", "Registry"], tuple[Any, Sequence[SectionProblem]]]
