@@ -21,7 +21,7 @@ import attrs
 from sop_engine.calendar import DayOff, Unit, WorkingCalendar
 from sop_engine.hookspecs import hookimpl
 from sop_engine.records import Deadline, Timer
-from sop_engine.registry import SectionProblem, SectionSpec
+from sop_engine.registry import SectionNames, SectionProblem, SectionSpec
 from sop_engine.text import Text
 
 if TYPE_CHECKING:
@@ -317,25 +317,8 @@ def build(
     raw: Any, sop: SopDefinition, registry: Registry
 ) -> tuple[DeadlinePlan, list[SectionProblem]]:
     problems: list[SectionProblem] = []
-    states = {s.name for s in sop.states}
-    events = {e.name for e in sop.events}
-    roles = {r.name for r in sop.roles}
-
-    def unknown(code: str, name: str, known: set[str], path: tuple[str | int, ...]) -> None:
-        problems.append(SectionProblem.unknown(path, code, name, known))
-
-    def check(kind: str, value: Any, path: tuple[str | int, ...]) -> tuple[str, ...]:
-        names = _names(value)
-        table = {
-            "state": (states, "SOP025"),
-            "event": (events, "SOP026"),
-            "role": (roles, "SOP027"),
-        }
-        known, code = table[kind]
-        for k, n in enumerate(names):
-            if n not in known:
-                unknown(code, n, known, (*path, k) if isinstance(value, list) else path)
-        return names
+    check = SectionNames(sop, problems)
+    unknown = check.unknown
 
     cal = raw["calendar"]
     if cal["id"] not in registry.calendars:

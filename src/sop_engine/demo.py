@@ -668,22 +668,30 @@ def _system_row(e: AuditEvent, plan: Any, roles: dict[str, str], lang: Lang) -> 
     return _Row(e.at, e.actor, e.event, e.source, e.target, " · ".join(parts), "system")
 
 
+def _table(title: tuple[str, str], columns: list[tuple[str, str]], lang: Lang) -> Table:
+    """A table with its title and column headings in ``lang`` (each given as (id, en))."""
+    k = 1 if lang == "en" else 0
+    table = Table(title=title[k], title_justify="left")
+    for col in columns:
+        table.add_column(col[k])
+    return table
+
+
 def _ethics_table(engine: Engine, lang: Lang) -> Table:
     """The breach ledger: every blocked attempt and flagged command, in the Ombudsman's terms."""
     en = lang == "en"
-    table = Table(
-        title="Pelanggaran kode etik" if not en else "Code-of-ethics breaches",
-        title_justify="left",
+    table = _table(
+        ("Pelanggaran kode etik", "Code-of-ethics breaches"),
+        [
+            ("Kasus", "Case"),
+            ("Waktu (WIB)", "Time (WIB)"),
+            ("Petugas", "Officer"),
+            ("Aturan", "Rule"),
+            ("Tindakan", "Outcome"),
+            ("Jenis maladministrasi", "Maladministration type"),
+        ],
+        lang,
     )
-    for col in (
-        ("Kasus", "Case"),
-        ("Waktu (WIB)", "Time (WIB)"),
-        ("Petugas", "Officer"),
-        ("Aturan", "Rule"),
-        ("Tindakan", "Outcome"),
-        ("Jenis maladministrasi", "Maladministration type"),
-    ):
-        table.add_column(col[1] if en else col[0])
     for v in engine.violations():
         table.add_row(
             v.case_id,
@@ -703,19 +711,18 @@ def _ethics_table(engine: Engine, lang: Lang) -> Table:
 
 def _deadline_table(engine: Engine, scenarios: Sequence[Scenario], plan: Any, lang: Lang) -> Table:
     en = lang == "en"
-    table = Table(
-        title="Batas waktu standar pelayanan" if not en else "Service-standard deadlines",
-        title_justify="left",
+    table = _table(
+        ("Batas waktu standar pelayanan", "Service-standard deadlines"),
+        [
+            ("Kasus", "Case"),
+            ("Jam", "Clock"),
+            ("Status", "Status"),
+            ("Batas (WIB)", "Due (WIB)"),
+            ("Eskalasi", "Escalation"),
+            ("Perpanjangan", "Extensions"),
+        ],
+        lang,
     )
-    for col in (
-        ("Kasus", "Case"),
-        ("Jam", "Clock"),
-        ("Status", "Status"),
-        ("Batas (WIB)", "Due (WIB)"),
-        ("Eskalasi", "Escalation"),
-        ("Perpanjangan", "Extensions"),
-    ):
-        table.add_column(col[1] if en else col[0])
     words = {
         "running": ("berjalan", "running"),
         "paused": ("dijeda", "paused"),

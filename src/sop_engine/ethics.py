@@ -16,7 +16,6 @@ The confidentiality part of the section is in :mod:`sop_engine.confidentiality`.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +26,13 @@ from sop_engine.confidentiality import SCHEMA as CONFIDENTIALITY_SCHEMA
 from sop_engine.confidentiality import Confidentiality, build_confidentiality
 from sop_engine.hookspecs import hookimpl
 from sop_engine.records import Actor, AuditEvent, Breach, Case
-from sop_engine.registry import EthicsCheckFn, EthicsContext, SectionProblem, SectionSpec
+from sop_engine.registry import (
+    EthicsCheckFn,
+    EthicsContext,
+    SectionNames,
+    SectionProblem,
+    SectionSpec,
+)
 from sop_engine.text import Text
 
 if TYPE_CHECKING:
@@ -222,35 +227,14 @@ def build(
     raw: Any, sop: SopDefinition, registry: Registry
 ) -> tuple[EthicsPlan, list[SectionProblem]]:
     problems: list[SectionProblem] = []
-    states = {s.name for s in sop.states}
-    events = {e.name for e in sop.events}
-    roles = {r.name for r in sop.roles}
     # a check may read a case field or a value only an event carries (an attestation, say)
-    fields = {f.name for f in sop.fields} | {d.name for e in sop.events for d in e.data}
-    known = {"state": (states, "SOP025"), "event": (events, "SOP026"), "role": (roles, "SOP027")}
-    known["field"] = (fields, "SOP031")
-
-    def unknown(code: str, name: str, pool: set[str], path: tuple[str | int, ...]) -> None:
-        close = difflib.get_close_matches(name, sorted(pool), n=1)
-        problems.append(
-            SectionProblem(
-                path,
-                code,
-                {
-                    "name": name,
-                    "suggestion": f"; did you mean {close[0]!r}?" if close else "",
-                    "known": ", ".join(sorted(pool)),
-                },
-            )
-        )
+    names = SectionNames(sop, problems, fields=(d.name for e in sop.events for d in e.data))
+    unknown = names.unknown
 
     def check(kind: str, value: Any, path: tuple[str | int, ...]) -> tuple[str, ...]:
-        names = _names(value)
-        pool, code = known[kind]
-        for k, n in enumerate(names):
-            if n not in pool:
-                unknown(code, n, pool, (*path, k) if isinstance(value, list) else path)
-        return tuple(n for n in names if n in pool)
+        return names.known(kind, names(kind, value, path))
+
+    events = names.pools["event"][0]
 
     default_notify = check("role", raw.get("notify"), ("notify",))
     conf = None

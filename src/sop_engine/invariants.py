@@ -25,7 +25,7 @@ import attrs
 
 from sop_engine.hookspecs import hookimpl
 from sop_engine.records import AuditEvent, Case
-from sop_engine.registry import SectionProblem, SectionSpec
+from sop_engine.registry import SectionNames, SectionProblem, SectionSpec
 from sop_engine.text import Text
 
 if TYPE_CHECKING:
@@ -190,8 +190,7 @@ def build(
         "clock_running": (clocks, "SOP063"),
     }
 
-    def unknown(code: str, name: str, known: set[str], path: tuple[str | int, ...]) -> None:
-        problems.append(SectionProblem.unknown(path, code, name, known))
+    unknown = SectionNames(sop, problems).unknown
 
     def checks(spec: Mapping[str, Any], path: tuple[str | int, ...]) -> tuple[Check, ...]:
         out = []
