@@ -24,13 +24,14 @@ typecheck: $(STAMP)
 	$(BIN)/mypy --strict src/sop_engine
 
 test: lint typecheck
-	$(BIN)/sop lint examples/lapor/sop.yaml examples/dpmptsp/sop.yaml
+	$(BIN)/sop lint examples/lapor/sop.yaml examples/dpmptsp/sop.yaml examples/buggy/sop.yaml
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_deadlines.py
 	$(BIN)/python bench/bench_store.py
+	$(BIN)/python bench/bench_testing.py
 
 docs: $(STAMP)
 	$(BIN)/sop schema -o docs/sop.schema.json

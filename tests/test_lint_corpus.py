@@ -43,9 +43,11 @@ CORPUS_FILES = sorted(CORPUS.glob("*.yaml"))
 EXAMPLES = sorted(ROOT.glob("examples/*/sop.yaml"))
 LAPOR = ROOT / "examples" / "lapor" / "sop.yaml"
 
-# Codes no file content can trigger. Empty: even SOP001 (unreadable file) is reached by binary or
-# non-UTF-8 content, and SOP007 (too large / too deep) by the deep_nesting file.
-NOT_FROM_A_FILE: frozenset[str] = frozenset()
+# Codes no file content can trigger. Even SOP001 (unreadable file) is reached by binary or
+# non-UTF-8 content, and SOP007 (too large / too deep) by the deep_nesting file. SOP037 (a
+# reserved section without a handler) is not: since the testing kit reads `invariants`, every
+# reserved section (deadlines, ethics, invariants) has its handler in the core.
+NOT_FROM_A_FILE: frozenset[str] = frozenset({"SOP037"})
 
 
 FINDING_LINE = re.compile(r"^.+:\d+:\d+: SOP\d{3} ")
