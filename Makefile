@@ -30,7 +30,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy --strict src/sop_engine $(PLUGIN_SRC)
 
 test: lint typecheck
-	$(BIN)/sop lint examples/lapor/sop.yaml examples/dpmptsp/sop.yaml \
+	$(BIN)/sop lint examples/lapor/sop.yaml examples/dpmptsp/sop.yaml examples/buggy/sop.yaml \
 		examples/custom-plugin/sop-izin.yaml
 	$(BIN)/python -m pytest
 
@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_deadlines.py
 	$(BIN)/python bench/bench_store.py
+	$(BIN)/python bench/bench_testing.py
 
 docs: $(STAMP)
 	$(BIN)/sop schema --core -o docs/sop.schema.json

@@ -103,3 +103,31 @@ def test_sop_files_are_never_evaluated() -> None:
     pattern = re.compile(r"\b(eval|exec|__import__|import_module)\(")
     offenders = [p.name for p in src.glob("*.py") if pattern.search(p.read_text())]
     assert offenders == []
+
+
+TESTING_EXPECTED = [
+    "BUILTIN_INVARIANTS",
+    "DEFAULT_START",
+    "Coverage",
+    "CoverageRow",
+    "InvariantViolated",
+    "Outcome",
+    "Result",
+    "Step",
+    "World",
+    "check_against_transitions",
+    "compare_with_transitions",
+    "coverage_table",
+    "explore",
+    "replay",
+    "scenario_text",
+    "state_machine",
+]
+
+
+def test_testing_kit_names_are_pinned() -> None:
+    import sop_engine.testing
+
+    assert sop_engine.testing.__all__ == TESTING_EXPECTED
+    for name in TESTING_EXPECTED:
+        assert hasattr(sop_engine.testing, name), name

@@ -278,14 +278,20 @@ class DeadlinePlan:
         return next(c for c in self.clocks if c.name == name)
 
     def build_calendar(self, registry: Registry) -> WorkingCalendar:
+        """The calendar for this configuration, built once per registry (calendars are
+        immutable and building one precomputes years of working days)."""
         c = self.calendar
-        return registry.calendars[c.id].build(
-            zone=c.zone,
-            office_hours=c.office_hours,
-            cutoff=c.cutoff,
-            local_days_off=c.days_off,
-            extra_working_days=c.working_days,
-        )
+        built = registry.built_calendars.get(c)
+        if built is None:
+            built = registry.calendars[c.id].build(
+                zone=c.zone,
+                office_hours=c.office_hours,
+                cutoff=c.cutoff,
+                local_days_off=c.days_off,
+                extra_working_days=c.working_days,
+            )
+            registry.built_calendars[c] = built
+        return built
 
 
 # -- reading the section --------------------------------------------------------------------

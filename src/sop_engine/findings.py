@@ -551,6 +551,76 @@ _ALL.extend(
     )
 )
 
+# -- invariants (the testing kit), SOP060–SOP069 --------------------------------------------
+_ALL += [
+    _c(
+        "SOP060",
+        "error",
+        "invariant names an unknown state",
+        (
+            "the invariant names unknown state {name!r}{suggestion}",
+            "invarian menyebut status {name!r} yang tidak dikenal{suggestion}",
+        ),
+        (
+            "use a state declared under 'states'; known states: {known}",
+            "gunakan status yang dideklarasikan di 'states'; status yang ada: {known}",
+        ),
+    ),
+    _c(
+        "SOP061",
+        "error",
+        "invariant names an unknown field",
+        (
+            "the invariant names unknown case field {name!r}{suggestion}",
+            "invarian menyebut data kasus {name!r} yang tidak dikenal{suggestion}",
+        ),
+        (
+            "use a field declared under 'fields'; known fields: {known}",
+            "gunakan data yang dideklarasikan di 'fields'; data yang ada: {known}",
+        ),
+    ),
+    _c(
+        "SOP062",
+        "error",
+        "invariant names an unknown event",
+        (
+            "the invariant names unknown event {name!r}{suggestion}",
+            "invarian menyebut peristiwa {name!r} yang tidak dikenal{suggestion}",
+        ),
+        (
+            "use an event declared under 'events'; known events: {known}",
+            "gunakan peristiwa yang dideklarasikan di 'events'; peristiwa yang ada: {known}",
+        ),
+    ),
+    _c(
+        "SOP063",
+        "error",
+        "invariant names an unknown clock",
+        (
+            "the invariant names unknown deadline clock {name!r}{suggestion}",
+            "invarian menyebut jam batas waktu {name!r} yang tidak dikenal{suggestion}",
+        ),
+        (
+            "use a clock declared under 'deadlines: clocks'; known clocks: {known}",
+            "gunakan jam yang dideklarasikan di 'deadlines: clocks'; jam yang ada: {known}",
+        ),
+    ),
+    _c(
+        "SOP064",
+        "error",
+        "invariant value does not fit its field",
+        (
+            "field {field!r} can never be {value!r}: allowed is {allowed}",
+            "data {field!r} tidak mungkin bernilai {value!r}: yang diizinkan {allowed}",
+        ),
+        (
+            "compare with a value the field can hold, or the check never matches",
+            "bandingkan dengan nilai yang dapat dimiliki data tersebut, atau pemeriksaan tidak "
+            "pernah cocok",
+        ),
+    ),
+]
+
 # -- plugins (SOP070-SOP079) --------------------------------------------------------------------
 _ALL += [
     _c(

@@ -733,7 +733,10 @@ class _Checker:
 
     def _sections(self, sop: SopDefinition) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for name in self.src.data:
+        # Reserved sections first, in their declared order, so a later one (invariants) can
+        # look at what an earlier one (deadlines) built, wherever they stand in the file.
+        order = {name: k for k, name in enumerate(RESERVED_SECTIONS)}
+        for name in sorted(self.src.data, key=lambda n: order.get(n, len(order))):
             if name in (
                 "sop",
                 "requires",
@@ -750,7 +753,9 @@ class _Checker:
                 purpose = RESERVED_SECTIONS.get(name, Text(name))
                 self.add("SOP037", (name,), key=True, section=name, purpose=purpose.get("en"))
                 continue
-            value, problems = handler.build(self.src.data[name], sop, self.reg)
+            value, problems = handler.build(
+                self.src.data[name], attrs.evolve(sop, sections=dict(out)), self.reg
+            )
             for problem in problems:
                 path = (name, *problem.path)
                 self.add(problem.code, path, key=problem.key, where=_where(path), **problem.args)

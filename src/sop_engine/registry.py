@@ -282,7 +282,7 @@ class Registry:
     """
 
     def __init__(self, *, load_entry_points: bool = True, plugins: Iterable[object] = ()) -> None:
-        from sop_engine import builtins, deadlines, ethics, ethics_checks
+        from sop_engine import builtins, deadlines, ethics, ethics_checks, invariants
 
         self._pm = pluggy.PluginManager(PROJECT)
         self._pm.add_hookspecs(SopEngineHooks)
@@ -292,6 +292,7 @@ class Registry:
         self._register(deadlines, "sop_engine.deadlines")
         self._register(ethics, "sop_engine.ethics")
         self._register(ethics_checks, "sop_engine.ethics_checks")
+        self._register(invariants, "sop_engine.invariants")
         for plugin in plugins:
             self._register(plugin, None)
         if load_entry_points:
@@ -311,6 +312,8 @@ class Registry:
         self.actions: dict[str, ActionSpec] = {}
         self.sections: dict[str, SectionSpec] = {}
         self.calendars: dict[str, CalendarSpec] = {}
+        self.built_calendars: dict[Any, WorkingCalendar] = {}
+        """Calendars built from SOP configurations, by configuration (see ``build_calendar``)."""
         self.ethics_checks: dict[str, EthicsCheckSpec] = {}
         self.intake_channels: dict[str, IntakeSpec] = {}
         self.notifiers: dict[str, NotifierSpec] = {}

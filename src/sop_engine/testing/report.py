@@ -1,0 +1,167 @@
+"""Reading an exploration: the counterexample as a numbered scenario, coverage as a table.
+
+Written for policy staff, not programmers: dates in the agency's time zone with the day's name,
+the weekends and holidays a step crosses, who did what in which role and unit, and which rule
+broke — in Bahasa Indonesia or English.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rich.table import Table
+
+from sop_engine.calendar import WorkingCalendar
+from sop_engine.compiled import CompiledSop
+from sop_engine.records import Actor
+from sop_engine.testing.coverage import Coverage
+from sop_engine.testing.world import InvariantViolated, Outcome
+from sop_engine.text import Lang
+
+__all__ = ["coverage_table", "scenario_text"]
+
+_DAYS = {
+    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_WORDS = {
+    "id": {
+        "opens": "membuka kasus",
+        "on": "pada kasus",
+        "refused": "DITOLAK",
+        "time": "waktu maju ke",
+        "crossing": "melewati",
+        "sweep": "penyapuan batas waktu",
+        "nothing": "tidak ada yang jatuh tempo",
+        "broken": "INVARIAN DILANGGAR",
+        "case": "kasus",
+        "level": "tingkat",
+        "unit": "unit",
+        "data": "data",
+    },
+    "en": {
+        "opens": "opens case",
+        "on": "on case",
+        "refused": "REFUSED",
+        "time": "time moves to",
+        "crossing": "crossing",
+        "sweep": "deadline sweep",
+        "nothing": "nothing due",
+        "broken": "INVARIANT BROKEN",
+        "case": "case",
+        "level": "level",
+        "unit": "unit",
+        "data": "data",
+    },
+}
+
+
+def _zone(sop: CompiledSop) -> ZoneInfo:
+    plan = sop.deadlines
+    return ZoneInfo(plan.calendar.zone if plan is not None else "UTC")
+
+
+def _when(at: datetime, tz: ZoneInfo, lang: Lang) -> str:
+    local = at.astimezone(tz)
+    return f"{_DAYS[lang][local.weekday()]} {local:%d-%m-%Y %H:%M} {local.tzname()}"
+
+
+def _actor(actor: Actor | None, lang: Lang) -> str:
+    if actor is None:
+        return "-"
+    unit = f", {_WORDS[lang]['unit']} {actor.unit}" if actor.unit else ""
+    return f"{actor.id} ({actor.role}{unit})"
+
+
+def _data(data: Any) -> str:
+    return json.dumps(dict(data), ensure_ascii=False, sort_keys=True) if data else ""
+
+
+def _days_off(calendar: WorkingCalendar | None, a: datetime, b: datetime, lang: Lang) -> str:
+    if calendar is None:
+        return ""
+    tz = calendar._tz
+    first, last = a.astimezone(tz).date(), b.astimezone(tz).date()
+    names: list[str] = []
+    day: date = first + timedelta(days=1)
+    while day <= last and len(names) < 12:
+        if not calendar.is_working_day(day):
+            off = calendar.days_off.get(day)
+            label = off.name if off is not None else _DAYS[lang][day.weekday()]
+            names.append(f"{label} {day:%d-%m}")
+        day += timedelta(days=1)
+    return f" ({_WORDS[lang]['crossing']} {', '.join(names)})" if names else ""
+
+
+def _line(o: Outcome, sop: CompiledSop, calendar: WorkingCalendar | None, lang: Lang) -> str:
+    w = _WORDS[lang]
+    tz = _zone(sop)
+    s = o.step
+    when = _when(o.at, tz, lang)
+    if s.kind == "start":
+        text = f"{when} — {_actor(s.actor, lang)} {w['opens']} {s.case or '?'} {_data(s.data)}"
+        return text + (f" → {o.target}" if o.accepted else f" — {w['refused']}: {o.refusal}")
+    if s.kind == "fire":
+        spec = sop.events.get(s.event)
+        label = f"{spec.label.get(lang)} [{s.event}]" if spec else repr(s.event)
+        head = f"{when} — {_actor(s.actor, lang)}: {label} {w['on']} {s.case}"
+        head += f" {_data(s.data)}" if s.data else ""
+        if o.accepted:
+            return f"{head}: {o.source} → {o.target}"
+        return f"{head} — {w['refused']} ({o.source}): {o.refusal}"
+    if s.kind == "advance":
+        assert s.to is not None
+        return f"{w['time']} {_when(s.to, tz, lang)}{_days_off(calendar, o.at, s.to, lang)}"
+    parts = []
+    for e in o.fired:
+        if e.event.startswith("@"):
+            p = e.payload
+            item = f"{e.event} {p['deadline']}"
+            if "level" in p:
+                item += f" {w['level']} {p['level']}"
+            parts.append(f"{item} ({e.case_id})")
+        else:
+            parts.append(f"{e.event} {e.case_id}: {e.source} → {e.target}")
+    return f"{when} — {w['sweep']}: {', '.join(parts) if parts else w['nothing']}"
+
+
+def scenario_text(
+    failure: InvariantViolated,
+    sop: CompiledSop,
+    calendar: WorkingCalendar | None = None,
+    lang: Lang = "id",
+) -> str:
+    """The failing run as numbered lines, ending with the invariant that broke and why."""
+    lines = [f"{k:>3}. {_line(o, sop, calendar, lang)}" for k, o in enumerate(failure.log, start=1)]
+    w = _WORDS[lang]
+    lines.append(
+        f"  ✗ {w['broken']}: {failure.title.get(lang)} [{failure.invariant}] — "
+        f"{w['case']} {failure.case_id}: {failure.detail}"
+    )
+    return "\n".join(lines)
+
+
+def coverage_table(coverage: Coverage, lang: Lang = "id") -> Table:
+    """A rich table: per kind of item, how many were exercised, the share, what was missed."""
+    en = lang == "en"
+    table = Table(title="Cakupan pengujian" if not en else "Test coverage")
+    table.add_column("bagian" if not en else "part")
+    table.add_column("teruji" if not en else "exercised", justify="right")
+    table.add_column("%", justify="right")
+    table.add_column("belum teruji" if not en else "not exercised", overflow="fold")
+    for row in coverage.rows():
+        if not row.total:
+            continue
+        style = "green" if row.ratio == 1 else "yellow"
+        table.add_row(
+            row.label.get(lang),
+            f"{row.hit}/{row.total}",
+            f"{row.ratio:.0%}",
+            ", ".join(row.missing[:8]) + (" …" if len(row.missing) > 8 else ""),
+            style=style,
+        )
+    table.add_row("total", "", f"{coverage.ratio:.0%}", "", style="bold")
+    return table
