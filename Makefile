@@ -4,27 +4,34 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
+# The plugin packages and the custom-plugin example are installed (editable) and tested with the
+# engine; their source is linted and type-checked like the engine's.
+PLUGINS := plugins/lapor plugins/smtp plugins/webhook examples/custom-plugin
+PLUGIN_SRC := $(filter-out %.egg-info,$(foreach p,$(PLUGINS),$(wildcard $(p)/src/*)))
+LINTED := src tests bench plugins examples/custom-plugin
 
 .PHONY: demo test lint typecheck bench docs clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(foreach p,$(PLUGINS),$(p)/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -e plugins/lapor -e 'plugins/smtp[test]' \
+		-e plugins/webhook -e examples/custom-plugin
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/sop demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict src/sop_engine
+	$(BIN)/mypy --strict src/sop_engine $(PLUGIN_SRC)
 
 test: lint typecheck
-	$(BIN)/sop lint examples/lapor/sop.yaml examples/dpmptsp/sop.yaml examples/buggy/sop.yaml
+	$(BIN)/sop lint examples/lapor/sop.yaml examples/dpmptsp/sop.yaml examples/buggy/sop.yaml \
+		examples/custom-plugin/sop-izin.yaml
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -34,7 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_testing.py
 
 docs: $(STAMP)
-	$(BIN)/sop schema -o docs/sop.schema.json
+	$(BIN)/sop schema --core -o docs/sop.schema.json
 	$(BIN)/python -c "from sop_engine.findings import codes_markdown as m; open('docs/error-codes.md', 'w').write(m())"
 
 clean:

@@ -23,7 +23,7 @@ from sop_engine.calendar import WorkingCalendar
 from sop_engine.errors import SopError
 from sop_engine.findings import Finding
 from sop_engine.loader import lint_file
-from sop_engine.registry import Registry
+from sop_engine.registry import KINDS, Registry
 from sop_engine.schema import sop_schema
 from sop_engine.text import Lang
 
@@ -118,9 +118,15 @@ def lint(paths: tuple[Path, ...], fmt: Literal["text", "json"], lang: Lang) -> N
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of standard output.",
 )
-def schema(output: Path | None) -> None:
+@click.option(
+    "--core",
+    is_flag=True,
+    help="Only sop_engine's own guards, actions and sections, without installed plugins.",
+)
+def schema(output: Path | None, core: bool) -> None:
     """Print the JSON Schema of SOP files (with the installed guards and actions)."""
-    text = json.dumps(sop_schema(_registry()), ensure_ascii=False, indent=2) + "\n"
+    registry = Registry(load_entry_points=False) if core else _registry()
+    text = json.dumps(sop_schema(registry), ensure_ascii=False, indent=2) + "\n"
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -413,14 +419,15 @@ def check(db: str) -> None:
 
 @main.command()
 def plugins() -> None:
-    """List the installed plugins and the guards, actions, sections, calendars, checks of each."""
+    """List the installed plugins and what each registers (guards, actions, channels, ...)."""
     registry = _registry()
     by_plugin: dict[str, list[tuple[str, str]]] = {}
     for (kind, name), owner in sorted(registry.owners.items()):
         by_plugin.setdefault(owner, []).append((kind, name))
     for owner, items in by_plugin.items():
-        click.echo(owner)
-        for kind in ("guards", "actions", "sections", "calendars", "ethics_checks"):
+        package = registry.packages.get(owner)
+        click.echo(f"{owner} ({package})" if package else owner)
+        for kind in KINDS:
             names = [n for k, n in items if k == kind]
             if names:
                 click.echo(f"  {kind.replace('_', ' ')}: {', '.join(names)}")

@@ -8,7 +8,9 @@ raises leaves no trace. Every command names its actor; the clock and the store a
 
 from __future__ import annotations
 
+import logging
 import uuid
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -37,6 +39,7 @@ from sop_engine.errors import (
     VersionConflict,
 )
 from sop_engine.ethics import ETHICS_EVENT, Outcome
+from sop_engine.extensions import IntakeFn, ListenerFailure, ListenerFn
 from sop_engine.loader import load_definition
 from sop_engine.oversight import CaseView, Violation, breach_notifications
 from sop_engine.records import (
@@ -56,6 +59,8 @@ from sop_engine.text import Text
 from sop_engine.timekeeping import SweepReport
 
 __all__ = ["AvailableEvent", "Engine"]
+
+_log = logging.getLogger(__name__)
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -95,6 +100,50 @@ class Engine:
         self._by_hash: dict[str, CompiledSop] = {}
         self._by_id: dict[str, CompiledSop] = {}
         self._calendars: dict[str, WorkingCalendar] = {}
+        self._listeners: tuple[tuple[str, ListenerFn], ...] = tuple(
+            (name, spec.listener) for name, spec in self.registry.event_listeners.items()
+        )
+        self.listener_failures: deque[ListenerFailure] = deque(maxlen=1000)
+        """The latest failures of event listeners (also logged to ``sop_engine.engine``)."""
+
+    # -- observers and intake ---------------------------------------------------------------
+
+    def listen(self, name: str, listener: ListenerFn) -> None:
+        """Call ``listener(case, event)`` after every committed event, like a plugin listener."""
+        self._listeners = (*self._listeners, (name, listener))
+
+    def committed(self, case: Case, event: AuditEvent) -> None:
+        """Tell the listeners about an event the store has committed.
+
+        Called by every path that commits (commands, sweeps, extensions, migrations, erasure).
+        A listener that raises is isolated: the commit stands, the other listeners still run,
+        and the failure is logged and kept in :attr:`listener_failures`.
+        """
+        for name, listener in self._listeners:
+            try:
+                listener(case, event)
+            except Exception as e:  # an observer's bug must never undo or fail the command
+                failure = ListenerFailure(name, case.id, event.seq, repr(e))
+                self.listener_failures.append(failure)
+                _log.error(
+                    "event listener %r failed on case %r (event %d %r): %r",
+                    name,
+                    case.id,
+                    event.seq,
+                    event.event,
+                    e,
+                )
+
+    def intake(
+        self, channel: IntakeFn, raw: str | bytes, meta: Mapping[str, Any] | None = None
+    ) -> Case:
+        """Open a case from a raw message through an intake channel (see :meth:`Registry.intake`).
+
+        The channel's command id makes this idempotent: the same message twice opens one case.
+        Raises :class:`~sop_engine.errors.IntakeRejected` for a message the channel refuses.
+        """
+        new = channel(raw, meta or {})
+        return self.start(new.sop_id, new.data, new.actor, command_id=new.command_id)
 
     # -- SOPs -------------------------------------------------------------------------------
 
@@ -209,6 +258,8 @@ class Engine:
         if command_id is not None:
             record = CommandRecord(command_id, cid, START_EVENT, actor, dict(data), case)
         self.store.insert(case, event, record, timers)
+        if self._listeners:
+            self.committed(case, event)
         return case
 
     def fire(
@@ -355,27 +406,23 @@ class Engine:
         record = None
         if command_id is not None:
             record = CommandRecord(command_id, case_id, event, actor, payload, new)
-        store.commit(
-            new,
-            AuditEvent(
-                case_id,
-                version,
-                now,
-                actor,
-                event,
-                state,
-                chosen.dest,
-                payload,
-                guards,
-                command_id,
-                tuple(k for k in payload if k in spec.personal) if spec.personal else (),
-                breaches,
-            ),
-            record,
-            timers,
-            notes,
-            done,
+        audit = AuditEvent(
+            case_id,
+            version,
+            now,
+            actor,
+            event,
+            state,
+            chosen.dest,
+            payload,
+            guards,
+            command_id,
+            tuple(k for k in payload if k in spec.personal) if spec.personal else (),
+            breaches,
         )
+        store.commit(new, audit, record, timers, notes, done)
+        if self._listeners:
+            self.committed(new, audit)
         return new
 
     def _record_block(
@@ -413,7 +460,9 @@ class Engine:
         notes = breach_notifications(
             case.id, version, actor, event, outcome.notify, now, _secrets(sop, case.data)
         )
-        self.store.commit(attrs.evolve(case, version=version), attempt, None, (), notes, ())
+        blocked = attrs.evolve(case, version=version)
+        self.store.commit(blocked, attempt, None, (), notes, ())
+        self.committed(blocked, attempt)
         return EthicsViolation(
             case_id=case.id, state=case.state, event=event, breach=outcome.blocked, seq=version
         )
@@ -493,6 +542,7 @@ class Engine:
             {"fields": fields, "reason": reason},
         )
         self.store.erase(new, event)
+        self.committed(new, event)
         return new
 
     # -- code of ethics ---------------------------------------------------------------------

@@ -29,6 +29,7 @@ __all__ = [
     "ExtensionFailed",
     "ExtensionRefused",
     "GuardRejected",
+    "IntakeRejected",
     "InvalidCaseData",
     "InvalidEventData",
     "LeaseLost",
@@ -68,6 +69,19 @@ class PluginError(SopError, RuntimeError):
     def __init__(self, message: str, *, plugin: str | None = None) -> None:
         self.plugin = plugin
         super().__init__(message)
+
+
+class IntakeRejected(SopError, ValueError):
+    """An intake channel could not make a case of a message; ``reason`` is for the sender.
+
+    Nothing was started. ``reason`` is bilingual so the channel can answer the sender (an SMS
+    reply, an HTTP 422 body) in their language.
+    """
+
+    def __init__(self, channel: str, reason: Text) -> None:
+        self.channel = channel
+        self.reason = reason
+        super().__init__(f"{channel}: message rejected: {reason.en or reason.id}")
 
 
 class UnknownSop(SopError, LookupError):

@@ -621,6 +621,50 @@ _ALL += [
     ),
 ]
 
+# -- plugins (SOP070-SOP079) --------------------------------------------------------------------
+_ALL += [
+    _c(
+        "SOP070",
+        "error",
+        "plugin namespace not installed",
+        (
+            "{kind} {name!r} comes from plugin {namespace!r}, which is not installed",
+            "{kind_id} {name!r} berasal dari plugin {namespace!r}, yang belum terpasang",
+        ),
+        (
+            "install the package that provides plugin {namespace!r} and list it under requires:",
+            "pasang paket yang menyediakan plugin {namespace!r} dan cantumkan di requires:",
+        ),
+    ),
+    _c(
+        "SOP071",
+        "error",
+        "error found by a plugin's lint rule",
+        ("{rule}: {message_en}", "{rule}: {message_id}"),
+        ("{hint_en}", "{hint_id}"),
+    ),
+    _c(
+        "SOP072",
+        "warning",
+        "warning from a plugin's lint rule",
+        ("{rule}: {message_en}", "{rule}: {message_id}"),
+        ("{hint_en}", "{hint_id}"),
+    ),
+    _c(
+        "SOP073",
+        "error",
+        "a plugin's lint rule failed",
+        (
+            "lint rule {rule!r} of plugin {plugin!r} failed: {error}",
+            "aturan lint {rule!r} dari plugin {plugin!r} gagal: {error}",
+        ),
+        (
+            "report it to the plugin's maintainers, or uninstall the plugin",
+            "laporkan kepada pengelola plugin, atau copot plugin tersebut",
+        ),
+    ),
+]
+
 CODES: dict[str, Code] = {c.code: c for c in _ALL}
 
 

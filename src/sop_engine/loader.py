@@ -76,12 +76,49 @@ def _load(
         return None, source
     schema = _schema_cache(registry)
     findings = sorted(_shape_findings(source, schema), key=_order)
-    findings += _missing_plugins(source)
+    missing = _missing_plugins(source)
+    if missing:  # "install package X" says it all: not also "namespace x is not installed"
+        findings = [f for f in findings if f.code != "SOP070"] + missing
     if findings:
         return None, sorted(findings, key=_order)
     checker = _Checker(source, registry)
     definition = checker.build()
+    if not any(f.severity == "error" for f in checker.findings):
+        checker.findings += _plugin_rules(source, definition, registry)
     return definition, sorted(checker.findings, key=_order)
+
+
+def _plugin_rules(source: Source, sop: SopDefinition, registry: Registry) -> list[Finding]:
+    """Run the lint rules plugins registered; a rule that raises is reported, never propagated."""
+    out = []
+    for name, rule in registry.lint_rules.items():
+        try:
+            found = list(rule.check(sop))
+        except Exception as e:  # a plugin's bug becomes a finding naming it
+            line, col = source.position(())
+            plugin = registry.owners[("lint_rules", name)]
+            out.append(
+                Finding(
+                    "SOP073",
+                    source.path,
+                    line,
+                    col,
+                    {"rule": name, "plugin": plugin, "error": repr(e)},
+                )
+            )
+            continue
+        for f in found:
+            line, col = source.position(f.path)
+            code = "SOP071" if f.severity == "error" else "SOP072"
+            args = {
+                "rule": name,
+                "message_en": f.message.get("en"),
+                "message_id": f.message.id,
+                "hint_en": f.hint.get("en"),
+                "hint_id": f.hint.id,
+            }
+            out.append(Finding(code, source.path, line, col, args))
+    return out
 
 
 def _missing_plugins(source: Source) -> list[Finding]:
@@ -228,9 +265,22 @@ def _shape_finding(source: Source, err: ValidationError) -> Iterator[Finding]:
             yield at("SOP012", where=where, expected=expected, found=_found(inst))
             return
         code = "SOP028" if kind == "guards" else "SOP029"
+        namespaces = {k.partition(".")[0] for k in known if "." in k}
         for n in [inst] if isinstance(inst, str) else list(inst):
             if n not in known:
                 p = (*path, n) if isinstance(inst, dict) else path
+                namespace, dot, _ = str(n).partition(".")
+                if dot and namespace not in namespaces:
+                    yield at(
+                        "SOP070",
+                        p,
+                        on_key=isinstance(inst, dict),
+                        name=n,
+                        namespace=namespace,
+                        kind=kind[:-1],
+                        kind_id="guard" if kind == "guards" else "aksi",
+                    )
+                    continue
                 yield at(
                     code,
                     p,

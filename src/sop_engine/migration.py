@@ -133,4 +133,5 @@ def migrate(
     }
     event = AuditEvent(case_id, moved.version, now, actor, "@migrate", case.state, target, payload)
     engine.store.commit(moved, event, None, timers)
+    engine.committed(moved, event)
     return moved

@@ -12,6 +12,7 @@ and tenants with different plugins can run side by side.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -20,17 +21,26 @@ import attrs
 import pluggy
 
 from sop_engine.errors import PluginError
+from sop_engine.extensions import (
+    ExporterSpec,
+    ExportFn,
+    IntakeFn,
+    IntakeSpec,
+    LintRuleSpec,
+    ListenerSpec,
+    NotifierSpec,
+)
 from sop_engine.hookspecs import PROJECT, SopEngineHooks
 from sop_engine.records import Actor, AuditEvent, Case
 from sop_engine.text import Text
 
 if TYPE_CHECKING:
     from sop_engine.calendar import WorkingCalendar
-
-if TYPE_CHECKING:
     from sop_engine.definition import SopDefinition
+    from sop_engine.outbox import Notifier
 
 __all__ = [
+    "KINDS",
     "RESERVED_SECTIONS",
     "ActionContext",
     "ActionFn",
@@ -244,14 +254,40 @@ RESERVED_SECTIONS: dict[str, Text] = {
 """Top-level sections the core reserves for features that register a :class:`SectionSpec`."""
 
 
+_NAMESPACE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+_KINDS: tuple[tuple[str, type[Any]], ...] = (
+    ("guards", GuardSpec),
+    ("actions", ActionSpec),
+    ("sections", SectionSpec),
+    ("calendars", CalendarSpec),
+    ("ethics_checks", EthicsCheckSpec),
+    ("intake_channels", IntakeSpec),
+    ("notifiers", NotifierSpec),
+    ("event_listeners", ListenerSpec),
+    ("lint_rules", LintRuleSpec),
+    ("exporters", ExporterSpec),
+)
+KINDS: tuple[str, ...] = tuple(k for k, _ in _KINDS)
+"""What a plugin can register, in the order ``sop plugins`` lists them."""
+
+
 class Registry:
-    """Guards, actions and section handlers by name, collected from pluggy plugins."""
+    """Everything plugins register, by name, collected once from pluggy.
+
+    Built-ins (modules of sop_engine) and plugins passed in ``plugins`` (an embedding
+    application's own, like pytest's ``conftest.py``) may use bare names. Installed plugins,
+    found through the ``sop_engine`` entry-point group, must prefix every name with their
+    entry-point name (``licence.valid``), so two packages can never take each other's names.
+    """
 
     def __init__(self, *, load_entry_points: bool = True, plugins: Iterable[object] = ()) -> None:
         from sop_engine import builtins, deadlines, ethics, ethics_checks, invariants
 
         self._pm = pluggy.PluginManager(PROJECT)
         self._pm.add_hookspecs(SopEngineHooks)
+        self.packages: dict[str, str] = {}
+        """Installed plugin (entry-point name) -> the distribution that provides it."""
         self._register(builtins, "sop_engine.builtins")
         self._register(deadlines, "sop_engine.deadlines")
         self._register(ethics, "sop_engine.ethics")
@@ -261,6 +297,15 @@ class Registry:
             self._register(plugin, None)
         if load_entry_points:
             self._load_entry_points()
+        try:
+            self._pm.check_pending()
+        except pluggy.PluginValidationError as e:
+            name = self._pm.get_name(e.plugin)
+            raise PluginError(
+                f"plugin {name!r}{self._from(name or '')} implements a hook sop_engine does "
+                f"not have ({e}); check the function name against docs/plugins.md",
+                plugin=name,
+            ) from e
         self.owners: dict[tuple[str, str], str] = {}
         """(kind, name) -> the plugin that registered it, for ``sop plugins``."""
         self.guards: dict[str, GuardSpec] = {}
@@ -270,16 +315,36 @@ class Registry:
         self.built_calendars: dict[Any, WorkingCalendar] = {}
         """Calendars built from SOP configurations, by configuration (see ``build_calendar``)."""
         self.ethics_checks: dict[str, EthicsCheckSpec] = {}
+        self.intake_channels: dict[str, IntakeSpec] = {}
+        self.notifiers: dict[str, NotifierSpec] = {}
+        self.event_listeners: dict[str, ListenerSpec] = {}
+        self.lint_rules: dict[str, LintRuleSpec] = {}
+        self.exporters: dict[str, ExporterSpec] = {}
         self._collect()
 
     def _load_entry_points(self) -> None:
         """Import each plugin of the ``sop_engine`` entry-point group, naming any that fails."""
         from importlib.metadata import entry_points
 
+        seen: dict[str, str] = {}
         for ep in entry_points(group=PROJECT):
-            if self._pm.get_plugin(ep.name) is not None or self._pm.is_blocked(ep.name):
-                continue
             package = ep.dist.name if ep.dist is not None else "an unknown package"
+            if ep.name in seen:
+                if seen[ep.name] == ep.value:
+                    continue  # the same distribution found twice on the path
+                raise PluginError(
+                    f"two installed plugins are both named {ep.name!r} "
+                    f"({self.packages[ep.name]} and {package}); uninstall one of them",
+                    plugin=ep.name,
+                )
+            if not _NAMESPACE.match(ep.name):
+                raise PluginError(
+                    f"plugin {ep.name!r} (from {package}) has an entry-point name that cannot "
+                    "be a namespace; use lower-case letters, digits and _ (e.g. 'licence')",
+                    plugin=ep.name,
+                )
+            if self._pm.is_blocked(ep.name):
+                continue
             try:
                 plugin = ep.load()
             except Exception as e:
@@ -288,45 +353,117 @@ class Registry:
                     f"reinstall or uninstall {package}",
                     plugin=ep.name,
                 ) from e
+            seen[ep.name] = ep.value
+            self.packages[ep.name] = package
             self._register(plugin, ep.name)
 
     def _register(self, plugin: object, name: str | None) -> None:
         try:
             self._pm.register(plugin, name=name)
         except (ValueError, pluggy.PluginValidationError) as e:
-            raise PluginError(f"cannot register plugin {name or plugin!r}: {e}", plugin=name) from e
+            where = f" (from {self.packages[name]})" if name in self.packages else ""
+            raise PluginError(
+                f"cannot register plugin {name or plugin!r}{where}: {e}", plugin=name
+            ) from e
 
     def _collect(self) -> None:
-        kinds: list[tuple[str, dict[str, Any], type[Any]]] = [
-            ("sop_engine_guards", self.guards, GuardSpec),
-            ("sop_engine_actions", self.actions, ActionSpec),
-            ("sop_engine_sections", self.sections, SectionSpec),
-            ("sop_engine_calendars", self.calendars, CalendarSpec),
-            ("sop_engine_ethics_checks", self.ethics_checks, EthicsCheckSpec),
-        ]
-        for hook_name, table, kind in kinds:
-            owners: dict[str, str] = {}
-            caller = getattr(self._pm.hook, hook_name)
-            for impl in caller.get_hookimpls():
+        for kind, spec_type in _KINDS:
+            table: dict[str, Any] = getattr(self, kind)
+            hook_name = f"sop_engine_{kind}"
+            for impl in getattr(self._pm.hook, hook_name).get_hookimpls():
                 plugin_name = impl.plugin_name
-                specs = impl.function()
-                for spec in specs or ():
-                    if not isinstance(spec, kind):
+                try:
+                    specs = list(impl.function() or ())
+                except Exception as e:
+                    raise PluginError(
+                        f"plugin {plugin_name!r}{self._from(plugin_name)} raised {e!r} in "
+                        f"{hook_name}; report it to the plugin's maintainers or uninstall it",
+                        plugin=plugin_name,
+                    ) from e
+                for spec in specs:
+                    if not isinstance(spec, spec_type):
                         raise PluginError(
                             f"plugin {plugin_name!r} returned {spec!r} from {hook_name}; "
-                            f"expected {kind.__name__} records",
+                            f"expected {spec_type.__name__} records",
                             plugin=plugin_name,
                         )
                     name = spec.id if isinstance(spec, CalendarSpec) else spec.name
+                    self._check_namespace(plugin_name, kind, name)
                     if name in table:
                         raise PluginError(
-                            f"{kind.__name__[:-4].lower()} {name!r} is registered by both "
-                            f"{owners[name]!r} and {plugin_name!r}; uninstall one or rename",
+                            f"{spec_type.__name__[:-4].lower()} {name!r} is registered by both "
+                            f"{self.owners[(kind, name)]!r} and {plugin_name!r}; "
+                            "uninstall one or rename",
                             plugin=plugin_name,
                         )
                     table[name] = spec
-                    owners[name] = plugin_name
-                    self.owners[(hook_name.removeprefix("sop_engine_"), name)] = plugin_name
+                    self.owners[(kind, name)] = plugin_name
+
+    def _from(self, plugin: str) -> str:
+        return f" (from {self.packages[plugin]})" if plugin in self.packages else ""
+
+    def _check_namespace(self, plugin: str, kind: str, name: str) -> None:
+        if plugin not in self.packages:
+            return  # built-in or registered explicitly by the embedding application
+        prefix, dot, local = name.partition(".")
+        if prefix != plugin or not dot or not local or "." in local:
+            raise PluginError(
+                f"plugin {plugin!r}{self._from(plugin)} registers {kind[:-1].replace('_', ' ')} "
+                f"{name!r} outside its namespace; installed plugins name everything "
+                f"{plugin}.<name> (e.g. {plugin}.{local or prefix})",
+                plugin=plugin,
+            )
+
+    def _bind(self, kind: str, name: str, config: Mapping[str, Any]) -> Any:
+        table: dict[str, Any] = getattr(self, kind)
+        spec = table.get(name)
+        what = kind[:-1].replace("_", " ")
+        if spec is None:
+            known = ", ".join(sorted(table)) or "none"
+            raise PluginError(
+                f"no {what} {name!r} is registered (registered: {known}); "
+                "install the plugin that provides it",
+                plugin=None,
+            )
+        from jsonschema import Draft202012Validator
+
+        problems = sorted(
+            Draft202012Validator(dict(spec.config)).iter_errors(dict(config)), key=str
+        )
+        if problems:
+            listed = "; ".join(
+                f"{'.'.join(map(str, p.absolute_path)) or 'config'}: {p.message}" for p in problems
+            )
+            owner = self.owners[(kind, name)]
+            raise PluginError(
+                f"the configuration of {what} {name!r} is invalid: {listed}; "
+                f"see the README of plugin {owner!r}",
+                plugin=owner,
+            )
+        return spec.bind(config)
+
+    def intake(self, name: str, config: Mapping[str, Any]) -> IntakeFn:
+        """The intake channel ``name`` bound to ``config`` (checked against its schema)."""
+        fn: IntakeFn = self._bind("intake_channels", name, config)
+        return fn
+
+    def notifier(self, name: str, config: Mapping[str, Any]) -> Notifier:
+        """The notifier ``name`` bound to ``config``: hand it to :func:`sop_engine.outbox.relay`."""
+        from sop_engine.outbox import Notifier
+
+        bound = self._bind("notifiers", name, config)
+        if not isinstance(bound, Notifier):
+            raise PluginError(
+                f"notifier {name!r} of plugin {self.owners[('notifiers', name)]!r} bound to "
+                f"{bound!r}, which has no deliver(notification) method",
+                plugin=self.owners[("notifiers", name)],
+            )
+        return bound
+
+    def exporter(self, name: str, config: Mapping[str, Any]) -> ExportFn:
+        """The exporter ``name`` bound to ``config``."""
+        fn: ExportFn = self._bind("exporters", name, config)
+        return fn
 
     @property
     def plugin_manager(self) -> pluggy.PluginManager:

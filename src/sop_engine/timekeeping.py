@@ -183,6 +183,7 @@ def _fire_timer(
     ):
         then.append(Timer(now, case.id, d.name, d.arming, f"then:{timer.item}"))
     engine.store.commit(new, event, None, then, notes, done)
+    engine.committed(new, event)
     report.fired.append(event)
 
 
@@ -288,6 +289,7 @@ def extend(
             new,
         )
     engine.store.commit(new, event, record, timers_for(clock, new_d, calendar, case_id=case_id))
+    engine.committed(new, event)
     return new
 
 
@@ -351,5 +353,6 @@ def change_calendar(
             case_id, new.version, now, actor, "@recalendar", case.state, case.state, payload
         )
         engine.store.commit(new, event, None, timers)
+        engine.committed(new, event)
         changed.append(new)
     return changed
