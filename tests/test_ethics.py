@@ -25,6 +25,7 @@ from sop_engine import (
 )
 from sop_engine.codec import case_to_json, event_to_json
 from sop_engine.confidentiality import WITHHELD
+from sop_engine.records import Declaration
 from sop_engine.replay import replay_case
 
 from conftest import ATTEST, COMPLETE, LAPOR, LIAISON, OFFICER
@@ -176,13 +177,18 @@ def test_conflict_of_interest_reported_unit() -> None:
     assert engine.fire("c1", "proses", Actor("x", "petugas", "inspektorat")).state == "diproses"
 
 
-def test_conflict_of_interest_declared_relation_recuses_the_officer() -> None:
-    engine = mini(rule("conflict_of_interest", "{}"))
+def test_conflict_of_interest_declared_relation_recuses_the_officer(store: Store) -> None:
+    engine = mini(rule("conflict_of_interest", "{}"), store=store)
     start(engine)
     engine.declare("c1", PETUGAS, conflict=True, relation="saudara ipar pelapor")
+    # the declaration is on the snapshot (checks read no trail) and in the trail
+    assert engine.get("c1").declarations == (Declaration("budi", True, "saudara ipar pelapor"),)
+    assert engine.history("c1")[-1].event == "@declare"
     with pytest.raises(EthicsViolation, match="declared a conflict"):
         engine.fire("c1", "proses", PETUGAS)
     assert engine.fire("c1", "proses", PETUGAS2).state == "diproses"  # only that officer
+    sop = engine.sop("etik-mini")
+    assert replay_case(engine.get("c1"), engine.history("c1"), sop, REGISTRY) is None
 
 
 def test_declaring_a_conflict_needs_the_relation() -> None:

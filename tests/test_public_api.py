@@ -19,6 +19,7 @@ EXPECTED = [
     "CommandRefused",
     "CompiledSop",
     "DayOff",
+    "Declaration",
     "Engine",
     "EthicsCheckSpec",
     "EthicsContext",

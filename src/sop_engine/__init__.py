@@ -42,7 +42,7 @@ from sop_engine.findings import Finding
 from sop_engine.hookspecs import hookimpl
 from sop_engine.loader import lint_file, lint_text, load_definition
 from sop_engine.oversight import CaseView, Violation
-from sop_engine.records import Actor, AuditEvent, Breach, Case
+from sop_engine.records import Actor, AuditEvent, Breach, Case, Declaration
 from sop_engine.registry import (
     ActionContext,
     ActionSpec,
@@ -74,6 +74,7 @@ __all__ = [
     "CommandRefused",
     "CompiledSop",
     "DayOff",
+    "Declaration",
     "Engine",
     "EthicsCheckSpec",
     "EthicsContext",

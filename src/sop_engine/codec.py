@@ -16,7 +16,16 @@ from typing import Any
 
 import attrs
 
-from sop_engine.records import ERASED, Actor, AuditEvent, Breach, Case, Deadline, Notification
+from sop_engine.records import (
+    ERASED,
+    Actor,
+    AuditEvent,
+    Breach,
+    Case,
+    Deadline,
+    Declaration,
+    Notification,
+)
 from sop_engine.store import CommandRecord
 from sop_engine.text import Text
 
@@ -100,7 +109,7 @@ def _deadline_from_json(raw: Mapping[str, Any]) -> Deadline:
 
 
 def case_to_json(case: Case) -> dict[str, Any]:
-    return {
+    out = {
         "id": case.id,
         "sop_id": case.sop_id,
         "sop_hash": case.sop_hash,
@@ -109,6 +118,9 @@ def case_to_json(case: Case) -> dict[str, Any]:
         "version": case.version,
         "deadlines": [_deadline_to_json(d) for d in case.deadlines],
     }
+    if case.declarations:  # left out when empty, like the optional event fields
+        out["declarations"] = [[d.officer, d.conflict, d.relation] for d in case.declarations]
+    return out
 
 
 def case_from_json(raw: Mapping[str, Any]) -> Case:
@@ -120,6 +132,7 @@ def case_from_json(raw: Mapping[str, Any]) -> Case:
         raw["data"],
         raw["version"],
         tuple(_deadline_from_json(d) for d in raw.get("deadlines", [])),
+        tuple(Declaration(o, c, r) for o, c, r in raw.get("declarations", ())),
     )
 
 

@@ -384,7 +384,16 @@ class Engine:
                     case_id, version, actor, event, outcome.notify, now, _secrets(sop, data)
                 )
         if sop.deadlines is None:
-            new = Case(case_id, case.sop_id, case.sop_hash, chosen.dest, data, version)
+            new = Case(
+                case_id,
+                case.sop_id,
+                case.sop_hash,
+                chosen.dest,
+                data,
+                version,
+                case.deadlines,
+                case.declarations,
+            )
             timers: list[Timer] = []
         else:
             deadlines, timers = advance(
@@ -399,7 +408,16 @@ class Engine:
                 chosen.dest in sop.finals,
                 case_id,
             )
-            new = Case(case_id, case.sop_id, case.sop_hash, chosen.dest, data, version, deadlines)
+            new = Case(
+                case_id,
+                case.sop_id,
+                case.sop_hash,
+                chosen.dest,
+                data,
+                version,
+                deadlines,
+                case.declarations,
+            )
         guards = chosen.passed
         if refused is not None:
             guards = tuple((name, False) for name, _ in refused) + guards

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sop_engine.hookspecs import hookimpl
-from sop_engine.records import AuditEvent
+from sop_engine.records import Case, Declaration
 from sop_engine.registry import EthicsCheckFn, EthicsCheckSpec, EthicsContext
 from sop_engine.text import Text
 
@@ -58,8 +58,9 @@ def _words(value: Any) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
 
 
-def _declarations(history: Sequence[AuditEvent], officer: str) -> list[Mapping[str, Any]]:
-    return [e.payload for e in history if e.event == DECLARE_EVENT and e.actor.id == officer]
+def _latest(case: Case, officer: str) -> Declaration | None:
+    """The officer's latest declaration on the case (kept on the snapshot: no trail read)."""
+    return next((d for d in reversed(case.declarations) if d.officer == officer), None)
 
 
 # -- conflict of interest ----------------------------------------------------------------------
@@ -81,9 +82,9 @@ def _conflict(params: Mapping[str, Any]) -> EthicsCheckFn:
                 f"petugas berasal dari unit yang dilaporkan ({actor.unit})",
                 f"the officer belongs to the reported unit ({actor.unit})",
             )
-        declared = _declarations(ctx.history(), actor.id)
-        if declared and declared[-1].get("conflict") is True:
-            relation = declared[-1].get("relation") or "-"
+        declared = _latest(ctx.case, actor.id)
+        if declared is not None and declared.conflict:
+            relation = declared.relation or "-"
             return Text(
                 f"petugas telah menyatakan konflik kepentingan ({relation}) dan harus mundur",
                 f"the officer declared a conflict of interest ({relation}) and must recuse",
@@ -95,8 +96,8 @@ def _conflict(params: Mapping[str, Any]) -> EthicsCheckFn:
 
 def _declaration(params: Mapping[str, Any]) -> EthicsCheckFn:
     def check(ctx: EthicsContext) -> Text | None:
-        declared = _declarations(ctx.history(), ctx.actor.id)
-        if declared and declared[-1].get("conflict") is False:
+        declared = _latest(ctx.case, ctx.actor.id)
+        if declared is not None and not declared.conflict:
             return None
         return Text(
             "petugas belum mencatat pernyataan bebas konflik kepentingan pada kasus ini",

@@ -122,7 +122,16 @@ def migrate(
             )
             deadlines += started
             timers += more
-    moved = Case(case.id, new.id, new.hash, target, case.data, case.version + 1, tuple(deadlines))
+    moved = Case(
+        case.id,
+        new.id,
+        new.hash,
+        target,
+        case.data,
+        case.version + 1,
+        tuple(deadlines),
+        case.declarations,
+    )
     payload = {
         "from_hash": old.hash,
         "to_hash": new.hash,

@@ -20,7 +20,7 @@ from sop_engine.confidentiality import WITHHELD, Confidentiality, redact
 from sop_engine.errors import InvalidEventData, RoleNotPermitted
 from sop_engine.ethics import ETHICS_EVENT
 from sop_engine.ethics_checks import DECLARE_EVENT
-from sop_engine.records import Actor, AuditEvent, Breach, Case, Notification
+from sop_engine.records import Actor, AuditEvent, Breach, Case, Declaration, Notification
 from sop_engine.text import Text
 
 if TYPE_CHECKING:
@@ -113,10 +113,15 @@ def breach_notifications(
 
 
 def _append(
-    engine: Engine, case: Case, actor: Actor, event: str, payload: Mapping[str, Any]
+    engine: Engine,
+    case: Case,
+    actor: Actor,
+    event: str,
+    payload: Mapping[str, Any],
+    new: Case | None = None,
 ) -> Case:
     """Commit an audit-only event: the case keeps its state and data, its version goes up."""
-    new = attrs.evolve(case, version=case.version + 1)
+    new = attrs.evolve(new or case, version=case.version + 1)
     record = AuditEvent(
         case.id, new.version, engine.clock.now(), actor, event, case.state, case.state, payload
     )
@@ -136,7 +141,9 @@ def declare(
         )
     case = engine.store.get(case_id)
     payload = {"conflict": conflict, "relation": relation.strip(), "note": note.strip()}
-    return _append(engine, case, actor, DECLARE_EVENT, payload)
+    declared = Declaration(actor.id, conflict, relation.strip())
+    new = attrs.evolve(case, declarations=(*case.declarations, declared))
+    return _append(engine, case, actor, DECLARE_EVENT, payload, new)
 
 
 def _confidentiality(engine: Engine, case: Case) -> Confidentiality | None:

@@ -23,6 +23,7 @@ __all__ = [
     "Breach",
     "Case",
     "Deadline",
+    "Declaration",
     "Notification",
     "Timer",
 ]
@@ -104,6 +105,15 @@ class Notification:
 
 
 @attrs.frozen(slots=True)
+class Declaration:
+    """An officer's declaration on a case: no conflict of interest, or a conflict and its tie."""
+
+    officer: str
+    conflict: bool
+    relation: str = ""
+
+
+@attrs.frozen(slots=True)
 class Case:
     """One complaint as the engine sees it.
 
@@ -119,6 +129,12 @@ class Case:
     data: Mapping[str, Any]
     version: int
     deadlines: tuple[Deadline, ...] = ()
+    declarations: tuple[Declaration, ...] = ()
+    """Officers' declarations of (no) conflict of interest on this case, oldest first.
+
+    Kept on the snapshot (as well as in the trail) so code-of-ethics checks read them without
+    reading the trail on every command.
+    """
 
 
 @attrs.frozen(slots=True)

@@ -5,9 +5,9 @@ through a fresh in-memory engine with the SOP version the case is pinned to: ``@
 the case, SOP events are fired by their recorded actor with their recorded payload, ``@extend``
 extends, and each event the engine wrote by itself (a reminder, breach, escalation or expiry)
 is fired again from its recorded timer at its instant; the SOP events those fire are in the
-trail as events of the system actor and replay like any other. Audit-only events (a refused
-attempt recorded by the code of ethics, a declaration of interest, a revealed identity) are
-checked to leave the case unchanged and kept as they are. The replayed
+trail as events of the system actor and replay like any other; a declaration of interest is
+declared again. Audit-only events (a refused attempt recorded by the code of ethics, a revealed
+identity) are checked to leave the case unchanged and kept as they are. The replayed
 trail must equal the stored one event for event, and the replayed snapshot the stored snapshot.
 """
 
@@ -29,7 +29,7 @@ from sop_engine.registry import Registry
 __all__ = ["ReplayProblem", "replay_case"]
 
 _SWEPT = ("@remind", "@breach", "@escalate", "@expire")
-_AUDIT_ONLY = ("@ethics", "@declare", "@reveal")
+_AUDIT_ONLY = ("@ethics", "@reveal")
 """Events that record something without changing the case's state, data or deadlines."""
 
 
@@ -97,6 +97,15 @@ def replay_case(
                 )
             elif e.event == "@erase":
                 engine.erase_personal_data(e.case_id, e.actor, e.payload["reason"])
+            elif e.event == "@declare":
+                p = e.payload
+                engine.declare(
+                    e.case_id,
+                    e.actor,
+                    conflict=p["conflict"],
+                    relation=p.get("relation", ""),
+                    note=p.get("note", ""),
+                )
             elif e.event in _AUDIT_ONLY:
                 # what they record (a refused attempt, a declaration, a reveal) is not a command
                 # to run again; replay checks that they leave the case as it was
