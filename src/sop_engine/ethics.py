@@ -156,6 +156,21 @@ class Outcome:
 _CLEAR = Outcome(None, (), ())
 
 
+class _Once:
+    """Reads the case's trail on the first call only (most commands never need it)."""
+
+    __slots__ = ("_read", "_trail")
+
+    def __init__(self, read: Callable[[], Sequence[AuditEvent]]) -> None:
+        self._read = read
+        self._trail: Sequence[AuditEvent] | None = None
+
+    def __call__(self) -> Sequence[AuditEvent]:
+        if self._trail is None:
+            self._trail = self._read()
+        return self._trail
+
+
 @attrs.frozen(slots=True)
 class EthicsPlan:
     """The compiled ``ethics`` section of one SOP."""
@@ -176,33 +191,31 @@ class EthicsPlan:
         history: Callable[[], Sequence[AuditEvent]],
     ) -> Outcome:
         """Run every rule that applies to this command; stop at the first ``block`` breach."""
-        found: list[Breach] = []
-        notify: list[tuple[Breach, tuple[str, ...]]] = []
         conf = self.confidentiality
-        if conf is not None:
+        if conf is not None and case.data.get(conf.field) != data.get(conf.field):
             breach = conf.judge_change(case.data, data, payload)
             if breach is not None:
                 return Outcome(breach, (breach,), ((breach, conf.notify),) if conf.notify else ())
         rules = self.by_event.get(event)
         if not rules:
             return _CLEAR
+        found: list[Breach] | None = None
+        notify: list[tuple[Breach, tuple[str, ...]]] = []
         ctx: EthicsContext | None = None
-        cache: list[Sequence[AuditEvent]] = []
-
-        def read_history() -> Sequence[AuditEvent]:
-            if not cache:
-                cache.append(history())
-            return cache[0]
-
+        state, role = case.state, actor.role
         for rule in rules:
-            if not rule.applies(case.state, actor.role):
+            if (rule.states is not None and state not in rule.states) or (
+                rule.roles is not None and role not in rule.roles
+            ):
                 continue
             if ctx is None:
-                ctx = EthicsContext(case, actor, event, payload, data, target, now, read_history)
+                ctx = EthicsContext(case, actor, event, payload, data, target, now, _Once(history))
             reason = rule.fn(ctx)
             if reason is None:
                 continue
             breach = Breach(rule.id, rule.check, rule.severity, reason, rule.types)
+            if found is None:
+                found = []
             found.append(breach)
             if rule.notify:
                 notify.append((breach, rule.notify))

@@ -60,6 +60,8 @@ def _words(value: Any) -> str:
 
 def _latest(case: Case, officer: str) -> Declaration | None:
     """The officer's latest declaration on the case (kept on the snapshot: no trail read)."""
+    if not case.declarations:
+        return None
     return next((d for d in reversed(case.declarations) if d.officer == officer), None)
 
 
