@@ -22,7 +22,7 @@ from sop_engine.calendar import DayOff, Unit, WorkingCalendar
 from sop_engine.hookspecs import hookimpl
 from sop_engine.records import Deadline, Timer
 from sop_engine.registry import SectionNames, SectionProblem, SectionSpec
-from sop_engine.text import Text
+from sop_engine.text import TEXT_SCHEMA, Text
 
 if TYPE_CHECKING:
     from sop_engine.definition import SopDefinition
@@ -46,20 +46,6 @@ def _one_unit(amount: dict[str, Any]) -> dict[str, Any]:
         "minProperties": 1,
         "maxProperties": 1,
         "additionalProperties": False,
-    }
-
-
-def _text_schema() -> dict[str, Any]:
-    return {
-        "anyOf": [
-            {"type": "string", "minLength": 1},
-            {
-                "type": "object",
-                "properties": {"id": {"type": "string"}, "en": {"type": "string"}},
-                "required": ["id"],
-                "additionalProperties": False,
-            },
-        ]
     }
 
 
@@ -118,7 +104,7 @@ SCHEMA: dict[str, Any] = {
             "additionalProperties": {
                 "type": "object",
                 "properties": {
-                    "label": _text_schema(),
+                    "label": TEXT_SCHEMA,
                     "duration": {"anyOf": [_one_unit(_AMOUNT), {"type": "array", "items": _RULE}]},
                     "start": {
                         "type": "object",
@@ -150,7 +136,7 @@ SCHEMA: dict[str, Any] = {
                                 "after": _one_unit(_OFFSET_AMOUNT),
                                 "notify": _NAMES,
                                 "event": _NAME,
-                                "label": _text_schema(),
+                                "label": TEXT_SCHEMA,
                             },
                             "required": ["after", "notify"],
                             "additionalProperties": False,

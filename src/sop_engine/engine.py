@@ -383,19 +383,9 @@ class Engine:
                 notes = breach_notifications(
                     case_id, version, actor, event, outcome.notify, now, _secrets(sop, data)
                 )
-        if sop.deadlines is None:
-            new = Case(
-                case_id,
-                case.sop_id,
-                case.sop_hash,
-                chosen.dest,
-                data,
-                version,
-                case.deadlines,
-                case.declarations,
-            )
-            timers: list[Timer] = []
-        else:
+        timers: list[Timer] = []
+        deadlines: tuple[Deadline, ...] = ()
+        if sop.deadlines is not None:
             deadlines, timers = advance(
                 sop.deadlines,
                 case.deadlines,
@@ -408,16 +398,16 @@ class Engine:
                 chosen.dest in sop.finals,
                 case_id,
             )
-            new = Case(
-                case_id,
-                case.sop_id,
-                case.sop_hash,
-                chosen.dest,
-                data,
-                version,
-                deadlines,
-                case.declarations,
-            )
+        new = Case(
+            case_id,
+            case.sop_id,
+            case.sop_hash,
+            chosen.dest,
+            data,
+            version,
+            deadlines,
+            case.declarations,
+        )
         guards = chosen.passed
         if refused is not None:
             guards = tuple((name, False) for name, _ in refused) + guards

@@ -33,7 +33,7 @@ from sop_engine.registry import (
     SectionProblem,
     SectionSpec,
 )
-from sop_engine.text import Text
+from sop_engine.text import TEXT_SCHEMA, Text
 
 if TYPE_CHECKING:
     from sop_engine.definition import SopDefinition
@@ -68,17 +68,6 @@ MALADMINISTRATION: Mapping[str, Text] = {
 
 _NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"}
 _NAMES = {"anyOf": [_NAME, {"type": "array", "items": _NAME, "minItems": 1}]}
-_TEXT = {
-    "anyOf": [
-        {"type": "string", "minLength": 1},
-        {
-            "type": "object",
-            "properties": {"id": {"type": "string"}, "en": {"type": "string"}},
-            "required": ["id"],
-            "additionalProperties": False,
-        },
-    ]
-}
 
 SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -92,8 +81,8 @@ SCHEMA: dict[str, Any] = {
                 "type": "object",
                 "properties": {
                     "id": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_.-]{0,39}$"},
-                    "title": _TEXT,
-                    "description": _TEXT,
+                    "title": TEXT_SCHEMA,
+                    "description": TEXT_SCHEMA,
                     "check": {
                         "type": "string",
                         "description": "a registered ethics check (`sop plugins` lists them)",

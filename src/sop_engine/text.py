@@ -11,7 +11,7 @@ from typing import Literal
 
 import attrs
 
-__all__ = ["Lang", "Text"]
+__all__ = ["TEXT_SCHEMA", "Lang", "Text"]
 
 Lang = Literal["id", "en"]
 
@@ -31,3 +31,17 @@ class Text:
 
     def __str__(self) -> str:
         return self.id
+
+
+TEXT_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "minLength": 1},
+        {
+            "type": "object",
+            "properties": {"id": {"type": "string"}, "en": {"type": "string"}},
+            "required": ["id"],
+            "additionalProperties": False,
+        },
+    ]
+}
+"""The JSON Schema of a text in SOP files: Indonesian alone, or ``{id: ..., en: ...}``."""
