@@ -677,3 +677,48 @@ def test_a_block_never_changes_state_data_or_deadlines(
         except (RoleNotPermitted, InvalidEventData, CommandRefused):
             assert engine.get("c1") == before
     assert len([e for e in engine.history("c1") if e.event == "@ethics"]) == blocked
+
+
+TIMED = """
+sop: { id: etik-waktu, version: "1", title: Etik waktu, agency: Dinas Contoh }
+roles:
+  petugas: { label: Petugas }
+  sistem: { label: Sistem }
+  atasan: { label: Atasan }
+fields:
+  biaya: { type: number }
+states:
+  menunggu: { label: Menunggu, initial: true }
+  selesai: { label: Selesai, final: true }
+events:
+  tutup: { label: Tutup, roles: [petugas, sistem] }
+transitions:
+  - { event: tutup, from: menunggu, to: selesai }
+deadlines:
+  calendar: { id: ID, zone: Asia/Jakarta }
+  clocks:
+    tunggu:
+      duration: { days: 2 }
+      start: { enter: menunggu }
+      stop: { leave: menunggu }
+      on_expiry: { event: tutup }
+ethics:
+  notify: atasan
+  rules:
+    - { id: R1, title: Tanpa biaya, check: no_fee, with: { fields: [biaya] }, severity: block }
+"""
+
+
+def test_a_timed_event_the_code_of_ethics_blocks_is_recorded_once(store: Store) -> None:
+    engine = Engine(store=store, clock=SimulatedClock(T0), registry=REGISTRY)
+    engine.add(load_definition("etik-waktu.yaml", text=TIMED, registry=REGISTRY))
+    engine.start("etik-waktu", {"biaya": 5000}, Actor("p", "petugas"), case_id="c1")
+    later = T0 + timedelta(days=3)
+    first = engine.sweep(later)
+    assert [type(e).__name__ for _, e in first.refused] == ["EthicsViolation"]
+    second = engine.sweep(later + timedelta(days=1))
+    assert second.refused == []
+    trail = engine.history("c1")
+    assert [e.event for e in trail].count("@ethics") == 1
+    assert engine.get("c1").state == "menunggu"
+    assert store.due_timers(later + timedelta(days=30)) == []

@@ -377,7 +377,7 @@ class Engine:
                 case, actor, event, payload, data, chosen.dest, now, lambda: store.history(case_id)
             )
             if outcome.blocked is not None:
-                raise self._record_block(sop, case, actor, event, payload, outcome, now)
+                raise self._record_block(sop, case, actor, event, payload, outcome, now, done)
             if outcome.breaches:
                 breaches = outcome.breaches
                 notes = breach_notifications(
@@ -442,12 +442,15 @@ class Engine:
         payload: Mapping[str, Any],
         outcome: Outcome,
         now: datetime,
+        done: Sequence[Timer] = (),
     ) -> EthicsViolation:
         """Record a command a ``block`` rule refused, and return the error to raise.
 
         The case keeps its state, data and deadlines; only the attempt is written (which event,
         which data fields, which rule), so the refusal itself is evidence. A command id is not
-        recorded: the same command may be sent again once the cause is removed.
+        recorded: the same command may be sent again once the cause is removed. When the
+        sweeper fired the command (an expiry's timed event), its timer is completed in the same
+        commit, so a crash cannot make the next sweep record the attempt twice.
         """
         assert outcome.blocked is not None
         version = case.version + 1
@@ -469,7 +472,7 @@ class Engine:
             case.id, version, actor, event, outcome.notify, now, _secrets(sop, case.data)
         )
         blocked = attrs.evolve(case, version=version)
-        self.store.commit(blocked, attempt, None, (), notes, ())
+        self.store.commit(blocked, attempt, None, (), notes, done)
         self.committed(blocked, attempt)
         return EthicsViolation(
             case_id=case.id, state=case.state, event=event, breach=outcome.blocked, seq=version
