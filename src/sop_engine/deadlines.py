@@ -475,11 +475,7 @@ def build(
         clocks.append(
             ClockSpec(
                 name=name,
-                label=Text(c["label"])
-                if isinstance(c.get("label"), str)
-                else Text(c["label"]["id"], c["label"].get("en"))
-                if "label" in c
-                else Text(name),
+                label=Text.from_raw(c["label"]) if "label" in c else Text(name),
                 rules=tuple(rules),
                 start_enter=frozenset(start_enter),
                 start_event=frozenset(start_event),

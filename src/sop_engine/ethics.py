@@ -221,10 +221,6 @@ def _names(value: Any) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def _text(value: Any) -> Text:
-    return Text(value) if isinstance(value, str) else Text(value["id"], value.get("en"))
-
-
 def build(
     raw: Any, sop: SopDefinition, registry: Registry
 ) -> tuple[EthicsPlan, list[SectionProblem]]:
@@ -316,8 +312,8 @@ def build(
         rules.append(
             Rule(
                 id=r["id"],
-                title=_text(r["title"]),
-                description=_text(r["description"]) if "description" in r else None,
+                title=Text.from_raw(r["title"]),
+                description=Text.from_raw(r["description"]) if "description" in r else None,
                 check=r["check"],
                 severity=r["severity"],
                 events=frozenset(w_events) if w_events else None,

@@ -164,10 +164,6 @@ class Invariant:
         return "; ".join(problems) or None
 
 
-def _text(raw: Any) -> Text:
-    return Text(raw) if isinstance(raw, str) else Text(raw["id"], raw.get("en"))
-
-
 def _names(value: Any) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
@@ -242,11 +238,11 @@ def build(
         out.append(
             Invariant(
                 name=name,
-                title=_text(spec["title"]),
+                title=Text.from_raw(spec["title"]),
                 require=checks(spec["require"], (*p, "require")),
                 states=frozenset(wanted),
                 when=checks(when, (*p, "when")),
-                description=_text(spec["description"]) if "description" in spec else None,
+                description=Text.from_raw(spec["description"]) if "description" in spec else None,
             )
         )
     return tuple(out), problems

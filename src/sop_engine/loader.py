@@ -365,11 +365,7 @@ _CALL_VALIDATORS = (
 
 
 def _text(value: Any, default: str) -> Text:
-    if value is None:
-        return Text(default)
-    if isinstance(value, str):
-        return Text(value)
-    return Text(value["id"], value.get("en"))
+    return Text(default) if value is None else Text.from_raw(value)
 
 
 def _opt_text(value: Any) -> Text | None:

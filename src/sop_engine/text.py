@@ -7,6 +7,7 @@ the Indonesian one rather than to nothing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 import attrs
@@ -31,6 +32,13 @@ class Text:
 
     def __str__(self) -> str:
         return self.id
+
+    @classmethod
+    def from_raw(cls, value: str | Mapping[str, str]) -> Text:
+        """A text as SOP files write it (see :data:`TEXT_SCHEMA`): a string or ``{id, en}``."""
+        if isinstance(value, str):
+            return cls(value)
+        return cls(value["id"], value.get("en"))
 
 
 TEXT_SCHEMA = {
