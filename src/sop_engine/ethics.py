@@ -127,11 +127,6 @@ class Rule:
     types: tuple[str, ...]
     fn: EthicsCheckFn = attrs.field(eq=False, repr=False)
 
-    def applies(self, state: str, role: str) -> bool:
-        return (self.states is None or state in self.states) and (
-            self.roles is None or role in self.roles
-        )
-
 
 @attrs.frozen(slots=True)
 class Outcome:
@@ -215,12 +210,6 @@ class EthicsPlan:
         return Outcome(None, tuple(found), tuple(notify))
 
 
-def _names(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    return (value,) if isinstance(value, str) else tuple(value)
-
-
 def build(
     raw: Any, sop: SopDefinition, registry: Registry
 ) -> tuple[EthicsPlan, list[SectionProblem]]:
@@ -284,24 +273,21 @@ def build(
         for param in spec.event_params:
             check("event", params.get(param), (*p, "with", param))
         when = r.get("when", {})
+        reported = len(problems)
         w_events = check("event", when.get("events"), (*p, "when", "events"))
         w_states = check("state", when.get("states"), (*p, "when", "states"))
         w_roles = check("role", when.get("roles"), (*p, "when", "roles"))
-        notify = check("role", r.get("notify"), (*p, "notify")) or default_notify
-        if r["severity"] == "flag" and not notify and "notify" not in r:
-            problems.append(SectionProblem((*p, "severity"), "SOP050", {"rule": r["id"]}))
-        if not any(
+        # an unknown name in 'when' was reported just now: "never applies" would only repeat it
+        if len(problems) == reported and not any(
             (not w_states or s in w_states)
             and (not w_events or e in w_events)
             and (not w_roles or ro in w_roles)
             for s, e, ro in possible
-        ) and not (
-            # a reference to an unknown name was reported already
-            len(w_events) < len(_names(when.get("events")))
-            or len(w_states) < len(_names(when.get("states")))
-            or len(w_roles) < len(_names(when.get("roles")))
         ):
             problems.append(SectionProblem((*p, "when"), "SOP048", {"rule": r["id"]}, key=True))
+        notify = check("role", r.get("notify"), (*p, "notify")) or default_notify
+        if r["severity"] == "flag" and not notify and "notify" not in r:
+            problems.append(SectionProblem((*p, "severity"), "SOP050", {"rule": r["id"]}))
         try:
             fn = spec.bind(params)
         except Exception as exc:  # a plugin's bind that rejects its parameters

@@ -21,7 +21,6 @@ from sop_engine.errors import InvalidEventData, RoleNotPermitted
 from sop_engine.ethics import ETHICS_EVENT
 from sop_engine.ethics_checks import DECLARE_EVENT
 from sop_engine.records import Actor, AuditEvent, Breach, Case, Declaration, Notification
-from sop_engine.text import Text
 
 if TYPE_CHECKING:
     from sop_engine.engine import Engine
@@ -31,11 +30,9 @@ __all__ = [
     "CaseView",
     "Violation",
     "breach_notifications",
-    "counts_by_type",
     "declare",
     "export",
     "reveal",
-    "type_label",
     "view",
     "violations",
 ]
@@ -263,18 +260,3 @@ def violations(
                     out.append(Violation(cid, e.seq, e.at, e.actor, str(attempted), b))
     out.sort(key=lambda v: (v.at, v.case_id, v.seq))
     return out
-
-
-def counts_by_type(found: Iterable[Violation]) -> dict[str, int]:
-    """How many breaches fall under each maladministration type (a breach may count twice)."""
-    out: dict[str, int] = {}
-    for v in found:
-        for t in v.breach.types:
-            out[t] = out.get(t, 0) + 1
-    return out
-
-
-def type_label(key: str) -> Text:
-    from sop_engine.ethics import MALADMINISTRATION
-
-    return MALADMINISTRATION.get(key, Text(key))
