@@ -179,8 +179,10 @@ def view(engine: Engine, case_id: str, viewer: Actor | None) -> CaseView:
     hidden = conf.hidden(case.data, None if viewer is None else viewer.role)
     if not hidden:
         return CaseView(case, history, hidden)
-    identity = hidden & conf.identity
-    exact = {str(case.data[f]) for f in identity if case.data.get(f) not in (None, "")} | {
+    identity = hidden & conf.identity  # all identity fields of an anonim case, or none
+    # the reporter's identity values, now and as any earlier event carried them
+    exact = set(conf.secrets(case.data)) if identity else set()
+    exact |= {
         str(e.payload[f]) for e in history for f in identity if e.payload.get(f) not in (None, "")
     }
     inside = sorted((s for s in exact if len(s) >= _MIN_VALUE), key=len, reverse=True)
