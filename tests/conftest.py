@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sop_engine import Actor, Engine, MemoryStore, Registry, SimulatedClock, Store, VersionConflict
-from sop_engine.sqlite_store import SqliteStore
+from sop_engine._persistence.sqlite import SqliteStore
 
 from pgserver import PgServer, find_bindir
 
@@ -91,7 +91,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         yield MemoryStore()
         return
     if request.param == "postgres":
-        from sop_engine.pg_store import PgStore
+        from sop_engine._persistence.postgres import PgStore
 
         pg = PgStore(request.getfixturevalue("pg_url"))
         yield pg

@@ -136,7 +136,7 @@ def seed_due_cases(url: str, cases: int) -> None:
     import psycopg
 
     from sop_engine import Actor, Engine, SimulatedClock
-    from sop_engine.pg_store import PgStore
+    from sop_engine._persistence.postgres import PgStore
 
     clock = SimulatedClock(datetime(2026, 1, 5, 2, 0, tzinfo=UTC))
     store = PgStore(url, clock=clock)

@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from sop_engine import Actor, CompiledSop, Registry, compile_sop
-from sop_engine.definition import (
+from sop_engine._core.definition import (
     CallRef,
     EventSpec,
     FieldSpec,
@@ -17,7 +17,7 @@ from sop_engine.definition import (
     StateSpec,
     TransitionSpec,
 )
-from sop_engine.text import Text
+from sop_engine._core.text import Text
 
 UNITS = ("dinas_pupr", "dinas_kesehatan", "inspektorat", "bapenda")
 

@@ -89,7 +89,7 @@ def test_lint_missing_file_has_no_traceback() -> None:
 
 
 def test_demo_keeps_its_cases_in_sqlite_and_resumes_on_a_second_run(tmp_path: Path) -> None:
-    from sop_engine.sqlite_store import SqliteStore, verify_chains
+    from sop_engine._persistence.sqlite import SqliteStore, verify_chains
 
     runner = CliRunner()
     db = tmp_path / "demo.sqlite3"

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from sop_engine import Registry, SimulatedClock
-from sop_engine.compiled import compile_sop
-from sop_engine.loader import load_definition
-from sop_engine.replay import replay_case
-from sop_engine.sqlite_store import SqliteStore, verify_chains
+from sop_engine._compile.compiled import compile_sop
+from sop_engine._definition.loader import load_definition
+from sop_engine._ops.replay import replay_case
+from sop_engine._persistence.sqlite import SqliteStore, verify_chains
 
 from conftest import LAPOR, ROOT
 
@@ -29,7 +29,7 @@ import os, signal, sys
 from datetime import UTC, datetime, timedelta
 sys.path.insert(0, {src!r})
 from sop_engine import Actor, Engine, SimulatedClock
-from sop_engine.sqlite_store import SqliteStore
+from sop_engine._persistence.sqlite import SqliteStore
 
 POINT, AFTER = os.environ["CRASH_POINT"], int(os.environ["CRASH_AFTER"])
 count = 0

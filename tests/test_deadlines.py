@@ -271,8 +271,8 @@ def test_utc_clock_start_counts_in_the_agency_zone() -> None:
 def test_an_agency_registers_its_own_calendar_through_a_plugin(clock: SimulatedClock) -> None:
     """A province with a local holiday registers calendar 'ID-BALI' and an SOP uses it by id."""
     from sop_engine import Registry, hookimpl, indonesia
-    from sop_engine.registry import CalendarSpec
-    from sop_engine.text import Text
+    from sop_engine._compile.registry import CalendarSpec
+    from sop_engine._core.text import Text
 
     galungan = DayOff(date(2026, 3, 3), "cuti_daerah", "Hari Raya Galungan", "Pergub Bali")
 

@@ -25,7 +25,7 @@ from sop_engine import (
     UnknownSop,
     VersionConflict,
 )
-from sop_engine.records import START_EVENT
+from sop_engine._core.records import START_EVENT
 
 from conftest import (
     ADMIN,
@@ -254,7 +254,7 @@ def test_expected_version_detects_a_concurrent_change(engine: Engine) -> None:
 
 def test_store_refuses_a_stale_commit(engine: Engine) -> None:
     """Two writers read version 1; the second commit must fail in the store itself."""
-    from sop_engine.records import AuditEvent
+    from sop_engine._core.records import AuditEvent
 
     case = engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c1")
     engine.fire("c1", "minta_kelengkapan", ADMIN, {"kekurangan": "foto"})

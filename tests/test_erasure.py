@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from sop_engine import Engine, InvalidEventData, SimulatedClock, Store
+from sop_engine._core.records import ERASED
+from sop_engine._persistence.sqlite import SqliteStore, verify_chains
 from sop_engine.cli import main
-from sop_engine.records import ERASED
-from sop_engine.sqlite_store import SqliteStore, verify_chains
 
 from conftest import ADMIN, COMPLETE, LAPOR
 

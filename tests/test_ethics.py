@@ -23,10 +23,10 @@ from sop_engine import (
     Store,
     load_definition,
 )
-from sop_engine.codec import case_to_json, event_to_json
-from sop_engine.confidentiality import WITHHELD
-from sop_engine.records import Declaration
-from sop_engine.replay import replay_case
+from sop_engine._core.records import Declaration
+from sop_engine._features.confidentiality import WITHHELD
+from sop_engine._ops.replay import replay_case
+from sop_engine._persistence.codec import case_to_json, event_to_json
 
 from conftest import ATTEST, COMPLETE, LAPOR, LIAISON, OFFICER
 

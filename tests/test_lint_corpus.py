@@ -31,10 +31,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sop_engine import lint_file, lint_text
+from sop_engine._compile.registry import Registry
+from sop_engine._core.findings import CODES, Finding
+from sop_engine._definition.source import MAX_BYTES, MAX_DEPTH, MAX_NODES
 from sop_engine.cli import main
-from sop_engine.findings import CODES, Finding
-from sop_engine.registry import Registry
-from sop_engine.source import MAX_BYTES, MAX_DEPTH, MAX_NODES
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "corpus" / "invalid"

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from sop_engine import Engine, MigrationRefused, SimulatedClock, load_definition
+from sop_engine._persistence.sqlite import SqliteStore, verify_chains
 from sop_engine.cli import main
-from sop_engine.sqlite_store import SqliteStore, verify_chains
 
 from conftest import ADMIN, COMPLETE, LAPOR, OFFICER
 

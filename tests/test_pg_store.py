@@ -17,10 +17,10 @@ import pytest
 from click.testing import CliRunner
 
 from sop_engine import Actor, Engine, SimulatedClock
+from sop_engine._core.errors import LeaseLost, StoreUnavailable
+from sop_engine._core.records import Timer
+from sop_engine._persistence.postgres import MIGRATIONS, PgStore, verify_chains
 from sop_engine.cli import main
-from sop_engine.errors import LeaseLost, StoreUnavailable
-from sop_engine.pg_store import MIGRATIONS, PgStore, verify_chains
-from sop_engine.records import Timer
 
 from conftest import (
     ADMIN,
@@ -190,7 +190,7 @@ def test_a_zombie_worker_whose_lease_expired_cannot_commit(pg_url: str) -> None:
     clock_b.advance(timedelta(minutes=6))  # the lease (5 minutes) has run out for b
     claimed_by_b = b.store.due_timers(due)
     assert [t.key for t in claimed_by_b] == [t.key for t in claimed_by_a]
-    from sop_engine import timekeeping
+    from sop_engine._runtime import timekeeping
 
     reminders: dict[tuple[str, str, int], list[Timer]] = {}
     for t in claimed_by_a:

@@ -21,7 +21,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from sop_engine.pg_store import verify_chains
+from sop_engine._persistence.postgres import verify_chains
 
 from pgserver import ITEMS_PER_CASE, seed_due_cases
 

@@ -39,8 +39,8 @@ from sop_engine import (
     lint_text,
     load_definition,
 )
+from sop_engine._persistence.sqlite import SqliteStore
 from sop_engine.cli import main
-from sop_engine.sqlite_store import SqliteStore
 
 from conftest import ADMIN, COMPLETE, LAPOR, ROOT
 

@@ -17,8 +17,8 @@ from sop_engine import (
     Registry,
     SimulatedClock,
 )
-from sop_engine.records import START_EVENT
-from sop_engine.replay import replay_case
+from sop_engine._core.records import START_EVENT
+from sop_engine._ops.replay import replay_case
 
 from conftest import EXAMPLES
 from strategies import case_data, commands, payloads, random_sops

@@ -9,9 +9,16 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from sop_engine import Registry, sop_schema
-from sop_engine.definition import EventSpec, FieldSpec, Meta, RoleSpec, StateSpec, TransitionSpec
-from sop_engine.findings import CODES, codes_markdown
-from sop_engine.source import read_source
+from sop_engine._core.definition import (
+    EventSpec,
+    FieldSpec,
+    Meta,
+    RoleSpec,
+    StateSpec,
+    TransitionSpec,
+)
+from sop_engine._core.findings import CODES, codes_markdown
+from sop_engine._definition.source import read_source
 
 from conftest import EXAMPLES, ROOT
 

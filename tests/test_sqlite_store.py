@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from sop_engine import Engine, EventNotAllowed, SimulatedClock, VersionConflict
+from sop_engine._core.errors import LeaseLost
+from sop_engine._core.records import Timer
+from sop_engine._persistence.sqlite import SqliteStore, verify_chains
 from sop_engine.cli import main
-from sop_engine.errors import LeaseLost
-from sop_engine.records import Timer
-from sop_engine.sqlite_store import SqliteStore, verify_chains
 
 from conftest import (
     ADMIN,
@@ -159,7 +159,7 @@ def test_a_zombie_sweeper_whose_lease_expired_cannot_commit(tmp_path: Path) -> N
     clock_b.advance(timedelta(minutes=6))  # the lease (5 minutes) has run out for b
     claimed_by_b = b.store.due_timers(due)
     assert [t.key for t in claimed_by_b] == [t.key for t in claimed_by_a]
-    from sop_engine import timekeeping
+    from sop_engine._runtime import timekeeping
 
     report = timekeeping.SweepReport()
     reminders: dict[tuple[str, str, int], list[Timer]] = {}
@@ -190,7 +190,7 @@ import sys
 from datetime import UTC, datetime
 sys.path.insert(0, {src!r})
 from sop_engine import Actor, Engine, SimulatedClock, VersionConflict, EventNotAllowed
-from sop_engine.sqlite_store import SqliteStore
+from sop_engine._persistence.sqlite import SqliteStore
 clock = SimulatedClock(datetime(2026, 3, 2, 1, tzinfo=UTC))
 engine = Engine(store=SqliteStore({db!r}), clock=clock)
 engine.load({sop!r})

@@ -11,8 +11,8 @@ import attrs
 import pytest
 
 from sop_engine import Actor, CaseNotFound, Store, VersionConflict
-from sop_engine.records import AuditEvent, Case, Notification, Timer
-from sop_engine.store import CommandRecord
+from sop_engine._core.records import AuditEvent, Case, Notification, Timer
+from sop_engine._persistence.store import CommandRecord
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 ADMIN = Actor("siti", "admin_instansi", None)
@@ -124,7 +124,7 @@ class _Flaky:
 
 
 def test_outbox_relay_delivers_at_least_once_and_retries_failures(store: Store) -> None:
-    from sop_engine.outbox import relay
+    from sop_engine._ops.outbox import relay
 
     notes = [
         Notification(f"c1/d/1/level:{k}", "c1", "escalation", ("atasan",), {"level": k}, T0)

@@ -28,8 +28,8 @@ from sop_engine import (
     hookimpl,
     load_definition,
 )
-from sop_engine.invariants import Check, Invariant
-from sop_engine.records import AuditEvent
+from sop_engine._core.records import AuditEvent
+from sop_engine._features.invariants import Check, Invariant
 from sop_engine.testing import (
     BUILTIN_INVARIANTS,
     InvariantViolated,

@@ -3,12 +3,20 @@
 The public API is what this module exports; everything else is an implementation detail.
 """
 
-from sop_engine.calendar import DayOff, WorkingCalendar, indonesia
-from sop_engine.clock import Clock, SimulatedClock, SystemClock
-from sop_engine.compiled import CompiledSop, compile_sop
-from sop_engine.definition import SopDefinition
-from sop_engine.engine import AvailableEvent, Engine
-from sop_engine.errors import (
+from sop_engine._compile.compiled import CompiledSop, compile_sop
+from sop_engine._compile.registry import (
+    ActionContext,
+    ActionSpec,
+    EthicsCheckSpec,
+    EthicsContext,
+    GuardSpec,
+    Registry,
+    SectionSpec,
+)
+from sop_engine._core.calendar import DayOff, WorkingCalendar, indonesia
+from sop_engine._core.clock import Clock, SimulatedClock, SystemClock
+from sop_engine._core.definition import SopDefinition
+from sop_engine._core.errors import (
     CaseNotFound,
     CommandIdReused,
     CommandRefused,
@@ -29,7 +37,16 @@ from sop_engine.errors import (
     UnknownSop,
     VersionConflict,
 )
-from sop_engine.extensions import (
+from sop_engine._core.findings import Finding
+from sop_engine._core.records import Actor, AuditEvent, Breach, Case, Declaration
+from sop_engine._core.text import Text
+from sop_engine._definition.loader import lint_file, lint_text, load_definition
+from sop_engine._definition.schema import sop_schema
+from sop_engine._engine import AvailableEvent, Engine
+from sop_engine._persistence.store import MemoryStore, Store
+from sop_engine._runtime.oversight import CaseView, Violation
+from sop_engine._runtime.timekeeping import SweepReport
+from sop_engine._spec.extensions import (
     ExporterSpec,
     IntakeSpec,
     LintRuleSpec,
@@ -38,24 +55,7 @@ from sop_engine.extensions import (
     NotifierSpec,
     RuleFinding,
 )
-from sop_engine.findings import Finding
-from sop_engine.hookspecs import hookimpl
-from sop_engine.loader import lint_file, lint_text, load_definition
-from sop_engine.oversight import CaseView, Violation
-from sop_engine.records import Actor, AuditEvent, Breach, Case, Declaration
-from sop_engine.registry import (
-    ActionContext,
-    ActionSpec,
-    EthicsCheckSpec,
-    EthicsContext,
-    GuardSpec,
-    Registry,
-    SectionSpec,
-)
-from sop_engine.schema import sop_schema
-from sop_engine.store import MemoryStore, Store
-from sop_engine.text import Text
-from sop_engine.timekeeping import SweepReport
+from sop_engine._spec.hookspecs import hookimpl
 
 __version__ = "0.1.0"
 

@@ -19,18 +19,18 @@ from zoneinfo import ZoneInfo
 import click
 from rich.console import Console
 
-from sop_engine.calendar import WorkingCalendar
-from sop_engine.errors import SopError
-from sop_engine.findings import Finding
-from sop_engine.loader import lint_file
-from sop_engine.registry import KINDS, Registry
-from sop_engine.schema import sop_schema
-from sop_engine.text import Lang
+from sop_engine._compile.registry import KINDS, Registry
+from sop_engine._core.calendar import WorkingCalendar
+from sop_engine._core.errors import SopError
+from sop_engine._core.findings import Finding
+from sop_engine._core.text import Lang
+from sop_engine._definition.loader import lint_file
+from sop_engine._definition.schema import sop_schema
 
 if TYPE_CHECKING:
-    from sop_engine.codec import ChainBreak
-    from sop_engine.pg_store import PgStore
-    from sop_engine.sqlite_store import SqliteStore
+    from sop_engine._persistence.codec import ChainBreak
+    from sop_engine._persistence.postgres import PgStore
+    from sop_engine._persistence.sqlite import SqliteStore
 
 __all__ = ["main"]
 
@@ -152,7 +152,7 @@ def schema(output: Path | None, core: bool) -> None:
 @click.option("--memory", is_flag=True, help="Keep everything in memory instead (nothing saved).")
 def demo(lang: Lang, sop_path: Path | None, db: str, memory: bool) -> None:
     """Run scripted complaints through the LAPOR! SOP and print their timelines."""
-    from sop_engine.demo import default_sop_path, run_demo
+    from sop_engine._ops.demo import default_sop_path, run_demo
 
     path = sop_path or default_sop_path()
     if not path.exists():
@@ -302,7 +302,7 @@ def open_store(
 
     ``agencies``, ``lease`` and ``batch`` tune a worker's PostgreSQL store.
     """
-    from sop_engine.sqlite_store import SqliteStore
+    from sop_engine._persistence.sqlite import SqliteStore
 
     tuning: dict[str, timedelta | int] = {}
     if lease is not None:
@@ -311,7 +311,7 @@ def open_store(
         tuning["batch"] = batch
     if _is_url(db):
         _postgres()
-        from sop_engine.pg_store import PgStore
+        from sop_engine._persistence.postgres import PgStore
 
         try:
             return PgStore(db, agencies=agencies, **tuning)  # type: ignore[arg-type]
@@ -331,13 +331,13 @@ def open_store(
 def _verify_chains(db: str, case_id: str | None) -> list[ChainBreak]:
     if _is_url(db):
         _postgres()
-        from sop_engine.pg_store import verify_chains as verify_pg
+        from sop_engine._persistence.postgres import verify_chains as verify_pg
 
         try:
             return verify_pg(db, case_id)
         except SopError as e:
             raise click.ClickException(str(e)) from e
-    from sop_engine.sqlite_store import verify_chains
+    from sop_engine._persistence.sqlite import verify_chains
 
     try:
         return verify_chains(_existing(db), case_id)
@@ -380,10 +380,10 @@ def migrate(db: str) -> None:
 @_DB
 def check(db: str) -> None:
     """Replay every case's audit trail; exit 0 when each equals its snapshot, 1 otherwise."""
-    from sop_engine.compiled import CompiledSop
-    from sop_engine.engine import Engine
-    from sop_engine.errors import UnknownSop
-    from sop_engine.replay import replay_case
+    from sop_engine._compile.compiled import CompiledSop
+    from sop_engine._core.errors import UnknownSop
+    from sop_engine._engine import Engine
+    from sop_engine._ops.replay import replay_case
 
     registry = _registry()
     st = open_store(db)
@@ -478,8 +478,8 @@ def worker(
     import threading
     import time as timing
 
-    from sop_engine.engine import Engine
-    from sop_engine.worker import JsonLinesNotifier, WorkerStats, run_worker
+    from sop_engine._engine import Engine
+    from sop_engine._ops.worker import JsonLinesNotifier, WorkerStats, run_worker
 
     if batch < 1 or lease <= 0 or interval < 0:
         raise click.ClickException("--batch must be >= 1, --lease > 0 and --interval >= 0")

@@ -4,7 +4,7 @@ Built on Hypothesis: strategies derived from an SOP (:mod:`~sop_engine.testing.s
 stateful harness that explores it and checks built-in and declared invariants after every step
 (:func:`explore`, :func:`state_machine`), transition coverage (:class:`Coverage`), a readable
 counterexample (:func:`scenario_text`), differential testing against ``transitions``
-(:func:`check_against_transitions`) and a pytest plugin (:mod:`sop_engine.pytest_plugin`).
+(:func:`check_against_transitions`) and a pytest plugin (:mod:`sop_engine.testing.pytest_plugin`).
 """
 
 from __future__ import annotations

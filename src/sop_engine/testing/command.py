@@ -17,13 +17,13 @@ from typing import Any
 
 from rich.console import Console
 
-from sop_engine.errors import SopError
-from sop_engine.loader import lint_file
-from sop_engine.registry import Registry
+from sop_engine._compile.registry import Registry
+from sop_engine._core.errors import SopError
+from sop_engine._core.text import Lang, Text
+from sop_engine._definition.loader import lint_file
 from sop_engine.testing.harness import DEFAULT_START, Result, explore, replay
 from sop_engine.testing.report import coverage_table, scenario_text
 from sop_engine.testing.world import BUILTIN_INVARIANTS, Step
-from sop_engine.text import Lang, Text
 
 __all__ = ["run_test_command", "save_scenario"]
 
@@ -106,8 +106,8 @@ def run_test_command(
         for f in findings:
             console.print(f.format(lang), style="red", markup=False)
         return 1
-    from sop_engine.compiled import compile_sop
-    from sop_engine.loader import load_definition
+    from sop_engine._compile.compiled import compile_sop
+    from sop_engine._definition.loader import load_definition
 
     try:
         sop = compile_sop(load_definition(sop_file, registry=registry), registry)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import attrs
 
-from sop_engine.compiled import CompiledSop
-from sop_engine.records import AuditEvent, Case
-from sop_engine.text import Text
+from sop_engine._compile.compiled import CompiledSop
+from sop_engine._core.records import AuditEvent, Case
+from sop_engine._core.text import Text
 
 __all__ = ["Coverage", "CoverageRow"]
 

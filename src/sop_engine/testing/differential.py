@@ -15,11 +15,11 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 
-from sop_engine.compiled import CompiledSop
-from sop_engine.engine import Engine
-from sop_engine.errors import CommandRefused, EthicsViolation, EventNotAllowed, UnknownEvent
-from sop_engine.records import Actor
-from sop_engine.registry import Registry
+from sop_engine._compile.compiled import CompiledSop
+from sop_engine._compile.registry import Registry
+from sop_engine._core.errors import CommandRefused, EthicsViolation, EventNotAllowed, UnknownEvent
+from sop_engine._core.records import Actor
+from sop_engine._engine import Engine
 from sop_engine.testing.strategies import case_data, event_sequences
 
 __all__ = ["check_against_transitions", "compare_with_transitions"]

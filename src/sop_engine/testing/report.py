@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 
 from rich.table import Table
 
-from sop_engine.calendar import WorkingCalendar
-from sop_engine.compiled import CompiledSop
-from sop_engine.records import Actor
+from sop_engine._compile.compiled import CompiledSop
+from sop_engine._core.calendar import WorkingCalendar
+from sop_engine._core.records import Actor
+from sop_engine._core.text import Lang
 from sop_engine.testing.coverage import Coverage
 from sop_engine.testing.world import InvariantViolated, Outcome
-from sop_engine.text import Lang
 
 __all__ = ["coverage_table", "scenario_text"]
 

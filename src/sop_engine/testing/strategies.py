@@ -15,10 +15,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from sop_engine.calendar import WorkingCalendar
-from sop_engine.compiled import CompiledSop
-from sop_engine.definition import FieldSpec
-from sop_engine.records import Actor
+from sop_engine._compile.compiled import CompiledSop
+from sop_engine._core.calendar import WorkingCalendar
+from sop_engine._core.definition import FieldSpec
+from sop_engine._core.records import Actor
 
 __all__ = [
     "actors",

@@ -15,19 +15,19 @@ from typing import Any, Literal
 
 import attrs
 
-from sop_engine.clock import SimulatedClock
-from sop_engine.codec import actor_from_json, actor_to_json, chain_hash
-from sop_engine.compiled import CompiledSop
-from sop_engine.deadlines import timers_for
-from sop_engine.engine import Engine
-from sop_engine.errors import CommandRefused, EthicsViolation, SopError
-from sop_engine.invariants import Invariant
-from sop_engine.records import START_EVENT, Actor, AuditEvent, Case
-from sop_engine.registry import Registry
-from sop_engine.replay import replay_case
-from sop_engine.store import MemoryStore
+from sop_engine._compile.compiled import CompiledSop
+from sop_engine._compile.registry import Registry
+from sop_engine._core.clock import SimulatedClock
+from sop_engine._core.errors import CommandRefused, EthicsViolation, SopError
+from sop_engine._core.records import START_EVENT, Actor, AuditEvent, Case
+from sop_engine._core.text import Text
+from sop_engine._engine import Engine
+from sop_engine._features.deadlines import timers_for
+from sop_engine._features.invariants import Invariant
+from sop_engine._ops.replay import replay_case
+from sop_engine._persistence.codec import actor_from_json, actor_to_json, chain_hash
+from sop_engine._persistence.store import MemoryStore
 from sop_engine.testing.coverage import Coverage
-from sop_engine.text import Text
 
 __all__ = ["BUILTIN_INVARIANTS", "InvariantViolated", "Outcome", "Step", "World"]
 

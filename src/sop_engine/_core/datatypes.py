@@ -1,0 +1,151 @@
+"""Checking values against field types: case data, event data and guard parameters.
+
+Values are kept JSON-native (dates and datetimes as ISO-8601 text, datetimes normalised to UTC) so
+a case can be stored, hashed and compared without a custom encoder. Python ``date`` and
+``datetime`` objects are accepted on input and converted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sop_engine._core.definition import FieldSpec
+
+__all__ = ["Validator", "check_record", "validator_for"]
+
+Validator = Callable[[Any], Any]
+MAX_TEXT = 100_000
+
+
+def validator_for(spec: FieldSpec) -> Validator:
+    """A function that returns the normalised value or raises ``ValueError`` saying why not."""
+    kind = spec.type
+    if kind == "text":
+        return _text
+    if kind == "ref":
+        return _ref
+    if kind == "bool":
+        return _bool
+    if kind == "number":
+        return _number
+    if kind == "integer":
+        return _integer
+    if kind == "date":
+        return _date
+    if kind == "datetime":
+        return _datetime
+    if kind == "enum":
+        allowed = frozenset(spec.values)
+        shown = ", ".join(spec.values)
+
+        def _enum(value: Any) -> Any:
+            if not isinstance(value, str) or value not in allowed:
+                raise ValueError(f"expected one of {shown}, got {value!r}")
+            return value
+
+        return _enum
+    raise AssertionError(f"unhandled field type {kind!r}")
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {type(value).__name__} {value!r:.40}")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"text longer than {MAX_TEXT} characters")
+    return value
+
+
+def _ref(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected the id of a person or unit, got {value!r:.40}")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r:.40}")
+    return value
+
+
+def _number(value: Any) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number, got {value!r:.40}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return value
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number, got {value!r:.40}")
+    return value
+
+
+def _date(value: Any) -> str:
+    if isinstance(value, datetime):
+        raise ValueError("expected a date without a time of day")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date like 2026-03-02, got {value!r:.40}")
+
+
+def _datetime(value: Any) -> str:
+    parsed: datetime | None = None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        raise ValueError(
+            f"expected a date and time like 2026-03-02T09:30:00+07:00, got {value!r:.40}"
+        )
+    if parsed.tzinfo is None:
+        raise ValueError("a date and time needs a UTC offset or time zone (e.g. +07:00 for WIB)")
+    return parsed.astimezone(UTC).isoformat()
+
+
+def check_record(
+    values: Mapping[str, Any],
+    specs: Mapping[str, FieldSpec],
+    validators: Mapping[str, Validator],
+    *,
+    require: bool = True,
+) -> tuple[dict[str, Any], list[str]]:
+    """Validate a whole mapping: unknown names, missing required names, wrong types.
+
+    Returns the normalised mapping and every problem found (empty when valid).
+    """
+    problems: list[str] = []
+    out: dict[str, Any] = {}
+    if not isinstance(values, Mapping):
+        return out, [f"expected a mapping of names to values, got {type(values).__name__}"]
+    for key, value in values.items():
+        validate = validators.get(key)
+        if validate is None:
+            known = ", ".join(sorted(specs)) or "none"
+            problems.append(f"unknown name {key!r} (known: {known})")
+            continue
+        if value is None:
+            if specs[key].required and require:
+                problems.append(f"{key!r} is required and cannot be empty")
+            continue
+        try:
+            out[key] = validate(value)
+        except ValueError as e:
+            problems.append(f"{key!r}: {e}")
+    if require:
+        for name, spec in specs.items():
+            if spec.required and name not in values:
+                problems.append(f"{name!r} is required")
+    return out, problems

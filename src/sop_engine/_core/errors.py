@@ -1,0 +1,326 @@
+"""One error hierarchy for everything sop_engine raises on purpose.
+
+Every error derives from :class:`SopError`, so an embedding application can catch the whole
+library with one ``except``. Where a builtin means the same thing (``LookupError`` for an unknown
+case, ``PermissionError`` for a role that may not act, ``ValueError`` for bad data) the error also
+derives from it, so generic handlers keep working. Errors carry structured fields as well as a
+message: a caller should never have to parse the message to learn which case or event failed.
+
+Refusals of a command (:class:`CommandRefused` and its subclasses) are a promise as much as an
+error: when one is raised, nothing was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sop_engine._core.findings import Finding
+    from sop_engine._core.records import Breach
+    from sop_engine._core.text import Text
+
+__all__ = [
+    "CaseNotFound",
+    "CommandIdReused",
+    "CommandRefused",
+    "EthicsViolation",
+    "EventNotAllowed",
+    "ExtensionFailed",
+    "ExtensionRefused",
+    "GuardRejected",
+    "IntakeRejected",
+    "InvalidCaseData",
+    "InvalidEventData",
+    "LeaseLost",
+    "MigrationRefused",
+    "PluginError",
+    "RoleNotPermitted",
+    "SopError",
+    "SopValidationError",
+    "StoreUnavailable",
+    "UnknownEvent",
+    "UnknownSop",
+    "VersionConflict",
+]
+
+
+class SopError(Exception):
+    """Root of every error sop_engine raises on purpose."""
+
+
+class SopValidationError(SopError, ValueError):
+    """An SOP file (or definition) failed validation; ``findings`` lists every problem."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self.findings: tuple[Finding, ...] = tuple(findings)
+        errors = [f for f in self.findings if f.severity == "error"]
+        head = "\n".join(f.format() for f in errors[:20])
+        more = f"\n... and {len(errors) - 20} more" if len(errors) > 20 else ""
+        super().__init__(
+            f"the SOP is not valid ({len(errors)} error(s)); run `sop lint` on it for hints:\n"
+            f"{head}{more}"
+        )
+
+
+class PluginError(SopError, RuntimeError):
+    """A plugin could not be registered: a name clash, a bad registration, a failed import."""
+
+    def __init__(self, message: str, *, plugin: str | None = None) -> None:
+        self.plugin = plugin
+        super().__init__(message)
+
+
+class IntakeRejected(SopError, ValueError):
+    """An intake channel could not make a case of a message; ``reason`` is for the sender.
+
+    Nothing was started. ``reason`` is bilingual so the channel can answer the sender (an SMS
+    reply, an HTTP 422 body) in their language.
+    """
+
+    def __init__(self, channel: str, reason: Text) -> None:
+        self.channel = channel
+        self.reason = reason
+        super().__init__(f"{channel}: message rejected: {reason.en or reason.id}")
+
+
+class UnknownSop(SopError, LookupError):
+    """No SOP with this id (or content hash) is loaded into the engine."""
+
+    def __init__(self, sop_id: str, known: Sequence[str]) -> None:
+        self.sop_id = sop_id
+        self.known = tuple(known)
+        listed = ", ".join(sorted(self.known)) or "none"
+        super().__init__(
+            f"no SOP {sop_id!r} is loaded (loaded: {listed}); load it first with engine.load(path)"
+        )
+
+
+class CaseNotFound(SopError, LookupError):
+    """The store has no case with this id."""
+
+    def __init__(self, case_id: str) -> None:
+        self.case_id = case_id
+        super().__init__(f"no case {case_id!r} in the store; check the id or start the case first")
+
+
+class InvalidCaseData(SopError, ValueError):
+    """Data given to start a case does not match the SOP's case data schema."""
+
+    def __init__(self, sop_id: str, problems: Sequence[str]) -> None:
+        self.sop_id = sop_id
+        self.problems = tuple(problems)
+        super().__init__(f"case data for SOP {sop_id!r} is invalid: " + "; ".join(self.problems))
+
+
+class VersionConflict(SopError):
+    """The case changed since the caller read it (optimistic concurrency).
+
+    Read the case again and retry: guards are evaluated anew against the fresh case.
+    """
+
+    def __init__(self, case_id: str, expected: int, actual: int) -> None:
+        self.case_id = case_id
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"case {case_id!r} is at version {actual}, the command expected {expected}; "
+            "someone else changed it: read it again and retry"
+        )
+
+
+class CommandIdReused(SopError, ValueError):
+    """A command id was sent again with a different command.
+
+    A repeated command id with the *same* command is not an error: it returns the original
+    outcome. Sending a different command under an id already used is a client bug.
+    """
+
+    def __init__(self, command_id: str) -> None:
+        self.command_id = command_id
+        super().__init__(
+            f"command id {command_id!r} was already used for a different command; "
+            "use a fresh id for each distinct command"
+        )
+
+
+class ExtensionFailed(SopError, RuntimeError):
+    """A guard or action raised instead of answering: a bug in the plugin that provides it.
+
+    Nothing was written. The original exception is chained as ``__cause__``.
+    """
+
+    def __init__(
+        self, *, kind: str, name: str, case_id: str, event: str, error: BaseException
+    ) -> None:
+        self.kind = kind
+        self.name = name
+        self.case_id = case_id
+        self.event = event
+        super().__init__(
+            f"{kind} {name!r} failed on case {case_id!r} (event {event!r}) with {error!r}; "
+            "nothing was changed. Report it to the maintainers of the plugin that provides "
+            f"{name!r}, or remove it from the SOP"
+        )
+
+
+class CommandRefused(SopError):
+    """A command was refused. Nothing changed: no state, no data, no audit event.
+
+    The one exception is :class:`EthicsViolation`: state and data are unchanged too, but the
+    refused attempt is recorded in the trail, because it is evidence.
+    """
+
+    def __init__(self, message: str, *, case_id: str, state: str, event: str) -> None:
+        self.case_id = case_id
+        self.state = state
+        self.event = event
+        super().__init__(message)
+
+
+class UnknownEvent(CommandRefused, LookupError):
+    """The SOP declares no event with this name."""
+
+    def __init__(self, *, case_id: str, state: str, event: str, available: Sequence[str]) -> None:
+        self.available = tuple(available)
+        listed = ", ".join(self.available) or "none"
+        super().__init__(
+            f"the SOP has no event {event!r}; events possible in state {state!r}: {listed}",
+            case_id=case_id,
+            state=state,
+            event=event,
+        )
+
+
+class EventNotAllowed(CommandRefused):
+    """The event exists in the SOP but not from the case's current state."""
+
+    def __init__(self, *, case_id: str, state: str, event: str, available: Sequence[str]) -> None:
+        self.available = tuple(available)
+        listed = ", ".join(self.available) or "none (the case is closed)"
+        super().__init__(
+            f"event {event!r} is not allowed in state {state!r}; possible now: {listed}",
+            case_id=case_id,
+            state=state,
+            event=event,
+        )
+
+
+class RoleNotPermitted(CommandRefused, PermissionError):
+    """The actor's role may not fire this event from this state."""
+
+    def __init__(
+        self, *, case_id: str, state: str, event: str, role: str, allowed: Sequence[str]
+    ) -> None:
+        self.role = role
+        self.allowed = tuple(allowed)
+        action = "open a case" if event == "@start" else f"fire {event!r} in state {state!r}"
+        super().__init__(
+            f"role {role!r} may not {action}; allowed roles: {', '.join(self.allowed)}",
+            case_id=case_id,
+            state=state,
+            event=event,
+        )
+
+
+class GuardRejected(CommandRefused):
+    """Every transition for this event was refused by one of its guards."""
+
+    def __init__(
+        self, *, case_id: str, state: str, event: str, reasons: Sequence[tuple[str, Text]]
+    ) -> None:
+        self.reasons = tuple(reasons)
+        text = "; ".join(f"{name}: {reason.en or reason.id}" for name, reason in self.reasons)
+        super().__init__(
+            f"event {event!r} refused in state {state!r} by guard(s): {text}",
+            case_id=case_id,
+            state=state,
+            event=event,
+        )
+
+
+class EthicsViolation(CommandRefused, PermissionError):
+    """A code-of-ethics rule with severity ``block`` refused the command.
+
+    The case keeps its state and data. Unlike other refusals the attempt itself is evidence: an
+    ``@ethics`` audit event records who tried what and which rule stopped it (``seq`` is its
+    number in the case's trail).
+    """
+
+    def __init__(
+        self, *, case_id: str, state: str, event: str, breach: Breach, seq: int | None
+    ) -> None:
+        self.breach = breach
+        self.rule = breach.rule
+        self.reason = breach.reason
+        self.seq = seq
+        super().__init__(
+            f"event {event!r} on case {case_id!r} refused by code-of-ethics rule {breach.rule!r}: "
+            f"{breach.reason.en or breach.reason.id}; the attempt is recorded in the audit trail",
+            case_id=case_id,
+            state=state,
+            event=event,
+        )
+
+
+class InvalidEventData(CommandRefused, ValueError):
+    """The data carried by the event is missing, unknown or of the wrong type."""
+
+    def __init__(self, *, case_id: str, state: str, event: str, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(
+            f"data for event {event!r} is invalid: " + "; ".join(self.problems),
+            case_id=case_id,
+            state=state,
+            event=event,
+        )
+
+
+class ExtensionRefused(CommandRefused):
+    """A deadline extension was refused: not running, not allowed, no reason, or over the cap."""
+
+    def __init__(self, *, case_id: str, state: str, deadline: str, reason: str) -> None:
+        self.deadline = deadline
+        self.reason = reason
+        super().__init__(
+            f"cannot extend deadline {deadline!r}: {reason}",
+            case_id=case_id,
+            state=state,
+            event="@extend",
+        )
+
+
+class LeaseLost(SopError):
+    """A sweeper's claim on a timer expired and another sweeper claimed it: nothing was written.
+
+    The other sweeper handles the timer; this one should move on.
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(
+            f"the claim on timer {key!r} was lost (lease expired, claimed again elsewhere); "
+            "nothing was written; the new claimant fires it"
+        )
+
+
+class MigrationRefused(CommandRefused):
+    """Moving a case to another SOP version was refused; ``problems`` says why. Nothing changed."""
+
+    def __init__(self, *, case_id: str, state: str, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(
+            "cannot move the case to the new SOP version: " + "; ".join(self.problems),
+            case_id=case_id,
+            state=state,
+            event="@migrate",
+        )
+
+
+class StoreUnavailable(SopError, ConnectionError):
+    """A durable store could not be opened or reached (server down, bad URL, driver missing)."""
+
+    def __init__(self, where: str, cause: str, fix: str) -> None:
+        self.where = where
+        self.cause = cause
+        super().__init__(f"cannot use the store at {where}: {cause}; {fix}")

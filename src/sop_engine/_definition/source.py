@@ -1,0 +1,280 @@
+"""Reading an untrusted SOP file into plain data, remembering where every value came from.
+
+SOP files come from policy staff and from other agencies, so they are untrusted input. We never
+let a YAML library construct objects: the file is parsed into YAML *nodes* and we build plain
+``dict``/``list``/``str``/``int``/``float``/``bool``/``None`` values from them ourselves. That makes
+object-constructing tags impossible by construction, and lets us refuse what a policy file never
+needs and an attacker does: anchors and aliases (the "billion laughs" expansion), custom tags,
+duplicate keys (the second silently wins in most loaders), huge or absurdly nested documents.
+
+ruamel.yaml is used because it speaks YAML 1.2 (``no``, ``on`` and ``010`` stay what they look
+like, unlike YAML 1.1 loaders) and gives a line and column for every node. Positions are kept in a
+side table keyed by the path of each value, so later validation can point at ``file:line:col``.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionStartEvent, DocumentStartEvent, ScalarEvent
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from sop_engine._core.findings import Finding
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "PathKey", "Source", "read_source"]
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+PathKey = tuple[str | int, ...]
+
+_STANDARD = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {
+    _STANDARD + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+
+@attrs.frozen(slots=True)
+class Source:
+    """The plain data of one SOP file with the position of every value and mapping key."""
+
+    path: str
+    data: Any
+    positions: dict[PathKey, tuple[int, int]]
+    key_positions: dict[PathKey, tuple[int, int]]
+    text: str
+
+    def position(self, path: PathKey, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value at ``path`` (or of its key), else of the nearest parent."""
+        table = self.key_positions if key else self.positions
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if key and p in self.positions:
+                return self.positions[p]
+            p = p[:-1]
+        return self.positions.get((), (1, 1))
+
+
+class _Problem(Exception):
+    def __init__(self, code: str, line: int, column: int, **args: Any) -> None:
+        self.code = code
+        self.line = line
+        self.column = column
+        self.args_ = args
+        super().__init__(code)
+
+
+def read_source(path: str | Path, text: str | bytes | None = None) -> Source | list[Finding]:
+    """Read ``path`` (or the given ``text``) into a :class:`Source`, or return the findings.
+
+    Never raises for bad content: a missing file, binary data, broken YAML, a forbidden tag or a
+    document that is not a mapping all come back as findings with a position.
+    """
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes() if text is None else text
+    except OSError as e:
+        return [Finding("SOP001", name, 1, 1, {"reason": e.strerror or str(e)})]
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_BYTES:
+            reason = f"{len(raw)} bytes, the limit is {MAX_BYTES}"
+            return [Finding("SOP007", name, 1, 1, {"reason": reason})]
+        if b"\x00" in raw:
+            return [Finding("SOP001", name, 1, 1, {"reason": "it holds binary data (NUL bytes)"})]
+        try:
+            decoded = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            line = raw[: e.start].count(b"\n") + 1
+            return [Finding("SOP001", name, line, 1, {"reason": f"not UTF-8 text ({e.reason})"})]
+    else:
+        decoded = raw
+        if len(decoded.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+            return [Finding("SOP007", name, 1, 1, {"reason": f"the limit is {MAX_BYTES} bytes"})]
+    try:
+        return _parse(name, decoded)
+    except _Problem as p:
+        return [Finding(p.code, name, p.line, p.column, p.args_)]
+
+
+def _last_line(text: str) -> int:
+    return max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+
+
+def _mark(obj: Any) -> tuple[int, int]:
+    mark = getattr(obj, "start_mark", None) or getattr(obj, "problem_mark", None)
+    if mark is None:
+        return (1, 1)
+    return (mark.line + 1, mark.column + 1)
+
+
+def _parse(name: str, text: str) -> Source:
+    yaml = YAML(typ="rt", pure=True)
+    # Pass 1: the event stream, to refuse aliases and multiple documents before anything is built.
+    documents = 0
+    count = 0
+    depth = 0
+    try:
+        for event in yaml.parse(io.StringIO(text)):
+            count += 1
+            if count > MAX_NODES * 2:
+                line, col = _mark(event)
+                reason = f"more than {MAX_NODES} values"
+                raise _Problem("SOP007", line, col, reason=reason)
+            if isinstance(event, AliasEvent) or (
+                isinstance(event, ScalarEvent | CollectionStartEvent) and event.anchor
+            ):
+                raise _Problem("SOP004", *_mark(event))
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line, col = _mark(event)
+                    raise _Problem("SOP007", line, col, reason=f"nested deeper than {MAX_DEPTH}")
+            elif type(event).__name__ in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+            if isinstance(event, DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    line, col = _mark(event)
+                    raise _Problem("SOP006", line, col, found="more than one YAML document")
+        node = yaml.compose(io.StringIO(text))
+    except MarkedYAMLError as e:
+        line, col = _mark(e)
+        context = getattr(e, "context_mark", None)
+        if context is not None and line > _last_line(text):
+            # the problem is "end of file reached": the useful place is where the unclosed
+            # construct (a quote, a bracket) began
+            line, col = context.line + 1, context.column + 1
+        reason = " ".join(str(x) for x in (e.context, e.problem) if x) or "syntax error"
+        raise _Problem("SOP002", line, col, reason=reason) from None
+    except YAMLError as e:
+        raise _Problem("SOP002", 1, 1, reason=str(e).splitlines()[0]) from None
+    except RecursionError:
+        raise _Problem("SOP007", 1, 1, reason=f"nested deeper than {MAX_DEPTH}") from None
+    if node is None or _is_empty(node):
+        line = _mark(node)[0] if node is not None else 1
+        found = "an empty file" if node is None else "an empty document"
+        raise _Problem("SOP006", min(line, _last_line(text)), 1, found=found)
+    positions: dict[PathKey, tuple[int, int]] = {}
+    key_positions: dict[PathKey, tuple[int, int]] = {}
+    data = _build(node, (), positions, key_positions)
+    if not isinstance(data, dict):
+        found = "a list" if isinstance(data, list) else f"a single value ({data!r:.40})"
+        raise _Problem("SOP006", *_mark(node), found=found)
+    return Source(name, data, positions, key_positions, text)
+
+
+def _build(
+    node: Node,
+    path: PathKey,
+    positions: dict[PathKey, tuple[int, int]],
+    keys: dict[PathKey, tuple[int, int]],
+) -> Any:
+    positions[path] = _mark(node)
+    tag = str(node.tag)
+    if tag not in _ALLOWED_TAGS:
+        raise _Problem("SOP003", *_mark(node), tag=tag.replace(_STANDARD, "!!"))
+    if isinstance(node, MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or str(key_node.tag) not in _ALLOWED_TAGS:
+                raise _Problem(
+                    "SOP013",
+                    *_mark(key_node),
+                    where="mapping key",
+                    reason="keys must be plain words",
+                )
+            key = str(key_node.value)
+            if key in out:
+                first = keys[(*path, key)][0]
+                raise _Problem("SOP005", *_mark(key_node), key=key, first_line=first)
+            keys[(*path, key)] = _mark(key_node)
+            out[key] = _build(value_node, (*path, key), positions, keys)
+            if _is_empty(value_node):
+                # An empty value has no text of its own; the parser places it at the next token,
+                # which may be another section or past the end of the file. Point at its key.
+                positions[(*path, key)] = keys[(*path, key)]
+        return out
+    if isinstance(node, SequenceNode):
+        return [_build(v, (*path, i), positions, keys) for i, v in enumerate(node.value)]
+    assert isinstance(node, ScalarNode)
+    return _scalar(node)
+
+
+_TRUE = {"true", "yes", "on", "y"}
+_FALSE = {"false", "no", "off", "n"}
+
+
+def _is_empty(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.value == "" and str(node.tag) == _STANDARD + "null"
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag = str(node.tag)[len(_STANDARD) :]
+    value: str = node.value
+    if tag == "null":
+        return None
+    if tag == "bool":
+        low = value.lower()
+        if low in _TRUE or low in _FALSE:
+            return low in _TRUE
+        raise _Problem(
+            "SOP013",
+            *_mark(node),
+            where="true/false value",
+            reason=f"{value!r} is neither true nor false",
+        )
+    if tag == "int":
+        return _int(value, node)
+    if tag == "float":
+        low = value.lower()
+        if low in (".inf", "+.inf"):
+            return math.inf
+        if low == "-.inf":
+            return -math.inf
+        if low == ".nan":
+            return math.nan
+        try:
+            return float(value.replace("_", ""))
+        except ValueError:
+            raise _Problem(
+                "SOP013", *_mark(node), where="number", reason=f"{value!r} is not a number"
+            ) from None
+    # str and timestamp: dates stay text; the engine parses them where a date is expected.
+    return value
+
+
+def _int(value: str, node: ScalarNode) -> int:
+    v = value.replace("_", "")
+    sign = -1 if v.startswith("-") else 1
+    v = v.lstrip("+-")
+    try:
+        if v.startswith(("0o", "0O")):
+            return sign * int(v[2:], 8)
+        if v.startswith(("0x", "0X")):
+            return sign * int(v[2:], 16)
+        return sign * int(v, 10)
+    except ValueError:
+        raise _Problem(
+            "SOP013", *_mark(node), where="number", reason=f"{value!r} is not a number"
+        ) from None
+
+
+def iter_paths(data: Any, path: PathKey = ()) -> Iterator[PathKey]:
+    """Every path inside ``data`` (used by tests to check that each value has a position)."""
+    yield path
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from iter_paths(v, (*path, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from iter_paths(v, (*path, i))

@@ -1,0 +1,1 @@
+"""The SOP features built on the specs: built-in guards and actions, deadlines, ethics, invariants."""

@@ -1,0 +1,224 @@
+"""Reporter confidentiality: what never leaves the engine, and flags that only go up.
+
+SP4N-LAPOR! knows two flags: *anonim* (the reporter's identity is hidden from the public and from
+the reported party) and *rahasia* (the content is not public at all); they can be combined. In an
+SOP file the flags are values of one case field (``kerahasiaan: anonim``); the ``ethics``
+section's ``confidentiality`` part says which values set which flag, which fields are the identity
+and which the content, and which roles may see them.
+
+Two failures in the field shape this module: an identity that leaked through a disposition to the
+reported unit, and an admin downstream who forgot to set the flags. So every payload the engine
+hands outward (views for other roles, exports, derived cases) is redacted from the case's
+*current* flags, the flags are inherited by derived cases, and lowering a flag is refused unless
+the reporter's consent is recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from sop_engine._compile.registry import SectionProblem
+from sop_engine._core.records import Breach
+from sop_engine._core.text import Text
+
+if TYPE_CHECKING:
+    from sop_engine._core.definition import SopDefinition
+
+__all__ = [
+    "CONFIDENTIALITY_RULE",
+    "SCHEMA",
+    "WITHHELD",
+    "Confidentiality",
+    "build_confidentiality",
+    "redact",
+]
+
+WITHHELD = "[dirahasiakan]"
+"""What a withheld value reads as in any outward payload."""
+
+CONFIDENTIALITY_RULE = "KERAHASIAAN"
+"""The rule id of the built-in rule that keeps the flags from being lowered without consent."""
+
+_NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"}
+_NAMES = {"anyOf": [_NAME, {"type": "array", "items": _NAME, "minItems": 1}]}
+_VALUES = {"type": "array", "items": {"type": "string"}, "minItems": 1}
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "the reporter's identity and the complaint content, and who may see them",
+    "properties": {
+        "field": {**_NAME, "description": "the enum case field holding the flags"},
+        "anonim": {**_VALUES, "description": "values of the field that hide the identity"},
+        "rahasia": {**_VALUES, "description": "values of the field that hide the content"},
+        "identity": {**_NAMES, "description": "fields that identify the reporter"},
+        "content": {**_NAMES, "description": "fields holding the complaint's content"},
+        "see_identity": {**_NAMES, "description": "roles that see the identity of anonim cases"},
+        "see_content": {**_NAMES, "description": "roles that see the content of rahasia cases"},
+        "reveal": {**_NAMES, "description": "roles that may reveal an identity (with a reason)"},
+        "consent": {**_NAME, "description": "bool field: the reporter consents to lowering"},
+    },
+    "required": ["field", "anonim", "rahasia", "identity"],
+    "additionalProperties": False,
+}
+
+_FLAGS = ("anonim", "rahasia")
+
+
+@attrs.frozen(slots=True)
+class Confidentiality:
+    """The compiled ``ethics.confidentiality`` settings of one SOP."""
+
+    field: str
+    values: tuple[str, ...]
+    anonim: frozenset[str]
+    rahasia: frozenset[str]
+    identity: frozenset[str]
+    content: frozenset[str]
+    see_identity: frozenset[str]
+    see_content: frozenset[str]
+    reveal: frozenset[str]
+    consent: str | None
+    notify: tuple[str, ...]
+
+    def flags(self, value: Any) -> frozenset[str]:
+        """The flags a value of the field sets (``anonim``, ``rahasia``, both or none)."""
+        out = set()
+        if value in self.anonim:
+            out.add("anonim")
+        if value in self.rahasia:
+            out.add("rahasia")
+        return frozenset(out)
+
+    def hidden(self, data: Mapping[str, Any], role: str | None) -> frozenset[str]:
+        """Fields of a case with ``data`` to withhold from ``role`` (``None``: outward, public)."""
+        flags = self.flags(data.get(self.field))
+        out: set[str] = set()
+        if "anonim" in flags and (role is None or role not in self.see_identity):
+            out |= self.identity
+        if "rahasia" in flags and (role is None or role not in self.see_content):
+            out |= self.content
+        return frozenset(out)
+
+    def secrets(self, data: Mapping[str, Any]) -> frozenset[str]:
+        """The identity values of an ``anonim`` case: withheld wherever they appear outward."""
+        if "anonim" not in self.flags(data.get(self.field)):
+            return frozenset()
+        return frozenset(str(data[f]) for f in self.identity if data.get(f) not in (None, ""))
+
+    def judge_change(
+        self, before: Mapping[str, Any], after: Mapping[str, Any], payload: Mapping[str, Any]
+    ) -> Breach | None:
+        """The breach of a command that lowers a flag without the reporter's recorded consent."""
+        old, new = before.get(self.field), after.get(self.field)
+        if old == new:
+            return None
+        lost = self.flags(old) - self.flags(new)
+        if not lost:
+            return None  # raising is always allowed
+        if self.consent is not None and (
+            before.get(self.consent) is True or payload.get(self.consent) is True
+        ):
+            return None
+        names = ", ".join(sorted(lost))
+        return Breach(
+            CONFIDENTIALITY_RULE,
+            "confidentiality",
+            "block",
+            Text(
+                f"menurunkan kerahasiaan ({names}) memerlukan persetujuan pelapor yang tercatat"
+                + (f" di {self.consent!r}" if self.consent else ""),
+                f"lowering confidentiality ({names}) needs the reporter's recorded consent"
+                + (f" in {self.consent!r}" if self.consent else ""),
+            ),
+            ("penyimpangan_prosedur",),
+        )
+
+    def inherit(self, parent_flags: frozenset[str], value: Any) -> Any:
+        """The field value for a case derived from a parent: every flag of either, kept.
+
+        Raises ``ValueError`` when the field has no value carrying all those flags.
+        """
+        want = parent_flags | self.flags(value)
+        if want == self.flags(value):
+            return value
+        exact = [v for v in self.values if self.flags(v) == want]
+        wider = [v for v in self.values if self.flags(v) >= want]
+        if exact or wider:
+            return (exact or wider)[0]
+        raise ValueError(
+            f"no value of {self.field!r} keeps the flags {sorted(want)} of the parent case; "
+            f"add one to the field's values and to 'anonim'/'rahasia'"
+        )
+
+
+def build_confidentiality(
+    raw: Mapping[str, Any],
+    sop: SopDefinition,
+    notify: tuple[str, ...],
+    check: Callable[[str, Any, tuple[str | int, ...]], tuple[str, ...]],
+) -> tuple[Confidentiality, list[SectionProblem]]:
+    """Compile the settings; ``check(kind, names, path)`` reports unknown fields and roles."""
+    problems: list[SectionProblem] = []
+    base = ("confidentiality",)
+    fields = {f.name: f for f in sop.fields}
+    values: tuple[str, ...] = ()
+    if check("field", raw["field"], (*base, "field")):
+        spec = fields.get(raw["field"])
+        if spec is None or spec.type != "enum":
+            problems.append(
+                SectionProblem(
+                    (*base, "field"),
+                    "SOP051",
+                    {"reason": f"{raw['field']!r} must be an enum case field"},
+                )
+            )
+        else:
+            values = tuple(str(v) for v in spec.values)
+            for flag in _FLAGS:
+                for k, v in enumerate(raw[flag]):
+                    if v not in values:
+                        problems.append(
+                            SectionProblem(
+                                (*base, flag, k),
+                                "SOP051",
+                                {
+                                    "reason": f"{v!r} is not a value of {raw['field']!r} "
+                                    f"(its values: {', '.join(values)})"
+                                },
+                            )
+                        )
+    consent = raw.get("consent")
+    if (
+        consent is not None
+        and check("field", consent, (*base, "consent"))
+        and (consent not in fields or fields[consent].type != "bool")
+    ):
+        problems.append(
+            SectionProblem(
+                (*base, "consent"),
+                "SOP051",
+                {"reason": f"the consent field {consent!r} must be a bool case field"},
+            )
+        )
+    conf = Confidentiality(
+        field=raw["field"],
+        values=values,
+        anonim=frozenset(raw["anonim"]),
+        rahasia=frozenset(raw["rahasia"]),
+        identity=frozenset(check("field", raw["identity"], (*base, "identity"))),
+        content=frozenset(check("field", raw.get("content"), (*base, "content"))),
+        see_identity=frozenset(check("role", raw.get("see_identity"), (*base, "see_identity"))),
+        see_content=frozenset(check("role", raw.get("see_content"), (*base, "see_content"))),
+        reveal=frozenset(check("role", raw.get("reveal"), (*base, "reveal"))),
+        consent=consent,
+        notify=notify,
+    )
+    return conf, problems
+
+
+def redact(values: Mapping[str, Any], hidden: frozenset[str]) -> dict[str, Any]:
+    """A copy of ``values`` with every key in ``hidden`` replaced by :data:`WITHHELD`."""
+    return {k: (WITHHELD if k in hidden else v) for k, v in values.items()}

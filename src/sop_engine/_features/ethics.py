@@ -1,0 +1,331 @@
+"""The code of ethics: the ``ethics`` section of SOP files and how its rules judge a command.
+
+A complaint unit's code of ethics (kode etik pengelola pengaduan) is usually a poster on a wall.
+Here each rule names a check (built-in or from a plugin) with typed parameters, when it applies
+(which events, from which states, for which roles) and its severity:
+
+- ``block``: the command is refused with :class:`~sop_engine.errors.EthicsViolation`; the case
+  keeps its state and data, and an ``@ethics`` audit event records the refused attempt;
+- ``flag``: the command goes through; the breach is recorded on its audit event and a
+  notification to the rule's recipients (the supervisor) goes to the outbox.
+
+Checks run after the guards passed and before anything is written, on values only. Each breach
+carries the Ombudsman's maladministration types (Peraturan ORI 26/2017) its check guards against.
+The confidentiality part of the section is in :mod:`sop_engine.confidentiality`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from jsonschema import Draft202012Validator
+
+from sop_engine._compile.registry import (
+    EthicsCheckFn,
+    EthicsContext,
+    SectionNames,
+    SectionProblem,
+    SectionSpec,
+)
+from sop_engine._core.records import Actor, AuditEvent, Breach, Case
+from sop_engine._core.text import TEXT_SCHEMA, Text
+from sop_engine._features.confidentiality import SCHEMA as CONFIDENTIALITY_SCHEMA
+from sop_engine._features.confidentiality import Confidentiality, build_confidentiality
+from sop_engine._spec.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from sop_engine._compile.registry import Registry
+    from sop_engine._core.definition import SopDefinition
+
+__all__ = [
+    "ETHICS_EVENT",
+    "MALADMINISTRATION",
+    "EthicsPlan",
+    "Outcome",
+    "Rule",
+]
+
+ETHICS_EVENT = "@ethics"
+"""The audit event that records a command refused by a ``block`` rule."""
+
+MALADMINISTRATION: Mapping[str, Text] = {
+    "penundaan_berlarut": Text("penundaan berlarut", "undue delay"),
+    "tidak_memberikan_pelayanan": Text("tidak memberikan pelayanan", "failure to serve"),
+    "tidak_kompeten": Text("tidak kompeten", "incompetence"),
+    "penyalahgunaan_wewenang": Text("penyalahgunaan wewenang", "abuse of authority"),
+    "penyimpangan_prosedur": Text("penyimpangan prosedur", "deviation from procedure"),
+    "permintaan_imbalan": Text(
+        "permintaan imbalan uang, barang, dan jasa", "request for money, goods or services"
+    ),
+    "tidak_patut": Text("tidak patut", "improper conduct"),
+    "berpihak": Text("berpihak", "partiality"),
+    "diskriminasi": Text("diskriminasi", "discrimination"),
+    "konflik_kepentingan": Text("konflik kepentingan", "conflict of interest"),
+}
+"""The Ombudsman's maladministration types (Peraturan ORI 26/2017), by key."""
+
+_NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"}
+_NAMES = {"anyOf": [_NAME, {"type": "array", "items": _NAME, "minItems": 1}]}
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "code-of-ethics rules checked on every command, and confidentiality",
+    "properties": {
+        "notify": {**_NAMES, "description": "roles told of every breach (e.g. atasan)"},
+        "confidentiality": CONFIDENTIALITY_SCHEMA,
+        "rules": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_.-]{0,39}$"},
+                    "title": TEXT_SCHEMA,
+                    "description": TEXT_SCHEMA,
+                    "check": {
+                        "type": "string",
+                        "description": "a registered ethics check (`sop plugins` lists them)",
+                    },
+                    "with": {"type": "object", "description": "the check's parameters"},
+                    "when": {
+                        "type": "object",
+                        "description": "when the rule applies (all given lists must match)",
+                        "properties": {"events": _NAMES, "states": _NAMES, "roles": _NAMES},
+                        "additionalProperties": False,
+                    },
+                    "severity": {"enum": ["block", "flag"]},
+                    "notify": {**_NAMES, "description": "roles told of a breach of this rule"},
+                    "types": {
+                        "type": "array",
+                        "items": {"enum": sorted(MALADMINISTRATION)},
+                        "description": "maladministration types (default: the check's own)",
+                    },
+                },
+                "required": ["id", "title", "check", "severity"],
+                "additionalProperties": False,
+            },
+        },
+    },
+    "additionalProperties": False,
+}
+
+
+@attrs.frozen(slots=True)
+class Rule:
+    """One compiled rule: when it applies, the bound check, and what a breach of it means."""
+
+    id: str
+    title: Text
+    description: Text | None
+    check: str
+    severity: str  # block | flag
+    events: frozenset[str] | None
+    states: frozenset[str] | None
+    roles: frozenset[str] | None
+    notify: tuple[str, ...]
+    types: tuple[str, ...]
+    fn: EthicsCheckFn = attrs.field(eq=False, repr=False)
+
+
+@attrs.frozen(slots=True)
+class Outcome:
+    """What the rules said of one command: the breach that blocks it (if any) and all breaches."""
+
+    blocked: Breach | None
+    breaches: tuple[Breach, ...]
+    notify: tuple[tuple[Breach, tuple[str, ...]], ...]
+
+
+_CLEAR = Outcome(None, (), ())
+
+
+class _Once:
+    """Reads the case's trail on the first call only (most commands never need it)."""
+
+    __slots__ = ("_read", "_trail")
+
+    def __init__(self, read: Callable[[], Sequence[AuditEvent]]) -> None:
+        self._read = read
+        self._trail: Sequence[AuditEvent] | None = None
+
+    def __call__(self) -> Sequence[AuditEvent]:
+        if self._trail is None:
+            self._trail = self._read()
+        return self._trail
+
+
+@attrs.frozen(slots=True)
+class EthicsPlan:
+    """The compiled ``ethics`` section of one SOP."""
+
+    rules: tuple[Rule, ...]
+    by_event: Mapping[str, tuple[Rule, ...]]
+    confidentiality: Confidentiality | None
+
+    def judge(
+        self,
+        case: Case,
+        actor: Actor,
+        event: str,
+        payload: Mapping[str, Any],
+        data: Mapping[str, Any],
+        target: str,
+        now: Any,
+        history: Callable[[], Sequence[AuditEvent]],
+    ) -> Outcome:
+        """Run every rule that applies to this command; stop at the first ``block`` breach."""
+        conf = self.confidentiality
+        if conf is not None and case.data.get(conf.field) != data.get(conf.field):
+            breach = conf.judge_change(case.data, data, payload)
+            if breach is not None:
+                return Outcome(breach, (breach,), ((breach, conf.notify),) if conf.notify else ())
+        rules = self.by_event.get(event)
+        if not rules:
+            return _CLEAR
+        found: list[Breach] | None = None
+        notify: list[tuple[Breach, tuple[str, ...]]] = []
+        ctx: EthicsContext | None = None
+        state, role = case.state, actor.role
+        for rule in rules:
+            if (rule.states is not None and state not in rule.states) or (
+                rule.roles is not None and role not in rule.roles
+            ):
+                continue
+            if ctx is None:
+                ctx = EthicsContext(case, actor, event, payload, data, target, now, _Once(history))
+            reason = rule.fn(ctx)
+            if reason is None:
+                continue
+            breach = Breach(rule.id, rule.check, rule.severity, reason, rule.types)
+            if found is None:
+                found = []
+            found.append(breach)
+            if rule.notify:
+                notify.append((breach, rule.notify))
+            if rule.severity == "block":
+                return Outcome(breach, tuple(found), tuple(notify))
+        if not found:
+            return _CLEAR
+        return Outcome(None, tuple(found), tuple(notify))
+
+
+def build(
+    raw: Any, sop: SopDefinition, registry: Registry
+) -> tuple[EthicsPlan, list[SectionProblem]]:
+    problems: list[SectionProblem] = []
+    # a check may read a case field or a value only an event carries (an attestation, say)
+    names = SectionNames(sop, problems, fields=(d.name for e in sop.events for d in e.data))
+    unknown = names.unknown
+
+    def check(kind: str, value: Any, path: tuple[str | int, ...]) -> tuple[str, ...]:
+        return names.known(kind, names(kind, value, path))
+
+    events = names.pools["event"][0]
+
+    default_notify = check("role", raw.get("notify"), ("notify",))
+    conf = None
+    if "confidentiality" in raw:
+        conf, conf_problems = build_confidentiality(
+            raw["confidentiality"], sop, default_notify, check
+        )
+        problems += conf_problems
+
+    # which (state, event, role) triples a command can actually have
+    event_roles = {e.name: set(e.roles) for e in sop.events}
+    possible: set[tuple[str, str, str]] = set()
+    for t in sop.transitions:
+        for r in t.roles if t.roles is not None else event_roles.get(t.event, ()):
+            for s in t.sources:
+                possible.add((s, t.event, r))
+
+    rules: list[Rule] = []
+    seen: dict[str, int] = {}
+    for k, r in enumerate(raw.get("rules", [])):
+        p: tuple[str | int, ...] = ("rules", k)
+        if r["id"] in seen:
+            problems.append(
+                SectionProblem((*p, "id"), "SOP049", {"rule": r["id"], "first": seen[r["id"]] + 1})
+            )
+        else:
+            seen[r["id"]] = k
+        spec = registry.ethics_checks.get(r["check"])
+        if spec is None:
+            unknown("SOP046", r["check"], set(registry.ethics_checks), (*p, "check"))
+            continue
+        params = r.get("with", {})
+        errors = sorted(
+            Draft202012Validator(dict(spec.params)).iter_errors(params), key=lambda e: e.path
+        )
+        if errors:
+            e = errors[0]
+            where = "/".join(str(x) for x in e.absolute_path)
+            problems.append(
+                SectionProblem(
+                    (*p, "with", *e.absolute_path) if e.absolute_path else (*p, "check"),
+                    "SOP047",
+                    {"name": r["check"], "reason": f"{where + ': ' if where else ''}{e.message}"},
+                )
+            )
+            continue
+        for param in spec.field_params:
+            check("field", params.get(param), (*p, "with", param))
+        for param in spec.event_params:
+            check("event", params.get(param), (*p, "with", param))
+        when = r.get("when", {})
+        reported = len(problems)
+        w_events = check("event", when.get("events"), (*p, "when", "events"))
+        w_states = check("state", when.get("states"), (*p, "when", "states"))
+        w_roles = check("role", when.get("roles"), (*p, "when", "roles"))
+        # an unknown name in 'when' was reported just now: "never applies" would only repeat it
+        if len(problems) == reported and not any(
+            (not w_states or s in w_states)
+            and (not w_events or e in w_events)
+            and (not w_roles or ro in w_roles)
+            for s, e, ro in possible
+        ):
+            problems.append(SectionProblem((*p, "when"), "SOP048", {"rule": r["id"]}, key=True))
+        notify = check("role", r.get("notify"), (*p, "notify")) or default_notify
+        if r["severity"] == "flag" and not notify and "notify" not in r:
+            problems.append(SectionProblem((*p, "severity"), "SOP050", {"rule": r["id"]}))
+        try:
+            fn = spec.bind(params)
+        except Exception as exc:  # a plugin's bind that rejects its parameters
+            problems.append(
+                SectionProblem((*p, "with"), "SOP047", {"name": r["check"], "reason": str(exc)})
+            )
+            continue
+        rules.append(
+            Rule(
+                id=r["id"],
+                title=Text.from_raw(r["title"]),
+                description=Text.from_raw(r["description"]) if "description" in r else None,
+                check=r["check"],
+                severity=r["severity"],
+                events=frozenset(w_events) if w_events else None,
+                states=frozenset(w_states) if w_states else None,
+                roles=frozenset(w_roles) if w_roles else None,
+                notify=notify,
+                types=tuple(r["types"]) if "types" in r else spec.maladministration,
+                fn=fn,
+            )
+        )
+    by_event: dict[str, tuple[Rule, ...]] = {}
+    for e in sorted(events):
+        matching = tuple(rule for rule in rules if rule.events is None or e in rule.events)
+        if matching:
+            by_event[e] = matching
+    return EthicsPlan(tuple(rules), by_event, conf), problems
+
+
+SECTION = SectionSpec(
+    "ethics",
+    Text("aturan kode etik pengelola pengaduan", "code-of-ethics rules"),
+    SCHEMA,
+    build,
+)
+
+
+@hookimpl
+def sop_engine_sections() -> list[SectionSpec]:
+    return [SECTION]

@@ -1,0 +1,329 @@
+"""The code-of-ethics checks every SOP may use, registered like any plugin.
+
+Each check is the machine-checkable form of one clause that Indonesian complaint-handling codes
+of ethics share (UU 25/2009, Perpres 76/2013, agency codes; see ``docs/ethics.md``), and names the
+Ombudsman maladministration types it guards against. Checks read values only: the case before
+the command, what the command carries, the data it would leave, and, for the few that need it,
+the case's trail (declarations of interest, who did what).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sop_engine._compile.registry import EthicsCheckFn, EthicsCheckSpec, EthicsContext
+from sop_engine._core.records import Case, Declaration
+from sop_engine._core.text import Text
+from sop_engine._spec.hookspecs import hookimpl
+
+__all__ = ["DECLARE_EVENT"]
+
+DECLARE_EVENT = "@declare"
+"""The audit event of an officer's declaration of (no) conflict of interest on a case."""
+
+_FIELD = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "description": "a case field name"}
+_FIELDS = {"type": "array", "items": _FIELD, "minItems": 1}
+_EVENT = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
+_LENGTH = {"type": "integer", "minimum": 1, "maximum": 10000}
+
+
+def _obj(properties: dict[str, Any], required: Sequence[str] = ()) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(required),
+        "additionalProperties": False,
+    }
+
+
+def _value(ctx: EthicsContext, name: str) -> Any:
+    """A value as the command leaves it: what it carries, else the case data after it."""
+    if name in ctx.payload:
+        return ctx.payload[name]
+    return ctx.data.get(name)
+
+
+def _filled(value: Any) -> bool:
+    if value is None or value is False:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, int | float):
+        return value != 0
+    return bool(value)
+
+
+def _words(value: Any) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _latest(case: Case, officer: str) -> Declaration | None:
+    """The officer's latest declaration on the case (kept on the snapshot: no trail read)."""
+    if not case.declarations:
+        return None
+    return next((d for d in reversed(case.declarations) if d.officer == officer), None)
+
+
+# -- conflict of interest ----------------------------------------------------------------------
+
+
+def _conflict(params: Mapping[str, Any]) -> EthicsCheckFn:
+    official = params.get("official")
+    unit = params.get("unit")
+
+    def check(ctx: EthicsContext) -> Text | None:
+        actor = ctx.actor
+        if official is not None and ctx.data.get(official) == actor.id:
+            return Text(
+                "petugas adalah pejabat yang dilaporkan dan harus mundur dari kasus ini",
+                "the officer is the reported official and must recuse from this case",
+            )
+        if unit is not None and actor.unit is not None and ctx.data.get(unit) == actor.unit:
+            return Text(
+                f"petugas berasal dari unit yang dilaporkan ({actor.unit})",
+                f"the officer belongs to the reported unit ({actor.unit})",
+            )
+        declared = _latest(ctx.case, actor.id)
+        if declared is not None and declared.conflict:
+            relation = declared.relation or "-"
+            return Text(
+                f"petugas telah menyatakan konflik kepentingan ({relation}) dan harus mundur",
+                f"the officer declared a conflict of interest ({relation}) and must recuse",
+            )
+        return None
+
+    return check
+
+
+def _declaration(params: Mapping[str, Any]) -> EthicsCheckFn:
+    def check(ctx: EthicsContext) -> Text | None:
+        declared = _latest(ctx.case, ctx.actor.id)
+        if declared is not None and not declared.conflict:
+            return None
+        return Text(
+            "petugas belum mencatat pernyataan bebas konflik kepentingan pada kasus ini",
+            "the officer has not recorded a no-conflict declaration on this case",
+        )
+
+    return check
+
+
+def _separation(params: Mapping[str, Any]) -> EthicsCheckFn:
+    performed = frozenset(params["performed"])
+
+    def check(ctx: EthicsContext) -> Text | None:
+        done = sorted(
+            {e.event for e in ctx.history() if e.actor.id == ctx.actor.id and e.event in performed}
+        )
+        if not done:
+            return None
+        listed = ", ".join(done)
+        return Text(
+            f"petugas yang melakukan {listed} pada kasus ini tidak boleh melakukan {ctx.event}",
+            f"the officer who did {listed} on this case may not do {ctx.event}",
+        )
+
+    return check
+
+
+# -- money -------------------------------------------------------------------------------------
+
+
+def _no_fee(params: Mapping[str, Any]) -> EthicsCheckFn:
+    fields = tuple(params["fields"])
+
+    def check(ctx: EthicsContext) -> Text | None:
+        paid = [f for f in fields if _filled(_value(ctx, f))]
+        if not paid:
+            return None
+        return Text(
+            f"pengaduan tidak dipungut biaya; tercatat permintaan/pembayaran di {', '.join(paid)}",
+            f"complaints are handled free of charge; a fee is recorded in {', '.join(paid)}",
+        )
+
+    return check
+
+
+def _attestation(params: Mapping[str, Any]) -> EthicsCheckFn:
+    field = params["field"]
+
+    def check(ctx: EthicsContext) -> Text | None:
+        if _value(ctx, field) is True:
+            return None
+        return Text(
+            f"petugas harus menyatakan tidak meminta atau menerima imbalan ({field}: true)",
+            f"the officer must attest that no reward was requested or received ({field}: true)",
+        )
+
+    return check
+
+
+# -- impartiality, completeness, timeliness ----------------------------------------------------
+
+
+def _override(params: Mapping[str, Any]) -> EthicsCheckFn:
+    field, why, least = params["field"], params["justification"], params.get("min_length", 20)
+
+    def check(ctx: EthicsContext) -> Text | None:
+        if ctx.case.data.get(field) == ctx.data.get(field):
+            return None
+        if len(_words(_value(ctx, why))) >= least:
+            return None
+        return Text(
+            f"perubahan {field} di luar ketentuan memerlukan alasan tertulis di {why} "
+            f"(minimal {least} karakter)",
+            f"overriding {field} needs a recorded justification in {why} (at least {least} chars)",
+        )
+
+    return check
+
+
+def _complete(params: Mapping[str, Any]) -> EthicsCheckFn:
+    field, least = params["field"], params.get("min_length", 50)
+    elements = tuple(params.get("elements", ()))
+
+    def check(ctx: EthicsContext) -> Text | None:
+        missing = [e for e in elements if not _filled(_value(ctx, e))]
+        text = _words(_value(ctx, field))
+        if len(text) >= least and not missing:
+            return None
+        parts_id, parts_en = [], []
+        if len(text) < least:
+            parts_id.append(f"{field} hanya {len(text)} karakter (minimal {least})")
+            parts_en.append(f"{field} has only {len(text)} characters (at least {least})")
+        if missing:
+            parts_id.append(f"unsur yang belum diisi: {', '.join(missing)}")
+            parts_en.append(f"missing elements: {', '.join(missing)}")
+        return Text(
+            "tanggapan belum lengkap: " + "; ".join(parts_id),
+            "the response is incomplete: " + "; ".join(parts_en),
+        )
+
+    return check
+
+
+def _late(params: Mapping[str, Any]) -> EthicsCheckFn:
+    field, least = params["field"], params.get("min_length", 10)
+    names = frozenset(params["deadlines"]) if "deadlines" in params else None
+
+    def check(ctx: EthicsContext) -> Text | None:
+        late = sorted(
+            d.name
+            for d in ctx.case.deadlines
+            if (names is None or d.name in names)
+            and d.status == "running"
+            and (d.level > 0 or (d.due_at is not None and d.due_at <= ctx.now))
+        )
+        if not late or len(_words(_value(ctx, field))) >= least:
+            return None
+        return Text(
+            f"batas waktu {', '.join(late)} terlampaui; alasan keterlambatan wajib dicatat di "
+            f"{field}",
+            f"deadline {', '.join(late)} is breached; record the reason for the delay in {field}",
+        )
+
+    return check
+
+
+@hookimpl
+def sop_engine_ethics_checks() -> list[EthicsCheckSpec]:
+    return [
+        EthicsCheckSpec(
+            "conflict_of_interest",
+            Text(
+                "petugas bukan pejabat/unit yang dilaporkan dan tidak menyatakan konflik",
+                "the officer is not the reported official or unit and declared no conflict",
+            ),
+            _obj({"official": _FIELD, "unit": _FIELD}),
+            _conflict,
+            ("konflik_kepentingan", "berpihak"),
+            field_params=("official", "unit"),
+        ),
+        EthicsCheckSpec(
+            "declaration_required",
+            Text(
+                "petugas telah mencatat pernyataan bebas konflik kepentingan",
+                "the officer recorded a no-conflict declaration on the case",
+            ),
+            _obj({}),
+            _declaration,
+            ("konflik_kepentingan", "penyimpangan_prosedur"),
+        ),
+        EthicsCheckSpec(
+            "separation_of_duties",
+            Text(
+                "petugas yang melakukan langkah tertentu tidak melakukan langkah ini",
+                "whoever did the given steps on a case may not do this one",
+            ),
+            _obj({"performed": {"type": "array", "items": _EVENT, "minItems": 1}}, ["performed"]),
+            _separation,
+            ("penyalahgunaan_wewenang", "penyimpangan_prosedur"),
+            event_params=("performed",),
+        ),
+        EthicsCheckSpec(
+            "no_fee",
+            Text("tidak ada permintaan atau pembayaran imbalan", "no fee requested or paid"),
+            _obj({"fields": _FIELDS}, ["fields"]),
+            _no_fee,
+            ("permintaan_imbalan",),
+            field_params=("fields",),
+        ),
+        EthicsCheckSpec(
+            "gratuity_attestation",
+            Text(
+                "petugas menyatakan tidak meminta atau menerima imbalan",
+                "the officer attests that no reward was requested or received",
+            ),
+            _obj({"field": _FIELD}, ["field"]),
+            _attestation,
+            ("permintaan_imbalan",),
+            field_params=("field",),
+        ),
+        EthicsCheckSpec(
+            "justified_override",
+            Text(
+                "perubahan prioritas/klasifikasi disertai alasan tertulis",
+                "a priority or classification override carries a recorded justification",
+            ),
+            _obj(
+                {"field": _FIELD, "justification": _FIELD, "min_length": _LENGTH},
+                ["field", "justification"],
+            ),
+            _override,
+            ("berpihak", "diskriminasi"),
+            field_params=("field", "justification"),
+        ),
+        EthicsCheckSpec(
+            "response_complete",
+            Text(
+                "tanggapan memuat unsur wajib dan tidak sekadar kalimat baku",
+                "the response has the required elements and is not boilerplate",
+            ),
+            _obj(
+                {"field": _FIELD, "min_length": _LENGTH, "elements": _FIELDS},
+                ["field"],
+            ),
+            _complete,
+            ("tidak_memberikan_pelayanan", "tidak_kompeten"),
+            field_params=("field", "elements"),
+        ),
+        EthicsCheckSpec(
+            "late_justification",
+            Text(
+                "tindakan setelah batas waktu terlampaui disertai alasan keterlambatan",
+                "acting after a breached deadline carries a recorded justification",
+            ),
+            _obj(
+                {
+                    "field": _FIELD,
+                    "min_length": _LENGTH,
+                    "deadlines": {"type": "array", "items": _EVENT, "minItems": 1},
+                },
+                ["field"],
+            ),
+            _late,
+            ("penundaan_berlarut",),
+            field_params=("field",),
+        ),
+    ]

@@ -1,0 +1,1 @@
+"""Operations around a running engine: workers, the outbox relay, replay checks, the demo."""

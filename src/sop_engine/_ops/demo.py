@@ -1,0 +1,764 @@
+"""``sop demo``: realistic complaints through the reference LAPOR! SOP, as readable timelines.
+
+The script is data: for each complaint, who does what and when. It deliberately includes
+commands the SOP refuses (a guard, a role, a wrong unit) and a retried command, so the timeline
+shows the engine protecting the procedure as well as running it. Time is simulated: the whole
+month of handling runs in well under a second.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text as RichText
+
+from sop_engine._core.clock import SimulatedClock
+from sop_engine._core.errors import CommandRefused, EthicsViolation
+from sop_engine._core.records import START_EVENT, Actor, AuditEvent
+from sop_engine._core.text import Lang
+from sop_engine._engine import Engine
+from sop_engine._features.ethics import ETHICS_EVENT, MALADMINISTRATION
+from sop_engine._persistence.store import Store
+
+__all__ = ["DEMO_SOP", "run_demo"]
+
+WIB = ZoneInfo("Asia/Jakarta")
+DEMO_SOP = "lapor/sop.yaml"
+
+ADMIN = Actor("siti.admin", "admin_instansi")
+PUPR = Actor("budi.pupr", "petugas_unit", "dinas_pupr")
+DINKES = Actor("rina.dinkes", "petugas_unit", "dinas_kesehatan")
+INSPEKTORAT = Actor("agus.inspektorat", "petugas_unit", "inspektorat")
+PENGHUBUNG = Actor("dewi.penghubung", "pejabat_penghubung")
+ATASAN = Actor("hendra.kabid", "atasan")
+
+
+def _reporter(n: int) -> Actor:
+    return Actor(f"pelapor-{n:03d}", "pelapor")
+
+
+@attrs.frozen
+class Step:
+    """Wait ``after``, then ``actor`` fires ``event`` with ``payload``.
+
+    The event ``@extend`` extends a deadline instead: the payload names ``deadline``,
+    ``amount`` and ``reason``.
+    """
+
+    after: timedelta
+    actor: Actor
+    event: str
+    payload: Mapping[str, Any] = attrs.field(factory=dict)
+    command_id: str | None = None
+
+
+@attrs.frozen
+class Scenario:
+    case_id: str
+    story: str
+    data: Mapping[str, Any]
+    steps: Sequence[Step]
+    opens: timedelta = timedelta(0)
+    """When the complaint arrives, after the first one (Monday 2 March 2026, 08:00 WIB)."""
+
+
+H = timedelta(hours=1)
+D = timedelta(days=1)
+ATTEST = {"tanpa_imbalan": True}
+"""The liaison's attestation that no reward was asked or received (code-of-ethics rule KE-04)."""
+
+
+def _scenarios() -> list[Scenario]:
+    base = {"kanal": "web", "kerahasiaan": "biasa"}
+    return [
+        Scenario(
+            "LPR-2026-0001",
+            "Jalan berlubang; draf tanggapan dikembalikan sekali, lalu pelapor menerima.",
+            {
+                **base,
+                "kanal": "sms",
+                "pelapor": "pelapor-001",
+                "judul": "Jalan berlubang di Jl. Merdeka depan SDN 3",
+                "kronologi": "Lubang sedalam 20 cm sudah dua minggu, dua pengendara motor jatuh.",
+                "lokasi": "Jl. Merdeka, Kel. Sukamaju",
+            },
+            [
+                Step(2 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan", "kategori": "jalan"}),
+                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_pupr"}, "cmd-0001-disp"),
+                Step(
+                    1 * timedelta(minutes=1),
+                    ADMIN,
+                    "disposisi",
+                    {"unit_tujuan": "dinas_pupr"},
+                    "cmd-0001-disp",
+                ),
+                Step(1 * D, PUPR, "tindak_lanjuti"),
+                Step(
+                    2 * D,
+                    PUPR,
+                    "ajukan_tanggapan",
+                    {"tanggapan": "Lubang akan ditambal minggu ini."},
+                ),
+                Step(
+                    3 * H,
+                    PENGHUBUNG,
+                    "kembalikan_draf",
+                    {"catatan": "Sebutkan tanggal pasti dan nomor kontak."},
+                ),
+                Step(
+                    5 * H,
+                    PUPR,
+                    "ajukan_tanggapan",
+                    {"tanggapan": "Penambalan dijadwalkan Kamis 12 Maret 2026; hubungi 0812-0000."},
+                ),
+                Step(1 * H, PENGHUBUNG, "setujui_tanggapan", ATTEST),
+                Step(2 * D, _reporter(1), "terima_tanggapan"),
+            ],
+        ),
+        Scenario(
+            "LPR-2026-0002",
+            "Laporan tanpa lokasi: verifikasi ditolak, pelapor melengkapi, lalu diproses.",
+            {
+                **base,
+                "pelapor": "pelapor-002",
+                "judul": "Antrean puskesmas tidak tertib",
+                "kronologi": "Nomor antrean dilewati petugas untuk kenalan.",
+            },
+            [
+                Step(3 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan"}),
+                Step(
+                    10 * timedelta(minutes=1),
+                    ADMIN,
+                    "minta_kelengkapan",
+                    {"kekurangan": "Puskesmas mana dan kapan kejadiannya?"},
+                ),
+                Step(
+                    2 * D,
+                    _reporter(2),
+                    "lengkapi",
+                    {"lokasi": "Puskesmas Kecamatan Timur", "tanggal_kejadian": "2026-02-26"},
+                ),
+                Step(4 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan"}),
+                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_kesehatan"}),
+                Step(1 * D, DINKES, "tindak_lanjuti"),
+            ],
+        ),
+        Scenario(
+            "LPR-2026-0003",
+            "Aspirasi terlalu umum: diarsipkan dengan alasan.",
+            {
+                **base,
+                "kanal": "media_sosial",
+                "pelapor": "pelapor-003",
+                "judul": "Pemerintah harus lebih baik",
+                "kronologi": "Tolong diperbaiki semuanya.",
+            },
+            [Step(5 * H, ADMIN, "arsipkan", {"alasan_arsip": "terlalu_umum"})],
+        ),
+        Scenario(
+            "LPR-2026-0004",
+            "Bukan wewenang pemerintah kota: dialihkan ke instansi yang berwenang.",
+            {
+                **base,
+                "kanal": "app",
+                "pelapor": "pelapor-004",
+                "judul": "Pelayanan SIM lambat",
+                "kronologi": "Menunggu 5 jam di Satpas.",
+                "lokasi": "Satpas Polres Kota",
+            },
+            [
+                Step(
+                    1 * H,
+                    ADMIN,
+                    "bukan_wewenang",
+                    {"instansi_tujuan": "Kepolisian Resor Kota (melalui SP4N-LAPOR!)"},
+                ),
+            ],
+        ),
+        Scenario(
+            "LPR-2026-0005",
+            "Dugaan pungutan liar (berkadar pengawasan, rahasia): otomatis ke Inspektorat; "
+            "petugas unit lain ditolak.",
+            {
+                **base,
+                "kerahasiaan": "rahasia",
+                "pelapor": "pelapor-005",
+                "judul": "Diminta uang untuk mempercepat izin",
+                "kronologi": "Petugas loket meminta Rp500.000 agar berkas diproses hari itu.",
+                "lokasi": "Mal Pelayanan Publik lantai 2",
+            },
+            [
+                Step(
+                    1 * H,
+                    ADMIN,
+                    "verifikasi",
+                    {"klasifikasi": "pengaduan", "berkadar_pengawasan": True},
+                ),
+                Step(1 * H, ADMIN, "disposisi"),
+                Step(3 * H, PUPR, "tindak_lanjuti"),
+                Step(1 * H, INSPEKTORAT, "tindak_lanjuti"),
+            ],
+        ),
+        Scenario(
+            "LPR-2026-0006",
+            "Petugas unit mencoba memverifikasi (peran tidak berwenang); menunggu pelapor.",
+            {
+                **base,
+                "pelapor": "pelapor-006",
+                "judul": "Lampu jalan mati",
+                "kronologi": "Lampu jalan mati sejak sebulan.",
+            },
+            [
+                Step(1 * H, PUPR, "verifikasi", {"klasifikasi": "pengaduan"}),
+                Step(1 * H, ADMIN, "minta_kelengkapan", {"kekurangan": "Di jalan apa?"}),
+            ],
+            opens=8 * D,
+        ),
+        Scenario(
+            "LPR-2026-0007",
+            "Pelapor menyanggah tanggapan pertama; tanggapan kedua diterima.",
+            {
+                **base,
+                "pelapor": "pelapor-007",
+                "judul": "Sampah tidak diangkut",
+                "kronologi": "Sampah di TPS tidak diangkut 10 hari.",
+                "lokasi": "TPS Jl. Kenanga",
+            },
+            [
+                Step(2 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan"}),
+                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_pupr"}),
+                Step(1 * D, PUPR, "tindak_lanjuti"),
+                Step(1 * D, PUPR, "ajukan_tanggapan", {"tanggapan": "Sudah diangkut."}),
+                Step(2 * H, PENGHUBUNG, "setujui_tanggapan", ATTEST),
+                Step(
+                    1 * D,
+                    _reporter(7),
+                    "sanggah",
+                    {"alasan": "Hari ini masih menumpuk, lihat foto."},
+                ),
+                Step(
+                    1 * D,
+                    PUPR,
+                    "ajukan_tanggapan",
+                    {"tanggapan": "Truk tambahan dijadwalkan setiap Senin dan Kamis."},
+                ),
+                Step(2 * H, PENGHUBUNG, "setujui_tanggapan", ATTEST),
+                Step(3 * D, _reporter(7), "terima_tanggapan"),
+            ],
+        ),
+        Scenario(
+            "LPR-2026-0008",
+            "Permintaan informasi dijawab; pelapor tidak membalas, sistem menutup otomatis.",
+            {
+                **base,
+                "pelapor": "pelapor-008",
+                "judul": "Jadwal pembayaran PBB",
+                "kronologi": "Kapan batas pembayaran PBB 2026?",
+                "lokasi": "Kota Contoh",
+            },
+            [
+                Step(1 * H, ADMIN, "verifikasi", {"klasifikasi": "permintaan_informasi"}),
+                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "bapenda"}),
+                Step(1 * D, Actor("yudi.bapenda", "petugas_unit", "bapenda"), "tindak_lanjuti"),
+                Step(
+                    2 * H,
+                    Actor("yudi.bapenda", "petugas_unit", "bapenda"),
+                    "ajukan_tanggapan",
+                    {"tanggapan": "Batas pembayaran PBB 2026 adalah 31 Agustus 2026."},
+                ),
+                Step(1 * H, PENGHUBUNG, "setujui_tanggapan", ATTEST),
+                # no reply from the reporter: the umpan_balik clock closes it after 10 working days
+            ],
+        ),
+        Scenario(
+            "LPR-2026-0009",
+            "Unit terlambat menindaklanjuti: pengingat, pelanggaran batas waktu, eskalasi ke "
+            "atasan, perpanjangan oleh atasan.",
+            {
+                **base,
+                "kanal": "loket",
+                "pelapor": "pelapor-009",
+                "judul": "Saluran air tersumbat",
+                "kronologi": "Genangan setiap hujan sejak Januari.",
+                "lokasi": "Jl. Melati RT 04",
+            },
+            [
+                Step(1 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan"}),
+                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_pupr"}),
+                Step(
+                    8 * D,
+                    ATASAN,
+                    "@extend",
+                    {
+                        "deadline": "tindak_lanjut",
+                        "amount": 3,
+                        "reason": "Menunggu alat berat dari provinsi",
+                    },
+                ),
+                Step(1 * D, PUPR, "tindak_lanjuti"),
+            ],
+        ),
+        Scenario(
+            "LPR-2026-0010",
+            "Tanggapan unit terlambat tanpa alasan: diteruskan, pelanggaran kode etik ditandai "
+            "dan atasan serta APIP diberi tahu.",
+            {
+                **base,
+                "pelapor": "pelapor-010",
+                "judul": "Trotoar rusak di depan pasar",
+                "kronologi": "Paving trotoar lepas sepanjang 10 meter, pejalan kaki turun ke jalan.",
+                "lokasi": "Jl. Pasar Baru",
+            },
+            [
+                Step(1 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan"}),
+                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_pupr"}),
+                Step(7 * D, PUPR, "tindak_lanjuti"),
+                Step(
+                    1 * D,
+                    PUPR,
+                    "ajukan_tanggapan",
+                    {"tanggapan": "Paving trotoar Jl. Pasar Baru dipasang ulang pada 13 Maret."},
+                ),
+                Step(
+                    2 * H,
+                    PENGHUBUNG,
+                    "setujui_tanggapan",
+                    {
+                        **ATTEST,
+                        "alasan_keterlambatan": "Material paving baru tiba dari pemasok 9 Maret.",
+                    },
+                ),
+            ],
+        ),
+        Scenario(
+            "LPR-2026-0011",
+            "Pejabat yang dilaporkan mencoba menindaklanjuti laporan tentang dirinya: ditolak "
+            "(konflik kepentingan) dan tercatat; petugas lain melanjutkan.",
+            {
+                **base,
+                "kerahasiaan": "anonim",
+                "pelapor": "pelapor-011",
+                "judul": "Petugas lapangan meminta uang rokok",
+                "kronologi": "Petugas pengawas proyek meminta uang rokok kepada warga.",
+                "lokasi": "Proyek drainase Jl. Anggrek",
+            },
+            [
+                Step(
+                    1 * H,
+                    ADMIN,
+                    "verifikasi",
+                    {"klasifikasi": "pengaduan", "terlapor": "budi.pupr"},
+                ),
+                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_pupr"}),
+                Step(2 * H, PUPR, "tindak_lanjuti"),
+                Step(1 * H, Actor("sari.pupr", "petugas_unit", "dinas_pupr"), "tindak_lanjuti"),
+            ],
+            opens=1 * D,
+        ),
+    ]
+
+
+@attrs.frozen
+class _Row:
+    at: datetime
+    actor: Actor
+    event: str
+    source: str | None
+    target: str | None
+    note: str
+    outcome: str  # "ok", "refused", "retry", "system", "flagged"
+
+
+def _summary(payload: Mapping[str, Any]) -> str:
+    parts = []
+    for k, v in payload.items():
+        text = str(v)
+        parts.append(f"{k}={text if len(text) <= 48 else text[:45] + '...'}")
+    return "; ".join(parts)
+
+
+def default_sop_path() -> Path:
+    """The reference LAPOR! SOP in the source tree (``examples/lapor/sop.yaml``)."""
+    return Path(__file__).resolve().parents[3] / "examples" / DEMO_SOP
+
+
+def run_demo(
+    console: Console,
+    *,
+    lang: Lang = "id",
+    sop_path: Path | None = None,
+    store: Store | None = None,
+) -> int:
+    """Run every scenario and print one timeline per case and a summary; returns an exit code.
+
+    Timelines are read back from the store's audit trails, with this run's refused and retried
+    commands (which are, by design, not in the trail) shown between them. On a store that
+    already holds the demo's cases (a second run on the same database) the script is not
+    applied again: the stored trails are shown, and the sweeper finds nothing left to fire.
+    """
+    t0 = datetime(2026, 3, 2, 8, 0, tzinfo=WIB).astimezone(UTC)
+    end = datetime(2026, 3, 17, 17, 0, tzinfo=WIB).astimezone(UTC)
+    clock = SimulatedClock(t0)
+    rebind = getattr(store, "with_clock", None)
+    if rebind is None:
+        return _run(console, lang, sop_path, Engine(clock=clock, store=store), clock, t0, end)
+    timed = rebind(clock)  # the same database, leases measured on the simulated clock
+    try:
+        return _run(console, lang, sop_path, Engine(clock=clock, store=timed), clock, t0, end)
+    finally:
+        timed.close()
+
+
+def _run(
+    console: Console,
+    lang: Lang,
+    sop_path: Path | None,
+    engine: Engine,
+    clock: SimulatedClock,
+    t0: datetime,
+    end: datetime,
+) -> int:
+    sop = engine.load(sop_path or default_sop_path())
+    states = {s.name: s.label.get(lang) for s in sop.definition.states}
+    events = {e.name: e.label.get(lang) for e in sop.definition.events}
+    roles = {r.name: r.label.get(lang) for r in sop.definition.roles}
+    en = lang == "en"
+    console.print(
+        f"[bold]{sop.definition.meta.title.get(lang)}[/bold]\n"
+        f"{sop.definition.meta.agency} · SOP {sop.id} v{sop.definition.meta.version} · "
+        f"{'content hash' if en else 'sidik isi'} {sop.hash[:12]}"
+    )
+    scenarios = _scenarios()
+    existing = set(engine.store.case_ids())
+    resumed = [sc.case_id for sc in scenarios if sc.case_id in existing]
+    where = getattr(engine.store, "path", None)
+    if where is not None:
+        console.print(
+            (f"database {where}: " if en else f"basis data {where}: ")
+            + (
+                (
+                    f"{len(resumed)} demo cases already there, resumed (commands refused "
+                    "in the first run are not part of the audit trail, except those the code "
+                    "of ethics refused)"
+                    if en
+                    else f"{len(resumed)} kasus demo sudah ada, dilanjutkan (perintah yang "
+                    "ditolak pada jalankan pertama tidak tercatat di jejak audit, kecuali yang "
+                    "ditolak kode etik)"
+                )
+                if resumed
+                else ("new" if en else "baru")
+            ),
+            soft_wrap=True,  # one line however long the path or URL (tests read it)
+        )
+    console.print()
+    # Every complaint runs on one shared simulated clock: merge all steps by their instant, and
+    # let the deadline sweeper run at every step and twice a day (08:00 and 16:05 WIB).
+    schedule: list[tuple[datetime, int, int]] = []
+    for k, sc in enumerate(scenarios):
+        if sc.case_id in existing:
+            continue
+        at = t0 + sc.opens + k * timedelta(minutes=20)
+        schedule.append((at, k, -1))
+        for j, step in enumerate(sc.steps):
+            at += step.after
+            schedule.append((at, k, j))
+    day = t0
+    while day <= end:
+        schedule.append((day, -1, 0))
+        schedule.append((day + timedelta(hours=8, minutes=5), -1, 0))
+        day += timedelta(days=1)
+    schedule.sort()
+    extra: dict[int, list[_Row]] = {k: [] for k in range(len(scenarios))}
+    refused = dict.fromkeys(extra, 0)
+    retried = dict.fromkeys(extra, 0)
+    for at, k, j in schedule:
+        clock.set(max(at, clock.now()))
+        engine.sweep()
+        if k < 0:
+            continue
+        sc = scenarios[k]
+        if j < 0:
+            intake = ADMIN if sc.data["kanal"] != "web" else Actor(sc.data["pelapor"], "pelapor")
+            engine.start(sop.id, sc.data, intake, case_id=sc.case_id)
+            continue
+        step = sc.steps[j]
+        before = engine.get(sc.case_id)
+        try:
+            if step.event == "@extend":
+                p = step.payload
+                engine.extend(sc.case_id, p["deadline"], step.actor, p["amount"], p["reason"])
+                continue
+            after = engine.fire(
+                sc.case_id, step.event, step.actor, step.payload, command_id=step.command_id
+            )
+        except EthicsViolation:
+            refused[k] += 1  # the attempt is in the trail: its row comes from there
+            continue
+        except CommandRefused as e:
+            refused[k] += 1
+            extra[k].append(
+                _Row(
+                    at,
+                    step.actor,
+                    step.event,
+                    before.state,
+                    None,
+                    f"{type(e).__name__}: {_reason(e, lang)}",
+                    "refused",
+                )
+            )
+            continue
+        if after.version == before.version:
+            retried[k] += 1
+            extra[k].append(
+                _Row(
+                    at,
+                    step.actor,
+                    step.event,
+                    before.state,
+                    after.state,
+                    "perintah diulang (command id sama): tidak dicatat dua kali"
+                    if not en
+                    else "retried command (same id): not recorded twice",
+                    "retry",
+                )
+            )
+    plan = sop.deadlines
+    summary: list[tuple[str, str, int, int, int]] = []
+    consistent = True
+    for k, sc in enumerate(scenarios):
+        final = engine.get(sc.case_id)
+        history = engine.history(sc.case_id)
+        consistent &= _consistent(history, final.version, final.state)
+        rows = [_history_row(e, plan, roles, lang) for e in history]
+        rows = sorted(rows + extra[k], key=lambda r: r.at)  # stable: trail order kept
+        _print_case(console, sc, rows, states, events, roles, lang)
+        summary.append((sc.case_id, states[final.state], len(history), refused[k], retried[k]))
+
+    table = Table(title="Ringkasan" if not en else "Summary", title_justify="left")
+    for col in (
+        "Kasus" if not en else "Case",
+        "Status akhir" if not en else "Final state",
+        "Jejak audit" if not en else "Audit events",
+        "Ditolak" if not en else "Refused",
+        "Diulang" if not en else "Retried",
+    ):
+        table.add_column(col)
+    for cid, state, n, r, t in summary:
+        table.add_row(cid, state, str(n), str(r), str(t))
+    console.print(table)
+    console.print(_deadline_table(engine, scenarios, plan, lang))
+    console.print(_ethics_table(engine, lang))
+    if not consistent:
+        console.print("[red]audit trail does not match the case snapshots[/red]")
+        return 1
+    console.print(
+        "Jejak audit setiap kasus sesuai dengan status akhirnya."
+        if not en
+        else "Every case's audit trail matches its final snapshot."
+    )
+    return 0
+
+
+def _history_row(e: AuditEvent, plan: Any, roles: dict[str, str], lang: Lang) -> _Row:
+    """A timeline row from one audit event of the stored trail."""
+    if e.event == START_EVENT:
+        return _Row(e.at, e.actor, e.event, None, e.target, str(e.payload.get("judul", "")), "ok")
+    if e.event == "@extend":
+        p = e.payload
+        unit = "hari kerja" if lang == "id" else "working days"
+        due = datetime.fromisoformat(p["due_after"])
+        return _Row(
+            e.at,
+            e.actor,
+            e.event,
+            e.source,
+            e.target,
+            f"+{p['amount']:g} {unit}: {p['reason']} → {_local(due)}",
+            "ok",
+        )
+    if e.event == ETHICS_EVENT:
+        b = e.breaches[0]
+        note = f"EthicsViolation {b.rule}: {b.reason.get(lang)}"
+        return _Row(e.at, e.actor, str(e.payload["event"]), e.source, None, note, "refused")
+    if e.event.startswith("@"):
+        return _system_row(e, plan, roles, lang)
+    note = _summary(e.payload)
+    for b in e.breaches:
+        note += f"\n⚑ {b.rule}: {b.reason.get(lang)}"
+    return _Row(e.at, e.actor, e.event, e.source, e.target, note, "flagged" if e.breaches else "ok")
+
+
+def _consistent(history: Sequence[AuditEvent], version: int, state: str) -> bool:
+    seqs = [e.seq for e in history]
+    chained = all(a.target == b.source for a, b in itertools.pairwise(history))
+    return seqs == list(range(1, version + 1)) and history[-1].target == state and chained
+
+
+def _reason(e: CommandRefused, lang: Lang) -> str:
+    reasons = getattr(e, "reasons", None)
+    if reasons:
+        return "; ".join(r.get(lang) for _, r in reasons)
+    return str(e)
+
+
+def _print_case(
+    console: Console,
+    sc: Scenario,
+    rows: list[_Row],
+    states: dict[str, str],
+    events: dict[str, str],
+    roles: dict[str, str],
+    lang: Lang,
+) -> None:
+    en = lang == "en"
+    table = Table(title=f"{sc.case_id} — {sc.story}", title_justify="left", expand=False)
+    table.add_column("Waktu (WIB)" if not en else "Time (WIB)", no_wrap=True)
+    table.add_column("Pelaku" if not en else "Actor")
+    table.add_column("Peristiwa" if not en else "Event")
+    table.add_column("Status baru" if not en else "New state")
+    table.add_column("Keterangan" if not en else "Details", overflow="fold")
+    for r in rows:
+        when = r.at.astimezone(WIB).strftime("%a %d %b %H:%M")
+        who = f"{r.actor.id}\n[dim]{roles.get(r.actor.role, r.actor.role)}[/dim]"
+        what = (
+            ("Laporan masuk" if not en else "Report received")
+            if r.event == START_EVENT
+            else ("Perpanjangan batas waktu" if not en else "Deadline extended")
+            if r.event == "@extend"
+            else events.get(r.event, r.event)
+        )
+        if r.outcome == "refused":
+            move = RichText("✗ " + ("ditolak" if not en else "refused"), style="bold red")
+            note = RichText(r.note, style="red")
+        elif r.outcome == "system":
+            what = _SYSTEM_EVENTS[r.event][1 if en else 0]
+            move = RichText(states.get(r.target or "", r.target or ""), style="dim")
+            note = RichText(r.note, style="magenta")
+        else:
+            move = RichText(
+                states.get(r.target or "", r.target or ""),
+                style="yellow" if r.outcome == "retry" else "green",
+            )
+            note = RichText(
+                r.note,
+                style="dim" if r.outcome == "retry" else "yellow" if r.outcome == "flagged" else "",
+            )
+        table.add_row(when, who, what, move, note)
+    console.print(table)
+    console.print()
+
+
+_SYSTEM_EVENTS = {
+    "@remind": ("Pengingat", "Reminder"),
+    "@breach": ("Batas waktu terlewati", "Deadline missed"),
+    "@escalate": ("Eskalasi", "Escalation"),
+    "@expire": ("Batas waktu habis", "Deadline expired"),
+}
+
+
+def _local(instant: datetime | None) -> str:
+    return instant.astimezone(WIB).strftime("%a %d %b %H:%M") if instant else "-"
+
+
+def _system_row(e: AuditEvent, plan: Any, roles: dict[str, str], lang: Lang) -> _Row:
+    clock = plan.clock(e.payload["deadline"])
+    kind, _, number = e.payload["item"].partition(":")
+    recipients = clock.recipients(e.payload["item"])
+    en = lang == "en"
+    parts = [clock.label.get(lang)]
+    if kind == "level":
+        parts.append(f"{'level' if en else 'tingkat'} {number}")
+    if recipients:
+        parts.append("→ " + ", ".join(roles.get(r, r) for r in recipients))
+    if e.payload.get("late"):
+        parts.append("(late)" if en else "(terlambat)")
+    return _Row(e.at, e.actor, e.event, e.source, e.target, " · ".join(parts), "system")
+
+
+def _table(title: tuple[str, str], columns: list[tuple[str, str]], lang: Lang) -> Table:
+    """A table with its title and column headings in ``lang`` (each given as (id, en))."""
+    k = 1 if lang == "en" else 0
+    table = Table(title=title[k], title_justify="left")
+    for col in columns:
+        table.add_column(col[k])
+    return table
+
+
+def _ethics_table(engine: Engine, lang: Lang) -> Table:
+    """The breach ledger: every blocked attempt and flagged command, in the Ombudsman's terms."""
+    en = lang == "en"
+    table = _table(
+        ("Pelanggaran kode etik", "Code-of-ethics breaches"),
+        [
+            ("Kasus", "Case"),
+            ("Waktu (WIB)", "Time (WIB)"),
+            ("Petugas", "Officer"),
+            ("Aturan", "Rule"),
+            ("Tindakan", "Outcome"),
+            ("Jenis maladministrasi", "Maladministration type"),
+        ],
+        lang,
+    )
+    for v in engine.violations():
+        table.add_row(
+            v.case_id,
+            _local(v.at),
+            v.officer.id,
+            v.breach.rule,
+            RichText(
+                ("ditolak" if not en else "blocked")
+                if v.blocked
+                else ("ditandai" if not en else "flagged"),
+                "red" if v.blocked else "yellow",
+            ),
+            ", ".join(MALADMINISTRATION[t].get(lang) for t in v.breach.types),
+        )
+    return table
+
+
+def _deadline_table(engine: Engine, scenarios: Sequence[Scenario], plan: Any, lang: Lang) -> Table:
+    en = lang == "en"
+    table = _table(
+        ("Batas waktu standar pelayanan", "Service-standard deadlines"),
+        [
+            ("Kasus", "Case"),
+            ("Jam", "Clock"),
+            ("Status", "Status"),
+            ("Batas (WIB)", "Due (WIB)"),
+            ("Eskalasi", "Escalation"),
+            ("Perpanjangan", "Extensions"),
+        ],
+        lang,
+    )
+    words = {
+        "running": ("berjalan", "running"),
+        "paused": ("dijeda", "paused"),
+        "met": ("terpenuhi", "met"),
+        "closed": ("ditutup", "closed"),
+    }
+    now = engine.clock.now()
+    for sc in scenarios:
+        for d in engine.get(sc.case_id).deadlines:
+            status = words[d.status][1 if en else 0]
+            style = ""
+            if d.status == "running" and d.due_at is not None and d.due_at < now:
+                status += " (lewat)" if not en else " (overdue)"
+                style = "red"
+            table.add_row(
+                sc.case_id,
+                plan.clock(d.name).label.get(lang),
+                RichText(status, style),
+                _local(d.due_at),
+                str(d.level or "-"),
+                str(d.extensions or "-"),
+            )
+    return table

@@ -1,0 +1,147 @@
+"""Replaying a case's audit trail: the stored snapshot must be exactly what its events produce.
+
+The trail is folded by running its commands again, in order and at their recorded instants,
+through a fresh in-memory engine with the SOP version the case is pinned to: ``@start`` opens
+the case, SOP events are fired by their recorded actor with their recorded payload, ``@extend``
+extends, and each event the engine wrote by itself (a reminder, breach, escalation or expiry)
+is fired again from its recorded timer at its instant; the SOP events those fire are in the
+trail as events of the system actor and replay like any other; a declaration of interest is
+declared again. Audit-only events (a refused attempt recorded by the code of ethics, a revealed
+identity) are checked to leave the case unchanged and kept as they are. The replayed
+trail must equal the stored one event for event, and the replayed snapshot the stored snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+import attrs
+
+from sop_engine._compile.compiled import CompiledSop
+from sop_engine._compile.registry import Registry
+from sop_engine._core.clock import SimulatedClock
+from sop_engine._core.errors import SopError
+from sop_engine._core.records import START_EVENT, AuditEvent, Case, Timer
+from sop_engine._engine import Engine
+from sop_engine._runtime import timekeeping
+
+__all__ = ["ReplayProblem", "replay_case"]
+
+_SWEPT = ("@remind", "@breach", "@escalate", "@expire")
+_AUDIT_ONLY = ("@ethics", "@reveal")
+"""Events that record something without changing the case's state, data or deadlines."""
+
+
+@attrs.frozen(slots=True)
+class ReplayProblem:
+    """Where a case's trail and its snapshot part ways."""
+
+    case_id: str
+    seq: int
+    reason: str
+
+
+def replay_case(
+    snapshot: Case,
+    trail: Sequence[AuditEvent],
+    sop: CompiledSop,
+    registry: Registry,
+    resolve: Callable[[str], CompiledSop | None] | None = None,
+) -> ReplayProblem | None:
+    """Fold ``trail`` again; ``None`` when it reproduces ``snapshot`` and itself exactly.
+
+    ``sop`` is the version the case started under; ``resolve`` finds the versions it was moved
+    to (``@migrate`` events) by content hash.
+    """
+    if not trail:
+        return ReplayProblem(snapshot.id, 1, "the case has no events")
+    clock = SimulatedClock(trail[0].at)
+    engine = Engine(clock=clock, registry=registry)
+    engine.add(sop)
+    produced = 0
+    for e in trail:
+        if e.seq <= produced:
+            continue  # already produced by an earlier step (a sweep and the event it fired)
+        if e.at < clock.now():
+            return ReplayProblem(e.case_id, e.seq, "events are not in time order")
+        clock.set(e.at)
+        try:
+            if e.event == START_EVENT:
+                engine.start(
+                    sop.hash, e.payload, e.actor, case_id=e.case_id, command_id=e.command_id
+                )
+            elif e.event in _SWEPT:
+                _refire(engine, e)
+            elif e.event == "@extend":
+                p = e.payload
+                engine.extend(
+                    e.case_id,
+                    p["deadline"],
+                    e.actor,
+                    p["amount"],
+                    p["reason"],
+                    command_id=e.command_id,
+                )
+            elif e.event == "@migrate":
+                target = resolve(e.payload["to_hash"]) if resolve is not None else None
+                if target is None:
+                    return ReplayProblem(e.case_id, e.seq, "the SOP version it moved to is unknown")
+                engine.add(target)
+                engine.migrate(
+                    e.case_id,
+                    target.hash,
+                    e.actor,
+                    state_map=e.payload["state_map"],
+                    reason=e.payload["reason"],
+                )
+            elif e.event == "@erase":
+                engine.erase_personal_data(e.case_id, e.actor, e.payload["reason"])
+            elif e.event == "@declare":
+                p = e.payload
+                engine.declare(
+                    e.case_id,
+                    e.actor,
+                    conflict=p["conflict"],
+                    relation=p.get("relation", ""),
+                    note=p.get("note", ""),
+                )
+            elif e.event in _AUDIT_ONLY:
+                # what they record (a refused attempt, a declaration, a reveal) is not a command
+                # to run again; replay checks that they leave the case as it was
+                current = engine.get(e.case_id)
+                if not (e.source == e.target == current.state and e.seq == current.version + 1):
+                    return ReplayProblem(e.case_id, e.seq, f"{e.event} changes the case")
+                engine.store.commit(attrs.evolve(current, version=e.seq), e, None, (), (), ())
+            elif e.event.startswith("@"):
+                return ReplayProblem(e.case_id, e.seq, f"{e.event} events cannot be replayed")
+            else:
+                engine.fire(e.case_id, e.event, e.actor, e.payload, command_id=e.command_id)
+        except SopError as err:
+            return ReplayProblem(e.case_id, e.seq, f"replaying {e.event!r} failed: {err}")
+        produced = len(engine.store.history(e.case_id))
+    replayed = engine.store.history(snapshot.id)
+    for a, b in zip(trail, replayed, strict=False):
+        if a != b:
+            return ReplayProblem(snapshot.id, a.seq, "the event differs from what replay produces")
+    if len(replayed) != len(trail):
+        seq = min(len(replayed), len(trail)) + 1
+        return ReplayProblem(
+            snapshot.id, seq, f"replay produces {len(replayed)} events, the trail has {len(trail)}"
+        )
+    if engine.get(snapshot.id) != snapshot:
+        return ReplayProblem(snapshot.id, len(trail), "the snapshot differs from the replayed case")
+    return None
+
+
+def _refire(engine: Engine, e: AuditEvent) -> None:
+    """Fire exactly the recorded reminder/breach/escalation/expiry again, at its instant."""
+    p = e.payload
+    scheduled = datetime.fromisoformat(p["scheduled_at"])
+    timer = Timer(scheduled, e.case_id, p["deadline"], p["arming"], p["item"])
+    earlier = [
+        Timer(scheduled, e.case_id, p["deadline"], p["arming"], item)
+        for item in p.get("coalesced", [])
+    ]
+    reminders = {(e.case_id, p["deadline"], p["arming"]): [*earlier, timer]}
+    timekeeping._fire_timer(engine, timer, reminders, e.at, timekeeping.SweepReport())

@@ -1,0 +1,1 @@
+"""Stores: the protocol, the memory store, the JSON codec, SQLite and PostgreSQL."""

@@ -1,0 +1,336 @@
+"""JSON forms of the runtime records, for durable stores, and the canonical bytes of an event.
+
+Case data and payloads are JSON-native already (see :mod:`sop_engine.datatypes`); this module only
+adds the instants (ISO 8601, UTC) and the record structure. The canonical form of an audit event
+(sorted keys, no insignificant white space, UTF-8) is what the hash chain covers, so it must never
+change for a stored event: new fields get defaults that are left out when unset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from sop_engine._core.records import (
+    ERASED,
+    Actor,
+    AuditEvent,
+    Breach,
+    Case,
+    Deadline,
+    Declaration,
+    Notification,
+)
+from sop_engine._core.text import Text
+from sop_engine._persistence.store import CommandRecord
+
+__all__ = [
+    "ChainBreak",
+    "case_from_json",
+    "case_to_json",
+    "chain_hash",
+    "check_chain",
+    "command_from_rows",
+    "command_request",
+    "dumps",
+    "erase_command",
+    "event_from_row",
+    "event_from_stored",
+    "event_to_json",
+    "event_to_stored",
+    "link_hash",
+    "notification_body",
+    "notification_from_body",
+]
+
+
+def dumps(value: Any) -> str:
+    """Canonical JSON: sorted keys, compact, UTF-8 text kept as is."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _instant(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _parse(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def actor_to_json(actor: Actor) -> dict[str, Any]:
+    return {"id": actor.id, "role": actor.role, "unit": actor.unit}
+
+
+def actor_from_json(raw: Mapping[str, Any]) -> Actor:
+    return Actor(raw["id"], raw["role"], raw.get("unit"))
+
+
+def _deadline_to_json(d: Deadline) -> dict[str, Any]:
+    return {
+        "name": d.name,
+        "arming": d.arming,
+        "status": d.status,
+        "anchor": _instant(d.anchor),
+        "amount": d.amount,
+        "unit": d.unit,
+        "due_at": _instant(d.due_at),
+        "calendar_version": d.calendar_version,
+        "extensions": d.extensions,
+        "extended_by": d.extended_by,
+        "fired": list(d.fired),
+        "level": d.level,
+        "paused_at": _instant(d.paused_at),
+    }
+
+
+def _deadline_from_json(raw: Mapping[str, Any]) -> Deadline:
+    anchor = _parse(raw["anchor"])
+    assert anchor is not None
+    return Deadline(
+        name=raw["name"],
+        arming=raw["arming"],
+        status=raw["status"],
+        anchor=anchor,
+        amount=raw["amount"],
+        unit=raw["unit"],
+        due_at=_parse(raw["due_at"]),
+        calendar_version=raw["calendar_version"],
+        extensions=raw["extensions"],
+        extended_by=raw["extended_by"],
+        fired=tuple(raw["fired"]),
+        level=raw["level"],
+        paused_at=_parse(raw.get("paused_at")),
+    )
+
+
+def case_to_json(case: Case) -> dict[str, Any]:
+    out = {
+        "id": case.id,
+        "sop_id": case.sop_id,
+        "sop_hash": case.sop_hash,
+        "state": case.state,
+        "data": dict(case.data),
+        "version": case.version,
+        "deadlines": [_deadline_to_json(d) for d in case.deadlines],
+    }
+    if case.declarations:  # left out when empty, like the optional event fields
+        out["declarations"] = [[d.officer, d.conflict, d.relation] for d in case.declarations]
+    return out
+
+
+def case_from_json(raw: Mapping[str, Any]) -> Case:
+    return Case(
+        raw["id"],
+        raw["sop_id"],
+        raw["sop_hash"],
+        raw["state"],
+        raw["data"],
+        raw["version"],
+        tuple(_deadline_from_json(d) for d in raw.get("deadlines", [])),
+        tuple(Declaration(o, c, r) for o, c, r in raw.get("declarations", ())),
+    )
+
+
+def event_to_json(event: AuditEvent) -> dict[str, Any]:
+    """The event as JSON; its :func:`dumps` is the event's canonical bytes."""
+    out = {
+        "case_id": event.case_id,
+        "seq": event.seq,
+        "at": _instant(event.at),
+        "actor": actor_to_json(event.actor),
+        "event": event.event,
+        "source": event.source,
+        "target": event.target,
+        "payload": dict(event.payload),
+        "guards": [[name, ok] for name, ok in event.guards],
+        "command_id": event.command_id,
+    }
+    if event.personal:  # left out when empty: older events keep their canonical bytes
+        out["personal"] = list(event.personal)
+    if event.breaches:  # likewise
+        out["breaches"] = [_breach_to_json(b) for b in event.breaches]
+    return out
+
+
+def _breach_to_json(b: Breach) -> dict[str, Any]:
+    return {
+        "rule": b.rule,
+        "check": b.check,
+        "severity": b.severity,
+        "reason": {"id": b.reason.id, "en": b.reason.en},
+        "types": list(b.types),
+    }
+
+
+def _breach_from_json(raw: Mapping[str, Any]) -> Breach:
+    reason = raw["reason"]
+    return Breach(
+        raw["rule"],
+        raw["check"],
+        raw["severity"],
+        Text(reason["id"], reason.get("en")),
+        tuple(raw.get("types", ())),
+    )
+
+
+def event_from_row(raw: Mapping[str, Any]) -> AuditEvent:
+    at = _parse(raw["at"])
+    assert at is not None
+    return AuditEvent(
+        raw["case_id"],
+        raw["seq"],
+        at,
+        actor_from_json(raw["actor"]),
+        raw["event"],
+        raw["source"],
+        raw["target"],
+        raw["payload"],
+        tuple((name, ok) for name, ok in raw["guards"]),
+        raw["command_id"],
+        tuple(raw.get("personal", ())),
+        tuple(_breach_from_json(b) for b in raw.get("breaches", ())),
+    )
+
+
+def chain_hash(previous: str, event: AuditEvent) -> str:
+    """SHA-256 over the previous link's hash and the event's canonical bytes (hex)."""
+    return link_hash(previous, dumps(event_to_json(event)))
+
+
+def link_hash(previous: str, body: str) -> str:
+    """:func:`chain_hash` for an event already in its canonical text form."""
+    return hashlib.sha256(previous.encode("ascii") + b"\n" + body.encode("utf-8")).hexdigest()
+
+
+# -- the row forms both durable stores (SQLite, PostgreSQL) write --------------------------------
+
+
+def event_to_stored(event: AuditEvent) -> tuple[str, list[tuple[str, str]]]:
+    """The event's stored body and its personal values kept apart, as ``(ref, JSON value)``.
+
+    The body (what the chain covers) holds a reference ``{"$personal": ref}`` in place of each
+    personal value, so erasing a value never changes a chained byte.
+    """
+    raw = event_to_json(event)
+    personal = []
+    for key in event.personal:
+        ref = f"{event.case_id}/{event.seq}/{key}"
+        personal.append((ref, dumps(raw["payload"][key])))
+        raw["payload"][key] = {"$personal": ref}
+    return dumps(raw), personal
+
+
+def event_from_stored(body: str, values: Mapping[str, str]) -> AuditEvent:
+    """The event of a stored body; personal values looked up by ref (erased when missing)."""
+    raw = json.loads(body)
+    for key in raw.get("personal", ()):
+        ref = raw["payload"][key]["$personal"]
+        raw["payload"][key] = json.loads(values[ref]) if ref in values else ERASED
+    return event_from_row(raw)
+
+
+def command_request(command: CommandRecord) -> str:
+    """What a command asked, as stored (to recognise a retry)."""
+    return dumps(
+        {
+            "case_id": command.case_id,
+            "event": command.event,
+            "actor": actor_to_json(command.actor),
+            "payload": dict(command.payload),
+        }
+    )
+
+
+def command_from_rows(command_id: str, request: str, result: str) -> CommandRecord:
+    raw = json.loads(request)
+    return CommandRecord(
+        command_id,
+        raw["case_id"],
+        raw["event"],
+        actor_from_json(raw["actor"]),
+        raw["payload"],
+        case_from_json(json.loads(result)),
+    )
+
+
+def erase_command(request: str, result: str, erased: Iterable[str]) -> tuple[str, str]:
+    """A stored command record with the erased fields replaced in its payload and result."""
+    req, res = json.loads(request), json.loads(result)
+    for key in erased:
+        if key in req["payload"]:
+            req["payload"][key] = ERASED
+        if key in res["data"]:
+            res["data"][key] = ERASED
+    return dumps(req), dumps(res)
+
+
+def notification_body(n: Notification) -> str:
+    return dumps(
+        {
+            "kind": n.kind,
+            "recipients": list(n.recipients),
+            "payload": dict(n.payload),
+            "created_at": n.created_at.isoformat(),
+        }
+    )
+
+
+def notification_from_body(key: str, case_id: str, body: str) -> Notification:
+    raw = json.loads(body)
+    return Notification(
+        key,
+        case_id,
+        raw["kind"],
+        tuple(raw["recipients"]),
+        raw["payload"],
+        datetime.fromisoformat(raw["created_at"]),
+    )
+
+
+@attrs.frozen(slots=True)
+class ChainBreak:
+    """The first place a case's audit chain does not hold, and why."""
+
+    case_id: str
+    seq: int
+    reason: str
+
+
+def check_chain(
+    case_id: str, version: int | None, rows: Iterable[tuple[int, str, str, str]]
+) -> list[ChainBreak]:
+    """Check one case's stored events ``(seq, body, prev_hash, hash)`` in ``seq`` order.
+
+    ``version`` is the snapshot's (``None``: no such case). Detects an edited, deleted,
+    inserted or reordered event and a snapshot whose version disagrees with its trail; the
+    store that wrote the rows does not matter.
+    """
+    if version is None:
+        return [ChainBreak(case_id, 0, "no such case")]
+    previous = ""
+    expected = 1
+    for seq, body, prev_hash, stored in rows:
+        if seq != expected:
+            return [ChainBreak(case_id, expected, f"event {expected} is missing (found {seq})")]
+        try:
+            event = event_from_row(json.loads(body))
+        except (ValueError, KeyError, TypeError) as e:
+            return [ChainBreak(case_id, seq, f"event body is unreadable: {e}")]
+        if event.seq != seq or event.case_id != case_id:
+            return [ChainBreak(case_id, seq, "event body names another position")]
+        if prev_hash != previous:
+            return [ChainBreak(case_id, seq, "link to the previous event does not match")]
+        if chain_hash(previous, event) != stored:
+            return [ChainBreak(case_id, seq, "event content does not match its hash")]
+        previous = stored
+        expected += 1
+    if expected - 1 != version:
+        return [
+            ChainBreak(case_id, expected, f"trail has {expected - 1} events, case is at {version}")
+        ]
+    return []

@@ -1,0 +1,272 @@
+"""Where cases and their audit trails live: a narrow protocol and the in-memory store.
+
+The protocol is deliberately small so a durable store (SQLite, PostgreSQL) can implement it with
+one transaction per call: :meth:`Store.insert` and :meth:`Store.commit` each write a case snapshot,
+its audit event and (optionally) the command record *together or not at all*, and ``commit``
+refuses a case whose version does not follow the stored one. Events can only be appended; the
+protocol offers no way to change or delete one.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+import attrs
+
+from sop_engine._core.errors import CaseNotFound, VersionConflict
+from sop_engine._core.records import ERASED, Actor, AuditEvent, Case, Notification, Timer
+
+__all__ = ["CommandRecord", "MemoryStore", "Store"]
+
+
+@attrs.frozen(slots=True)
+class CommandRecord:
+    """A processed command: what was asked (to recognise a retry) and the case it produced."""
+
+    command_id: str
+    case_id: str
+    event: str
+    actor: Actor
+    payload: Mapping[str, Any]
+    result: Case
+
+    def same_command(
+        self, case_id: str, event: str, actor: Actor, payload: Mapping[str, Any]
+    ) -> bool:
+        return (self.case_id, self.event, self.actor, dict(self.payload)) == (
+            case_id,
+            event,
+            actor,
+            dict(payload),
+        )
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Persistence of cases, their audit events and processed command ids."""
+
+    def get(self, case_id: str) -> Case:
+        """The current snapshot; raises :class:`~sop_engine.errors.CaseNotFound`."""
+        ...
+
+    def insert(
+        self,
+        case: Case,
+        event: AuditEvent,
+        command: CommandRecord | None,
+        timers: Iterable[Timer] = (),
+        notifications: Iterable[Notification] = (),
+    ) -> None:
+        """Store a new case (version 1) with its first audit event and timers, atomically."""
+        ...
+
+    def commit(
+        self,
+        case: Case,
+        event: AuditEvent,
+        command: CommandRecord | None,
+        timers: Iterable[Timer] = (),
+        notifications: Iterable[Notification] = (),
+        done: Iterable[Timer] = (),
+    ) -> None:
+        """Replace the snapshot with ``case``, append ``event``, add timers and outbox items.
+
+        ``done`` are claimed timers this commit completes: they are removed in the same
+        transaction, and the commit is refused (:class:`~sop_engine.errors.LeaseLost`) when
+        another sweeper has claimed one since (the fence). All or nothing. Raises
+        :class:`~sop_engine.errors.VersionConflict` unless the stored version is exactly
+        ``case.version - 1``.
+        """
+        ...
+
+    def due_timers(self, now: datetime) -> list[Timer]:
+        """Timers due at ``now``, earliest first, taken from an index ordered by instant.
+
+        A timer may be stale (its deadline was met or re-armed since): the engine checks it
+        against the case before acting, so handing one out twice is harmless.
+        """
+        ...
+
+    def release(self, timers: Iterable[Timer]) -> None:
+        """Give back timers taken by :meth:`due_timers` that could not be handled now."""
+        ...
+
+    def erase(self, case: Case, event: AuditEvent) -> None:
+        """Commit ``case`` (personal fields already set to ``ERASED``) with its ``@erase``
+        event, and erase the personal values from the trail and the command records."""
+        ...
+
+    def discard(self, timers: Iterable[Timer]) -> None:
+        """Drop claimed timers that turned out stale (their deadline was met or re-armed)."""
+        ...
+
+    def outbox(self) -> Sequence[Notification]:
+        """Every notification written so far, in order."""
+        ...
+
+    def pending_notifications(self, limit: int) -> list[Notification]:
+        """Notifications not yet marked delivered, oldest first."""
+        ...
+
+    def mark_delivered(self, keys: Iterable[str], at: datetime) -> None:
+        """Record that these notifications were delivered (a second mark changes nothing)."""
+        ...
+
+    def history(self, case_id: str) -> Sequence[AuditEvent]:
+        """The case's audit events in order (``seq`` 1, 2, ...)."""
+        ...
+
+    def recall(self, command_id: str) -> CommandRecord | None:
+        """The record of an already processed command, if any."""
+        ...
+
+    def case_ids(self) -> Iterator[str]:
+        """Ids of all cases, in creation order."""
+        ...
+
+
+class MemoryStore:
+    """Everything in dictionaries: for tests, simulations and the benchmark.
+
+    Single-threaded by design: an engine on a memory store is used by one thread at a time.
+    """
+
+    __slots__ = (
+        "_cases",
+        "_claimed",
+        "_commands",
+        "_delivered",
+        "_events",
+        "_outbox",
+        "_outbox_keys",
+        "_timer_keys",
+        "_timers",
+    )
+
+    def __init__(self) -> None:
+        self._cases: dict[str, Case] = {}
+        self._events: dict[str, list[AuditEvent]] = {}
+        self._commands: dict[str, CommandRecord] = {}
+        # a heap of (instant, key, timer): plain tuples compare fast, keys are unique
+        self._timers: list[tuple[datetime, str, Timer]] = []
+        self._timer_keys: set[str] = set()
+        self._claimed: dict[str, Timer] = {}
+        self._delivered: dict[str, datetime] = {}
+        self._outbox: list[Notification] = []
+        self._outbox_keys: set[str] = set()
+
+    def get(self, case_id: str) -> Case:
+        try:
+            return self._cases[case_id]
+        except KeyError:
+            raise CaseNotFound(case_id) from None
+
+    def insert(
+        self,
+        case: Case,
+        event: AuditEvent,
+        command: CommandRecord | None,
+        timers: Iterable[Timer] = (),
+        notifications: Iterable[Notification] = (),
+    ) -> None:
+        if case.id in self._cases:
+            raise VersionConflict(case.id, 0, self._cases[case.id].version)
+        self._cases[case.id] = case
+        self._events[case.id] = [event]
+        if command is not None:
+            self._commands[command.command_id] = command
+        self._add(timers, notifications)
+
+    def commit(
+        self,
+        case: Case,
+        event: AuditEvent,
+        command: CommandRecord | None,
+        timers: Iterable[Timer] = (),
+        notifications: Iterable[Notification] = (),
+        done: Iterable[Timer] = (),
+    ) -> None:
+        current = self._cases.get(case.id)
+        if current is None:
+            raise CaseNotFound(case.id)
+        if current.version != case.version - 1:
+            raise VersionConflict(case.id, case.version - 1, current.version)
+        self._cases[case.id] = case
+        self._events[case.id].append(event)
+        if command is not None:
+            self._commands[command.command_id] = command
+        if timers or notifications:
+            self._add(timers, notifications)
+        for t in done:
+            self._claimed.pop(t.key, None)
+
+    def _add(self, timers: Iterable[Timer], notifications: Iterable[Notification]) -> None:
+        for t in timers:  # the natural key makes a second copy of a timer impossible
+            if t.key not in self._timer_keys:
+                self._timer_keys.add(t.key)
+                heapq.heappush(self._timers, (t.at, t.key, t))
+        for n in notifications:  # and of a notification
+            if n.key not in self._outbox_keys:
+                self._outbox_keys.add(n.key)
+                self._outbox.append(n)
+
+    def due_timers(self, now: datetime) -> list[Timer]:
+        out = []
+        while self._timers and self._timers[0][0] <= now:
+            t = heapq.heappop(self._timers)[2]
+            self._timer_keys.discard(t.key)
+            self._claimed[t.key] = t
+            out.append(t)
+        return out
+
+    def erase(self, case: Case, event: AuditEvent) -> None:
+        """Commit the erased case and its ``@erase`` event; replace the values everywhere."""
+        self.commit(case, event, None)
+        erased = {k for k, v in case.data.items() if v == ERASED}
+        trail = self._events[case.id]
+        for i, e in enumerate(trail):
+            if e.personal:
+                payload = {k: ERASED if k in e.personal else v for k, v in e.payload.items()}
+                trail[i] = attrs.evolve(e, payload=payload)
+        for cid, rec in list(self._commands.items()):
+            if rec.case_id == case.id:
+                self._commands[cid] = attrs.evolve(
+                    rec,
+                    payload={k: ERASED if k in erased else v for k, v in rec.payload.items()},
+                    result=attrs.evolve(
+                        rec.result,
+                        data={k: ERASED if k in erased else v for k, v in rec.result.data.items()},
+                    ),
+                )
+
+    def release(self, timers: Iterable[Timer]) -> None:
+        self._add([t for t in timers if self._claimed.pop(t.key, None) is not None], ())
+
+    def discard(self, timers: Iterable[Timer]) -> None:
+        for t in timers:
+            self._claimed.pop(t.key, None)
+
+    def outbox(self) -> Sequence[Notification]:
+        return tuple(self._outbox)
+
+    def pending_notifications(self, limit: int) -> list[Notification]:
+        return [n for n in self._outbox if n.key not in self._delivered][:limit]
+
+    def mark_delivered(self, keys: Iterable[str], at: datetime) -> None:
+        for k in keys:
+            self._delivered.setdefault(k, at)
+
+    def history(self, case_id: str) -> Sequence[AuditEvent]:
+        try:
+            return tuple(self._events[case_id])
+        except KeyError:
+            raise CaseNotFound(case_id) from None
+
+    def recall(self, command_id: str) -> CommandRecord | None:
+        return self._commands.get(command_id)
+
+    def case_ids(self) -> Iterator[str]:
+        return iter(list(self._cases))

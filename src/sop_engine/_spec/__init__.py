@@ -1,0 +1,1 @@
+"""Extension specifications: what built-ins and plugins register, and the hook specifications."""
