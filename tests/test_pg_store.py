@@ -190,15 +190,16 @@ def test_a_zombie_worker_whose_lease_expired_cannot_commit(pg_url: str) -> None:
     clock_b.advance(timedelta(minutes=6))  # the lease (5 minutes) has run out for b
     claimed_by_b = b.store.due_timers(due)
     assert [t.key for t in claimed_by_b] == [t.key for t in claimed_by_a]
-    from sop_engine._runtime import timekeeping
+    from sop_engine._core.protocol import ItemKind
+    from sop_engine._runtime.sweeper import SweepReport
 
     reminders: dict[tuple[str, str, int], list[Timer]] = {}
     for t in claimed_by_a:
-        if t.item.startswith("remind:"):
+        if t.item.kind is ItemKind.REMIND:
             reminders.setdefault((t.case_id, t.deadline, t.arming), []).append(t)
     before = (a.get("c1"), len(a.history("c1")))
     with pytest.raises(LeaseLost):  # a wakes up and tries to fire: fenced off
-        timekeeping._fire_timer(a, claimed_by_a[0], reminders, due, timekeeping.SweepReport())
+        a.sweeper.fire_timer(claimed_by_a[0], reminders, due, SweepReport())
     assert (a.get("c1"), len(a.history("c1"))) == before  # nothing written by the zombie
     b.store.release(claimed_by_b)
     clock_b.set(due)

@@ -159,16 +159,17 @@ def test_a_zombie_sweeper_whose_lease_expired_cannot_commit(tmp_path: Path) -> N
     clock_b.advance(timedelta(minutes=6))  # the lease (5 minutes) has run out for b
     claimed_by_b = b.store.due_timers(due)
     assert [t.key for t in claimed_by_b] == [t.key for t in claimed_by_a]
-    from sop_engine._runtime import timekeeping
+    from sop_engine._core.protocol import ItemKind
+    from sop_engine._runtime.sweeper import SweepReport
 
-    report = timekeeping.SweepReport()
+    report = SweepReport()
     reminders: dict[tuple[str, str, int], list[Timer]] = {}
     for t in claimed_by_a:
-        if t.item.startswith("remind:"):
+        if t.item.kind is ItemKind.REMIND:
             reminders.setdefault((t.case_id, t.deadline, t.arming), []).append(t)
     before = a.get("c1")
     with pytest.raises(LeaseLost):
-        timekeeping._fire_timer(a, claimed_by_a[0], reminders, due, report)
+        a.sweeper.fire_timer(claimed_by_a[0], reminders, due, report)
     assert a.get("c1") == before  # nothing written by the zombie
     clock_b.set(due)
     fired = b.sweep(due).fired

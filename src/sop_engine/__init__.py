@@ -44,8 +44,7 @@ from sop_engine._definition.loader import lint_file, lint_text, load_definition
 from sop_engine._definition.schema import sop_schema
 from sop_engine._engine import AvailableEvent, Engine
 from sop_engine._persistence.store import MemoryStore, Store
-from sop_engine._runtime.oversight import CaseView, Violation
-from sop_engine._runtime.timekeeping import SweepReport
+from sop_engine._runtime.sweeper import SweepReport
 from sop_engine._spec.extensions import (
     ExporterSpec,
     IntakeSpec,
@@ -56,6 +55,8 @@ from sop_engine._spec.extensions import (
     RuleFinding,
 )
 from sop_engine._spec.hookspecs import hookimpl
+from sop_engine._views.cases import CaseView
+from sop_engine._views.ledger import Violation
 
 __version__ = "0.1.0"
 

@@ -37,6 +37,7 @@ __all__ = [
     "PluginError",
     "RoleNotPermitted",
     "SopError",
+    "SopTextTampered",
     "SopValidationError",
     "StoreUnavailable",
     "UnknownEvent",
@@ -324,3 +325,20 @@ class StoreUnavailable(SopError, ConnectionError):
         self.where = where
         self.cause = cause
         super().__init__(f"cannot use the store at {where}: {cause}; {fix}")
+
+
+class SopTextTampered(SopError):
+    """A stored SOP text does not hash to the version cases are pinned to: it was changed.
+
+    Raised before the text is compiled, so an edited rule (a ``block`` turned into a ``flag``)
+    never takes effect. Nothing was written.
+    """
+
+    def __init__(self, sop_hash: str, found: str) -> None:
+        self.sop_hash = sop_hash
+        self.found = found
+        super().__init__(
+            f"the stored text of SOP version {sop_hash[:12]}… hashes to {found[:12]}…: it was "
+            "changed after it was saved; restore the original text (from the SOP file or a "
+            "backup) and run 'sop store check'"
+        )

@@ -13,7 +13,14 @@ from typing import Any
 
 import attrs
 
+from sop_engine._core.frozen import freeze_mapping
+from sop_engine._core.protocol import SystemEvent, TimerItem
 from sop_engine._core.text import Text
+
+
+def _item(text: str) -> TimerItem:
+    return TimerItem.coerce(text)
+
 
 __all__ = [
     "ERASED",
@@ -31,7 +38,7 @@ __all__ = [
 ERASED = "[dihapus]"
 """What an erased personal value reads as, everywhere (snapshot, trail, command records)."""
 
-START_EVENT = "@start"
+START_EVENT = SystemEvent.START
 """The event name recorded for the command that creates a case (no SOP event can be named so)."""
 
 
@@ -79,7 +86,8 @@ class Timer:
     case_id: str
     deadline: str
     arming: int
-    item: str  # remind:N | breach | level:N | expiry
+    item: TimerItem = attrs.field(converter=_item)
+    """What comes due; built from its text (``remind:1``) where a row or a plan gives one."""
     claim: str | None = attrs.field(default=None, eq=False, order=False)
     """The claim token a durable store gave this timer when handing it out (its fence)."""
 
@@ -100,7 +108,7 @@ class Notification:
     case_id: str
     kind: str  # reminder | breach | escalation
     recipients: tuple[str, ...]
-    payload: Mapping[str, Any]
+    payload: Mapping[str, Any] = attrs.field(converter=freeze_mapping)
     created_at: datetime
 
 
@@ -118,15 +126,16 @@ class Case:
     """One complaint as the engine sees it.
 
     ``sop_hash`` pins the case to the exact SOP text it started under; ``version`` counts accepted
-    commands and is what optimistic concurrency compares. ``data`` must be treated as read-only:
-    the engine copies it before every change.
+    commands and is what optimistic concurrency compares. ``data`` is deep read-only
+    (:mod:`sop_engine._core.frozen`): the only way to change a case is a command.
     """
 
     id: str
     sop_id: str
     sop_hash: str
     state: str
-    data: Mapping[str, Any]
+    data: Mapping[str, Any] = attrs.field(converter=freeze_mapping)
+    """Read-only (deep): a guard, listener or caller cannot change a case behind the trail."""
     version: int
     deadlines: tuple[Deadline, ...] = ()
     declarations: tuple[Declaration, ...] = ()
@@ -168,7 +177,7 @@ class AuditEvent:
     event: str
     source: str | None
     target: str
-    payload: Mapping[str, Any]
+    payload: Mapping[str, Any] = attrs.field(converter=freeze_mapping)
     guards: tuple[tuple[str, bool], ...] = ()
     command_id: str | None = None
     personal: tuple[str, ...] = ()

@@ -20,6 +20,7 @@ import attrs
 
 from sop_engine._compile.registry import SectionNames, SectionProblem, SectionSpec
 from sop_engine._core.calendar import DayOff, Unit, WorkingCalendar
+from sop_engine._core.protocol import ItemKind, TimerItem
 from sop_engine._core.records import Deadline, Timer
 from sop_engine._core.text import TEXT_SCHEMA, Text
 from sop_engine._spec.hookspecs import hookimpl
@@ -210,14 +211,13 @@ class ClockSpec:
     extension_times: int = 1
     extension_max: Offset | None = None
 
-    def recipients(self, item: str) -> tuple[str, ...]:
+    def recipients(self, item: TimerItem) -> tuple[str, ...]:
         """Who is told when ``item`` (remind:N, breach, level:N, expiry) fires."""
-        kind, _, number = item.partition(":")
-        if kind == "remind":
-            return self.reminders[int(number)][1]
-        if kind == "level":
-            return self.levels[int(number) - 1].notify
-        if kind == "breach":
+        if item.kind is ItemKind.REMIND:
+            return self.reminders[item.number][1]
+        if item.kind is ItemKind.LEVEL:
+            return self.levels[item.number - 1].notify
+        if item.kind is ItemKind.BREACH:
             return tuple(dict.fromkeys(r for _, rs in self.reminders for r in rs))
         return ()
 

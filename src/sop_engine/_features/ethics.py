@@ -29,6 +29,7 @@ from sop_engine._compile.registry import (
     SectionProblem,
     SectionSpec,
 )
+from sop_engine._core.protocol import SystemEvent
 from sop_engine._core.records import Actor, AuditEvent, Breach, Case
 from sop_engine._core.text import TEXT_SCHEMA, Text
 from sop_engine._features.confidentiality import SCHEMA as CONFIDENTIALITY_SCHEMA
@@ -47,7 +48,7 @@ __all__ = [
     "Rule",
 ]
 
-ETHICS_EVENT = "@ethics"
+ETHICS_EVENT = SystemEvent.ETHICS
 """The audit event that records a command refused by a ``block`` rule."""
 
 MALADMINISTRATION: Mapping[str, Text] = {

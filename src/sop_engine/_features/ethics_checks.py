@@ -13,13 +13,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sop_engine._compile.registry import EthicsCheckFn, EthicsCheckSpec, EthicsContext
+from sop_engine._core.protocol import SystemEvent
 from sop_engine._core.records import Case, Declaration
 from sop_engine._core.text import Text
 from sop_engine._spec.hookspecs import hookimpl
 
 __all__ = ["DECLARE_EVENT"]
 
-DECLARE_EVENT = "@declare"
+DECLARE_EVENT = SystemEvent.DECLARE
 """The audit event of an officer's declaration of (no) conflict of interest on a case."""
 
 _FIELD = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "description": "a case field name"}

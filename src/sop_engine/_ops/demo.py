@@ -22,6 +22,7 @@ from rich.text import Text as RichText
 
 from sop_engine._core.clock import SimulatedClock
 from sop_engine._core.errors import CommandRefused, EthicsViolation
+from sop_engine._core.protocol import ItemKind, TimerItem
 from sop_engine._core.records import START_EVENT, Actor, AuditEvent
 from sop_engine._core.text import Lang
 from sop_engine._engine import Engine
@@ -671,12 +672,12 @@ def _local(instant: datetime | None) -> str:
 
 def _system_row(e: AuditEvent, plan: Any, roles: dict[str, str], lang: Lang) -> _Row:
     clock = plan.clock(e.payload["deadline"])
-    kind, _, number = e.payload["item"].partition(":")
-    recipients = clock.recipients(e.payload["item"])
+    item = TimerItem.coerce(e.payload["item"])
+    recipients = clock.recipients(item)
     en = lang == "en"
     parts = [clock.label.get(lang)]
-    if kind == "level":
-        parts.append(f"{'level' if en else 'tingkat'} {number}")
+    if item.kind is ItemKind.LEVEL:
+        parts.append(f"{'level' if en else 'tingkat'} {item.number}")
     if recipients:
         parts.append("→ " + ", ".join(roles.get(r, r) for r in recipients))
     if e.payload.get("late"):

@@ -22,14 +22,16 @@ from sop_engine._compile.compiled import CompiledSop
 from sop_engine._compile.registry import Registry
 from sop_engine._core.clock import SimulatedClock
 from sop_engine._core.errors import SopError
+from sop_engine._core.protocol import SystemEvent
 from sop_engine._core.records import START_EVENT, AuditEvent, Case, Timer
 from sop_engine._engine import Engine
-from sop_engine._runtime import timekeeping
+from sop_engine._runtime.decision import Decision
+from sop_engine._runtime.sweeper import SweepReport
 
 __all__ = ["ReplayProblem", "replay_case"]
 
-_SWEPT = ("@remind", "@breach", "@escalate", "@expire")
-_AUDIT_ONLY = ("@ethics", "@reveal")
+_SWEPT = (SystemEvent.REMIND, SystemEvent.BREACH, SystemEvent.ESCALATE, SystemEvent.EXPIRE)
+_AUDIT_ONLY = (SystemEvent.ETHICS, SystemEvent.REVEAL)
 """Events that record something without changing the case's state, data or deadlines."""
 
 
@@ -73,7 +75,7 @@ def replay_case(
                 )
             elif e.event in _SWEPT:
                 _refire(engine, e)
-            elif e.event == "@extend":
+            elif e.event == SystemEvent.EXTEND:
                 p = e.payload
                 engine.extend(
                     e.case_id,
@@ -83,7 +85,7 @@ def replay_case(
                     p["reason"],
                     command_id=e.command_id,
                 )
-            elif e.event == "@migrate":
+            elif e.event == SystemEvent.MIGRATE:
                 target = resolve(e.payload["to_hash"]) if resolve is not None else None
                 if target is None:
                     return ReplayProblem(e.case_id, e.seq, "the SOP version it moved to is unknown")
@@ -95,9 +97,9 @@ def replay_case(
                     state_map=e.payload["state_map"],
                     reason=e.payload["reason"],
                 )
-            elif e.event == "@erase":
+            elif e.event == SystemEvent.ERASE:
                 engine.erase_personal_data(e.case_id, e.actor, e.payload["reason"])
-            elif e.event == "@declare":
+            elif e.event == SystemEvent.DECLARE:
                 p = e.payload
                 engine.declare(
                     e.case_id,
@@ -112,7 +114,9 @@ def replay_case(
                 current = engine.get(e.case_id)
                 if not (e.source == e.target == current.state and e.seq == current.version + 1):
                     return ReplayProblem(e.case_id, e.seq, f"{e.event} changes the case")
-                engine.store.commit(attrs.evolve(current, version=e.seq), e, None, (), (), ())
+                engine.committer.commit(
+                    Decision(case=attrs.evolve(current, version=e.seq), event=e)
+                )
             elif e.event.startswith("@"):
                 return ReplayProblem(e.case_id, e.seq, f"{e.event} events cannot be replayed")
             else:
@@ -144,4 +148,4 @@ def _refire(engine: Engine, e: AuditEvent) -> None:
         for item in p.get("coalesced", [])
     ]
     reminders = {(e.case_id, p["deadline"], p["arming"]): [*earlier, timer]}
-    timekeeping._fire_timer(engine, timer, reminders, e.at, timekeeping.SweepReport())
+    engine.sweeper.fire_timer(timer, reminders, e.at, SweepReport())

@@ -442,7 +442,7 @@ class PgStore:
             "t_cases": [t.case_id for t in timers],
             "t_deadlines": [t.deadline for t in timers],
             "t_armings": [t.arming for t in timers],
-            "t_items": [t.item for t in timers],
+            "t_items": [str(t.item) for t in timers],
             "t_ats": [t.at for t in timers],
             "o_keys": [n.key for n in notes],
             "o_cases": [n.case_id for n in notes],

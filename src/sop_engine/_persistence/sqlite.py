@@ -130,7 +130,7 @@ def _timer_json(t: Timer) -> str:
             "case_id": t.case_id,
             "deadline": t.deadline,
             "arming": t.arming,
-            "item": t.item,
+            "item": str(t.item),
         }
     )
 

@@ -17,6 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 import attrs
 
 from sop_engine._core.errors import CaseNotFound, VersionConflict
+from sop_engine._core.frozen import freeze_mapping
 from sop_engine._core.records import ERASED, Actor, AuditEvent, Case, Notification, Timer
 
 __all__ = ["CommandRecord", "MemoryStore", "Store"]
@@ -30,7 +31,7 @@ class CommandRecord:
     case_id: str
     event: str
     actor: Actor
-    payload: Mapping[str, Any]
+    payload: Mapping[str, Any] = attrs.field(converter=freeze_mapping)
     result: Case
 
     def same_command(

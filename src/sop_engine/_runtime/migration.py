@@ -18,44 +18,23 @@ the new version has start if the case's state is one of their start states.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
-import attrs
+from sop_engine._compile.compiled import CompiledSop
+from sop_engine._core.records import Case
 
-from sop_engine._core.errors import MigrationRefused
-from sop_engine._core.records import Actor, AuditEvent, Case, Deadline, Timer
-from sop_engine._features.deadlines import advance, timers_for
-
-if TYPE_CHECKING:
-    from sop_engine._engine import Engine
-
-__all__ = ["migrate"]
+__all__ = ["plan_migration"]
 
 
-def migrate(
-    engine: Engine,
-    case_id: str,
-    to: str,
-    actor: Actor,
-    *,
-    state_map: Mapping[str, str] | None = None,
-    reason: str,
-) -> Case:
-    """Move ``case_id`` to SOP version ``to`` (an SOP id for its current version, or a hash)."""
-    case = engine.get(case_id)
-    old = engine.sop(case.sop_hash)
-    new = engine.sop(to)
-    mapping = dict(state_map or {})
-
-    def refuse(*problems: str) -> MigrationRefused:
-        return MigrationRefused(case_id=case_id, state=case.state, problems=problems)
-
+def plan_migration(
+    case: Case, old: CompiledSop, new: CompiledSop, mapping: Mapping[str, str], reason: str
+) -> tuple[str, list[str]]:
+    """The state the case moves to, and every reason it cannot move (empty when it can)."""
     if new.hash == old.hash:
-        raise refuse("the case already runs on this version")
+        return case.state, ["the case already runs on this version"]
     if new.id != old.id:
-        raise refuse(f"SOP {new.id!r} is not a version of {old.id!r}")
+        return case.state, [f"SOP {new.id!r} is not a version of {old.id!r}"]
     if not reason.strip():
-        raise refuse("a reason is required")
+        return case.state, ["a reason is required"]
     old_states = {s.name for s in old.definition.states}
     new_states = {s.name for s in new.definition.states}
     problems = [
@@ -87,60 +66,4 @@ def migrate(
             problems.append(
                 f"deadline {d.name!r} is counted in {d.unit} but not in the new version"
             )
-    if problems:
-        raise refuse(*problems)
-    now = engine.clock.now()
-    deadlines: list[Deadline] = []
-    timers: list[Timer] = []
-    calendar = engine.calendar(new) if new.deadlines else None
-    for d in case.deadlines:
-        if d.name not in new_clocks:
-            continue  # met or closed clocks the new version dropped: their history is in the trail
-        if d.status == "running" and calendar is not None:
-            d = attrs.evolve(
-                d,
-                arming=d.arming + 1,
-                due_at=calendar.due(d.anchor, d.amount, d.unit),  # type: ignore[arg-type]
-                calendar_version=calendar.version,
-            )
-            timers += timers_for(new_clocks[d.name], d, calendar, case_id=case_id)
-        deadlines.append(d)
-    if new.deadlines is not None and calendar is not None:
-        fresh = [c for c in new.deadlines.clocks if c.name not in {d.name for d in deadlines}]
-        if fresh:
-            started, more = advance(
-                attrs.evolve(new.deadlines, clocks=tuple(fresh)),
-                (),
-                None,
-                target,
-                None,
-                case.data,
-                now,
-                calendar,
-                target in new.finals,
-                case_id,
-            )
-            deadlines += started
-            timers += more
-    moved = Case(
-        case.id,
-        new.id,
-        new.hash,
-        target,
-        case.data,
-        case.version + 1,
-        tuple(deadlines),
-        case.declarations,
-    )
-    payload = {
-        "from_hash": old.hash,
-        "to_hash": new.hash,
-        "from_version": old.definition.meta.version,
-        "to_version": new.definition.meta.version,
-        "state_map": mapping,
-        "reason": reason,
-    }
-    event = AuditEvent(case_id, moved.version, now, actor, "@migrate", case.state, target, payload)
-    engine.store.commit(moved, event, None, timers)
-    engine.committed(moved, event)
-    return moved
+    return target, problems

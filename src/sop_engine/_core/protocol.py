@@ -1,0 +1,120 @@
+"""Protocol values the engine writes into the trail and the timer index: typed, never parsed ad hoc.
+
+System events (what the engine, not the SOP, records: ``@start``, ``@extend``, ``@remind`` …) are
+members of :class:`SystemEvent`, a ``str`` enum, so stores and trails keep the plain text while code
+compares against one definition. A timer's item (``remind:2``, ``breach``, ``level:1``, ``expiry``
+and the follow-ups ``then:expiry``, ``then:level:1``) is a :class:`TimerItem`: validated once where
+it is built, read through typed properties, stored as its text.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+
+__all__ = ["ItemKind", "SystemEvent", "TimerItem"]
+
+
+class SystemEvent(enum.StrEnum):
+    """Audit events the engine records by itself; no SOP event can start with ``@``."""
+
+    START = "@start"
+    """A case was opened."""
+    REMIND = "@remind"
+    BREACH = "@breach"
+    ESCALATE = "@escalate"
+    EXPIRE = "@expire"
+    EXTEND = "@extend"
+    RECALENDAR = "@recalendar"
+    MIGRATE = "@migrate"
+    ERASE = "@erase"
+    ETHICS = "@ethics"
+    """A command the code of ethics blocked: the attempt is recorded, the case is unchanged."""
+    DECLARE = "@declare"
+    REVEAL = "@reveal"
+
+
+class ItemKind(enum.StrEnum):
+    """What a timer does when it comes due."""
+
+    REMIND = "remind"
+    BREACH = "breach"
+    LEVEL = "level"
+    EXPIRY = "expiry"
+
+    @property
+    def audit_event(self) -> SystemEvent:
+        """The event the sweeper records when an item of this kind fires."""
+        return _AUDIT[self]
+
+
+_AUDIT = {
+    ItemKind.REMIND: SystemEvent.REMIND,
+    ItemKind.BREACH: SystemEvent.BREACH,
+    ItemKind.LEVEL: SystemEvent.ESCALATE,
+    ItemKind.EXPIRY: SystemEvent.EXPIRE,
+}
+
+_ITEM = re.compile(r"^(then:)?(remind|breach|level|expiry)(?::(\d{1,6}))?$")
+
+
+class TimerItem(str):
+    """One thing due on a deadline's arming: reminder N, the breach, escalation level N, the expiry.
+
+    It is its own wire text (``remind:1``, ``level:2``, ``then:expiry``), so stores, payloads and
+    JSON keep plain strings, while code reads :attr:`kind`, :attr:`number` and
+    :attr:`follow_up` instead of splitting the text. A follow-up (``then:…``) fires the SOP
+    event an expiry or a level asks for; it is queued with the ``@expire``/``@escalate`` event
+    and completed with the event it fires. Only valid texts can be built.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, text: str) -> TimerItem:
+        m = _ITEM.match(text)
+        if m is None or (m.group(2) in ("remind", "level")) != (m.group(3) is not None):
+            raise ValueError(
+                f"{text!r} is not a timer item (e.g. 'remind:0', 'breach', 'level:1', 'expiry', "
+                "'then:expiry')"
+            )
+        return super().__new__(cls, text)
+
+    @classmethod
+    def of(cls, kind: ItemKind, number: int = 0, *, follow_up: bool = False) -> TimerItem:
+        """The item of ``kind`` (numbered for reminders and levels)."""
+        text = f"{kind.value}:{number}" if kind in _NUMBERED else kind.value
+        return cls.coerce(f"then:{text}" if follow_up else text)
+
+    @classmethod
+    def coerce(cls, value: str) -> TimerItem:
+        """attrs converter: timers are built from a handful of distinct texts, on the hot path."""
+        if type(value) is TimerItem:
+            return value
+        item = _PARSED.get(value)
+        if item is None:
+            item = cls(value)
+            if len(_PARSED) < 4096:
+                _PARSED[str(value)] = item
+        return item
+
+    @property
+    def follow_up(self) -> bool:
+        return self.startswith("then:")
+
+    @property
+    def kind(self) -> ItemKind:
+        return ItemKind(self.removeprefix("then:").partition(":")[0])
+
+    @property
+    def number(self) -> int:
+        """The reminder's index or the escalation level (0 for the others)."""
+        _, _, n = self.removeprefix("then:").partition(":")
+        return int(n) if n else 0
+
+    def then(self) -> TimerItem:
+        """The follow-up of this item."""
+        return self.coerce(f"then:{self}")
+
+
+_NUMBERED = (ItemKind.REMIND, ItemKind.LEVEL)
+_PARSED: dict[str, TimerItem] = {}

@@ -1,0 +1,131 @@
+"""The SOP versions an engine knows: compiled once, pinned by content hash, verified when loaded.
+
+A case is pinned to the exact SOP text it started under (its ``sop_hash``). A process that meets a
+case whose version it has not loaded reads the text from the store, **checks that it hashes to the
+pinned hash before compiling it** (an insider who edits a stored rule must not change what the
+engine does), and compiles it for those cases only: it does not become the current version of
+its id. Each version with deadlines has one working-day calendar: the one its file declares, or
+the one an administrator adopted later (kept in the store, so every process and every restart
+counts with it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sop_engine._compile.compiled import CompiledSop, compile_sop
+from sop_engine._compile.registry import Registry
+from sop_engine._core.calendar import WorkingCalendar
+from sop_engine._core.definition import SopDefinition
+from sop_engine._core.errors import SopTextTampered, UnknownSop
+from sop_engine._definition.loader import load_definition
+from sop_engine._persistence.store import Store
+
+__all__ = ["Catalog"]
+
+
+class Catalog:
+    """SOP versions by id (the current one) and by content hash (every one), with calendars."""
+
+    def __init__(self, store: Store, registry: Registry) -> None:
+        self.store = store
+        self.registry = registry
+        self._by_hash: dict[str, CompiledSop] = {}
+        self._by_id: dict[str, CompiledSop] = {}
+        self._calendars: dict[str, WorkingCalendar] = {}
+
+    def load(self, path: str | Path) -> CompiledSop:
+        """Load, validate and compile an SOP file and make it the current version of its id."""
+        return self.add(load_definition(path, registry=self.registry))
+
+    def add(self, sop: SopDefinition | CompiledSop) -> CompiledSop:
+        """Make an SOP the current version of its id; durable stores keep its text."""
+        compiled = sop if isinstance(sop, CompiledSop) else compile_sop(sop, self.registry)
+        self._remember(compiled)
+        self._by_id[compiled.id] = compiled
+        save: Callable[..., None] | None = getattr(self.store, "save_sop", None)
+        if save is not None:
+            d = compiled.definition
+            save(compiled.hash, compiled.id, d.meta.version, d.source, d.meta.agency)
+        return compiled
+
+    def get(self, sop_id_or_hash: str) -> CompiledSop:
+        """The current version of an SOP by id, or an exact version by content hash."""
+        found = self._by_id.get(sop_id_or_hash) or self._by_hash.get(sop_id_or_hash)
+        if found is None:
+            found = self._pinned(sop_id_or_hash)
+        if found is None:
+            raise UnknownSop(sop_id_or_hash, list(self._by_id))
+        return found
+
+    def pinned(self, sop_hash: str) -> CompiledSop:
+        """The exact version a case is pinned to (loaded from the store when needed)."""
+        found = self._by_hash.get(sop_hash) or self._pinned(sop_hash)
+        if found is None:
+            raise UnknownSop(sop_hash, list(self._by_id))
+        return found
+
+    def versions(self, sop_id: str) -> list[CompiledSop]:
+        """Every loaded version of ``sop_id``."""
+        return [s for s in self._by_hash.values() if s.id == sop_id]
+
+    def ids(self) -> list[str]:
+        return list(self._by_id)
+
+    def calendar(self, sop: CompiledSop) -> WorkingCalendar:
+        """The working-day calendar the SOP version's deadlines are counted in."""
+        return self._calendars[sop.hash]
+
+    def adopt_calendar(self, sop_id: str, calendar: WorkingCalendar) -> list[CompiledSop]:
+        """Count the deadlines of every loaded version of ``sop_id`` with ``calendar`` from now on.
+
+        The adoption is stored with the SOP texts when the store can keep it, so other
+        processes and later restarts use it too. Returns the versions it applies to.
+        """
+        versions = [s for s in self.versions(sop_id) if s.deadlines is not None]
+        if not versions:
+            raise UnknownSop(sop_id, list(self._by_id))
+        save: Callable[[str, Any], None] | None = getattr(self.store, "save_calendar", None)
+        for s in versions:
+            if save is not None:
+                save(s.hash, _calendar_doc(calendar))
+            self._calendars[s.hash] = calendar
+        return versions
+
+    def _remember(self, compiled: CompiledSop) -> None:
+        self._by_hash[compiled.hash] = compiled
+        if compiled.deadlines is not None and compiled.hash not in self._calendars:
+            self._calendars[compiled.hash] = self._adopted(compiled) or (
+                compiled.deadlines.build_calendar(self.registry)
+            )
+
+    def _adopted(self, compiled: CompiledSop) -> WorkingCalendar | None:
+        read: Callable[[str], Any] | None = getattr(self.store, "calendar_doc", None)
+        doc = read(compiled.hash) if read is not None else None
+        return _calendar_from(doc) if doc is not None else None
+
+    def _pinned(self, sop_hash: str) -> CompiledSop | None:
+        source: Callable[[str], str | None] | None = getattr(self.store, "sop_source", None)
+        text = source(sop_hash) if source is not None else None
+        if text is None:
+            return None
+        definition = load_definition(f"sop {sop_hash[:12]}", text=text, registry=self.registry)
+        if definition.content_hash != sop_hash:
+            raise SopTextTampered(sop_hash, definition.content_hash)
+        compiled = compile_sop(definition, self.registry)
+        self._remember(compiled)
+        return compiled
+
+
+def _calendar_doc(calendar: WorkingCalendar) -> dict[str, Any]:
+    from sop_engine._core.calendar import calendar_to_doc
+
+    return calendar_to_doc(calendar)
+
+
+def _calendar_from(doc: Any) -> WorkingCalendar:
+    from sop_engine._core.calendar import calendar_from_doc
+
+    return calendar_from_doc(doc)

@@ -1,0 +1,99 @@
+"""The one place a decided change is written and announced.
+
+:meth:`Committer.commit` turns any :class:`~sop_engine._runtime.decision.Decision` into exactly one
+store call (the snapshot, its audit event, timers, outbox messages, the command record, completed
+timers: all or nothing), then tells the event listeners. :meth:`Committer.recall` is the one
+idempotency check: a command sent again with its command id returns what it produced the first
+time; the same id with another command is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Mapping
+from typing import Any
+
+from sop_engine._core.errors import CommandIdReused
+from sop_engine._core.records import Actor, AuditEvent, Case
+from sop_engine._persistence.store import Store
+from sop_engine._runtime.decision import Decision, Write
+from sop_engine._spec.extensions import ListenerFailure, ListenerFn
+
+__all__ = ["Committer"]
+
+_log = logging.getLogger("sop_engine.engine")
+
+
+class Committer:
+    """Writes decisions to one store and publishes them to the listeners."""
+
+    def __init__(self, store: Store, listeners: tuple[tuple[str, ListenerFn], ...] = ()) -> None:
+        self.store = store
+        self.listeners = listeners
+        self.failures: deque[ListenerFailure] = deque(maxlen=1000)
+        """The latest failures of event listeners (also logged to ``sop_engine.engine``)."""
+
+    def listen(self, name: str, listener: ListenerFn) -> None:
+        self.listeners = (*self.listeners, (name, listener))
+
+    def recall(
+        self,
+        command_id: str | None,
+        case_id: str | None,
+        event: str,
+        actor: Actor,
+        args: Mapping[str, Any],
+    ) -> Case | None:
+        """The case a command with this id already produced, if it is the same command.
+
+        ``case_id`` ``None`` means "whichever case it opened" (a start without a chosen id).
+        Raises :class:`CommandIdReused` when the id was used for a different command.
+        """
+        if command_id is None:
+            return None
+        prior = self.store.recall(command_id)
+        if prior is None:
+            return None
+        if prior.same_command(prior.case_id if case_id is None else case_id, event, actor, args):
+            return prior.result
+        raise CommandIdReused(command_id)
+
+    def commit(self, decision: Decision) -> Case:
+        """Write ``decision`` in one store call, publish it, and return the new snapshot.
+
+        When the decision records a refused attempt, its error is raised after the write.
+        """
+        d = decision
+        store = self.store
+        if d.write is Write.COMMIT:
+            store.commit(d.case, d.event, d.command, d.timers, d.notifications, d.done)
+        elif d.write is Write.INSERT:
+            store.insert(d.case, d.event, d.command, d.timers, d.notifications)
+        else:
+            store.erase(d.case, d.event)
+        if self.listeners:
+            self.publish(d.case, d.event)
+        if d.refusal is not None:
+            raise d.refusal
+        return d.case
+
+    def publish(self, case: Case, event: AuditEvent) -> None:
+        """Tell the listeners about an event the store has committed.
+
+        A listener that raises is isolated: the commit stands, the other listeners still run,
+        and the failure is logged and kept in :attr:`failures`.
+        """
+        for name, listener in self.listeners:
+            try:
+                listener(case, event)
+            except Exception as e:  # an observer's bug must never undo or fail the command
+                self.failures.append(ListenerFailure(name, case.id, event.seq, repr(e)))
+                _log.error(
+                    "event listener %r failed on case %r (event %d %r): %r",
+                    name,
+                    case.id,
+                    event.seq,
+                    event.event,
+                    e,
+                )

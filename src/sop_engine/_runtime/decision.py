@@ -1,0 +1,85 @@
+"""A decided change to one case: everything a command, timer or admin operation will write.
+
+Every path that changes a case (a command, a fired timer, an extension, a migration, a new
+calendar, an erasure, a declaration, a revealed identity, a blocked attempt) decides first and
+writes second. The decision is this value; :class:`~sop_engine._runtime.committer.Committer`
+writes any decision the same way, in one store call, and then tells the listeners. Adding a
+field to every audit event, or a step to every commit, is therefore one edit.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from sop_engine._core.records import Actor, AuditEvent, Breach, Case, Notification, Timer
+from sop_engine._persistence.store import CommandRecord
+
+__all__ = ["Decision", "Write", "audit"]
+
+
+class Write(enum.Enum):
+    """Which store call a decision needs."""
+
+    INSERT = "insert"
+    """A new case (version 1)."""
+    COMMIT = "commit"
+    """The next version of a case."""
+    ERASE = "erase"
+    """The next version, and personal values erased from the trail and command records."""
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class Decision:
+    """The new snapshot and its audit event, with the timers, messages and record that go along.
+
+    ``done`` are claimed timers this change completes (fenced by the store). ``command`` makes a
+    retried command idempotent. ``refusal``, when set, is raised after the write: the change
+    records a refused attempt (a code-of-ethics block) and the caller still gets the error.
+    """
+
+    case: Case
+    event: AuditEvent
+    write: Write = Write.COMMIT
+    timers: Sequence[Timer] = ()
+    notifications: Sequence[Notification] = ()
+    done: Sequence[Timer] = ()
+    command: CommandRecord | None = None
+    refusal: Exception | None = None
+
+
+def audit(
+    before: Case | None,
+    after: Case,
+    *,
+    at: datetime,
+    actor: Actor,
+    event: str,
+    payload: Mapping[str, Any],
+    guards: tuple[tuple[str, bool], ...] = (),
+    command_id: str | None = None,
+    personal: tuple[str, ...] = (),
+    breaches: tuple[Breach, ...] = (),
+) -> AuditEvent:
+    """The audit event for the change ``before`` → ``after`` (the one place events are built).
+
+    ``before`` is ``None`` when the case is being opened.
+    """
+    return AuditEvent(
+        case_id=after.id,
+        seq=after.version,
+        at=at,
+        actor=actor,
+        event=event,
+        source=before.state if before is not None else None,
+        target=after.state,
+        payload=payload,
+        guards=guards,
+        command_id=command_id,
+        personal=personal,
+        breaches=breaches,
+    )

@@ -1,0 +1,190 @@
+"""Sweeping due timers: reminders, breaches, escalation levels, expiries and their follow-ups.
+
+Each (case, deadline, arming, item) fires at most once, ever: the fired items are recorded on the
+case in the same commit as the audit event and the outbox notification, so a second sweep, a
+duplicate timer or a restart finds them done. After downtime each missed item fires once and is
+marked ``late``; reminders of the same arming that are due together are coalesced into the last
+one. Due timers come from the store's index ordered by instant, never from a scan of the cases.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import attrs
+
+from sop_engine._core.clock import Clock
+from sop_engine._core.errors import CommandRefused
+from sop_engine._core.protocol import ItemKind
+from sop_engine._core.records import Actor, AuditEvent, Notification, Timer
+from sop_engine._runtime.catalog import Catalog
+from sop_engine._runtime.commands import Commands
+from sop_engine._runtime.committer import Committer
+from sop_engine._runtime.decision import Decision, audit
+
+__all__ = ["SYSTEM_ACTOR", "SweepReport", "Sweeper"]
+
+SYSTEM_ACTOR = Actor("sop-engine", "sistem")
+"""The actor recorded for what the engine does by itself (reminders, escalations, expiries)."""
+
+_MAX_ROUNDS = 8
+_NOTIFICATION_KIND = {
+    ItemKind.REMIND: "reminder",
+    ItemKind.BREACH: "breach",
+    ItemKind.LEVEL: "escalation",
+}
+
+Reminders = dict[tuple[str, str, int], list[Timer]]
+"""Reminders due together, per (case, clock, arming), in order."""
+
+
+@attrs.define
+class SweepReport:
+    """What one sweep did: the audit events written and the timed events that were refused."""
+
+    fired: list[AuditEvent] = attrs.field(factory=list)
+    refused: list[tuple[Timer, CommandRefused]] = attrs.field(factory=list)
+    skipped: int = 0
+    coalesced: int = 0
+
+
+class Sweeper:
+    """Fires due timers through the committer (and timed SOP events through the commands)."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        committer: Committer,
+        commands: Commands,
+        clock: Clock,
+        late_after: timedelta,
+    ) -> None:
+        self.catalog = catalog
+        self.committer = committer
+        self.store = committer.store
+        self.commands = commands
+        self.clock = clock
+        self.late_after = late_after
+
+    def sweep(self, now: datetime | None = None) -> SweepReport:
+        """Fire every reminder, breach, escalation and expiry due at ``now`` (default: the clock)."""
+        now = now if now is not None else self.clock.now()
+        report = SweepReport()
+        for _ in range(_MAX_ROUNDS):  # a round can queue follow-ups due at once
+            due = self.store.due_timers(now)
+            if not due:
+                break
+            reminders: Reminders = {}
+            for t in due:
+                if t.item.kind is ItemKind.REMIND and not t.item.follow_up:
+                    reminders.setdefault((t.case_id, t.deadline, t.arming), []).append(t)
+            i = 0
+            try:
+                for i, timer in enumerate(due):  # noqa: B007 (i is read by the handler)
+                    if timer.item.follow_up:
+                        self._follow_up(timer, now, report)
+                    else:
+                        self.fire_timer(timer, reminders, now, report)
+            except BaseException:
+                self.store.release(due[i:])
+                raise
+        return report
+
+    def _follow_up(self, timer: Timer, now: datetime, report: SweepReport) -> None:
+        """Fire the SOP event an expiry or an escalation level asks for, exactly once.
+
+        The follow-up is its own timer, queued in the same commit as the ``@expire``/
+        ``@escalate`` event, and completed in the same commit as the event it fires: a crash in
+        between leaves the timer, and the next sweep fires the event (its command id makes a
+        repeat harmless).
+        """
+        case = self.store.get(timer.case_id)
+        plan = self.catalog.pinned(case.sop_hash).deadlines
+        assert plan is not None
+        clock = plan.clock(timer.deadline)
+        if timer.item.kind is ItemKind.EXPIRY:
+            event, role = clock.expiry_event, clock.expiry_role
+        else:
+            event, role = clock.levels[timer.item.number - 1].event, SYSTEM_ACTOR.role
+        assert event is not None
+        try:
+            self.commands.fire(
+                case.id,
+                event,
+                Actor(SYSTEM_ACTOR.id, role),
+                None,
+                command_id=timer.key,
+                at=now,
+                done=[timer],
+            )
+            report.fired.append(self.store.history(case.id)[-1])
+        except CommandRefused as e:
+            report.refused.append((timer, e))
+            self.store.discard([timer])
+
+    def fire_timer(
+        self, timer: Timer, reminders: Reminders, now: datetime, report: SweepReport
+    ) -> None:
+        """Record one reminder, breach, escalation level or expiry (and queue its follow-up)."""
+        case = self.store.get(timer.case_id)
+        plan = self.catalog.pinned(case.sop_hash).deadlines
+        d = next((x for x in case.deadlines if x.name == timer.deadline), None)
+        item = timer.item
+        text = str(item)
+        if (
+            plan is None
+            or d is None
+            or d.arming != timer.arming
+            or d.status != "running"
+            or text in d.fired
+        ):
+            report.skipped += 1  # stale (met, paused, re-armed) or already fired
+            self.store.discard([timer])
+            return
+        clock = plan.clock(d.name)
+        fired = [text]
+        done = [timer]
+        if item.kind is ItemKind.REMIND:
+            together = reminders[(timer.case_id, timer.deadline, timer.arming)]
+            if together[-1] is not timer:
+                report.coalesced += 1  # a later reminder of the same arming is due too; it
+                return  # takes this one's key along (``done``) when it fires
+            fired += [f"remind:{k}" for k in range(item.number) if f"remind:{k}" not in d.fired]
+            done += together[:-1]
+        level = item.number if item.kind is ItemKind.LEVEL else d.level
+        new_deadline = attrs.evolve(d, fired=d.fired + tuple(fired), level=level)
+        new = attrs.evolve(
+            case,
+            version=case.version + 1,
+            deadlines=tuple(new_deadline if x.name == d.name else x for x in case.deadlines),
+        )
+        payload: dict[str, object] = {
+            "deadline": d.name,
+            "arming": d.arming,
+            "item": text,
+            "due_at": (d.due_at or timer.at).isoformat(),
+            "scheduled_at": timer.at.isoformat(),
+            "late": now - timer.at > self.late_after,
+        }
+        if len(fired) > 1:
+            payload["coalesced"] = fired[1:]
+        if item.kind is ItemKind.LEVEL:
+            payload["level"] = level
+        event = audit(
+            case, new, at=now, actor=SYSTEM_ACTOR, event=item.kind.audit_event, payload=payload
+        )
+        notes = []
+        recipients = clock.recipients(item)
+        if recipients:
+            kind = _NOTIFICATION_KIND[item.kind]
+            notes.append(Notification(timer.key, case.id, kind, recipients, payload, now))
+        then = []
+        follows = (item.kind is ItemKind.EXPIRY and clock.expiry_event is not None) or (
+            item.kind is ItemKind.LEVEL and clock.levels[level - 1].event is not None
+        )
+        if follows:
+            then.append(Timer(now, case.id, d.name, d.arming, item.then()))
+        self.committer.commit(
+            Decision(case=new, event=event, timers=then, notifications=notes, done=done)
+        )
+        report.fired.append(event)
