@@ -151,7 +151,8 @@ def event_to_json(event: AuditEvent) -> dict[str, Any]:
         "command_id": event.command_id,
     }
     if event.personal:  # left out when empty: older events keep their canonical bytes
-        out["personal"] = list(event.personal)
+        # a set of payload keys: sorted, like the payload's own keys in the canonical bytes
+        out["personal"] = sorted(event.personal)
     if event.breaches:  # likewise
         out["breaches"] = [_breach_to_json(b) for b in event.breaches]
     return out
@@ -192,7 +193,8 @@ def event_from_row(raw: Mapping[str, Any]) -> AuditEvent:
         raw["payload"],
         tuple((name, ok) for name, ok in raw["guards"]),
         raw["command_id"],
-        tuple(raw.get("personal", ())),
+        # sorted: a body written before the canonical order may list the keys in payload order
+        tuple(sorted(raw.get("personal", ()))),
         tuple(_breach_from_json(b) for b in raw.get("breaches", ())),
     )
 
@@ -325,7 +327,7 @@ def check_chain(
             return [ChainBreak(case_id, seq, "event body names another position")]
         if prev_hash != previous:
             return [ChainBreak(case_id, seq, "link to the previous event does not match")]
-        if chain_hash(previous, event) != stored:
+        if link_hash(previous, body) != stored:  # the stored bytes, exactly as chained
             return [ChainBreak(case_id, seq, "event content does not match its hash")]
         previous = stored
         expected += 1

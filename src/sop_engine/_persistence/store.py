@@ -116,7 +116,11 @@ class Store(Protocol):
         ...
 
     def history(self, case_id: str) -> Sequence[AuditEvent]:
-        """The case's audit events in order (``seq`` 1, 2, ...)."""
+        """The case's audit events in order (``seq`` 1, 2, ...).
+
+        An event's ``personal`` keys come back in sorted order, whatever order they were
+        written in (they are a set of payload keys).
+        """
         ...
 
     def recall(self, command_id: str) -> CommandRecord | None:
@@ -126,6 +130,17 @@ class Store(Protocol):
     def case_ids(self) -> Iterator[str]:
         """Ids of all cases, in creation order."""
         ...
+
+
+def _canonical(event: AuditEvent) -> AuditEvent:
+    """The event with its personal keys in sorted order, as every store gives them back.
+
+    They are a set: the engine lists them in payload order, which a durable store's canonical
+    JSON does not keep (its payload keys are sorted), so a replay lists them in another order.
+    """
+    if len(event.personal) < 2 or list(event.personal) == sorted(event.personal):
+        return event
+    return attrs.evolve(event, personal=tuple(sorted(event.personal)))
 
 
 class MemoryStore:
@@ -175,7 +190,7 @@ class MemoryStore:
         if case.id in self._cases:
             raise VersionConflict(case.id, 0, self._cases[case.id].version)
         self._cases[case.id] = case
-        self._events[case.id] = [event]
+        self._events[case.id] = [_canonical(event)]
         if command is not None:
             self._commands[command.command_id] = command
         self._add(timers, notifications)
@@ -195,7 +210,7 @@ class MemoryStore:
         if current.version != case.version - 1:
             raise VersionConflict(case.id, case.version - 1, current.version)
         self._cases[case.id] = case
-        self._events[case.id].append(event)
+        self._events[case.id].append(_canonical(event))
         if command is not None:
             self._commands[command.command_id] = command
         if timers or notifications:
