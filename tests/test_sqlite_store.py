@@ -57,7 +57,7 @@ def test_everything_survives_closing_and_reopening(tmp_path: Path) -> None:
     again = _engine(path)
     assert (again.get("c1"), again.history("c1")) == before
     rows = again.store._db.execute("SELECT version FROM schema_migrations").fetchall()  # type: ignore[attr-defined]
-    assert rows == [(1,), (2,), (3,)]  # each migration ran once
+    assert rows == [(1,), (2,), (3,), (4,)]  # each migration ran once
 
 
 def test_events_cannot_be_changed_or_deleted_even_with_raw_sql(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from sop_engine._core.records import (
     Deadline,
     Declaration,
     Notification,
+    Timer,
 )
 from sop_engine._core.text import Text
 from sop_engine._persistence.store import CommandRecord
@@ -46,6 +47,8 @@ __all__ = [
     "link_hash",
     "notification_body",
     "notification_from_body",
+    "timer_body",
+    "timer_from_body",
 ]
 
 
@@ -291,6 +294,30 @@ def notification_from_body(key: str, case_id: str, body: str) -> Notification:
         tuple(raw["recipients"]),
         raw["payload"],
         datetime.fromisoformat(raw["created_at"]),
+    )
+
+
+def timer_body(t: Timer) -> str:
+    return dumps(
+        {
+            "at": t.at.isoformat(),
+            "case_id": t.case_id,
+            "deadline": t.deadline,
+            "arming": t.arming,
+            "item": str(t.item),
+        }
+    )
+
+
+def timer_from_body(body: str, claim: str | None) -> Timer:
+    raw = json.loads(body)
+    return Timer(
+        datetime.fromisoformat(raw["at"]),
+        raw["case_id"],
+        raw["deadline"],
+        raw["arming"],
+        raw["item"],
+        claim,
     )
 
 
