@@ -152,6 +152,24 @@ def test_store_check_passes_with_personal_fields_given_out_of_order(pg_url: str)
     assert verify_chains(pg_url) == []
 
 
+def test_an_adopted_calendar_is_shared_by_workers_and_carries_its_agency(pg_url: str) -> None:
+    from sop_engine._core.calendar import DayOff, calendar_from_doc, calendar_to_doc, indonesia
+
+    engine = _engine(pg_url)
+    sop = engine.sop("lapor-upp")
+    adopted = indonesia().amended(add=[DayOff(T0.date(), "closure", "Banjir")])
+    engine.store.save_calendar(sop.hash, calendar_to_doc(indonesia()))  # type: ignore[attr-defined]
+    engine.store.save_calendar(sop.hash, calendar_to_doc(adopted))  # type: ignore[attr-defined]
+    other = PgStore(pg_url)  # another worker
+    doc = other.calendar_doc(sop.hash)
+    assert doc is not None
+    assert calendar_from_doc(doc) == adopted
+    other.close()
+    _close(engine)
+    assert _sql(pg_url, "SELECT DISTINCT agency FROM calendars") == [(LAPOR_AGENCY,)]
+    assert _sql(pg_url, "SELECT count(*) FROM calendars") == [(2,)]
+
+
 def test_every_row_carries_the_agency_of_its_sop(pg_url: str) -> None:
     clock = SimulatedClock(T0)
     engine = _engine(pg_url, clock)

@@ -314,6 +314,26 @@ def test_events_written_with_personal_keys_unsorted_still_verify_and_replay(
     assert result.exit_code == 0, result.output
 
 
+def test_an_adopted_calendar_survives_reopening_and_every_adoption_is_kept(
+    tmp_path: Path,
+) -> None:
+    from sop_engine._core.calendar import DayOff, calendar_from_doc, calendar_to_doc, indonesia
+
+    path = tmp_path / "s.db"
+    first = indonesia()
+    second = first.amended(add=[DayOff(T0.date(), "closure", "Banjir", "SE Bupati 1/2026")])
+    store = SqliteStore(path)
+    store.save_calendar("h1", calendar_to_doc(first))
+    store.save_calendar("h1", calendar_to_doc(second))
+    store.close()
+    again = SqliteStore(path)
+    doc = again.calendar_doc("h1")
+    assert doc is not None
+    assert calendar_from_doc(doc) == second
+    assert again._db.execute("SELECT count(*) FROM calendars").fetchone() == (2,)
+    again.close()
+
+
 FIXTURE = Path(__file__).parent / "fixtures" / "store-schema-2.sqlite3"
 
 
