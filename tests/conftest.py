@@ -40,6 +40,44 @@ COMPLETE = {
 }
 
 
+TWO_PERSONAL = """
+sop: { id: dua-pribadi, version: "1", title: Dua data pribadi, agency: Dinas Contoh }
+roles:
+  admin: { label: Admin }
+fields:
+  pelapor: { type: text, personal: true }
+  aa_nama: { type: text, personal: true }
+  judul: { type: text }
+states:
+  baru: { label: Baru, initial: true }
+  selesai: { label: Selesai, final: true }
+events:
+  koreksi:
+    label: Koreksi
+    roles: admin
+    data:
+      pelapor: { required: false }
+      aa_nama: { required: false }
+  tutup: { label: Tutup, roles: admin }
+transitions:
+  - { event: koreksi, from: baru, to: baru }
+  - { event: tutup, from: baru, to: selesai }
+"""
+"""An SOP with two personal fields, one of which sorts before the other's name."""
+
+
+def two_personal_case(engine: Engine, case_id: str = "c1") -> None:
+    """A case of :data:`TWO_PERSONAL` whose commands list the personal fields unsorted."""
+    from sop_engine._definition.loader import load_definition
+
+    engine.add(load_definition("dua-pribadi.yaml", text=TWO_PERSONAL, registry=engine.registry))
+    admin = Actor("siti", "admin")
+    data = {"pelapor": "Ani Lestari", "aa_nama": "Budi Santoso", "judul": "Jalan rusak"}
+    engine.start("dua-pribadi", data, admin, case_id=case_id)
+    engine.fire(case_id, "koreksi", admin, {"pelapor": "Ani L.", "aa_nama": "Budi S."})
+    engine.fire(case_id, "tutup", admin)
+
+
 @pytest.fixture(scope="session")
 def registry() -> Registry:
     return Registry()

@@ -192,3 +192,34 @@ def test_system_events_and_timer_items_are_typed_and_keep_their_text() -> None:
     for bad in ("remind", "level:x", "breach:1", "then:", "expiry;DROP"):
         with pytest.raises(ValueError, match="not a timer item"):
             TimerItem.coerce(bad)
+
+
+# -- an adopted calendar is stored: restarts and other workers count with it --------------------
+
+
+def test_an_adopted_calendar_survives_a_restart_and_reaches_other_processes(
+    tmp_path: Path,
+) -> None:
+    from datetime import date
+
+    from sop_engine import DayOff
+
+    db = tmp_path / "sop.sqlite3"
+    registry = Registry()
+    first = Engine(store=SqliteStore(db), clock=SimulatedClock(T0), registry=registry)
+    sop = first.load(LAPOR)
+    declared = first.calendar(sop)
+    closure = DayOff(date(2026, 3, 4), "closure", "Banjir: kantor tutup", "SK Wali Kota 12/2026")
+    adopted = declared.amended(add=[closure])
+    first.change_calendar("lapor-upp", adopted, ADMIN, "banjir")
+    # another process on the same database (a restart, a worker) that loads the same file
+    other = Engine(store=SqliteStore(db), clock=SimulatedClock(T0), registry=registry)
+    assert other.calendar(other.load(LAPOR)).version == adopted.version
+    other.start("lapor-upp", COMPLETE, ADMIN, case_id="c2")
+    verification = next(d for d in other.get("c2").deadlines if d.name == "verifikasi")
+    assert verification.calendar_version == adopted.version
+    # and a process that meets the case without loading the file pins the same calendar
+    third = Engine(store=SqliteStore(db), clock=SimulatedClock(T0), registry=registry)
+    assert third.calendar(third.sop(sop.hash)).version == adopted.version
+    for e in (first, other, third):
+        e.store.close()  # type: ignore[attr-defined]

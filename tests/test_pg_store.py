@@ -28,6 +28,7 @@ from conftest import (
     LAPOR,
     full_workflow,
     race_on_one_version,
+    two_personal_case,
 )
 from pgserver import SCALE_AGENCY, SCALE_SOP
 
@@ -63,7 +64,7 @@ def test_migrations_apply_once_and_survive_reopening(pg_url: str) -> None:
     assert (again.get("c1"), again.history("c1")) == before
     assert again.store.migrate() == len(MIGRATIONS)  # type: ignore[attr-defined]
     _close(again)
-    assert [r[0] for r in _sql(pg_url, "SELECT version FROM schema_migrations")] == [1]
+    assert [r[0] for r in _sql(pg_url, "SELECT version FROM schema_migrations")] == [1, 2]
 
 
 def test_workers_starting_together_migrate_once(pg_url: str) -> None:
@@ -82,7 +83,7 @@ def test_workers_starting_together_migrate_once(pg_url: str) -> None:
     assert len(stores) == 4
     for s in stores:
         s.close()
-    assert _sql(pg_url, "SELECT count(*) FROM schema_migrations") == [(1,)]
+    assert _sql(pg_url, "SELECT count(*) FROM schema_migrations") == [(2,)]
 
 
 def test_events_cannot_be_changed_or_deleted_even_with_raw_sql(pg_url: str) -> None:
@@ -137,6 +138,36 @@ def test_personal_data_is_kept_out_of_the_chain_and_erased(pg_url: str) -> None:
     assert leftovers
     assert value not in str(leftovers)
     assert verify_chains(pg_url) == []
+
+
+def test_store_check_passes_with_personal_fields_given_out_of_order(pg_url: str) -> None:
+    """Regression: two personal fields in unsorted order gave a false "the event differs"."""
+    engine = _engine(pg_url)
+    two_personal_case(engine)
+    assert [e.personal for e in engine.history("c1")[:2]] == [("aa_nama", "pelapor")] * 2
+    _close(engine)
+    result = CliRunner().invoke(main, ["store", "check", "--db", pg_url])
+    assert result.exit_code == 0, result.output
+    assert "every snapshot equals its trail" in result.output
+    assert verify_chains(pg_url) == []
+
+
+def test_an_adopted_calendar_is_shared_by_workers_and_carries_its_agency(pg_url: str) -> None:
+    from sop_engine._core.calendar import DayOff, calendar_from_doc, calendar_to_doc, indonesia
+
+    engine = _engine(pg_url)
+    sop = engine.sop("lapor-upp")
+    adopted = indonesia().amended(add=[DayOff(T0.date(), "closure", "Banjir")])
+    engine.store.save_calendar(sop.hash, calendar_to_doc(indonesia()))  # type: ignore[attr-defined]
+    engine.store.save_calendar(sop.hash, calendar_to_doc(adopted))  # type: ignore[attr-defined]
+    other = PgStore(pg_url)  # another worker
+    doc = other.calendar_doc(sop.hash)
+    assert doc is not None
+    assert calendar_from_doc(doc) == adopted
+    other.close()
+    _close(engine)
+    assert _sql(pg_url, "SELECT DISTINCT agency FROM calendars") == [(LAPOR_AGENCY,)]
+    assert _sql(pg_url, "SELECT count(*) FROM calendars") == [(2,)]
 
 
 def test_every_row_carries_the_agency_of_its_sop(pg_url: str) -> None:
@@ -259,7 +290,7 @@ def test_cli_demo_check_verify_and_migrate_on_a_url(pg_url: str) -> None:
     runner = CliRunner()
     migrated = runner.invoke(main, ["store", "migrate", "--db", pg_url])
     assert migrated.exit_code == 0, migrated.output
-    assert "schema version 1" in migrated.output
+    assert "schema version 2" in migrated.output
     first = runner.invoke(main, ["demo", "--db", pg_url, "--lang", "en"])
     assert first.exit_code == 0, first.output
     again = runner.invoke(main, ["demo", "--db", pg_url, "--lang", "en"])

@@ -26,6 +26,7 @@ from conftest import (
     ROOT,
     full_workflow,
     race_on_one_version,
+    two_personal_case,
 )
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -56,7 +57,7 @@ def test_everything_survives_closing_and_reopening(tmp_path: Path) -> None:
     again = _engine(path)
     assert (again.get("c1"), again.history("c1")) == before
     rows = again.store._db.execute("SELECT version FROM schema_migrations").fetchall()  # type: ignore[attr-defined]
-    assert rows == [(1,), (2,), (3,)]  # each migration ran once
+    assert rows == [(1,), (2,), (3,), (4,)]  # each migration ran once
 
 
 def test_events_cannot_be_changed_or_deleted_even_with_raw_sql(tmp_path: Path) -> None:
@@ -256,6 +257,82 @@ def test_store_check_replays_every_case(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "case c1: event 7: the snapshot differs from the replayed case" in result.output
     assert "case c2" not in result.output
+
+
+def test_store_check_passes_with_personal_fields_given_out_of_order(tmp_path: Path) -> None:
+    """Regression: two personal fields in unsorted order gave a false "the event differs"."""
+    path = tmp_path / "s.db"
+    engine = _engine(path)
+    two_personal_case(engine)
+    assert [e.personal for e in engine.history("c1")[:2]] == [("aa_nama", "pelapor")] * 2
+    engine.store.close()  # type: ignore[attr-defined]
+    result = CliRunner().invoke(main, ["store", "check", "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "every snapshot equals its trail" in result.output
+    assert verify_chains(path) == []
+
+
+def test_events_written_with_personal_keys_unsorted_still_verify_and_replay(
+    tmp_path: Path,
+) -> None:
+    """A file written before personal keys were stored sorted: chained bytes list them in
+    payload order. Its chains still hold and its cases still replay."""
+    import hashlib
+    import json
+
+    path = tmp_path / "s.db"
+    engine = _engine(path)
+    two_personal_case(engine)
+    engine.store.close()  # type: ignore[attr-defined]
+    db = sqlite3.connect(path)
+    rows = db.execute("SELECT seq, body FROM events WHERE case_id = 'c1' ORDER BY seq").fetchall()
+    statements, previous = [], ""
+    for seq, body in rows:
+        raw = json.loads(body)
+        if "personal" in raw:  # as the engine listed them: in the order of the payload given
+            raw["personal"] = ["pelapor", "aa_nama"]
+        old = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        link = hashlib.sha256(previous.encode() + b"\n" + old.encode()).hexdigest()
+        statements.append(
+            (
+                "UPDATE events SET body = ?, prev_hash = ?, hash = ? WHERE case_id = 'c1' AND seq = ?",
+                (old, previous, link, seq),
+            )
+        )
+        previous = link
+    db.close()
+    _tamper(path)
+    db = sqlite3.connect(path)
+    for statement, params in statements:
+        db.execute(statement, params)
+    db.commit()
+    db.close()
+    assert '"personal":["pelapor","aa_nama"]' in str(
+        sqlite3.connect(path).execute("SELECT body FROM events").fetchall()
+    )
+    assert verify_chains(path) == []
+    result = CliRunner().invoke(main, ["store", "check", "--db", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_an_adopted_calendar_survives_reopening_and_every_adoption_is_kept(
+    tmp_path: Path,
+) -> None:
+    from sop_engine._core.calendar import DayOff, calendar_from_doc, calendar_to_doc, indonesia
+
+    path = tmp_path / "s.db"
+    first = indonesia()
+    second = first.amended(add=[DayOff(T0.date(), "closure", "Banjir", "SE Bupati 1/2026")])
+    store = SqliteStore(path)
+    store.save_calendar("h1", calendar_to_doc(first))
+    store.save_calendar("h1", calendar_to_doc(second))
+    store.close()
+    again = SqliteStore(path)
+    doc = again.calendar_doc("h1")
+    assert doc is not None
+    assert calendar_from_doc(doc) == second
+    assert again._db.execute("SELECT count(*) FROM calendars").fetchone() == (2,)
+    again.close()
 
 
 FIXTURE = Path(__file__).parent / "fixtures" / "store-schema-2.sqlite3"

@@ -25,16 +25,21 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from sop_engine._core.errors import SopError
+
 __all__ = [
+    "CalendarDocError",
     "DayOff",
     "DayOffKind",
     "Unit",
     "WorkingCalendar",
+    "calendar_from_doc",
+    "calendar_to_doc",
     "indonesia",
 ]
 
@@ -325,3 +330,136 @@ def indonesia(
         office_hours=office_hours,
         cutoff=cutoff,
     )
+
+
+# -- the JSON form of a calendar (what a store keeps when an SOP adopts one) -----------------------
+
+CALENDAR_DOC_FORMAT = 1
+
+
+class CalendarDocError(SopError, ValueError):
+    """A stored calendar document cannot be read back; ``problem`` names what is wrong."""
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(f"dokumen kalender tidak sah / invalid calendar document: {problem}")
+
+
+def calendar_to_doc(cal: WorkingCalendar) -> dict[str, Any]:
+    """The calendar as JSON-native values; :func:`calendar_from_doc` gives back an equal one.
+
+    Days and times are ISO 8601 text, lists are sorted. ``version`` is the calendar's
+    fingerprint, checked again on reading.
+    """
+    days_off = []
+    for key, o in sorted(cal.days_off.items()):
+        entry: dict[str, Any] = {"date": key.isoformat(), "kind": o.kind, "name": o.name}
+        if o.source:
+            entry["source"] = o.source
+        if o.day != key:  # a day off filed under another date: kept exactly as it is
+            entry["day"] = o.day.isoformat()
+        days_off.append(entry)
+    return {
+        "format": CALENDAR_DOC_FORMAT,
+        "id": cal.id,
+        "zone": cal.zone,
+        "days_off": days_off,
+        "extra_working_days": sorted(d.isoformat() for d in cal.extra_working_days),
+        "weekend": sorted(cal.weekend),
+        "office_hours": None
+        if cal.office_hours is None
+        else [t.isoformat() for t in cal.office_hours],
+        "cutoff": None if cal.cutoff is None else cal.cutoff.isoformat(),
+        "years": list(cal.years),
+        "version": cal.version,
+    }
+
+
+def calendar_from_doc(doc: Mapping[str, Any]) -> WorkingCalendar:
+    """The calendar of a :func:`calendar_to_doc` document; :class:`CalendarDocError` naming
+    the first problem when it is not one."""
+    if not isinstance(doc, Mapping):
+        raise CalendarDocError(f"expected a mapping, got {type(doc).__name__}")
+    if doc.get("format") != CALENDAR_DOC_FORMAT:
+        raise CalendarDocError(f"format {doc.get('format')!r} is not {CALENDAR_DOC_FORMAT}")
+    days_off: dict[date, DayOff] = {}
+    for i, raw in enumerate(_list(doc, "days_off")):
+        where = f"days_off[{i}]"
+        if not isinstance(raw, Mapping):
+            raise CalendarDocError(f"{where}: expected a mapping, got {type(raw).__name__}")
+        key = _date(raw.get("date"), f"{where}.date")
+        kind: DayOffKind = raw.get("kind")  # type: ignore[assignment]  # checked next
+        if kind not in get_args(DayOffKind):
+            raise CalendarDocError(
+                f"{where}.kind: {kind!r} is not one of {', '.join(get_args(DayOffKind))}"
+            )
+        day = _date(raw["day"], f"{where}.day") if "day" in raw else key
+        days_off[key] = DayOff(
+            day,
+            kind,
+            _text(raw.get("name"), f"{where}.name"),
+            _text(raw.get("source", ""), f"{where}.source"),
+        )
+    extra = frozenset(
+        _date(d, f"extra_working_days[{i}]") for i, d in enumerate(_list(doc, "extra_working_days"))
+    )
+    weekend = _list(doc, "weekend")
+    if not all(type(d) is int and 0 <= d <= 6 for d in weekend):
+        raise CalendarDocError(f"weekend: {weekend!r} is not a list of weekdays 0 (Monday) to 6")
+    hours = doc.get("office_hours")
+    if hours is not None and not (isinstance(hours, list) and len(hours) == 2):
+        raise CalendarDocError(f"office_hours: {hours!r} is not [open, close] or null")
+    cutoff = doc.get("cutoff")
+    years = doc.get("years")
+    if not (isinstance(years, list) and len(years) == 2 and all(type(y) is int for y in years)):
+        raise CalendarDocError(f"years: {years!r} is not [first, last]")
+    try:
+        cal = WorkingCalendar(
+            id=_text(doc.get("id"), "id"),
+            zone=_text(doc.get("zone"), "zone"),
+            days_off=days_off,
+            extra_working_days=extra,
+            weekend=frozenset(weekend),
+            office_hours=None
+            if hours is None
+            else (_time(hours[0], "office_hours[0]"), _time(hours[1], "office_hours[1]")),
+            cutoff=None if cutoff is None else _time(cutoff, "cutoff"),
+            years=(years[0], years[1]),
+        )
+    except CalendarDocError:
+        raise
+    except (ValueError, KeyError) as e:
+        raise CalendarDocError(str(e)) from None
+    version = doc.get("version")
+    if version is not None and version != cal.version:
+        raise CalendarDocError(
+            f"version {version!r} does not match its content (which gives {cal.version!r})"
+        )
+    return cal
+
+
+def _list(doc: Mapping[str, Any], key: str) -> list[Any]:
+    value = doc.get(key)
+    if not isinstance(value, list):
+        raise CalendarDocError(f"{key}: expected a list, got {type(value).__name__}")
+    return value
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise CalendarDocError(f"{where}: expected text, got {type(value).__name__}")
+    return value
+
+
+def _date(value: Any, where: str) -> date:
+    try:
+        return date.fromisoformat(_text(value, where))
+    except ValueError:
+        raise CalendarDocError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _time(value: Any, where: str) -> time:
+    try:
+        return time.fromisoformat(_text(value, where))
+    except ValueError:
+        raise CalendarDocError(f"{where}: {value!r} is not a time of day (HH:MM[:SS])") from None

@@ -25,6 +25,7 @@ from sop_engine._core.records import (
     Deadline,
     Declaration,
     Notification,
+    Timer,
 )
 from sop_engine._core.text import Text
 from sop_engine._persistence.store import CommandRecord
@@ -46,6 +47,8 @@ __all__ = [
     "link_hash",
     "notification_body",
     "notification_from_body",
+    "timer_body",
+    "timer_from_body",
 ]
 
 
@@ -151,7 +154,8 @@ def event_to_json(event: AuditEvent) -> dict[str, Any]:
         "command_id": event.command_id,
     }
     if event.personal:  # left out when empty: older events keep their canonical bytes
-        out["personal"] = list(event.personal)
+        # a set of payload keys: sorted, like the payload's own keys in the canonical bytes
+        out["personal"] = sorted(event.personal)
     if event.breaches:  # likewise
         out["breaches"] = [_breach_to_json(b) for b in event.breaches]
     return out
@@ -192,7 +196,8 @@ def event_from_row(raw: Mapping[str, Any]) -> AuditEvent:
         raw["payload"],
         tuple((name, ok) for name, ok in raw["guards"]),
         raw["command_id"],
-        tuple(raw.get("personal", ())),
+        # sorted: a body written before the canonical order may list the keys in payload order
+        tuple(sorted(raw.get("personal", ()))),
         tuple(_breach_from_json(b) for b in raw.get("breaches", ())),
     )
 
@@ -292,6 +297,30 @@ def notification_from_body(key: str, case_id: str, body: str) -> Notification:
     )
 
 
+def timer_body(t: Timer) -> str:
+    return dumps(
+        {
+            "at": t.at.isoformat(),
+            "case_id": t.case_id,
+            "deadline": t.deadline,
+            "arming": t.arming,
+            "item": str(t.item),
+        }
+    )
+
+
+def timer_from_body(body: str, claim: str | None) -> Timer:
+    raw = json.loads(body)
+    return Timer(
+        datetime.fromisoformat(raw["at"]),
+        raw["case_id"],
+        raw["deadline"],
+        raw["arming"],
+        raw["item"],
+        claim,
+    )
+
+
 @attrs.frozen(slots=True)
 class ChainBreak:
     """The first place a case's audit chain does not hold, and why."""
@@ -325,7 +354,7 @@ def check_chain(
             return [ChainBreak(case_id, seq, "event body names another position")]
         if prev_hash != previous:
             return [ChainBreak(case_id, seq, "link to the previous event does not match")]
-        if chain_hash(previous, event) != stored:
+        if link_hash(previous, body) != stored:  # the stored bytes, exactly as chained
             return [ChainBreak(case_id, seq, "event content does not match its hash")]
         previous = stored
         expected += 1

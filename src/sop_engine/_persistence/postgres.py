@@ -38,8 +38,7 @@ from __future__ import annotations
 
 import json
 import secrets
-import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -49,206 +48,38 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from sop_engine._core.clock import Clock
 from sop_engine._core.errors import CaseNotFound, LeaseLost, StoreUnavailable, VersionConflict
-from sop_engine._core.records import ERASED, AuditEvent, Case, Notification, Timer
+from sop_engine._core.records import AuditEvent, Case, Notification, Timer
 from sop_engine._persistence.codec import (
     ChainBreak,
     case_from_json,
     case_to_json,
-    check_chain,
-    command_from_rows,
     command_request,
     dumps,
-    erase_command,
-    event_from_stored,
     event_to_stored,
     notification_body,
     notification_from_body,
+)
+from sop_engine._persistence.relational import (
+    POSTGRES_COMMIT,
+    POSTGRES_INSERT,
+    POSTGRES_MIGRATIONS,
+    BoundedCache,
+    apply_migrations,
+    check_cases,
+    erased_commands,
+    read_calendar,
+    read_command,
+    read_history,
+    read_sop_source,
 )
 from sop_engine._persistence.store import CommandRecord
 
 __all__ = ["MIGRATIONS", "PgStore", "verify_chains"]
 
-MIGRATIONS: tuple[str, ...] = (
-    # 1: the schema of SQLite's migrations 1-3, with the agency on every row, the fired-items
-    # ledger and claimable outbox rows
-    """
-    CREATE TABLE sops (
-        hash text PRIMARY KEY,
-        sop_id text NOT NULL,
-        version text NOT NULL,
-        agency text NOT NULL,
-        source text NOT NULL
-    );
-    CREATE TABLE cases (
-        id text PRIMARY KEY,
-        agency text NOT NULL,
-        sop_id text NOT NULL,
-        sop_hash text NOT NULL,
-        state text NOT NULL,
-        version integer NOT NULL CHECK (version >= 1),
-        snapshot text NOT NULL,
-        created bigint GENERATED ALWAYS AS IDENTITY
-    );
-    CREATE INDEX cases_by_agency ON cases (agency, created);
-    CREATE TABLE events (
-        case_id text NOT NULL REFERENCES cases(id),
-        seq integer NOT NULL CHECK (seq >= 1),
-        agency text NOT NULL,
-        body text NOT NULL,
-        prev_hash text NOT NULL,
-        hash text NOT NULL,
-        PRIMARY KEY (case_id, seq)
-    );
-    CREATE FUNCTION sop_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        RAISE EXCEPTION 'audit events are append-only: % refused', TG_OP;
-    END $$;
-    CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
-        FOR EACH ROW EXECUTE FUNCTION sop_events_append_only();
-    CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
-        FOR EACH STATEMENT EXECUTE FUNCTION sop_events_append_only();
-    CREATE TABLE personal_data (
-        ref text PRIMARY KEY,
-        case_id text NOT NULL REFERENCES cases(id),
-        agency text NOT NULL,
-        value text NOT NULL
-    );
-    CREATE INDEX personal_data_by_case ON personal_data (case_id);
-    CREATE TABLE commands (
-        command_id text PRIMARY KEY,
-        case_id text NOT NULL REFERENCES cases(id),
-        agency text NOT NULL,
-        request text NOT NULL,
-        result text NOT NULL
-    );
-    CREATE INDEX commands_by_case ON commands (case_id);
-    CREATE TABLE timers (
-        key text PRIMARY KEY,
-        case_id text NOT NULL,
-        deadline text NOT NULL,
-        arming integer NOT NULL,
-        item text NOT NULL,
-        agency text NOT NULL,
-        at timestamptz NOT NULL,
-        claimed_until timestamptz,
-        claim_token text
-    );
-    CREATE INDEX timers_by_instant ON timers (at, key);
-    CREATE INDEX timers_by_agency ON timers (agency, at, key);
-    CREATE TABLE fired (
-        case_id text NOT NULL,
-        deadline text NOT NULL,
-        arming integer NOT NULL,
-        item text NOT NULL,
-        agency text NOT NULL,
-        at timestamptz NOT NULL,
-        PRIMARY KEY (case_id, deadline, arming, item)
-    );
-    CREATE TABLE outbox (
-        key text PRIMARY KEY,
-        seq bigint GENERATED ALWAYS AS IDENTITY,
-        case_id text NOT NULL REFERENCES cases(id),
-        agency text NOT NULL,
-        body text NOT NULL,
-        created timestamptz NOT NULL,
-        delivered timestamptz,
-        claimed_until timestamptz,
-        claim_token text
-    );
-    CREATE INDEX outbox_pending ON outbox (created, seq) WHERE delivered IS NULL;
-    CREATE FUNCTION sop_check(completed text[], wanted text[], written bigint, current integer)
-    RETURNS bigint LANGUAGE plpgsql AS $$
-    DECLARE missing text;
-    BEGIN
-        -- the last step of a write statement: any failed check aborts the whole statement
-        SELECT k INTO missing FROM unnest(wanted) AS k
-        WHERE completed IS NULL OR NOT k = ANY(completed) LIMIT 1;
-        IF missing IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = 'SOP01', MESSAGE = missing;
-        END IF;
-        IF written = 0 THEN
-            RAISE EXCEPTION USING ERRCODE = 'SOP02', MESSAGE = COALESCE(current::text, '');
-        END IF;
-        RETURN written;
-    END $$;
-    """,
-)
+MIGRATIONS = POSTGRES_MIGRATIONS
+"""Every step of the schema, in order (kept in :mod:`~sop_engine._persistence.relational`)."""
 
-_HASH = "encode(sha256(convert_to({prev} || E'\\n' || %(body)s, 'UTF8')), 'hex')"
-# the rows that go with an event, written only when the event is (``FROM ev``)
-_WITH_EVENT = """,
-pd AS (
-    INSERT INTO personal_data (ref, case_id, agency, value)
-    SELECT r, %(id)s, ev.agency, v FROM ev, unnest(%(p_refs)s::text[], %(p_values)s::text[]) AS u(r, v)),
-cmd AS (
-    INSERT INTO commands (command_id, case_id, agency, request, result)
-    SELECT c, %(id)s, ev.agency, q, r
-    FROM ev, unnest(%(c_ids)s::text[], %(c_requests)s::text[], %(c_results)s::text[]) AS u(c, q, r)),
-tm AS (
-    INSERT INTO timers (key, case_id, deadline, arming, item, agency, at)
-    SELECT k, c, d, a, i, ev.agency, t
-    FROM ev, unnest(%(t_keys)s::text[], %(t_cases)s::text[], %(t_deadlines)s::text[],
-                    %(t_armings)s::integer[], %(t_items)s::text[], %(t_ats)s::timestamptz[])
-         WITH ORDINALITY AS u(k, c, d, a, i, t, n)
-    ORDER BY n
-    ON CONFLICT DO NOTHING),
-ob AS (
-    INSERT INTO outbox (key, case_id, agency, body, created)
-    SELECT k, c, ev.agency, b, t
-    FROM ev, unnest(%(o_keys)s::text[], %(o_cases)s::text[], %(o_bodies)s::text[],
-                    %(o_created)s::timestamptz[]) WITH ORDINALITY AS u(k, c, b, t, n)
-    ORDER BY n
-    ON CONFLICT DO NOTHING)
-"""
-# a new case and its first event, unless the id is taken (then sop_check aborts it all)
-_INSERT = (
-    f"""
-WITH ins AS (
-    INSERT INTO cases (id, agency, sop_id, sop_hash, state, version, snapshot)
-    VALUES (%(id)s, COALESCE((SELECT agency FROM sops WHERE hash = %(sop_hash)s), %(default)s),
-            %(sop_id)s, %(sop_hash)s, %(state)s, %(version)s, %(snapshot)s)
-    ON CONFLICT (id) DO NOTHING RETURNING agency),
-ev AS (
-    INSERT INTO events (case_id, seq, agency, body, prev_hash, hash)
-    SELECT %(id)s, %(seq)s, agency, %(body)s, '', {_HASH.format(prev="''")} FROM ins
-    RETURNING agency)"""
-    + _WITH_EVENT
-    + """SELECT sop_check(NULL, '{}', (SELECT count(*) FROM ev),
-                 (SELECT version FROM cases WHERE id = %(id)s))"""
-)
-# the fence and the ledger for completed timers, the version-checked snapshot and the chained
-# event (its hash computed here from the previous link), and the rows that go with it: one
-# statement, so one implicit transaction that sop_check aborts when a check failed
-_COMMIT = (
-    f"""
-WITH gone AS (
-    DELETE FROM timers t
-    WHERE t.key = ANY(%(keys)s::text[])
-      AND t.claim_token = (%(tokens)s::text[])[array_position(%(keys)s::text[], t.key)]
-    RETURNING t.case_id, t.deadline, t.arming, t.item, t.agency),
-led AS (
-    INSERT INTO fired (case_id, deadline, arming, item, agency, at)
-    SELECT case_id, deadline, arming, item, agency,
-           COALESCE(%(wall)s::timestamptz, clock_timestamp()) FROM gone
-    ON CONFLICT DO NOTHING
-    RETURNING case_id || '/' || deadline || '/' || arming || '/' || item AS key),
-upd AS (
-    UPDATE cases SET state = %(state)s, version = %(version)s, snapshot = %(snapshot)s
-    WHERE id = %(id)s AND version = %(version)s - 1 AND (SELECT count(*) FROM led) = %(n)s
-    RETURNING agency),
-prev AS (
-    SELECT hash AS h FROM events WHERE case_id = %(id)s AND seq = %(seq)s - 1),
-ev AS (
-    INSERT INTO events (case_id, seq, agency, body, prev_hash, hash)
-    SELECT %(id)s, %(seq)s, upd.agency, %(body)s, prev.h, {_HASH.format(prev="prev.h")}
-    FROM upd, prev
-    RETURNING agency)"""
-    + _WITH_EVENT
-    + """SELECT sop_check((SELECT array_agg(key) FROM led), %(keys)s::text[],
-                 (SELECT count(*) FROM ev), (SELECT version FROM cases WHERE id = %(id)s))"""
-)
 _MIGRATION_LOCK = 0x50F_E2617E  # the advisory lock taken while migrating
-_MAX_CACHED = 100_000
 _NOW = "COALESCE(%(wall)s::timestamptz, clock_timestamp())"
 
 
@@ -303,8 +134,7 @@ class PgStore:
         self._clock = clock
         self._relay_token = secrets.token_hex(16)  # this store's claim on outbox rows
         # decoded snapshots by case, trusted only while the stored version is theirs
-        self._snapshots: dict[str, Case] = {}
-        self._cache_lock = threading.Lock()
+        self._snapshots: BoundedCache[str, Case] = BoundedCache()
         self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
             url,
             min_size=1,
@@ -336,15 +166,18 @@ class PgStore:
                 "CREATE TABLE IF NOT EXISTS schema_migrations "
                 "(version integer PRIMARY KEY, applied timestamptz NOT NULL)"
             )
-            done = _one(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-            for version, script in enumerate(MIGRATIONS, start=1):
-                if version > done:
-                    conn.execute(script)  # fixed text, no parameters
-                    conn.execute(
-                        f"INSERT INTO schema_migrations VALUES (%(version)s, {_NOW})",
-                        {"version": version, "wall": self._wall()},
-                    )
-        return len(MIGRATIONS)
+            row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+            done = row.fetchone()
+            assert done is not None
+
+            def apply(version: int, script: str) -> None:
+                conn.execute(script)  # fixed text, no parameters
+                conn.execute(
+                    f"INSERT INTO schema_migrations VALUES (%(version)s, {_NOW})",
+                    {"version": version, "wall": self._wall()},
+                )
+
+            return apply_migrations(MIGRATIONS, done[0], apply)
 
     def close(self) -> None:
         self._pool.close()
@@ -382,7 +215,7 @@ class PgStore:
     ) -> None:
         params = self._event_params(case, event, command, timers, notifications)
         params |= {"sop_hash": case.sop_hash, "sop_id": case.sop_id, "default": self.default_agency}
-        self._transact(_INSERT, params, case)
+        self._transact(POSTGRES_INSERT, params, case)
 
     def commit(
         self,
@@ -394,7 +227,7 @@ class PgStore:
         done: Iterable[Timer] = (),
     ) -> None:
         params = self._commit_params(case, event, command, timers, notifications, done)
-        self._transact(_COMMIT, params, case)
+        self._transact(POSTGRES_COMMIT, params, case)
 
     def _commit_params(
         self,
@@ -477,13 +310,7 @@ class PgStore:
                     expected = 0 if case.version == 1 else case.version - 1
                     raise VersionConflict(case.id, expected, int(found)) from None
                 raise
-        self._remember(case)
-
-    def _remember(self, case: Case) -> None:
-        with self._cache_lock:
-            if len(self._snapshots) >= _MAX_CACHED:
-                self._snapshots.clear()
-            self._snapshots[case.id] = case
+        self._snapshots.put(case.id, case)
 
     def save_sop(
         self, sop_hash: str, sop_id: str, version: str, source: str, agency: str = ""
@@ -500,8 +327,28 @@ class PgStore:
     def sop_source(self, sop_hash: str) -> str | None:
         """The text of the SOP version with this content hash, if it was saved."""
         with self._pool.connection() as conn:
-            row = conn.execute("SELECT source FROM sops WHERE hash = %s", (sop_hash,)).fetchone()
-        return None if row is None else str(row[0])
+            return read_sop_source(conn, "%s", sop_hash)
+
+    def save_calendar(self, sop_hash: str, doc: Mapping[str, Any]) -> None:
+        """Keep the calendar the SOP version ``sop_hash`` adopted (``calendar_to_doc``'s form)
+        with the SOP's agency; the latest saved counts, the earlier ones stay as a record."""
+        with self._pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO calendars (sop_hash, agency, doc, saved) VALUES (%(hash)s, "
+                "COALESCE((SELECT agency FROM sops WHERE hash = %(hash)s), %(default)s), "
+                f"%(doc)s, {_NOW})",
+                {
+                    "hash": sop_hash,
+                    "default": self.default_agency,
+                    "doc": dumps(doc),
+                    "wall": self._wall(),
+                },
+            )
+
+    def calendar_doc(self, sop_hash: str) -> dict[str, Any] | None:
+        """The calendar the SOP version ``sop_hash`` adopted last, if any."""
+        with self._pool.connection() as conn:
+            return read_calendar(conn, "%s", sop_hash)
 
     def erase(self, case: Case, event: AuditEvent) -> None:
         """Commit ``case`` (its personal fields erased) with its ``@erase`` event and delete the
@@ -511,25 +358,19 @@ class PgStore:
         store vacuums both tables right after (and WAL archives keep them until they expire:
         see docs/deployment.md).
         """
-        erased = {k for k, v in case.data.items() if v == ERASED}
         with self._pool.connection() as conn:
-            commands = conn.execute(
-                "SELECT command_id, request, result FROM commands WHERE case_id = %s", (case.id,)
-            ).fetchall()
+            commands = erased_commands(conn, "%s", case)
         # rewritten in the erasing transaction; a command committed since makes its version
         # check fail, and the whole erasure is refused
         before: list[tuple[str, tuple[Any, ...]]] = [
             ("DELETE FROM personal_data WHERE case_id = %s", (case.id,))
         ]
         before += [
-            (
-                "UPDATE commands SET request = %s, result = %s WHERE command_id = %s",
-                (*erase_command(request, result, erased), command_id),
-            )
-            for command_id, request, result in commands
+            ("UPDATE commands SET request = %s, result = %s WHERE command_id = %s", params)
+            for params in commands
         ]
         params = self._commit_params(case, event, None, (), (), ())
-        self._transact(_COMMIT, params, case, before)
+        self._transact(POSTGRES_COMMIT, params, case, before)
         with self._pool.connection() as conn:
             conn.execute("VACUUM personal_data, commands")  # autocommit: outside a transaction
 
@@ -549,29 +390,16 @@ class PgStore:
         if row[1] is None and cached is not None:
             return cached
         case = case_from_json(json.loads(row[1]))
-        self._remember(case)
+        self._snapshots.put(case.id, case)
         return case
 
     def history(self, case_id: str) -> Sequence[AuditEvent]:
         with self._pool.connection() as conn:
-            if conn.execute("SELECT 1 FROM cases WHERE id = %s", (case_id,)).fetchone() is None:
-                raise CaseNotFound(case_id)
-            rows = conn.execute(
-                "SELECT body FROM events WHERE case_id = %s ORDER BY seq", (case_id,)
-            ).fetchall()
-            values = dict(
-                conn.execute(
-                    "SELECT ref, value FROM personal_data WHERE case_id = %s", (case_id,)
-                ).fetchall()
-            )
-        return tuple(event_from_stored(body, values) for (body,) in rows)
+            return read_history(conn, "%s", case_id)
 
     def recall(self, command_id: str) -> CommandRecord | None:
         with self._pool.connection() as conn:
-            row = conn.execute(
-                "SELECT request, result FROM commands WHERE command_id = %s", (command_id,)
-            ).fetchone()
-        return None if row is None else command_from_rows(command_id, row[0], row[1])
+            return read_command(conn, "%s", command_id)
 
     def case_ids(self) -> Iterator[str]:
         params: dict[str, Any] = {}
@@ -691,27 +519,6 @@ class PgStore:
             )
 
 
-def _one(conn: psycopg.Connection[Any], sql: str, params: Sequence[Any] = ()) -> Any:
-    row = conn.execute(sql, params).fetchone()
-    assert row is not None
-    return row[0]
-
-
-def _update_case(conn: psycopg.Connection[Any], case: Case) -> str:
-    """Write the new snapshot on top of the version it was computed from; return its agency."""
-    row = conn.execute(
-        "UPDATE cases SET state = %s, version = %s, snapshot = %s "
-        "WHERE id = %s AND version = %s RETURNING agency",
-        (case.state, case.version, dumps(case_to_json(case)), case.id, case.version - 1),
-    ).fetchone()
-    if row is None:
-        found = conn.execute("SELECT version FROM cases WHERE id = %s", (case.id,)).fetchone()
-        if found is None:
-            raise CaseNotFound(case.id)
-        raise VersionConflict(case.id, case.version - 1, found[0])
-    return str(row[0])
-
-
 def verify_chains(url: str, case_id: str | None = None) -> list[ChainBreak]:
     """Check every case's hash chain (or one case's); one :class:`ChainBreak` per broken case.
 
@@ -725,16 +532,4 @@ def verify_chains(url: str, case_id: str | None = None) -> list[ChainBreak]:
         ) from e
     with conn:
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        if case_id is None:
-            ids = [r[0] for r in conn.execute("SELECT id FROM cases ORDER BY created")]
-        else:
-            ids = [case_id]
-        breaks = []
-        for cid in ids:
-            row = conn.execute("SELECT version FROM cases WHERE id = %s", (cid,)).fetchone()
-            rows = conn.execute(
-                "SELECT seq, body, prev_hash, hash FROM events WHERE case_id = %s ORDER BY seq",
-                (cid,),
-            ).fetchall()
-            breaks.extend(check_chain(cid, None if row is None else row[0], rows))
-        return breaks
+        return check_cases(conn, "%s", case_id)

@@ -23,128 +23,50 @@ import json
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sop_engine._core.clock import Clock, SystemClock
 from sop_engine._core.errors import CaseNotFound, LeaseLost, VersionConflict
-from sop_engine._core.records import ERASED, AuditEvent, Case, Notification, Timer
+from sop_engine._core.records import AuditEvent, Case, Notification, Timer
 from sop_engine._persistence.codec import (
     ChainBreak,
     case_from_json,
     case_to_json,
-    check_chain,
-    command_from_rows,
     command_request,
     dumps,
-    erase_command,
-    event_from_stored,
     event_to_stored,
     link_hash,
     notification_body,
     notification_from_body,
+    timer_body,
+    timer_from_body,
+)
+from sop_engine._persistence.relational import (
+    SQLITE_MIGRATIONS,
+    BoundedCache,
+    apply_migrations,
+    check_cases,
+    erased_commands,
+    read_calendar,
+    read_command,
+    read_history,
+    read_sop_source,
 )
 from sop_engine._persistence.store import CommandRecord
 
 __all__ = ["MIGRATIONS", "ChainBreak", "SqliteStore", "verify_chains"]
 
-MIGRATIONS: tuple[str, ...] = (
-    # 1: the initial schema
-    """
-    CREATE TABLE cases (
-        id TEXT PRIMARY KEY,
-        sop_id TEXT NOT NULL,
-        sop_hash TEXT NOT NULL,
-        state TEXT NOT NULL,
-        version INTEGER NOT NULL CHECK (version >= 1),
-        snapshot TEXT NOT NULL,
-        created INTEGER NOT NULL
-    );
-    CREATE TABLE events (
-        case_id TEXT NOT NULL REFERENCES cases(id),
-        seq INTEGER NOT NULL CHECK (seq >= 1),
-        body TEXT NOT NULL,
-        prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL,
-        PRIMARY KEY (case_id, seq)
-    ) WITHOUT ROWID;
-    CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
-    BEGIN SELECT RAISE(ABORT, 'audit events are append-only: UPDATE refused'); END;
-    CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
-    BEGIN SELECT RAISE(ABORT, 'audit events are append-only: DELETE refused'); END;
-    CREATE TABLE commands (
-        command_id TEXT PRIMARY KEY,
-        case_id TEXT NOT NULL REFERENCES cases(id),
-        request TEXT NOT NULL,
-        result TEXT NOT NULL
-    );
-    CREATE TABLE timers (
-        key TEXT PRIMARY KEY,
-        at_us INTEGER NOT NULL,
-        body TEXT NOT NULL,
-        claimed_until_us INTEGER,
-        claim_token TEXT
-    );
-    CREATE INDEX timers_by_instant ON timers (at_us);
-    CREATE TABLE outbox (
-        key TEXT PRIMARY KEY,
-        case_id TEXT NOT NULL REFERENCES cases(id),
-        body TEXT NOT NULL,
-        created_us INTEGER NOT NULL,
-        delivered_us INTEGER
-    );
-    """,
-    # 2: the SOP texts cases are pinned to, by content hash
-    """
-    CREATE TABLE sops (
-        hash TEXT PRIMARY KEY,
-        sop_id TEXT NOT NULL,
-        version TEXT NOT NULL,
-        source TEXT NOT NULL
-    );
-    """,
-    # 3: personal data of reporters, kept out of the chained event bytes
-    """
-    CREATE TABLE personal_data (
-        ref TEXT PRIMARY KEY,
-        case_id TEXT NOT NULL REFERENCES cases(id),
-        value TEXT NOT NULL
-    );
-    CREATE INDEX personal_data_by_case ON personal_data (case_id);
-    """,
-)
+MIGRATIONS = SQLITE_MIGRATIONS
+"""Every step of the schema, in order (kept in :mod:`~sop_engine._persistence.relational`)."""
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MAX_HEADS = 100_000
 
 
 def _us(instant: datetime) -> int:
     return (instant - _EPOCH) // timedelta(microseconds=1)
-
-
-def _timer_json(t: Timer) -> str:
-    return dumps(
-        {
-            "at": t.at.isoformat(),
-            "case_id": t.case_id,
-            "deadline": t.deadline,
-            "arming": t.arming,
-            "item": str(t.item),
-        }
-    )
-
-
-def _timer_from(body: str, token: str | None) -> Timer:
-    raw = json.loads(body)
-    return Timer(
-        datetime.fromisoformat(raw["at"]),
-        raw["case_id"],
-        raw["deadline"],
-        raw["arming"],
-        raw["item"],
-        token,
-    )
 
 
 class SqliteStore:
@@ -169,10 +91,10 @@ class SqliteStore:
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._lock = threading.RLock()
         # the hash of the last event per case, as this store wrote it: saves a read per command
-        self._heads: dict[str, tuple[int, str]] = {}
+        self._heads: BoundedCache[str, tuple[int, str]] = BoundedCache()
         self._pending_head: tuple[str, int, str] | None = None
         # decoded snapshots by case, trusted only while the stored version is theirs
-        self._snapshots: dict[str, Case] = {}
+        self._snapshots: BoundedCache[str, Case] = BoundedCache()
         self._pending_case: Case | None = None
         self._db = sqlite3.connect(
             self.path,
@@ -199,22 +121,17 @@ class SqliteStore:
             (done,) = self._db.execute(
                 "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"
             ).fetchone()
-            for version, script in enumerate(MIGRATIONS, start=1):
-                if version <= done:
-                    continue
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    for statement in _statements(script):
-                        self._db.execute(statement)
-                    self._db.execute(
-                        "INSERT INTO schema_migrations VALUES (?, ?)",
-                        (version, self._clock.now().isoformat()),
-                    )
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
-            return len(MIGRATIONS)
+            return apply_migrations(MIGRATIONS, done, self._apply)
+
+    def _apply(self, version: int, script: str) -> None:
+        """One migration in its own transaction, recorded with it."""
+        with self._tx() as db:
+            for statement in _statements(script):
+                db.execute(statement)
+            db.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?)",
+                (version, self._clock.now().isoformat()),
+            )
 
     def close(self) -> None:
         with self._lock:
@@ -233,13 +150,11 @@ class SqliteStore:
 
     def _committed(self) -> None:
         if self._pending_case is not None:
-            self._remember(self._pending_case)
+            self._snapshots.put(self._pending_case.id, self._pending_case)
             self._pending_case = None
         head = self._pending_head
         if head is not None:
-            if len(self._heads) >= _MAX_HEADS:
-                self._heads.clear()
-            self._heads[head[0]] = (head[1], head[2])
+            self._heads.put(head[0], (head[1], head[2]))
             self._pending_head = None
 
     def insert(
@@ -327,7 +242,7 @@ class SqliteStore:
                     dumps(case_to_json(command.result)),
                 ),
             )
-        rows = [(t.key, _us(t.at), _timer_json(t)) for t in timers]
+        rows = [(t.key, _us(t.at), timer_body(t)) for t in timers]
         if rows:
             db.executemany("INSERT OR IGNORE INTO timers (key, at_us, body) VALUES (?, ?, ?)", rows)
         notes = list(notifications)
@@ -357,8 +272,21 @@ class SqliteStore:
     def sop_source(self, sop_hash: str) -> str | None:
         """The text of the SOP version with this content hash, if it was saved."""
         with self._lock:
-            row = self._db.execute("SELECT source FROM sops WHERE hash = ?", (sop_hash,)).fetchone()
-        return None if row is None else str(row[0])
+            return read_sop_source(self._db, "?", sop_hash)
+
+    def save_calendar(self, sop_hash: str, doc: Mapping[str, Any]) -> None:
+        """Keep the calendar the SOP version ``sop_hash`` adopted (``calendar_to_doc``'s form);
+        the latest saved counts, the earlier ones stay as a record."""
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO calendars (sop_hash, doc, saved) VALUES (?, ?, ?)",
+                (sop_hash, dumps(doc), self._clock.now().isoformat()),
+            )
+
+    def calendar_doc(self, sop_hash: str) -> dict[str, Any] | None:
+        """The calendar the SOP version ``sop_hash`` adopted last, if any."""
+        with self._lock:
+            return read_calendar(self._db, "?", sop_hash)
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -375,27 +303,12 @@ class SqliteStore:
         if row is None:
             raise CaseNotFound(case_id)
         case = case_from_json(json.loads(row[0]))
-        self._remember(case)
+        self._snapshots.put(case.id, case)
         return case
-
-    def _remember(self, case: Case) -> None:
-        if len(self._snapshots) >= _MAX_HEADS:
-            self._snapshots.clear()
-        self._snapshots[case.id] = case
 
     def history(self, case_id: str) -> Sequence[AuditEvent]:
         with self._lock:
-            if self._db.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone() is None:
-                raise CaseNotFound(case_id)
-            rows = self._db.execute(
-                "SELECT body FROM events WHERE case_id = ? ORDER BY seq", (case_id,)
-            ).fetchall()
-            values = dict(
-                self._db.execute(
-                    "SELECT ref, value FROM personal_data WHERE case_id = ?", (case_id,)
-                ).fetchall()
-            )
-        return tuple(event_from_stored(body, values) for (body,) in rows)
+            return read_history(self._db, "?", case_id)
 
     def erase(self, case: Case, event: AuditEvent) -> None:
         """Commit ``case`` (its personal fields erased) with its ``@erase`` event, and delete
@@ -405,24 +318,17 @@ class SqliteStore:
         with self._tx() as db:
             _update_case(db, case)
             db.execute("DELETE FROM personal_data WHERE case_id = ?", (case.id,))
-            erased = {k for k, v in case.data.items() if v == ERASED}
-            for command_id, request, result in db.execute(
-                "SELECT command_id, request, result FROM commands WHERE case_id = ?", (case.id,)
-            ).fetchall():
-                db.execute(
-                    "UPDATE commands SET request = ?, result = ? WHERE command_id = ?",
-                    (*erase_command(request, result, erased), command_id),
-                )
+            db.executemany(
+                "UPDATE commands SET request = ?, result = ? WHERE command_id = ?",
+                erased_commands(db, "?", case),
+            )
             self._write(db, case, event, None, (), ())
         with self._lock:  # make sure no old page with the values survives in the WAL
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def recall(self, command_id: str) -> CommandRecord | None:
         with self._lock:
-            row = self._db.execute(
-                "SELECT request, result FROM commands WHERE command_id = ?", (command_id,)
-            ).fetchone()
-        return None if row is None else command_from_rows(command_id, row[0], row[1])
+            return read_command(self._db, "?", command_id)
 
     def case_ids(self) -> Iterator[str]:
         with self._lock:
@@ -446,7 +352,7 @@ class SqliteStore:
                 "UPDATE timers SET claimed_until_us = ?, claim_token = ? WHERE key = ?",
                 [(until, token, key) for key, _ in rows],
             )
-        return [_timer_from(body, token) for _, body in rows]
+        return [timer_from_body(body, token) for _, body in rows]
 
     def release(self, timers: Iterable[Timer]) -> None:
         with self._tx() as db:
@@ -550,21 +456,6 @@ def verify_chains(path: str | Path, case_id: str | None = None) -> list[ChainBre
     """
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        if case_id is None:
-            ids = [r[0] for r in db.execute("SELECT id FROM cases ORDER BY created")]
-        else:
-            ids = [case_id]
-        breaks = []
-        for cid in ids:
-            breaks.extend(_verify_case(db, cid))
-        return breaks
+        return check_cases(db, "?", case_id)
     finally:
         db.close()
-
-
-def _verify_case(db: sqlite3.Connection, case_id: str) -> list[ChainBreak]:
-    row = db.execute("SELECT version FROM cases WHERE id = ?", (case_id,)).fetchone()
-    rows = db.execute(
-        "SELECT seq, body, prev_hash, hash FROM events WHERE case_id = ? ORDER BY seq", (case_id,)
-    )
-    return check_chain(case_id, None if row is None else row[0], rows)

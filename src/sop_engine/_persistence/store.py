@@ -10,6 +10,7 @@ protocol offers no way to change or delete one.
 from __future__ import annotations
 
 import heapq
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -47,7 +48,23 @@ class CommandRecord:
 
 @runtime_checkable
 class Store(Protocol):
-    """Persistence of cases, their audit events and processed command ids."""
+    """Persistence of cases, their audit events and processed command ids.
+
+    Optional, but recommended for any store that outlives the process (the engine looks them
+    up with ``getattr`` and works without them):
+
+    - ``save_sop(sop_hash, sop_id, version, source, agency="") -> None`` keeps the text of an
+      SOP version by content hash; ``sop_source(sop_hash) -> str | None`` gives it back. Without
+      them a case pinned to an older version cannot be continued or replayed after a restart.
+    - ``save_calendar(sop_hash, doc) -> None`` keeps the working calendar an SOP version has
+      adopted (``doc`` is :func:`~sop_engine._core.calendar.calendar_to_doc`'s JSON-native
+      mapping; the latest saved for a hash wins); ``calendar_doc(sop_hash) -> dict | None``
+      gives the latest back (a copy). Without them an adopted calendar lasts as long as the
+      process, and another worker counts deadlines in the SOP's declared calendar.
+
+    :class:`sop_engine.testing.stores.StoreContract` checks every promise, the optional
+    methods included when a store has them.
+    """
 
     def get(self, case_id: str) -> Case:
         """The current snapshot; raises :class:`~sop_engine.errors.CaseNotFound`."""
@@ -117,7 +134,11 @@ class Store(Protocol):
         ...
 
     def history(self, case_id: str) -> Sequence[AuditEvent]:
-        """The case's audit events in order (``seq`` 1, 2, ...)."""
+        """The case's audit events in order (``seq`` 1, 2, ...).
+
+        An event's ``personal`` keys come back in sorted order, whatever order they were
+        written in (they are a set of payload keys).
+        """
         ...
 
     def recall(self, command_id: str) -> CommandRecord | None:
@@ -129,6 +150,17 @@ class Store(Protocol):
         ...
 
 
+def _canonical(event: AuditEvent) -> AuditEvent:
+    """The event with its personal keys in sorted order, as every store gives them back.
+
+    They are a set: the engine lists them in payload order, which a durable store's canonical
+    JSON does not keep (its payload keys are sorted), so a replay lists them in another order.
+    """
+    if len(event.personal) < 2 or list(event.personal) == sorted(event.personal):
+        return event
+    return attrs.evolve(event, personal=tuple(sorted(event.personal)))
+
+
 class MemoryStore:
     """Everything in dictionaries: for tests, simulations and the benchmark.
 
@@ -136,6 +168,7 @@ class MemoryStore:
     """
 
     __slots__ = (
+        "_calendars",
         "_cases",
         "_claimed",
         "_commands",
@@ -158,6 +191,7 @@ class MemoryStore:
         self._delivered: dict[str, datetime] = {}
         self._outbox: list[Notification] = []
         self._outbox_keys: set[str] = set()
+        self._calendars: dict[str, list[str]] = {}  # every adoption, as JSON text, in order
 
     def get(self, case_id: str) -> Case:
         try:
@@ -176,7 +210,7 @@ class MemoryStore:
         if case.id in self._cases:
             raise VersionConflict(case.id, 0, self._cases[case.id].version)
         self._cases[case.id] = case
-        self._events[case.id] = [event]
+        self._events[case.id] = [_canonical(event)]
         if command is not None:
             self._commands[command.command_id] = command
         self._add(timers, notifications)
@@ -196,7 +230,7 @@ class MemoryStore:
         if current.version != case.version - 1:
             raise VersionConflict(case.id, case.version - 1, current.version)
         self._cases[case.id] = case
-        self._events[case.id].append(event)
+        self._events[case.id].append(_canonical(event))
         if command is not None:
             self._commands[command.command_id] = command
         if timers or notifications:
@@ -271,3 +305,12 @@ class MemoryStore:
 
     def case_ids(self) -> Iterator[str]:
         return iter(list(self._cases))
+
+    def save_calendar(self, sop_hash: str, doc: Mapping[str, Any]) -> None:
+        """Keep the calendar ``sop_hash`` adopted (the latest wins; earlier ones stay listed)."""
+        self._calendars.setdefault(sop_hash, []).append(json.dumps(doc))
+
+    def calendar_doc(self, sop_hash: str) -> dict[str, Any] | None:
+        """The calendar ``sop_hash`` adopted last, as a fresh copy, if any."""
+        saved = self._calendars.get(sop_hash)
+        return None if not saved else dict(json.loads(saved[-1]))

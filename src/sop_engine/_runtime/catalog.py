@@ -17,7 +17,7 @@ from typing import Any
 
 from sop_engine._compile.compiled import CompiledSop, compile_sop
 from sop_engine._compile.registry import Registry
-from sop_engine._core.calendar import WorkingCalendar
+from sop_engine._core.calendar import WorkingCalendar, calendar_from_doc, calendar_to_doc
 from sop_engine._core.definition import SopDefinition
 from sop_engine._core.errors import SopTextTampered, UnknownSop
 from sop_engine._definition.loader import load_definition
@@ -90,7 +90,7 @@ class Catalog:
         save: Callable[[str, Any], None] | None = getattr(self.store, "save_calendar", None)
         for s in versions:
             if save is not None:
-                save(s.hash, _calendar_doc(calendar))
+                save(s.hash, calendar_to_doc(calendar))
             self._calendars[s.hash] = calendar
         return versions
 
@@ -104,7 +104,7 @@ class Catalog:
     def _adopted(self, compiled: CompiledSop) -> WorkingCalendar | None:
         read: Callable[[str], Any] | None = getattr(self.store, "calendar_doc", None)
         doc = read(compiled.hash) if read is not None else None
-        return _calendar_from(doc) if doc is not None else None
+        return calendar_from_doc(doc) if doc is not None else None
 
     def _pinned(self, sop_hash: str) -> CompiledSop | None:
         source: Callable[[str], str | None] | None = getattr(self.store, "sop_source", None)
@@ -117,15 +117,3 @@ class Catalog:
         compiled = compile_sop(definition, self.registry)
         self._remember(compiled)
         return compiled
-
-
-def _calendar_doc(calendar: WorkingCalendar) -> dict[str, Any]:
-    from sop_engine._core.calendar import calendar_to_doc
-
-    return calendar_to_doc(calendar)
-
-
-def _calendar_from(doc: Any) -> WorkingCalendar:
-    from sop_engine._core.calendar import calendar_from_doc
-
-    return calendar_from_doc(doc)
