@@ -114,3 +114,63 @@ def test_demo_default_database_is_in_the_working_directory() -> None:
 
     db_option = next(p for p in demo.params if p.name == "db")
     assert str(db_option.default) == "sop-demo.sqlite3"
+
+
+def test_demo_script_is_read_from_its_package_data_file() -> None:
+    from sop_engine._ops.demo_script import load_script
+
+    script = load_script()
+    assert [sc.case_id for sc in script.scenarios] == [f"LPR-2026-{n:04d}" for n in range(1, 12)]
+    assert script.intake.id == "siti.admin"
+    first = script.scenarios[0]
+    assert first.data["kanal"] == "sms"
+    assert first.data["kerahasiaan"] == "biasa"  # from the defaults
+    assert first.steps[-1].actor.id == "pelapor-001"  # `by: pelapor` is the case's reporter
+    assert first.steps[2].command_id == first.steps[1].command_id == "cmd-0001-disp"
+
+
+_SCRIPT = """\
+start: "2026-03-02T08:00:00+07:00"
+end: "2026-03-17T17:00:00+07:00"
+officers:
+  admin: {id: siti.admin, role: admin_instansi}
+intake: admin
+defaults: {kanal: web}
+scenarios:
+  - case: LPR-1
+    story: "A story."
+    data: {pelapor: pelapor-001}
+    steps:
+      - {after: 2h, by: admin, event: verifikasi}
+"""
+
+
+def test_a_malformed_demo_script_is_refused_with_its_position() -> None:
+    import pytest
+
+    from sop_engine._ops.demo_script import load_script
+
+    assert load_script(_SCRIPT).scenarios[0].steps[0].after.total_seconds() == 7200
+    for old, new, message in (
+        ("after: 2h", "after: 2 hours", "demo_scenarios.yaml:12:17: expected a duration"),
+        ("by: admin", "by: nobody", "12:25: unknown officer 'nobody'; known: pelapor, admin"),
+        ("story:", "stroy:", "9:5: unknown key 'stroy'"),
+        ('start: "2026-03-02T08:00:00+07:00"', "start: 2026-03-02", "1:8: expected a date-time"),
+        ("data: {pelapor: pelapor-001}", "data: {}", "10:11: expected text, found None"),
+    ):
+        assert old in _SCRIPT
+        with pytest.raises(ValueError, match=message):
+            load_script(_SCRIPT.replace(old, new, 1))
+
+
+def test_the_demo_script_reader_builds_no_objects_from_tags_or_aliases() -> None:
+    import pytest
+
+    from sop_engine._ops.demo_script import load_script
+
+    tagged = _SCRIPT.replace('story: "A story."', "story: !!python/object:os.system ls")
+    with pytest.raises(ValueError, match="SOP003"):
+        load_script(tagged)
+    aliased = _SCRIPT.replace("defaults: {kanal: web}", "defaults: &d {kanal: web}")
+    with pytest.raises(ValueError, match="SOP004"):
+        load_script(aliased)

@@ -1,16 +1,17 @@
 """``sop demo``: realistic complaints through the reference LAPOR! SOP, as readable timelines.
 
-The script is data: for each complaint, who does what and when. It deliberately includes
-commands the SOP refuses (a guard, a role, a wrong unit) and a retried command, so the timeline
-shows the engine protecting the procedure as well as running it. Time is simulated: the whole
-month of handling runs in well under a second.
+The script is data (``demo_scenarios.yaml``, read by :mod:`sop_engine._ops.demo_script`): for
+each complaint, who does what and when. It deliberately includes commands the SOP refuses (a
+guard, a role, a wrong unit, the code of ethics) and a retried command, so the timeline shows the
+engine protecting the procedure as well as running it. This module runs it and prints the
+timelines. Time is simulated: the whole month of handling runs in well under a second.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,344 +28,13 @@ from sop_engine._core.records import START_EVENT, Actor, AuditEvent
 from sop_engine._core.text import Lang
 from sop_engine._engine import Engine
 from sop_engine._features.ethics import ETHICS_EVENT, MALADMINISTRATION
+from sop_engine._ops.demo_script import Scenario, Script, load_script
 from sop_engine._persistence.store import Store
 
 __all__ = ["DEMO_SOP", "run_demo"]
 
 WIB = ZoneInfo("Asia/Jakarta")
 DEMO_SOP = "lapor/sop.yaml"
-
-ADMIN = Actor("siti.admin", "admin_instansi")
-PUPR = Actor("budi.pupr", "petugas_unit", "dinas_pupr")
-DINKES = Actor("rina.dinkes", "petugas_unit", "dinas_kesehatan")
-INSPEKTORAT = Actor("agus.inspektorat", "petugas_unit", "inspektorat")
-PENGHUBUNG = Actor("dewi.penghubung", "pejabat_penghubung")
-ATASAN = Actor("hendra.kabid", "atasan")
-
-
-def _reporter(n: int) -> Actor:
-    return Actor(f"pelapor-{n:03d}", "pelapor")
-
-
-@attrs.frozen
-class Step:
-    """Wait ``after``, then ``actor`` fires ``event`` with ``payload``.
-
-    The event ``@extend`` extends a deadline instead: the payload names ``deadline``,
-    ``amount`` and ``reason``.
-    """
-
-    after: timedelta
-    actor: Actor
-    event: str
-    payload: Mapping[str, Any] = attrs.field(factory=dict)
-    command_id: str | None = None
-
-
-@attrs.frozen
-class Scenario:
-    case_id: str
-    story: str
-    data: Mapping[str, Any]
-    steps: Sequence[Step]
-    opens: timedelta = timedelta(0)
-    """When the complaint arrives, after the first one (Monday 2 March 2026, 08:00 WIB)."""
-
-
-H = timedelta(hours=1)
-D = timedelta(days=1)
-ATTEST = {"tanpa_imbalan": True}
-"""The liaison's attestation that no reward was asked or received (code-of-ethics rule KE-04)."""
-
-
-def _scenarios() -> list[Scenario]:
-    base = {"kanal": "web", "kerahasiaan": "biasa"}
-    return [
-        Scenario(
-            "LPR-2026-0001",
-            "Jalan berlubang; draf tanggapan dikembalikan sekali, lalu pelapor menerima.",
-            {
-                **base,
-                "kanal": "sms",
-                "pelapor": "pelapor-001",
-                "judul": "Jalan berlubang di Jl. Merdeka depan SDN 3",
-                "kronologi": "Lubang sedalam 20 cm sudah dua minggu, dua pengendara motor jatuh.",
-                "lokasi": "Jl. Merdeka, Kel. Sukamaju",
-            },
-            [
-                Step(2 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan", "kategori": "jalan"}),
-                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_pupr"}, "cmd-0001-disp"),
-                Step(
-                    1 * timedelta(minutes=1),
-                    ADMIN,
-                    "disposisi",
-                    {"unit_tujuan": "dinas_pupr"},
-                    "cmd-0001-disp",
-                ),
-                Step(1 * D, PUPR, "tindak_lanjuti"),
-                Step(
-                    2 * D,
-                    PUPR,
-                    "ajukan_tanggapan",
-                    {"tanggapan": "Lubang akan ditambal minggu ini."},
-                ),
-                Step(
-                    3 * H,
-                    PENGHUBUNG,
-                    "kembalikan_draf",
-                    {"catatan": "Sebutkan tanggal pasti dan nomor kontak."},
-                ),
-                Step(
-                    5 * H,
-                    PUPR,
-                    "ajukan_tanggapan",
-                    {"tanggapan": "Penambalan dijadwalkan Kamis 12 Maret 2026; hubungi 0812-0000."},
-                ),
-                Step(1 * H, PENGHUBUNG, "setujui_tanggapan", ATTEST),
-                Step(2 * D, _reporter(1), "terima_tanggapan"),
-            ],
-        ),
-        Scenario(
-            "LPR-2026-0002",
-            "Laporan tanpa lokasi: verifikasi ditolak, pelapor melengkapi, lalu diproses.",
-            {
-                **base,
-                "pelapor": "pelapor-002",
-                "judul": "Antrean puskesmas tidak tertib",
-                "kronologi": "Nomor antrean dilewati petugas untuk kenalan.",
-            },
-            [
-                Step(3 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan"}),
-                Step(
-                    10 * timedelta(minutes=1),
-                    ADMIN,
-                    "minta_kelengkapan",
-                    {"kekurangan": "Puskesmas mana dan kapan kejadiannya?"},
-                ),
-                Step(
-                    2 * D,
-                    _reporter(2),
-                    "lengkapi",
-                    {"lokasi": "Puskesmas Kecamatan Timur", "tanggal_kejadian": "2026-02-26"},
-                ),
-                Step(4 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan"}),
-                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_kesehatan"}),
-                Step(1 * D, DINKES, "tindak_lanjuti"),
-            ],
-        ),
-        Scenario(
-            "LPR-2026-0003",
-            "Aspirasi terlalu umum: diarsipkan dengan alasan.",
-            {
-                **base,
-                "kanal": "media_sosial",
-                "pelapor": "pelapor-003",
-                "judul": "Pemerintah harus lebih baik",
-                "kronologi": "Tolong diperbaiki semuanya.",
-            },
-            [Step(5 * H, ADMIN, "arsipkan", {"alasan_arsip": "terlalu_umum"})],
-        ),
-        Scenario(
-            "LPR-2026-0004",
-            "Bukan wewenang pemerintah kota: dialihkan ke instansi yang berwenang.",
-            {
-                **base,
-                "kanal": "app",
-                "pelapor": "pelapor-004",
-                "judul": "Pelayanan SIM lambat",
-                "kronologi": "Menunggu 5 jam di Satpas.",
-                "lokasi": "Satpas Polres Kota",
-            },
-            [
-                Step(
-                    1 * H,
-                    ADMIN,
-                    "bukan_wewenang",
-                    {"instansi_tujuan": "Kepolisian Resor Kota (melalui SP4N-LAPOR!)"},
-                ),
-            ],
-        ),
-        Scenario(
-            "LPR-2026-0005",
-            "Dugaan pungutan liar (berkadar pengawasan, rahasia): otomatis ke Inspektorat; "
-            "petugas unit lain ditolak.",
-            {
-                **base,
-                "kerahasiaan": "rahasia",
-                "pelapor": "pelapor-005",
-                "judul": "Diminta uang untuk mempercepat izin",
-                "kronologi": "Petugas loket meminta Rp500.000 agar berkas diproses hari itu.",
-                "lokasi": "Mal Pelayanan Publik lantai 2",
-            },
-            [
-                Step(
-                    1 * H,
-                    ADMIN,
-                    "verifikasi",
-                    {"klasifikasi": "pengaduan", "berkadar_pengawasan": True},
-                ),
-                Step(1 * H, ADMIN, "disposisi"),
-                Step(3 * H, PUPR, "tindak_lanjuti"),
-                Step(1 * H, INSPEKTORAT, "tindak_lanjuti"),
-            ],
-        ),
-        Scenario(
-            "LPR-2026-0006",
-            "Petugas unit mencoba memverifikasi (peran tidak berwenang); menunggu pelapor.",
-            {
-                **base,
-                "pelapor": "pelapor-006",
-                "judul": "Lampu jalan mati",
-                "kronologi": "Lampu jalan mati sejak sebulan.",
-            },
-            [
-                Step(1 * H, PUPR, "verifikasi", {"klasifikasi": "pengaduan"}),
-                Step(1 * H, ADMIN, "minta_kelengkapan", {"kekurangan": "Di jalan apa?"}),
-            ],
-            opens=8 * D,
-        ),
-        Scenario(
-            "LPR-2026-0007",
-            "Pelapor menyanggah tanggapan pertama; tanggapan kedua diterima.",
-            {
-                **base,
-                "pelapor": "pelapor-007",
-                "judul": "Sampah tidak diangkut",
-                "kronologi": "Sampah di TPS tidak diangkut 10 hari.",
-                "lokasi": "TPS Jl. Kenanga",
-            },
-            [
-                Step(2 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan"}),
-                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_pupr"}),
-                Step(1 * D, PUPR, "tindak_lanjuti"),
-                Step(1 * D, PUPR, "ajukan_tanggapan", {"tanggapan": "Sudah diangkut."}),
-                Step(2 * H, PENGHUBUNG, "setujui_tanggapan", ATTEST),
-                Step(
-                    1 * D,
-                    _reporter(7),
-                    "sanggah",
-                    {"alasan": "Hari ini masih menumpuk, lihat foto."},
-                ),
-                Step(
-                    1 * D,
-                    PUPR,
-                    "ajukan_tanggapan",
-                    {"tanggapan": "Truk tambahan dijadwalkan setiap Senin dan Kamis."},
-                ),
-                Step(2 * H, PENGHUBUNG, "setujui_tanggapan", ATTEST),
-                Step(3 * D, _reporter(7), "terima_tanggapan"),
-            ],
-        ),
-        Scenario(
-            "LPR-2026-0008",
-            "Permintaan informasi dijawab; pelapor tidak membalas, sistem menutup otomatis.",
-            {
-                **base,
-                "pelapor": "pelapor-008",
-                "judul": "Jadwal pembayaran PBB",
-                "kronologi": "Kapan batas pembayaran PBB 2026?",
-                "lokasi": "Kota Contoh",
-            },
-            [
-                Step(1 * H, ADMIN, "verifikasi", {"klasifikasi": "permintaan_informasi"}),
-                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "bapenda"}),
-                Step(1 * D, Actor("yudi.bapenda", "petugas_unit", "bapenda"), "tindak_lanjuti"),
-                Step(
-                    2 * H,
-                    Actor("yudi.bapenda", "petugas_unit", "bapenda"),
-                    "ajukan_tanggapan",
-                    {"tanggapan": "Batas pembayaran PBB 2026 adalah 31 Agustus 2026."},
-                ),
-                Step(1 * H, PENGHUBUNG, "setujui_tanggapan", ATTEST),
-                # no reply from the reporter: the umpan_balik clock closes it after 10 working days
-            ],
-        ),
-        Scenario(
-            "LPR-2026-0009",
-            "Unit terlambat menindaklanjuti: pengingat, pelanggaran batas waktu, eskalasi ke "
-            "atasan, perpanjangan oleh atasan.",
-            {
-                **base,
-                "kanal": "loket",
-                "pelapor": "pelapor-009",
-                "judul": "Saluran air tersumbat",
-                "kronologi": "Genangan setiap hujan sejak Januari.",
-                "lokasi": "Jl. Melati RT 04",
-            },
-            [
-                Step(1 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan"}),
-                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_pupr"}),
-                Step(
-                    8 * D,
-                    ATASAN,
-                    "@extend",
-                    {
-                        "deadline": "tindak_lanjut",
-                        "amount": 3,
-                        "reason": "Menunggu alat berat dari provinsi",
-                    },
-                ),
-                Step(1 * D, PUPR, "tindak_lanjuti"),
-            ],
-        ),
-        Scenario(
-            "LPR-2026-0010",
-            "Tanggapan unit terlambat tanpa alasan: diteruskan, pelanggaran kode etik ditandai "
-            "dan atasan serta APIP diberi tahu.",
-            {
-                **base,
-                "pelapor": "pelapor-010",
-                "judul": "Trotoar rusak di depan pasar",
-                "kronologi": "Paving trotoar lepas sepanjang 10 meter, pejalan kaki turun ke jalan.",
-                "lokasi": "Jl. Pasar Baru",
-            },
-            [
-                Step(1 * H, ADMIN, "verifikasi", {"klasifikasi": "pengaduan"}),
-                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_pupr"}),
-                Step(7 * D, PUPR, "tindak_lanjuti"),
-                Step(
-                    1 * D,
-                    PUPR,
-                    "ajukan_tanggapan",
-                    {"tanggapan": "Paving trotoar Jl. Pasar Baru dipasang ulang pada 13 Maret."},
-                ),
-                Step(
-                    2 * H,
-                    PENGHUBUNG,
-                    "setujui_tanggapan",
-                    {
-                        **ATTEST,
-                        "alasan_keterlambatan": "Material paving baru tiba dari pemasok 9 Maret.",
-                    },
-                ),
-            ],
-        ),
-        Scenario(
-            "LPR-2026-0011",
-            "Pejabat yang dilaporkan mencoba menindaklanjuti laporan tentang dirinya: ditolak "
-            "(konflik kepentingan) dan tercatat; petugas lain melanjutkan.",
-            {
-                **base,
-                "kerahasiaan": "anonim",
-                "pelapor": "pelapor-011",
-                "judul": "Petugas lapangan meminta uang rokok",
-                "kronologi": "Petugas pengawas proyek meminta uang rokok kepada warga.",
-                "lokasi": "Proyek drainase Jl. Anggrek",
-            },
-            [
-                Step(
-                    1 * H,
-                    ADMIN,
-                    "verifikasi",
-                    {"klasifikasi": "pengaduan", "terlapor": "budi.pupr"},
-                ),
-                Step(1 * H, ADMIN, "disposisi", {"unit_tujuan": "dinas_pupr"}),
-                Step(2 * H, PUPR, "tindak_lanjuti"),
-                Step(1 * H, Actor("sari.pupr", "petugas_unit", "dinas_pupr"), "tindak_lanjuti"),
-            ],
-            opens=1 * D,
-        ),
-    ]
 
 
 @attrs.frozen
@@ -405,15 +75,14 @@ def run_demo(
     already holds the demo's cases (a second run on the same database) the script is not
     applied again: the stored trails are shown, and the sweeper finds nothing left to fire.
     """
-    t0 = datetime(2026, 3, 2, 8, 0, tzinfo=WIB).astimezone(UTC)
-    end = datetime(2026, 3, 17, 17, 0, tzinfo=WIB).astimezone(UTC)
-    clock = SimulatedClock(t0)
+    script = load_script()
+    clock = SimulatedClock(script.start)
     rebind = getattr(store, "with_clock", None)
     if rebind is None:
-        return _run(console, lang, sop_path, Engine(clock=clock, store=store), clock, t0, end)
+        return _run(console, lang, sop_path, Engine(clock=clock, store=store), clock, script)
     timed = rebind(clock)  # the same database, leases measured on the simulated clock
     try:
-        return _run(console, lang, sop_path, Engine(clock=clock, store=timed), clock, t0, end)
+        return _run(console, lang, sop_path, Engine(clock=clock, store=timed), clock, script)
     finally:
         timed.close()
 
@@ -424,8 +93,7 @@ def _run(
     sop_path: Path | None,
     engine: Engine,
     clock: SimulatedClock,
-    t0: datetime,
-    end: datetime,
+    script: Script,
 ) -> int:
     sop = engine.load(sop_path or default_sop_path())
     states = {s.name: s.label.get(lang) for s in sop.definition.states}
@@ -437,7 +105,8 @@ def _run(
         f"{sop.definition.meta.agency} · SOP {sop.id} v{sop.definition.meta.version} · "
         f"{'content hash' if en else 'sidik isi'} {sop.hash[:12]}"
     )
-    scenarios = _scenarios()
+    scenarios = script.scenarios
+    t0 = script.start
     existing = set(engine.store.case_ids())
     resumed = [sc.case_id for sc in scenarios if sc.case_id in existing]
     where = getattr(engine.store, "path", None)
@@ -472,7 +141,7 @@ def _run(
             at += step.after
             schedule.append((at, k, j))
     day = t0
-    while day <= end:
+    while day <= script.end:
         schedule.append((day, -1, 0))
         schedule.append((day + timedelta(hours=8, minutes=5), -1, 0))
         day += timedelta(days=1)
@@ -487,7 +156,9 @@ def _run(
             continue
         sc = scenarios[k]
         if j < 0:
-            intake = ADMIN if sc.data["kanal"] != "web" else Actor(sc.data["pelapor"], "pelapor")
+            intake = (
+                script.intake if sc.data["kanal"] != "web" else Actor(sc.data["pelapor"], "pelapor")
+            )
             engine.start(sop.id, sc.data, intake, case_id=sc.case_id)
             continue
         step = sc.steps[j]

@@ -1,0 +1,96 @@
+"""``sop calendar``: due instants and days off of the working-day calendars."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import click
+
+from sop_engine._core.calendar import WorkingCalendar
+from sop_engine.cli._common import registry
+
+__all__ = ["calendar"]
+
+
+@click.group()
+def calendar() -> None:
+    """Working-day calendars: due instants and days off."""
+
+
+def _calendar(
+    calendar_id: str,
+    zone: str,
+    office_hours: str | None = None,
+    cutoff: str | None = None,
+) -> WorkingCalendar:
+    calendars = registry().calendars
+    spec = calendars.get(calendar_id)
+    if spec is None:
+        known = ", ".join(sorted(calendars))
+        raise click.ClickException(f"unknown calendar {calendar_id!r}; known calendars: {known}")
+    try:
+        hours = None
+        if office_hours:
+            a, _, b = office_hours.partition("-")
+            hours = (time.fromisoformat(a), time.fromisoformat(b))
+        cut = time.fromisoformat(cutoff) if cutoff else None
+        return spec.build(zone=zone, office_hours=hours, cutoff=cut)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from e
+
+
+@calendar.command()
+@click.argument("start")
+@click.argument("amount")
+@click.option("--calendar", "calendar_id", default="ID", show_default=True)
+@click.option("--zone", default="Asia/Jakarta", show_default=True, help="IANA time zone.")
+@click.option(
+    "--unit",
+    default="working-days",
+    show_default=True,
+    help="working-days, days or working-hours.",
+)
+@click.option("--office-hours", help="e.g. 08:00-16:00: the deadline is the end of office hours.")
+@click.option("--cutoff", help="e.g. 15:00: a start after it counts from the next day.")
+def due(
+    start: str,
+    amount: str,
+    calendar_id: str,
+    zone: str,
+    unit: str,
+    office_hours: str | None,
+    cutoff: str | None,
+) -> None:
+    """Print the deadline for AMOUNT units counted from START (ISO date or date-time).
+
+    START without a UTC offset is read in --zone. The deadline is the end of the due day:
+    the end of office hours when given, otherwise 23:59:59, printed in --zone.
+    """
+    units = {"working-days": "working_days", "days": "days", "working-hours": "working_hours"}
+    if unit not in units:
+        raise click.ClickException(f"unknown unit {unit!r}; use {', '.join(units)}")
+    cal = _calendar(calendar_id, zone, office_hours, cutoff)
+    try:
+        n = float(amount)
+        instant = datetime.fromisoformat(start)
+        if instant.tzinfo is None:
+            instant = instant.replace(tzinfo=ZoneInfo(zone))
+        deadline = cal.due(instant, n if unit == "working-hours" else int(n), units[unit])  # type: ignore[arg-type]
+    except ValueError as e:
+        raise click.ClickException(f"{e} (START like 2026-03-16 or 2026-03-16T09:30+07:00)") from e
+    click.echo(deadline.astimezone(ZoneInfo(zone)).isoformat())
+
+
+@calendar.command()
+@click.argument("year", type=int)
+@click.option("--calendar", "calendar_id", default="ID", show_default=True)
+def holidays(year: int, calendar_id: str) -> None:
+    """Print one line per day off in YEAR: DATE<TAB>KIND<TAB>NAME (weekends not listed)."""
+    cal = _calendar(calendar_id, "Asia/Jakarta")
+    if not cal.years[0] <= year <= cal.years[1]:
+        raise click.ClickException(
+            f"calendar {calendar_id!r} covers {cal.years[0]}-{cal.years[1]}, not {year}"
+        )
+    for day_off in cal.holidays(year):
+        click.echo(f"{day_off.day.isoformat()}\t{day_off.kind}\t{day_off.name}")

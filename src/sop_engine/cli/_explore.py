@@ -1,0 +1,78 @@
+"""``sop test``: explore an SOP with random cases and check its invariants."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from sop_engine._core.text import Lang
+from sop_engine.cli._common import LANG, registry
+
+__all__ = ["test_command"]
+
+
+@click.command("test")
+@click.argument("sop_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--max-examples", default=100, show_default=True, help="Scenarios to explore.")
+@click.option("--max-steps", default=50, show_default=True, help="Steps per scenario at most.")
+@click.option("--seed", type=int, help="Seed of the exploration (default: random, printed).")
+@click.option(
+    "--invariant",
+    "invariants",
+    multiple=True,
+    help="Check only this invariant (built-in or declared; repeatable). Default: all.",
+)
+@click.option(
+    "--min-coverage",
+    type=click.FloatRange(0, 100),
+    help="Fail unless at least this percentage of states, transitions, clocks, breaches and "
+    "escalation levels was exercised.",
+)
+@click.option(
+    "--replay",
+    "replay_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Apply exactly the scenario saved by an earlier failing run, instead of exploring.",
+)
+@click.option(
+    "--save",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to save a failing scenario (default: sop-test-SOPID.json).",
+)
+@LANG
+def test_command(
+    sop_file: Path,
+    max_examples: int,
+    max_steps: int,
+    seed: int | None,
+    invariants: tuple[str, ...],
+    min_coverage: float | None,
+    replay_file: Path | None,
+    save: Path | None,
+    lang: Lang,
+) -> None:
+    """Explore an SOP with random cases, officers, dates and deadlines; check its invariants.
+
+    Exit 0 when every invariant held (the coverage table is printed), 1 when one failed: the
+    shortest scenario found is printed step by step and saved, with the command to replay it.
+    Needs the testing extra: pip install 'sop-engine[testing]'.
+    """
+    try:
+        from sop_engine.testing.command import run_test_command
+    except ImportError as e:
+        raise click.ClickException(f"{e}") from e
+    code = run_test_command(
+        sop_file,
+        max_examples=max_examples,
+        max_steps=max_steps,
+        seed=seed,
+        invariants=invariants,
+        min_coverage=min_coverage,
+        replay_file=replay_file,
+        save=save,
+        lang=lang,
+        registry=registry(),
+    )
+    sys.exit(code)

@@ -1,0 +1,26 @@
+"""``sop plugins``: the installed plugins and what each registers."""
+
+from __future__ import annotations
+
+import click
+
+from sop_engine._compile.registry import KINDS
+from sop_engine.cli._common import registry
+
+__all__ = ["plugins"]
+
+
+@click.command()
+def plugins() -> None:
+    """List the installed plugins and what each registers (guards, actions, channels, ...)."""
+    installed = registry()
+    by_plugin: dict[str, list[tuple[str, str]]] = {}
+    for (kind, name), owner in sorted(installed.owners.items()):
+        by_plugin.setdefault(owner, []).append((kind, name))
+    for owner, items in by_plugin.items():
+        package = installed.packages.get(owner)
+        click.echo(f"{owner} ({package})" if package else owner)
+        for kind in KINDS:
+            names = [n for k, n in items if k == kind]
+            if names:
+                click.echo(f"  {kind.replace('_', ' ')}: {', '.join(names)}")

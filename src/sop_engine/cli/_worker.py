@@ -1,0 +1,117 @@
+"""``sop worker``: sweep due deadlines and relay the outbox until stopped."""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+
+import click
+
+from sop_engine.cli._common import DB, console, is_url, open_store, registry
+
+__all__ = ["worker"]
+
+
+@click.command()
+@DB
+@click.option(
+    "--agency",
+    "agencies",
+    multiple=True,
+    help="Work only for this agency (repeat for several); default: every agency.",
+)
+@click.option(
+    "--interval", type=float, default=1.0, show_default=True, help="Seconds to wait when idle."
+)
+@click.option("--batch", type=int, default=100, show_default=True, help="Due timers per claim.")
+@click.option(
+    "--lease",
+    type=float,
+    default=300.0,
+    show_default=True,
+    help="Seconds a claim lasts; a dead worker's claims are taken over after it.",
+)
+@click.option(
+    "--outbox",
+    "outbox_path",
+    default="-",
+    show_default=True,
+    help="Where delivered notifications are appended as JSON lines (- = standard output).",
+)
+@click.option("--exit-when-idle", is_flag=True, help="Stop once nothing is due or pending.")
+def worker(
+    db: str,
+    agencies: tuple[str, ...],
+    interval: float,
+    batch: int,
+    lease: float,
+    outbox_path: str,
+    exit_when_idle: bool,
+) -> None:
+    """Sweep due deadlines and relay the outbox until SIGTERM (any number may run at once).
+
+    Progress and a summary go to standard error; SIGTERM or Ctrl-C stops after the commit in
+    progress (exit 0).
+    """
+    import signal
+    import threading
+    import time as timing
+
+    from sop_engine._engine import Engine
+    from sop_engine._ops.worker import JsonLinesNotifier, WorkerStats, run_worker
+
+    if batch < 1 or lease <= 0 or interval < 0:
+        raise click.ClickException("--batch must be >= 1, --lease > 0 and --interval >= 0")
+    st = open_store(db, agencies=agencies, lease=timedelta(seconds=lease), batch=batch)
+    transient: tuple[type[BaseException], ...] = ()
+    if is_url(db):
+        import psycopg
+        import psycopg_pool
+
+        transient = (psycopg.OperationalError, psycopg_pool.PoolTimeout)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    err = console(stderr=True, soft_wrap=True)
+    scope = ", ".join(agencies) if agencies else "every agency"
+    engine = Engine(store=st, registry=registry())
+    err.print(f"worker {getattr(st, 'path', db)} ({scope}): started", markup=False)
+    last = [timing.monotonic()]
+
+    def counts(stats: WorkerStats) -> str:
+        return (
+            f"fired {stats.fired}, delivered {stats.delivered}, "
+            f"lost races {stats.conflicts}, errors {stats.errors}"
+        )
+
+    def on_round(stats: WorkerStats) -> None:
+        if timing.monotonic() - last[0] >= 5:
+            last[0] = timing.monotonic()
+            err.print(counts(stats), markup=False)
+
+    def on_error(e: BaseException) -> None:
+        err.print(f"database error, retrying in {interval:g} s: {e}", style="yellow", markup=False)
+
+    out = sys.stdout if outbox_path == "-" else open(outbox_path, "a", encoding="utf-8")  # noqa: SIM115
+    try:
+        stats = run_worker(
+            engine,
+            JsonLinesNotifier(out),
+            stop=stop,
+            interval=interval,
+            relay_limit=batch,
+            exit_when_idle=exit_when_idle,
+            transient=transient,
+            on_round=on_round,
+            on_error=on_error,
+        )
+    finally:
+        if out is not sys.stdout:
+            out.close()
+        st.close()
+    why = "stopped by signal" if stop.is_set() else "idle"
+    err.print(f"worker {why}: {counts(stats)}", markup=False)
