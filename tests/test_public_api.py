@@ -14,6 +14,8 @@ import sop_engine
 import sop_engine.plugin
 import sop_engine.testing
 
+from conftest import ROOT
+
 SRC = pathlib.Path(sop_engine.__file__).parent
 
 EXPECTED = [
@@ -253,6 +255,47 @@ def test_every_module_outside_the_public_ones_is_marked_private() -> None:
         if parts[:2] == ["sop_engine", "testing"]:
             continue
         assert any(part.startswith("_") for part in parts[1:]), f"{name} is neither public nor _"
+
+
+def _user_facing_files() -> list[pathlib.Path]:
+    files = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    for top in ("plugins", "examples", "bench"):
+        files += sorted(
+            p
+            for p in (ROOT / top).rglob("*")
+            if p.suffix in {".py", ".md"} and ".egg-info" not in str(p)
+        )
+    return files
+
+
+_IMPORT = re.compile(r"^\s*(?:from|import)\s+(sop_engine(?:\.\w+)*)", re.M)
+
+
+def test_docs_plugins_and_examples_import_public_modules_only() -> None:
+    """What users copy imports ``sop_engine``, ``sop_engine.plugin`` or ``sop_engine.testing``."""
+    files = _user_facing_files()
+    assert len(files) > 20
+    private = [
+        f"{p.relative_to(ROOT)}: {m}"
+        for p in files
+        for m in _IMPORT.findall(p.read_text(encoding="utf-8"))
+        if any(part.startswith("_") for part in m.split(".")[1:])
+    ]
+    assert private == []
+
+
+def test_docs_plugin_sources_and_examples_teach_no_compat_shim() -> None:
+    """The shims keep old code working; nothing new is written against them. (The plugins' own
+    tests still use them, as the old code they keep working for.)"""
+    shims = {f"sop_engine.{shim}" for shim in SHIMS}
+    files = [p for p in _user_facing_files() if "tests" not in p.relative_to(ROOT).parts]
+    old = [
+        f"{p.relative_to(ROOT)}: {m}"
+        for p in files
+        for m in _IMPORT.findall(p.read_text(encoding="utf-8"))
+        if m in shims
+    ]
+    assert old == []
 
 
 _WITHOUT_PSYCOPG = """
