@@ -67,7 +67,7 @@ def _schema(base: str, name: str) -> str:
 
 def deadlines(base: str, workers: int, cases: int, scratch: Path) -> dict[str, float]:
     url = _schema(base, f"d{workers}")
-    from sop_engine.pg_store import PgStore
+    from sop_engine import PgStore
 
     PgStore(url).close()  # migrate once before the workers start
     sop = [sys.executable, "-c", "from sop_engine.cli import main; main()", "worker", "--db"]
@@ -120,8 +120,7 @@ def commands_child(url: str, first: int, count: int, start_at: float) -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     from bench_engine import ADMIN, DATA, PATH
 
-    from sop_engine import Engine, SimulatedClock
-    from sop_engine.pg_store import PgStore
+    from sop_engine import Engine, PgStore, SimulatedClock
 
     clock = SimulatedClock(datetime(2026, 3, 2, 1, tzinfo=UTC))
     store = PgStore(url, clock=clock)
@@ -140,7 +139,7 @@ def commands_child(url: str, first: int, count: int, start_at: float) -> None:
 
 def commands(base: str, workers: int, cases: int) -> dict[str, float]:
     url = _schema(base, f"c{workers}")
-    from sop_engine.pg_store import PgStore
+    from sop_engine import PgStore
 
     PgStore(url).close()  # migrate once before the children start
     start_at = time.time() + 3 + workers  # after every process has imported and connected

@@ -37,8 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_engine import ADMIN, DATA, PATH  # noqa: E402
 
-from sop_engine import Engine, SimulatedClock  # noqa: E402
-from sop_engine.sqlite_store import SqliteStore  # noqa: E402
+from sop_engine import Engine, SimulatedClock, SqliteStore  # noqa: E402
 
 SOP = ROOT / "examples" / "lapor" / "sop.yaml"
 

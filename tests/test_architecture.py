@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ADMIN, COMPLETE, LAPOR, OFFICER
-from test_ethics import PENGAWAS, PETUGAS, T0, mini, start
 
 from sop_engine import (
     Actor,
@@ -33,6 +31,9 @@ from sop_engine import (
 from sop_engine._core.errors import SopTextTampered
 from sop_engine._core.protocol import ItemKind, SystemEvent, TimerItem
 from sop_engine._persistence.sqlite import SqliteStore
+from test_ethics import PENGAWAS, PETUGAS, T0, mini, start
+
+from conftest import ADMIN, COMPLETE, LAPOR, OFFICER
 
 
 def test_declarations_and_reveals_reach_event_listeners() -> None:
@@ -48,9 +49,7 @@ def test_declarations_and_reveals_reach_event_listeners() -> None:
 # -- available() is a dry run of the command pipeline ------------------------------------------
 
 
-def test_available_builds_no_state_machine(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_available_builds_no_state_machine(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     import transitions
 
     def refuse(*args: object, **kwargs: object) -> None:

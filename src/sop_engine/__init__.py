@@ -1,19 +1,29 @@
 """sop_engine: complaint-handling SOPs as declarative, auditable state machines.
 
-The public API is what this module exports; everything else is an implementation detail.
+The public API is what this module exports, plus :mod:`sop_engine.plugin` (what plugin authors
+import) and :mod:`sop_engine.testing`; every module with a ``_`` on its path is an implementation
+detail. :class:`PgStore` is loaded on first use, so ``import sop_engine`` works without the
+optional ``psycopg`` (``pip install 'sop-engine[postgres]'``).
 """
+
+from typing import TYPE_CHECKING, Any
 
 from sop_engine._compile.compiled import CompiledSop, compile_sop
 from sop_engine._compile.registry import (
     ActionContext,
+    ActionFn,
     ActionSpec,
+    CalendarSpec,
+    EthicsCheckFn,
     EthicsCheckSpec,
     EthicsContext,
+    GuardFn,
     GuardSpec,
     Registry,
+    SectionProblem,
     SectionSpec,
 )
-from sop_engine._core.calendar import DayOff, WorkingCalendar, indonesia
+from sop_engine._core.calendar import CalendarDocError, DayOff, WorkingCalendar, indonesia
 from sop_engine._core.clock import Clock, SimulatedClock, SystemClock
 from sop_engine._core.definition import SopDefinition
 from sop_engine._core.errors import (
@@ -28,27 +38,43 @@ from sop_engine._core.errors import (
     IntakeRejected,
     InvalidCaseData,
     InvalidEventData,
+    LeaseLost,
     MigrationRefused,
     PluginError,
     RoleNotPermitted,
     SopError,
+    SopTextTampered,
     SopValidationError,
+    StoreUnavailable,
     UnknownEvent,
     UnknownSop,
     VersionConflict,
 )
 from sop_engine._core.findings import Finding
-from sop_engine._core.records import Actor, AuditEvent, Breach, Case, Declaration
+from sop_engine._core.protocol import ItemKind, SystemEvent, TimerItem
+from sop_engine._core.records import (
+    Actor,
+    AuditEvent,
+    Breach,
+    Case,
+    Deadline,
+    Declaration,
+    Notification,
+    Timer,
+)
 from sop_engine._core.text import Text
 from sop_engine._definition.loader import lint_file, lint_text, load_definition
 from sop_engine._definition.schema import sop_schema
 from sop_engine._engine import AvailableEvent, Engine
+from sop_engine._ops.outbox import Notifier, RelayReport, relay
+from sop_engine._persistence.sqlite import SqliteStore
 from sop_engine._persistence.store import MemoryStore, Store
 from sop_engine._runtime.sweeper import SweepReport
 from sop_engine._spec.extensions import (
     ExporterSpec,
     IntakeSpec,
     LintRuleSpec,
+    ListenerFailure,
     ListenerSpec,
     NewCase,
     NotifierSpec,
@@ -58,15 +84,21 @@ from sop_engine._spec.hookspecs import hookimpl
 from sop_engine._views.cases import CaseView
 from sop_engine._views.ledger import Violation
 
+if TYPE_CHECKING:
+    from sop_engine._persistence.postgres import PgStore
+
 __version__ = "0.1.0"
 
 __all__ = [
     "ActionContext",
+    "ActionFn",
     "ActionSpec",
     "Actor",
     "AuditEvent",
     "AvailableEvent",
     "Breach",
+    "CalendarDocError",
+    "CalendarSpec",
     "Case",
     "CaseNotFound",
     "CaseView",
@@ -75,8 +107,10 @@ __all__ = [
     "CommandRefused",
     "CompiledSop",
     "DayOff",
+    "Deadline",
     "Declaration",
     "Engine",
+    "EthicsCheckFn",
     "EthicsCheckSpec",
     "EthicsContext",
     "EthicsViolation",
@@ -85,31 +119,46 @@ __all__ = [
     "ExtensionFailed",
     "ExtensionRefused",
     "Finding",
+    "GuardFn",
     "GuardRejected",
     "GuardSpec",
     "IntakeRejected",
     "IntakeSpec",
     "InvalidCaseData",
     "InvalidEventData",
+    "ItemKind",
+    "LeaseLost",
     "LintRuleSpec",
+    "ListenerFailure",
     "ListenerSpec",
     "MemoryStore",
     "MigrationRefused",
     "NewCase",
+    "Notification",
+    "Notifier",
     "NotifierSpec",
+    "PgStore",
     "PluginError",
     "Registry",
+    "RelayReport",
     "RoleNotPermitted",
     "RuleFinding",
+    "SectionProblem",
     "SectionSpec",
     "SimulatedClock",
     "SopDefinition",
     "SopError",
+    "SopTextTampered",
     "SopValidationError",
+    "SqliteStore",
     "Store",
+    "StoreUnavailable",
     "SweepReport",
     "SystemClock",
+    "SystemEvent",
     "Text",
+    "Timer",
+    "TimerItem",
     "UnknownEvent",
     "UnknownSop",
     "VersionConflict",
@@ -122,5 +171,37 @@ __all__ = [
     "lint_file",
     "lint_text",
     "load_definition",
+    "relay",
     "sop_schema",
 ]
+
+
+_POSTGRES_PACKAGES = ("psycopg", "psycopg_pool")
+
+
+def _load_pg_store() -> type["PgStore"]:
+    try:
+        from sop_engine._persistence.postgres import PgStore
+    except ImportError as e:
+        if (e.name or "").partition(".")[0] not in _POSTGRES_PACKAGES:
+            raise
+        raise ImportError(
+            f"sop_engine.PgStore needs the optional package {e.name!r}, which is not "
+            "installed: pip install 'sop-engine[postgres]'",
+            name=e.name,
+        ) from e
+    return PgStore
+
+
+if not TYPE_CHECKING:  # type checkers see PgStore imported above; they get no catch-all
+
+    def __getattr__(name: str) -> Any:
+        """Load :class:`PgStore` on first use: it needs the optional ``psycopg`` packages."""
+        if name == "PgStore":
+            globals()["PgStore"] = pg_store = _load_pg_store()
+            return pg_store
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "PgStore"})

@@ -6,8 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sop_engine import Actor, Case, GuardSpec, Text, hookimpl
-from sop_engine.registry import GuardFn
+from sop_engine.plugin import Actor, Case, GuardFn, GuardSpec, Text, hookimpl
 from sop_engine_izin_usaha.register import Register
 
 _NIB = re.compile(r"^\d{13}$")

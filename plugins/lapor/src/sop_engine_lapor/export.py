@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sop_engine import AuditEvent, Case
+from sop_engine.plugin import AuditEvent, Case
 from sop_engine_lapor.status import LAPOR_UPP, STATUSES, StatusMap
 
 __all__ = ["EXPORT_CONFIG", "FORMAT", "export_follow_ups"]

@@ -20,7 +20,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from sop_engine import Actor, IntakeRejected, NewCase, Text
+from sop_engine.plugin import Actor, IntakeRejected, NewCase, Text
 from sop_engine_lapor.classify import CLASSES, classify
 
 __all__ = ["SMS_CONFIG", "WEB_CONFIG", "WEB_SCHEMA", "parse_sms", "parse_web"]
@@ -110,7 +110,7 @@ def parse_sms(config: Mapping[str, Any], raw: str | bytes, meta: Mapping[str, An
 
     The keyword is matched case-insensitively; the text after it becomes the account of events
     (``kronologi``), its first words the title, and the agency from the keyword table the
-    ``instansi_tujuan``. Raises :class:`~sop_engine.errors.IntakeRejected` for an empty
+    ``instansi_tujuan``. Raises :class:`~sop_engine.plugin.IntakeRejected` for an empty
     message, an unknown or missing keyword, or a text too short to act on.
     """
     sender = str(meta.get("sender") or "").strip()

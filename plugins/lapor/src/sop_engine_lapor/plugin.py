@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from sop_engine import (
+from sop_engine.plugin import (
     AuditEvent,
     Case,
     ExporterSpec,

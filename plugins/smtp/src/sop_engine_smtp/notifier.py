@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
-from sop_engine.records import Notification
+from sop_engine.plugin import Notification
 from sop_engine_smtp.templates import render
 
 __all__ = ["CONFIG", "KEY_HEADER", "EmailNotifier", "message_id"]
@@ -86,7 +86,7 @@ def _temporary(e: Exception) -> bool:
 
 
 class EmailNotifier:
-    """An :class:`sop_engine.outbox.Notifier` sending one e-mail per notification."""
+    """An :class:`sop_engine.plugin.Notifier` sending one e-mail per notification."""
 
     def __init__(
         self, config: Mapping[str, Any], *, sleep: Callable[[float], None] = time.sleep

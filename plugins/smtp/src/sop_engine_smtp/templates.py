@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sop_engine.records import Notification
+from sop_engine.plugin import Notification
 
 __all__ = ["TEMPLATES", "format_time", "render"]
 

@@ -26,7 +26,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sop_engine.records import Notification
+from sop_engine.plugin import Notification
 
 __all__ = [
     "CONFIG",
@@ -105,7 +105,7 @@ def verify(
 
 
 class WebhookNotifier:
-    """An :class:`sop_engine.outbox.Notifier` POSTing each notification to ``url``."""
+    """An :class:`sop_engine.plugin.Notifier` POSTing each notification to ``url``."""
 
     def __init__(
         self,

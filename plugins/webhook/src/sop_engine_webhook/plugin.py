@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sop_engine import NotifierSpec, Text, hookimpl
+from sop_engine.plugin import NotifierSpec, Text, hookimpl
 from sop_engine_webhook.notifier import CONFIG, WebhookNotifier
 
 
