@@ -43,7 +43,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/sop schema --core -o docs/sop.schema.json
-	$(BIN)/python -c "from sop_engine.findings import codes_markdown as m; open('docs/error-codes.md', 'w').write(m())"
+	$(BIN)/python -c "from sop_engine._core.findings import codes_markdown as m; open('docs/error-codes.md', 'w').write(m())"
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
