@@ -4,15 +4,8 @@ The public API is what this module exports; everything else is an implementation
 """
 
 from sop_engine._compile.compiled import CompiledSop, compile_sop
-from sop_engine._compile.registry import (
-    ActionContext,
-    ActionSpec,
-    EthicsCheckSpec,
-    EthicsContext,
-    GuardSpec,
-    Registry,
-    SectionSpec,
-)
+from sop_engine._compile.loading import lint_file, lint_text, load_definition, sop_schema
+from sop_engine._compile.registry import Registry
 from sop_engine._core.calendar import DayOff, WorkingCalendar, indonesia
 from sop_engine._core.clock import Clock, SimulatedClock, SystemClock
 from sop_engine._core.definition import SopDefinition
@@ -40,8 +33,6 @@ from sop_engine._core.errors import (
 from sop_engine._core.findings import Finding
 from sop_engine._core.records import Actor, AuditEvent, Breach, Case, Declaration
 from sop_engine._core.text import Text
-from sop_engine._definition.loader import lint_file, lint_text, load_definition
-from sop_engine._definition.schema import sop_schema
 from sop_engine._engine import AvailableEvent, Engine
 from sop_engine._persistence.store import MemoryStore, Store
 from sop_engine._runtime.oversight import CaseView, Violation
@@ -56,6 +47,14 @@ from sop_engine._spec.extensions import (
     RuleFinding,
 )
 from sop_engine._spec.hookspecs import hookimpl
+from sop_engine._spec.specs import (
+    ActionContext,
+    ActionSpec,
+    EthicsCheckSpec,
+    EthicsContext,
+    GuardSpec,
+    SectionSpec,
+)
 
 __version__ = "0.1.0"
 

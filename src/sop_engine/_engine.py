@@ -20,7 +20,8 @@ from typing import Any
 import attrs
 
 from sop_engine._compile.compiled import CompiledSop, compile_sop
-from sop_engine._compile.registry import ActionContext, Registry
+from sop_engine._compile.loading import load_definition
+from sop_engine._compile.registry import Registry
 from sop_engine._core.calendar import WorkingCalendar
 from sop_engine._core.clock import Clock, SystemClock
 from sop_engine._core.definition import FieldSpec, SopDefinition
@@ -49,7 +50,6 @@ from sop_engine._core.records import (
     Timer,
 )
 from sop_engine._core.text import Text
-from sop_engine._definition.loader import load_definition
 from sop_engine._features.deadlines import advance
 from sop_engine._features.ethics import ETHICS_EVENT, Outcome
 from sop_engine._persistence.store import CommandRecord, MemoryStore, Store
@@ -57,6 +57,7 @@ from sop_engine._runtime import timekeeping
 from sop_engine._runtime.oversight import CaseView, Violation, breach_notifications
 from sop_engine._runtime.timekeeping import SweepReport
 from sop_engine._spec.extensions import IntakeFn, ListenerFailure, ListenerFn
+from sop_engine._spec.specs import ActionContext
 
 __all__ = ["AvailableEvent", "Engine"]
 
@@ -160,8 +161,8 @@ class Engine:
         if save is not None:
             d = compiled.definition
             save(compiled.hash, compiled.id, d.meta.version, d.source, d.meta.agency)
-        if compiled.deadlines is not None and compiled.hash not in self._calendars:
-            self._calendars[compiled.hash] = compiled.deadlines.build_calendar(self.registry)
+        if compiled.calendar is not None and compiled.hash not in self._calendars:
+            self._calendars[compiled.hash] = compiled.calendar
         return compiled
 
     def calendar(self, sop: CompiledSop) -> WorkingCalendar:
@@ -191,8 +192,8 @@ class Engine:
             self.registry,
         )
         self._by_hash[compiled.hash] = compiled
-        if compiled.deadlines is not None:
-            self._calendars[compiled.hash] = compiled.deadlines.build_calendar(self.registry)
+        if compiled.calendar is not None:
+            self._calendars[compiled.hash] = compiled.calendar
         return compiled
 
     # -- commands ---------------------------------------------------------------------------
@@ -238,15 +239,15 @@ class Engine:
         if sop.deadlines is not None:
             deadlines, timers = advance(
                 sop.deadlines,
-                (),
-                None,
-                sop.initial,
-                None,
-                clean,
-                now,
-                self.calendar(sop),
-                sop.initial in sop.finals,
-                cid,
+                deadlines=(),
+                old_state=None,
+                new_state=sop.initial,
+                event=None,
+                data=clean,
+                now=now,
+                calendar=self.calendar(sop),
+                final=sop.initial in sop.finals,
+                case_id=cid,
             )
         case = Case(cid, sop.id, sop.hash, sop.initial, clean, 1, deadlines)
         # The snapshot and the first event share one dict: neither is ever mutated in place.
@@ -374,7 +375,14 @@ class Engine:
         notes: list[Notification] = []
         if sop.ethics is not None:
             outcome = sop.ethics.judge(
-                case, actor, event, payload, data, chosen.dest, now, lambda: store.history(case_id)
+                case=case,
+                actor=actor,
+                event=event,
+                payload=payload,
+                data=data,
+                target=chosen.dest,
+                now=now,
+                history=lambda: store.history(case_id),
             )
             if outcome.blocked is not None:
                 raise self._record_block(sop, case, actor, event, payload, outcome, now, done)
@@ -388,15 +396,15 @@ class Engine:
         if sop.deadlines is not None:
             deadlines, timers = advance(
                 sop.deadlines,
-                case.deadlines,
-                state,
-                chosen.dest,
-                event,
-                data,
-                now,
-                self.calendar(sop),
-                chosen.dest in sop.finals,
-                case_id,
+                deadlines=case.deadlines,
+                old_state=state,
+                new_state=chosen.dest,
+                event=event,
+                data=data,
+                now=now,
+                calendar=self.calendar(sop),
+                final=chosen.dest in sop.finals,
+                case_id=case_id,
             )
         new = Case(
             case_id,

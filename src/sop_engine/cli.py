@@ -19,13 +19,13 @@ from zoneinfo import ZoneInfo
 import click
 from rich.console import Console
 
-from sop_engine._compile.registry import KINDS, Registry
+from sop_engine._compile.loading import lint_file, sop_schema
+from sop_engine._compile.registry import Registry
 from sop_engine._core.calendar import WorkingCalendar
 from sop_engine._core.errors import SopError
 from sop_engine._core.findings import Finding
 from sop_engine._core.text import Lang
-from sop_engine._definition.loader import lint_file
-from sop_engine._definition.schema import sop_schema
+from sop_engine._spec.specs import KINDS
 
 if TYPE_CHECKING:
     from sop_engine._persistence.codec import ChainBreak

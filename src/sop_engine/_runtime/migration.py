@@ -110,15 +110,15 @@ def migrate(
         if fresh:
             started, more = advance(
                 attrs.evolve(new.deadlines, clocks=tuple(fresh)),
-                (),
-                None,
-                target,
-                None,
-                case.data,
-                now,
-                calendar,
-                target in new.finals,
-                case_id,
+                deadlines=(),
+                old_state=None,
+                new_state=target,
+                event=None,
+                data=case.data,
+                now=now,
+                calendar=calendar,
+                final=target in new.finals,
+                case_id=case_id,
             )
             deadlines += started
             timers += more
