@@ -176,14 +176,8 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-Path = tuple[str | int, ...]
+SectionPath = tuple[str | int, ...]
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-
-
-def _names(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def _offset(raw: Mapping[str, Any]) -> Offset:
@@ -218,7 +212,7 @@ class _Reader:
         self.names = SectionNames(sop, self.problems)
         self.fields = {f.name for f in sop.fields}
 
-    def problem(self, path: Path, code: str, *, key: bool = False, **args: Any) -> None:
+    def problem(self, path: SectionPath, code: str, *, key: bool = False, **args: Any) -> None:
         self.problems.append(SectionProblem(path, code, args, key))
 
     # -- the calendar ----------------------------------------------------------------------
@@ -270,7 +264,7 @@ class _Reader:
             )
             self.problem(("calendar", "zone"), "SOP013", reason=reason)
 
-    def _date(self, value: str, path: Path) -> date | None:
+    def _date(self, value: str, path: SectionPath) -> date | None:
         """The date ``value`` names (YYYY-MM-DD), or ``None`` reported as SOP014."""
         try:
             if _ISO_DATE.match(value):
@@ -285,7 +279,7 @@ class _Reader:
     def clock(
         self, name: str, c: Mapping[str, Any], *, office_hours: tuple[time, time] | None
     ) -> ClockSpec:
-        p: Path = ("clocks", name)
+        p: SectionPath = ("clocks", name)
         check = self.names
         rules = self._durations(name, c["duration"], p)
         start, stop = c["start"], c["stop"]
@@ -337,7 +331,7 @@ class _Reader:
             extension_max=_offset(ext["max"]) if ext else None,
         )
 
-    def _durations(self, name: str, dur: Any, p: Path) -> list[DurationRule]:
+    def _durations(self, name: str, dur: Any, p: SectionPath) -> list[DurationRule]:
         rules = []
         for k, rule in enumerate([dur] if isinstance(dur, dict) else dur):
             when = rule.get("when", {})
@@ -358,7 +352,7 @@ class _Reader:
             self.problem((*p, "duration"), "SOP041", clock=name, reason=reason)
         return rules
 
-    def _escalation(self, name: str, ladder: list[Any], p: Path) -> list[Level]:
+    def _escalation(self, name: str, ladder: list[Any], p: SectionPath) -> list[Level]:
         levels = []
         previous = -1.0
         for k, lv in enumerate(ladder):
@@ -376,7 +370,7 @@ class _Reader:
         return levels
 
     def _extension(
-        self, ext: Mapping[str, Any], rules: list[DurationRule], p: Path
+        self, ext: Mapping[str, Any], rules: list[DurationRule], p: SectionPath
     ) -> tuple[str, ...]:
         roles = self.names("role", ext["roles"], (*p, "extension", "roles"))
         unit = next(iter(ext["max"]))
