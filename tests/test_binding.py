@@ -194,3 +194,37 @@ def test_a_calendar_that_cannot_be_built_is_a_finding(registry: Registry) -> Non
     assert "ID-RUSAK" in f.message("id")
     with pytest.raises(SopValidationError, match="SOP074"):
         load_definition("mini.yaml", text=_sop(tail=CALENDAR), registry=registry)
+
+
+def test_the_definition_holds_names_and_parameters_compiling_binds_them(
+    registry: Registry,
+) -> None:
+    import attrs
+
+    from sop_engine import compile_sop
+
+    definition = load_definition(
+        "mini.yaml", text=_sop(tail=ETHICS.replace("9", "1")), registry=registry
+    )
+    (rule,) = definition.sections["ethics"].rules
+    assert (rule.check, dict(rule.params)) == ("rentang_etik", {"min": 1, "max": 2})
+    for value in attrs.asdict(rule, recurse=False).values():
+        assert not callable(value)
+    compiled = compile_sop(definition, registry)
+    assert compiled.ethics is not None
+    assert callable(compiled.ethics.rules[0].fn)
+    ((_, guard),) = compiled.table["baru"]["tutup"][0].guards
+    assert callable(guard)
+
+
+def test_compiling_against_a_registry_without_the_plugin_is_a_finding(registry: Registry) -> None:
+    from sop_engine import compile_sop
+
+    definition = load_definition("mini.yaml", text=_sop(), registry=registry)
+    with pytest.raises(SopValidationError) as raised:
+        compile_sop(definition, Registry(load_entry_points=False))
+    assert [(f.code, f.line, f.column) for f in raised.value.findings] == [
+        ("SOP028", 29, 9),
+        ("SOP029", 31, 9),
+    ]
+    assert "dalam_rentang" in raised.value.findings[0].message("en")

@@ -55,11 +55,14 @@ class Binder:
         line, col = self._position(path, key=key, fallback=fallback)
         self.findings.append(Finding(code, self.definition.path, line, col, args))
 
-    def _unknown(self, kind: str, name: str, path: PathKey, fallback: Pos) -> None:
+    def _unknown(
+        self, kind: str, name: str, path: PathKey, fallback: Pos, *, key: bool = False
+    ) -> None:
         known = sorted(getattr(self.registry, kind))
         self.fail(
             _UNKNOWN[kind],
             path,
+            key=key,
             fallback=fallback,
             name=name,
             suggestion=suggest(name, known),
@@ -72,7 +75,7 @@ class Binder:
         table: Mapping[str, Any] = getattr(self.registry, kind)
         spec = table.get(ref.name)
         if spec is None:
-            self._unknown(kind, ref.name, ref.path, ref.pos)
+            self._unknown(kind, ref.name, ref.path, ref.pos, key=True)
             return None
         try:
             return spec.bind(ref.params)
