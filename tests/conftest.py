@@ -68,7 +68,7 @@ transitions:
 
 def two_personal_case(engine: Engine, case_id: str = "c1") -> None:
     """A case of :data:`TWO_PERSONAL` whose commands list the personal fields unsorted."""
-    from sop_engine._definition.loader import load_definition
+    from sop_engine._compile.loading import load_definition
 
     engine.add(load_definition("dua-pribadi.yaml", text=TWO_PERSONAL, registry=engine.registry))
     admin = Actor("siti", "admin")

@@ -18,7 +18,7 @@ import pytest
 
 from sop_engine import Registry, SimulatedClock
 from sop_engine._compile.compiled import compile_sop
-from sop_engine._definition.loader import load_definition
+from sop_engine._compile.loading import load_definition
 from sop_engine._ops.replay import replay_case
 from sop_engine._persistence.sqlite import SqliteStore, verify_chains
 

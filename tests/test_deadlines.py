@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -271,8 +272,8 @@ def test_utc_clock_start_counts_in_the_agency_zone() -> None:
 def test_an_agency_registers_its_own_calendar_through_a_plugin(clock: SimulatedClock) -> None:
     """A province with a local holiday registers calendar 'ID-BALI' and an SOP uses it by id."""
     from sop_engine import Registry, hookimpl, indonesia
-    from sop_engine._compile.registry import CalendarSpec
     from sop_engine._core.text import Text
+    from sop_engine._spec.specs import CalendarSpec
 
     galungan = DayOff(date(2026, 3, 3), "cuti_daerah", "Hari Raya Galungan", "Pergub Bali")
 
@@ -331,3 +332,74 @@ def test_an_escalation_level_can_fire_an_sop_event(clock: SimulatedClock) -> Non
     assert "unit_tujuan" not in case.data
     assert _deadline(engine, "c1", "tindak_lanjut").status == "met"
     assert engine.history("c1")[-1].actor.role == "sistem"
+
+
+_MINI_DEADLINES = """\
+sop:
+  id: mini
+  version: "1"
+  title: Mini SOP
+  agency: Dinas Contoh
+roles:
+  petugas: { label: Petugas }
+states:
+  baru: { label: Baru, initial: true }
+  selesai: { label: Selesai, final: true }
+events:
+  tutup: { label: Tutup, roles: petugas }
+transitions:
+  - { event: tutup, from: baru, to: selesai }
+deadlines:
+  calendar:
+    id: ID
+    zone: Asia/Jakarta
+    {line}
+  clocks:
+    proses:
+      duration: { working_days: 2 }
+      start: { enter: baru }
+      stop: { enter: selesai }
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "value"),
+    [
+        ("days_off: [{date: 2026-02-30, name: Cuti}]", 23, "2026-02-30"),
+        ("days_off: [{name: Cuti, date: '2026-13-01'}]", 35, "2026-13-01"),
+        ("working_days: [2026-02-07, 2026-04-31]", 32, "2026-04-31"),
+        ("working_days: [besok]", 20, "besok"),
+    ],
+)
+def test_an_impossible_date_in_the_calendar_is_a_finding(
+    line: str, column: int, value: str, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from sop_engine import lint_text
+    from sop_engine.cli import main
+
+    text = _MINI_DEADLINES.replace("{line}", line)
+    findings = lint_text(text, name="mini.yaml")
+    assert [(f.code, f.line, f.column) for f in findings] == [("SOP014", 19, column)]
+    assert value in findings[0].message("en")
+    assert value in findings[0].message("id")
+    assert "YYYY-MM-DD" in findings[0].hint("en")
+    assert "YYYY-MM-DD" in findings[0].hint("id")
+    path = tmp_path / "mini.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint", str(path)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    assert f"{path}:19:{column}: SOP014" in result.output
+
+
+@pytest.mark.parametrize(
+    "line", ['office_hours: "25:00-26:00"', 'cutoff: "24:00"', 'office_hours: "08:60-16:00"']
+)
+def test_an_impossible_time_in_the_calendar_is_a_finding(line: str) -> None:
+    from sop_engine import lint_text
+
+    findings = lint_text(_MINI_DEADLINES.replace("{line}", line), name="mini.yaml")
+    assert [(f.code, f.line) for f in findings] == [("SOP013", 19)]

@@ -403,3 +403,46 @@ def test_listeners_see_the_record_of_a_command_an_ethics_rule_blocked() -> None:
         engine.fire("c1", "setujui_tanggapan", liaison, {"tanpa_imbalan": False})
     assert seen == [(e.event, e.seq) for e in engine.history("c1")]
     assert seen[-1] == ("@ethics", 6)
+
+
+PICKY_PLUGIN = """
+from sop_engine import GuardSpec, Text, hookimpl
+
+PARAMS = {
+    "type": "object",
+    "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}},
+    "required": ["min", "max"],
+}
+
+def _bind(params):
+    if params["min"] > params["max"]:
+        raise ValueError("min is above max")
+    return lambda case, actor, payload: None
+
+@hookimpl
+def sop_engine_guards():
+    return [GuardSpec("izin_uji.rentang", Text("rentang"), PARAMS, _bind)]
+"""
+
+
+def test_sop_lint_reports_an_installed_guard_whose_bind_rejects_its_parameters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: the schema accepted the parameters, so `sop lint` said nothing and
+    `Engine.load` raised a bare ValueError from the plugin's bind."""
+    _install(tmp_path, monkeypatch, "sop_engine_rentang", PICKY_PLUGIN)
+    text = LAPOR.read_text(encoding="utf-8")
+    anchor = "      - fields_complete: { fields: [unit_tujuan] }\n"
+    assert anchor in text
+    text = text.replace(anchor, anchor + "      - izin_uji.rentang: { min: 5, max: 1 }\n", 1)
+    path = tmp_path / "sop.yaml"
+    path.write_text(text, encoding="utf-8")
+    line = text[: text.index("izin_uji.rentang")].count("\n") + 1
+    result = CliRunner().invoke(main, ["lint", "--lang", "en", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert f"{path}:{line}:9: SOP030 parameters of 'izin_uji.rentang': min is above max" in (
+        result.output
+    )
+    with pytest.raises(SopValidationError, match="SOP030"):
+        Engine().load(path)

@@ -127,9 +127,8 @@ def test_a_failing_scenario_replays_exactly_from_its_file(tmp_path: Path) -> Non
 
 def test_scenario_text_is_bilingual_and_names_the_days_crossed() -> None:
     sop = compile_sop(load_definition(BUGGY, registry=REGISTRY), REGISTRY)
-    plan = sop.deadlines
-    assert plan is not None
-    calendar = plan.build_calendar(REGISTRY)
+    calendar = sop.calendar
+    assert calendar is not None
     admin = Actor("siti", "admin")
     steps = [
         Step("start", case="k1", actor=admin, data={"pelapor": "p", "judul": "Jalan"}),
@@ -434,8 +433,8 @@ def test_generated_event_sequences_are_mostly_allowed(data: st.DataObject) -> No
 
 def test_clock_steps_cross_weekends_and_holidays() -> None:
     sop = _LAPOR_ONCE
-    assert sop.deadlines is not None
-    calendar = sop.deadlines.build_calendar(REGISTRY)
+    calendar = sop.calendar
+    assert calendar is not None
     now = datetime(2026, 3, 16, 2, 0, tzinfo=UTC)  # Monday before Nyepi
     seen: list[datetime] = []
 

@@ -9,20 +9,8 @@ optional ``psycopg`` (``pip install 'sop-engine[postgres]'``).
 from typing import TYPE_CHECKING, Any
 
 from sop_engine._compile.compiled import CompiledSop, compile_sop
-from sop_engine._compile.registry import (
-    ActionContext,
-    ActionFn,
-    ActionSpec,
-    CalendarSpec,
-    EthicsCheckFn,
-    EthicsCheckSpec,
-    EthicsContext,
-    GuardFn,
-    GuardSpec,
-    Registry,
-    SectionProblem,
-    SectionSpec,
-)
+from sop_engine._compile.loading import lint_file, lint_text, load_definition, sop_schema
+from sop_engine._compile.registry import Registry
 from sop_engine._core.calendar import CalendarDocError, DayOff, WorkingCalendar, indonesia
 from sop_engine._core.clock import Clock, SimulatedClock, SystemClock
 from sop_engine._core.definition import SopDefinition
@@ -63,8 +51,6 @@ from sop_engine._core.records import (
     Timer,
 )
 from sop_engine._core.text import Text
-from sop_engine._definition.loader import lint_file, lint_text, load_definition
-from sop_engine._definition.schema import sop_schema
 from sop_engine._engine import AvailableEvent, Engine
 from sop_engine._ops.outbox import Notifier, RelayReport, relay
 from sop_engine._persistence.sqlite import SqliteStore
@@ -81,6 +67,19 @@ from sop_engine._spec.extensions import (
     RuleFinding,
 )
 from sop_engine._spec.hookspecs import hookimpl
+from sop_engine._spec.names import SectionProblem
+from sop_engine._spec.specs import (
+    ActionContext,
+    ActionFn,
+    ActionSpec,
+    CalendarSpec,
+    EthicsCheckFn,
+    EthicsCheckSpec,
+    EthicsContext,
+    GuardFn,
+    GuardSpec,
+    SectionSpec,
+)
 from sop_engine._views.cases import CaseView
 from sop_engine._views.ledger import Violation
 

@@ -12,21 +12,7 @@ This module only re-exports; the names live in private modules whose layout may 
 ``docs/plugins.md`` for every hook.
 """
 
-from sop_engine._compile.registry import (
-    ActionContext,
-    ActionFn,
-    ActionSpec,
-    CalendarSpec,
-    EthicsCheckFn,
-    EthicsCheckSpec,
-    EthicsContext,
-    GuardFn,
-    GuardSpec,
-    Registry,
-    SectionNames,
-    SectionProblem,
-    SectionSpec,
-)
+from sop_engine._compile.registry import Registry
 from sop_engine._core.calendar import DayOff, WorkingCalendar, indonesia
 from sop_engine._core.definition import SopDefinition
 from sop_engine._core.errors import IntakeRejected
@@ -46,6 +32,19 @@ from sop_engine._spec.extensions import (
     RuleFinding,
 )
 from sop_engine._spec.hookspecs import hookimpl
+from sop_engine._spec.names import SectionNames, SectionProblem
+from sop_engine._spec.specs import (
+    ActionContext,
+    ActionFn,
+    ActionSpec,
+    CalendarSpec,
+    EthicsCheckFn,
+    EthicsCheckSpec,
+    EthicsContext,
+    GuardFn,
+    GuardSpec,
+    SectionSpec,
+)
 
 __all__ = [
     "ActionContext",

@@ -1,8 +1,13 @@
-"""Compatibility path: registry types are exported by :mod:`sop_engine` and :mod:`sop_engine.plugin`."""
+"""Compatibility path: registry types are exported by :mod:`sop_engine` and :mod:`sop_engine.plugin`.
 
-from sop_engine._compile.registry import (
+The specification types live in ``sop_engine._spec`` (``specs``, ``names``) and the
+:class:`Registry` in ``sop_engine._compile.registry``; every name importable here before stays.
+"""
+
+from sop_engine._compile.registry import Registry
+from sop_engine._spec.names import RESERVED_SECTIONS, SectionNames, SectionProblem
+from sop_engine._spec.specs import (
     KINDS,
-    RESERVED_SECTIONS,
     ActionContext,
     ActionFn,
     ActionSpec,
@@ -12,10 +17,8 @@ from sop_engine._compile.registry import (
     EthicsContext,
     GuardFn,
     GuardSpec,
-    Registry,
-    SectionNames,
-    SectionProblem,
     SectionSpec,
+    SpecTables,
 )
 
 __all__ = [
@@ -34,4 +37,5 @@ __all__ = [
     "SectionNames",
     "SectionProblem",
     "SectionSpec",
+    "SpecTables",
 ]

@@ -3,7 +3,9 @@
 The engine runs on the table: ``table[state][event]`` gives the ordered alternatives, each with its
 roles as a frozenset and its guards and actions already bound to their parameters. Nothing is
 looked up by name while a command runs, so the cost of a command does not grow with the number of
-plugins or with the size of the SOP.
+plugins or with the size of the SOP. Everything named in the file is bound here, through
+:class:`~sop_engine._compile.binding.Binder`: guards, actions, the code-of-ethics checks and the
+deadlines' calendar; a binding that fails is a finding, raised as :class:`SopValidationError`.
 
 The same definition also builds a ``transitions.Machine`` (:meth:`CompiledSop.machine`): that is
 the reference semantics. The differential test in ``tests/test_differential.py`` drives both with
@@ -19,14 +21,19 @@ from typing import Any
 
 import attrs
 
-from sop_engine._compile.registry import ActionFn, GuardFn, Registry
+from sop_engine._compile.binding import Binder
+from sop_engine._compile.registry import Registry
+from sop_engine._core.calendar import WorkingCalendar
 from sop_engine._core.datatypes import Validator, check_record, validator_for
 from sop_engine._core.definition import FieldSpec, SopDefinition
+from sop_engine._core.errors import SopValidationError
+from sop_engine._core.findings import Finding
 from sop_engine._core.text import Text
 from sop_engine._features.deadlines import DeadlinePlan
-from sop_engine._features.ethics import EthicsPlan
+from sop_engine._features.ethics import EthicsPlan, EthicsSection
+from sop_engine._spec.specs import ActionFn, GuardFn
 
-__all__ = ["CompiledEvent", "CompiledSop", "CompiledTransition", "compile_sop"]
+__all__ = ["CompiledEvent", "CompiledSop", "CompiledTransition", "bind_sop", "compile_sop"]
 
 
 @attrs.frozen(slots=True)
@@ -91,6 +98,8 @@ class CompiledSop:
     """Case fields holding personal data of the reporter."""
     ethics: EthicsPlan | None = None
     """The compiled ``ethics`` section (code-of-ethics rules, confidentiality), if any."""
+    calendar: WorkingCalendar | None = None
+    """The working-day calendar of the ``deadlines`` section, bound (``None`` without one)."""
 
     @property
     def id(self) -> str:
@@ -164,8 +173,45 @@ def _condition(event: CompiledEvent, t: CompiledTransition) -> _Condition:
 
 
 def compile_sop(definition: SopDefinition, registry: Registry) -> CompiledSop:
-    """Bind every guard and action of a *validated* definition and build the dispatch table."""
+    """Bind every name of a *validated* definition and build the dispatch table.
+
+    Raises :class:`SopValidationError` with the findings when something cannot be bound.
+    """
+    compiled, findings = bind_sop(definition, registry)
+    if compiled is None:
+        raise SopValidationError(findings)
+    return compiled
+
+
+def bind_sop(
+    definition: SopDefinition, registry: Registry
+) -> tuple[CompiledSop | None, list[Finding]]:
+    """The compiled SOP, or ``None`` and the findings saying what could not be bound."""
+    binder = Binder(definition, registry)
+    table = _table(definition, binder)
+    ethics_section: EthicsSection | None = definition.sections.get("ethics")
+    ethics = binder.ethics(ethics_section) if ethics_section is not None else None
+    deadlines: DeadlinePlan | None = definition.sections.get("deadlines")
+    calendar = binder.calendar(deadlines.calendar) if deadlines is not None else None
+    if binder.findings:
+        return None, binder.findings
     fields = {f.name: f for f in definition.fields}
+    return CompiledSop(
+        definition=definition,
+        table=table,
+        events=_events(definition, fields),
+        fields=fields,
+        field_validators={n: validator_for(f) for n, f in fields.items()},
+        initial=definition.initial,
+        finals=frozenset(s.name for s in definition.states if s.final),
+        deadlines=deadlines,
+        personal=frozenset(n for n, f in fields.items() if f.personal),
+        ethics=ethics,
+        calendar=calendar,
+    ), []
+
+
+def _events(definition: SopDefinition, fields: Mapping[str, FieldSpec]) -> dict[str, CompiledEvent]:
     events: dict[str, CompiledEvent] = {}
     for e in definition.events:
         data = {f.name: f for f in e.data}
@@ -178,11 +224,21 @@ def compile_sop(definition: SopDefinition, registry: Registry) -> CompiledSop:
             writes=tuple(n for n in data if n in fields),
             personal=frozenset(n for n, f in data.items() if f.personal),
         )
+    return events
+
+
+def _table(
+    definition: SopDefinition, binder: Binder
+) -> dict[str, dict[str, tuple[CompiledTransition, ...]]]:
     event_roles = {e.name: frozenset(e.roles) for e in definition.events}
     table: dict[str, dict[str, list[CompiledTransition]]] = {s.name: {} for s in definition.states}
     for t in definition.transitions:
-        guards = tuple((g.name, registry.guards[g.name].bind(g.params)) for g in t.guards)
-        actions = tuple((a.name, registry.actions[a.name].bind(a.params)) for a in t.actions)
+        guards = tuple((g.name, binder.guard(g)) for g in t.guards)
+        actions = tuple((a.name, binder.action(a)) for a in t.actions)
+        bound_guards = tuple((n, fn) for n, fn in guards if fn is not None)
+        bound_actions = tuple((n, fn) for n, fn in actions if fn is not None)
+        if len(bound_guards) != len(guards) or len(bound_actions) != len(actions):
+            continue  # reported by the binder; no table is returned
         roles = frozenset(t.roles) if t.roles is not None else event_roles[t.event]
         for source in t.sources:
             table[source].setdefault(t.event, []).append(
@@ -192,24 +248,12 @@ def compile_sop(definition: SopDefinition, registry: Registry) -> CompiledSop:
                     event=t.event,
                     dest=t.dest,
                     roles=roles,
-                    guards=guards,
-                    actions=actions,
-                    passed=tuple((name, True) for name, _ in guards),
+                    guards=bound_guards,
+                    actions=bound_actions,
+                    passed=tuple((name, True) for name, _ in bound_guards),
                 )
             )
-    frozen_table = {
+    return {
         state: {event: tuple(options) for event, options in by_event.items()}
         for state, by_event in table.items()
     }
-    return CompiledSop(
-        definition=definition,
-        table=frozen_table,
-        events=events,
-        fields=fields,
-        field_validators={n: validator_for(f) for n, f in fields.items()},
-        initial=definition.initial,
-        finals=frozenset(s.name for s in definition.states if s.final),
-        deadlines=definition.sections.get("deadlines"),
-        personal=frozenset(n for n, f in fields.items() if f.personal),
-        ethics=definition.sections.get("ethics"),
-    )

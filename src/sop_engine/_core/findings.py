@@ -162,6 +162,21 @@ _ALL = [
             "lihat `sop schema` untuk nilai yang diizinkan",
         ),
     ),
+    _c(
+        "SOP014",
+        "error",
+        "impossible date",
+        (
+            "{where}: {value!r} is not a date that exists",
+            "{where}: {value!r} bukan tanggal yang ada",
+        ),
+        (
+            "write a date that exists as YYYY-MM-DD, e.g. 2026-02-28 "
+            "(February has 28 days, 29 in a leap year)",
+            "tuliskan tanggal yang ada dalam bentuk YYYY-MM-DD, mis. 2026-02-28 "
+            "(Februari 28 hari, 29 pada tahun kabisat)",
+        ),
+    ),
     # -- structure of the state machine --------------------------------------------------------
     _c(
         "SOP020",
@@ -661,6 +676,20 @@ _ALL += [
         (
             "report it to the plugin's maintainers, or uninstall the plugin",
             "laporkan kepada pengelola plugin, atau copot plugin tersebut",
+        ),
+    ),
+    _c(
+        "SOP074",
+        "error",
+        "calendar cannot be built",
+        (
+            "calendar {name!r} of plugin {plugin!r} cannot be built from these settings: {reason}",
+            "kalender {name!r} dari plugin {plugin!r} tidak dapat dibentuk dengan pengaturan "
+            "ini: {reason}",
+        ),
+        (
+            "check the calendar settings against the documentation of plugin {plugin!r}",
+            "periksa pengaturan kalender sesuai dokumentasi plugin {plugin!r}",
         ),
     ),
 ]

@@ -1,4 +1,4 @@
-"""The JSON Schema of SOP files, built from the registry.
+"""The JSON Schema of SOP files, built from the registered specifications.
 
 The schema is the single description of the file's shape: the loader validates every file against
 it before reading it into records, editors use it for completion (``sop schema > sop.schema.json``
@@ -8,12 +8,14 @@ guards, actions and sections added by plugins appear in it with their parameters
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from sop_engine._compile.registry import RESERVED_SECTIONS, Registry
 from sop_engine._core.definition import FIELD_TYPES
+from sop_engine._spec.names import RESERVED_SECTIONS
+from sop_engine._spec.specs import SpecTables
 
-__all__ = ["NAME_PATTERN", "SCHEMA_ID", "sop_schema"]
+__all__ = ["NAME_PATTERN", "SCHEMA_ID", "schema_for"]
 
 SCHEMA_ID = "https://sop-engine.example/schema/sop-1.json"
 NAME_PATTERN = "^[a-z][a-z0-9_]{0,62}$"
@@ -46,7 +48,7 @@ def _names(description: str) -> dict[str, Any]:
     }
 
 
-def _calls(kind: str, specs: dict[str, Any]) -> dict[str, Any]:
+def _calls(kind: str, specs: Mapping[str, Any]) -> dict[str, Any]:
     names = sorted(specs)
     by_name = {
         name: {**dict(specs[name].params), "description": specs[name].description.get("en")}
@@ -95,9 +97,8 @@ def _field() -> dict[str, Any]:
     }
 
 
-def sop_schema(registry: Registry | None = None) -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of SOP files for the guards/actions in ``registry``."""
-    reg = registry if registry is not None else Registry()
+def schema_for(reg: SpecTables) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of SOP files for the guards/actions/sections in ``reg``."""
     field = _field()
     event_field = {**field}
     case_field = {**field, "required": ["type"]}

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sop_engine._compile.registry import (
+from sop_engine._core.records import Actor, Case
+from sop_engine._core.text import Text
+from sop_engine._spec.hookspecs import hookimpl
+from sop_engine._spec.specs import (
     ActionContext,
     ActionFn,
     ActionSpec,
@@ -18,9 +21,6 @@ from sop_engine._compile.registry import (
     GuardFn,
     GuardSpec,
 )
-from sop_engine._core.records import Actor, Case
-from sop_engine._core.text import Text
-from sop_engine._spec.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from sop_engine._core.calendar import WorkingCalendar

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from sop_engine._compile.registry import SectionProblem
 from sop_engine._core.records import Breach
 from sop_engine._core.text import Text
+from sop_engine._spec.names import SectionProblem
 
 if TYPE_CHECKING:
     from sop_engine._core.definition import SopDefinition

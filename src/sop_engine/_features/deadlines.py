@@ -1,4 +1,4 @@
-"""Service-standard deadlines: the ``deadlines`` section of SOP files and its runtime rules.
+"""Service-standard deadlines: the plan an SOP's ``deadlines`` section makes, and its clocks.
 
 A clock starts when a case enters some states (or on an event), is met when the case enters or
 leaves some states (or on an event), stops while the case waits on someone outside the unit
@@ -7,167 +7,34 @@ an optional event fired on expiry (a timed transition) and an extension allowanc
 
 All arithmetic goes through a :class:`~sop_engine.calendar.WorkingCalendar`; every computed due
 instant records the calendar version. Nothing here does I/O or reads a clock: the engine passes
-``now`` and commits what :func:`advance` returns together with the case.
+``now`` and commits what :func:`advance` returns together with the case. Reading the section
+into a :class:`DeadlinePlan` is :mod:`sop_engine._features.deadline_section`; the compiler binds
+the plan's calendar.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import attrs
 
-from sop_engine._compile.registry import SectionNames, SectionProblem, SectionSpec
 from sop_engine._core.calendar import DayOff, Unit, WorkingCalendar
 from sop_engine._core.protocol import ItemKind, TimerItem
 from sop_engine._core.records import Deadline, Timer
-from sop_engine._core.text import TEXT_SCHEMA, Text
-from sop_engine._spec.hookspecs import hookimpl
+from sop_engine._core.text import Text
 
-if TYPE_CHECKING:
-    from sop_engine._compile.registry import Registry
-    from sop_engine._core.definition import SopDefinition
-
-__all__ = ["ClockSpec", "DeadlinePlan", "advance", "timers_for"]
-
-UNITS: tuple[Unit, ...] = ("working_days", "days", "working_hours")
-_NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"}
-_NAMES = {"anyOf": [_NAME, {"type": "array", "items": _NAME, "minItems": 1}]}
-_AMOUNT = {"type": "number", "exclusiveMinimum": 0}
-_OFFSET_AMOUNT = {"type": "number", "minimum": 0}
-_TIME = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}
-
-
-def _one_unit(amount: dict[str, Any]) -> dict[str, Any]:
-    properties: dict[str, Any] = dict.fromkeys(UNITS, amount)
-    return {
-        "type": "object",
-        "properties": properties,
-        "minProperties": 1,
-        "maxProperties": 1,
-        "additionalProperties": False,
-    }
-
-
-_RULE: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "when": {
-            "type": "object",
-            "description": "case field values that select this duration (all must match)",
-            "additionalProperties": {"type": ["string", "number", "boolean"]},
-        },
-        **dict.fromkeys(UNITS, _AMOUNT),
-    },
-    "minProperties": 1,
-    "additionalProperties": False,
-}
-
-SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "service-standard deadlines, reminders and escalation",
-    "properties": {
-        "calendar": {
-            "type": "object",
-            "properties": {
-                "id": {"type": "string", "description": "a registered calendar, e.g. ID"},
-                "zone": {"type": "string", "description": "IANA zone, e.g. Asia/Makassar"},
-                "office_hours": {
-                    "type": "string",
-                    "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$",
-                },
-                "cutoff": _TIME,
-                "days_off": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": {
-                            "date": {"type": "string", "format": "date"},
-                            "name": {"type": "string", "minLength": 1},
-                            "kind": {
-                                "enum": ["cuti_daerah", "closure", "national", "cuti_bersama"]
-                            },
-                            "source": {"type": "string"},
-                        },
-                        "required": ["date", "name"],
-                        "additionalProperties": False,
-                    },
-                },
-                "working_days": {"type": "array", "items": {"type": "string", "format": "date"}},
-            },
-            "required": ["id", "zone"],
-            "additionalProperties": False,
-        },
-        "clocks": {
-            "type": "object",
-            "propertyNames": _NAME,
-            "additionalProperties": {
-                "type": "object",
-                "properties": {
-                    "label": TEXT_SCHEMA,
-                    "duration": {"anyOf": [_one_unit(_AMOUNT), {"type": "array", "items": _RULE}]},
-                    "start": {
-                        "type": "object",
-                        "properties": {"enter": _NAMES, "event": _NAMES},
-                        "minProperties": 1,
-                        "additionalProperties": False,
-                    },
-                    "stop": {
-                        "type": "object",
-                        "properties": {"enter": _NAMES, "leave": _NAMES, "event": _NAMES},
-                        "minProperties": 1,
-                        "additionalProperties": False,
-                    },
-                    "pause": _NAMES,
-                    "reminders": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {"before": _one_unit(_OFFSET_AMOUNT), "notify": _NAMES},
-                            "required": ["before", "notify"],
-                            "additionalProperties": False,
-                        },
-                    },
-                    "escalation": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "after": _one_unit(_OFFSET_AMOUNT),
-                                "notify": _NAMES,
-                                "event": _NAME,
-                                "label": TEXT_SCHEMA,
-                            },
-                            "required": ["after", "notify"],
-                            "additionalProperties": False,
-                        },
-                    },
-                    "on_expiry": {
-                        "type": "object",
-                        "properties": {"event": _NAME, "role": _NAME},
-                        "required": ["event"],
-                        "additionalProperties": False,
-                    },
-                    "extension": {
-                        "type": "object",
-                        "properties": {
-                            "roles": _NAMES,
-                            "times": {"type": "integer", "minimum": 1},
-                            "max": _one_unit(_AMOUNT),
-                        },
-                        "required": ["roles", "max"],
-                        "additionalProperties": False,
-                    },
-                },
-                "required": ["duration", "start", "stop"],
-                "additionalProperties": False,
-            },
-        },
-    },
-    "required": ["calendar", "clocks"],
-    "additionalProperties": False,
-}
+__all__ = [
+    "CalendarConfig",
+    "ClockSpec",
+    "DeadlinePlan",
+    "DurationRule",
+    "Level",
+    "Offset",
+    "advance",
+    "timers_for",
+]
 
 
 @attrs.frozen(slots=True)
@@ -230,6 +97,8 @@ class ClockSpec:
 
 @attrs.frozen(slots=True)
 class CalendarConfig:
+    """The ``calendar`` of a ``deadlines`` section: which registered calendar, how configured."""
+
     id: str
     zone: str
     office_hours: tuple[time, time] | None = None
@@ -263,250 +132,6 @@ class DeadlinePlan:
     def clock(self, name: str) -> ClockSpec:
         return next(c for c in self.clocks if c.name == name)
 
-    def build_calendar(self, registry: Registry) -> WorkingCalendar:
-        """The calendar for this configuration, built once per registry (calendars are
-        immutable and building one precomputes years of working days)."""
-        c = self.calendar
-        built = registry.built_calendars.get(c)
-        if built is None:
-            built = registry.calendars[c.id].build(
-                zone=c.zone,
-                office_hours=c.office_hours,
-                cutoff=c.cutoff,
-                local_days_off=c.days_off,
-                extra_working_days=c.working_days,
-            )
-            registry.built_calendars[c] = built
-        return built
-
-
-# -- reading the section --------------------------------------------------------------------
-
-
-def _names(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    return (value,) if isinstance(value, str) else tuple(value)
-
-
-def _offset(raw: Mapping[str, Any]) -> Offset:
-    ((unit, amount),) = raw.items()
-    return Offset(float(amount), cast(Unit, unit))
-
-
-def _hm(text: str) -> time:
-    h, m = text.split(":")
-    return time(int(h), int(m))
-
-
-def build(
-    raw: Any, sop: SopDefinition, registry: Registry
-) -> tuple[DeadlinePlan, list[SectionProblem]]:
-    problems: list[SectionProblem] = []
-    check = SectionNames(sop, problems)
-    unknown = check.unknown
-
-    cal = raw["calendar"]
-    if cal["id"] not in registry.calendars:
-        unknown("SOP044", cal["id"], set(registry.calendars), ("calendar", "id"))
-    hours = None
-    if "office_hours" in cal:
-        a, b = cal["office_hours"].split("-")
-        hours = (_hm(a), _hm(b))
-        if not hours[0] < hours[1]:
-            problems.append(
-                SectionProblem(
-                    ("calendar", "office_hours"),
-                    "SOP013",
-                    {"reason": "office hours must start before they end"},
-                )
-            )
-            hours = None
-    config = CalendarConfig(
-        id=cal["id"],
-        zone=cal["zone"],
-        office_hours=hours,
-        cutoff=_hm(cal["cutoff"]) if "cutoff" in cal else None,
-        days_off=tuple(
-            DayOff(
-                date.fromisoformat(d["date"]),
-                d.get("kind", "cuti_daerah"),
-                d["name"],
-                d.get("source", ""),
-            )
-            for d in cal.get("days_off", [])
-        ),
-        working_days=tuple(date.fromisoformat(d) for d in cal.get("working_days", [])),
-    )
-    try:
-        from zoneinfo import ZoneInfo
-
-        ZoneInfo(cal["zone"])
-    except Exception:
-        problems.append(
-            SectionProblem(
-                ("calendar", "zone"),
-                "SOP013",
-                {
-                    "reason": f"unknown time zone {cal['zone']!r}: use Asia/Jakarta, Asia/Pontianak, "
-                    "Asia/Makassar or Asia/Jayapura"
-                },
-            )
-        )
-    clocks = []
-    fields = {f.name for f in sop.fields}
-    for name, c in raw["clocks"].items():
-        p: tuple[str | int, ...] = ("clocks", name)
-        dur = c["duration"]
-        rules = []
-        for k, rule in enumerate([dur] if isinstance(dur, dict) else dur):
-            when = rule.get("when", {})
-            for f in when:
-                if f not in fields:
-                    unknown("SOP031", f, fields, (*p, "duration", k, "when", f))
-            units = [u for u in UNITS if u in rule]
-            if len(units) != 1:
-                problems.append(
-                    SectionProblem(
-                        (*p, "duration", k),
-                        "SOP013",
-                        {"reason": "give exactly one of working_days, days, working_hours"},
-                    )
-                )
-                continue
-            rules.append(DurationRule(dict(when), float(rule[units[0]]), units[0]))
-        if rules and rules[-1].when and isinstance(dur, list):
-            problems.append(
-                SectionProblem(
-                    (*p, "duration"),
-                    "SOP041",
-                    {
-                        "clock": name,
-                        "reason": "the last duration rule has a 'when': cases matching no "
-                        "rule get no deadline; end with a rule without 'when'",
-                    },
-                )
-            )
-        start, stop = c["start"], c["stop"]
-        start_enter = check("state", start.get("enter"), (*p, "start", "enter"))
-        start_event = check("event", start.get("event"), (*p, "start", "event"))
-        stop_enter = check("state", stop.get("enter"), (*p, "stop", "enter"))
-        stop_leave = check("state", stop.get("leave"), (*p, "stop", "leave"))
-        stop_event = check("event", stop.get("event"), (*p, "stop", "event"))
-        pause = check("state", c.get("pause"), (*p, "pause"))
-        reminders = []
-        for k, r in enumerate(c.get("reminders", [])):
-            reminders.append(
-                (_offset(r["before"]), check("role", r["notify"], (*p, "reminders", k, "notify")))
-            )
-        levels = []
-        previous = -1.0
-        for k, lv in enumerate(c.get("escalation", [])):
-            off = _offset(lv["after"])
-            if off.amount <= previous and k > 0:
-                problems.append(
-                    SectionProblem(
-                        (*p, "escalation", k, "after"), "SOP042", {"clock": name, "level": k + 1}
-                    )
-                )
-            previous = off.amount
-            ev = lv.get("event")
-            if ev is not None:
-                check("event", ev, (*p, "escalation", k, "event"))
-            levels.append(
-                Level(off, check("role", lv["notify"], (*p, "escalation", k, "notify")), ev)
-            )
-        expiry = c.get("on_expiry")
-        if expiry is not None:
-            check("event", expiry["event"], (*p, "on_expiry", "event"))
-            check("role", expiry.get("role", "sistem"), (*p, "on_expiry"))
-        if any(lv.get("event") for lv in c.get("escalation", [])):
-            check("role", "sistem", (*p, "escalation"))
-        ext = c.get("extension")
-        ext_roles: tuple[str, ...] = ()
-        if ext is not None:
-            ext_roles = check("role", ext["roles"], (*p, "extension", "roles"))
-            ext_unit = next(iter(ext["max"]))
-            if any(r.unit != ext_unit for r in rules):
-                problems.append(
-                    SectionProblem(
-                        (*p, "extension", "max"),
-                        "SOP013",
-                        {
-                            "reason": f"the extension is counted in {ext_unit} but the duration is not; "
-                            "use the duration's unit"
-                        },
-                    )
-                )
-        uses_hours = (
-            any(r.unit == "working_hours" for r in rules)
-            or any(o.unit == "working_hours" for o, _ in reminders)
-            or any(lv.after.unit == "working_hours" for lv in levels)
-        )
-        if uses_hours and hours is None:
-            problems.append(SectionProblem((*p, "duration"), "SOP043", {"clock": name}))
-        # can it start? can it be met?
-        entered = (
-            {t.dest for t in sop.transitions} | {sop.initial}
-            if any(s.initial for s in sop.states)
-            else {t.dest for t in sop.transitions}
-        )
-        used_events = {t.event for t in sop.transitions}
-        finals = {s.name for s in sop.states if s.final}
-        start_events = {t.event for t in sop.transitions if t.dest not in finals}
-        if not (set(start_enter) & (entered - finals) or set(start_event) & start_events):
-            problems.append(SectionProblem((*p, "start"), "SOP040", {"clock": name}, key=True))
-        left = {s for t in sop.transitions for s in t.sources}
-        if not (
-            set(stop_enter) & entered
-            or set(stop_leave) & left
-            or set(stop_event) & used_events
-            or expiry is not None
-            or finals
-        ):
-            problems.append(
-                SectionProblem(
-                    (*p, "stop"),
-                    "SOP041",
-                    {"clock": name, "reason": "no stop condition can ever happen"},
-                    key=True,
-                )
-            )
-        clocks.append(
-            ClockSpec(
-                name=name,
-                label=Text.from_raw(c["label"]) if "label" in c else Text(name),
-                rules=tuple(rules),
-                start_enter=frozenset(start_enter),
-                start_event=frozenset(start_event),
-                stop_enter=frozenset(stop_enter),
-                stop_leave=frozenset(stop_leave),
-                stop_event=frozenset(stop_event),
-                pause=frozenset(pause),
-                reminders=tuple(reminders),
-                levels=tuple(levels),
-                expiry_event=expiry["event"] if expiry else None,
-                expiry_role=expiry.get("role", "sistem") if expiry else "sistem",
-                extension_roles=frozenset(ext_roles),
-                extension_times=ext.get("times", 1) if ext else 0,
-                extension_max=_offset(ext["max"]) if ext else None,
-            )
-        )
-    return DeadlinePlan(config, tuple(clocks)), problems
-
-
-SECTION = SectionSpec(
-    "deadlines",
-    Text("batas waktu standar pelayanan dan eskalasi", "service-standard deadlines and escalation"),
-    SCHEMA,
-    build,
-)
-
-
-@hookimpl
-def sop_engine_sections() -> list[SectionSpec]:
-    return [SECTION]
-
 
 # -- runtime ---------------------------------------------------------------------------------
 
@@ -539,6 +164,7 @@ def _arm(
 
 def advance(
     plan: DeadlinePlan,
+    *,
     deadlines: Sequence[Deadline],
     old_state: str | None,
     new_state: str,
@@ -551,7 +177,8 @@ def advance(
 ) -> tuple[tuple[Deadline, ...], list[Timer]]:
     """The deadlines after a transition ``old_state --event--> new_state``, and new timers.
 
-    ``old_state`` is ``None`` when the case is being opened.
+    ``old_state`` is ``None`` when the case is being opened; ``final`` says ``new_state`` is
+    final (every running clock closes).
     """
     moved = old_state != new_state
     if not final and not plan.concerns(

@@ -16,37 +16,37 @@ The confidentiality part of the section is in :mod:`sop_engine.confidentiality`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 from jsonschema import Draft202012Validator
 
-from sop_engine._compile.registry import (
-    EthicsCheckFn,
-    EthicsContext,
-    SectionNames,
-    SectionProblem,
-    SectionSpec,
-)
 from sop_engine._core.protocol import SystemEvent
 from sop_engine._core.records import Actor, AuditEvent, Breach, Case
 from sop_engine._core.text import TEXT_SCHEMA, Text
 from sop_engine._features.confidentiality import SCHEMA as CONFIDENTIALITY_SCHEMA
 from sop_engine._features.confidentiality import Confidentiality, build_confidentiality
 from sop_engine._spec.hookspecs import hookimpl
+from sop_engine._spec.names import SectionNames, SectionProblem
+from sop_engine._spec.specs import EthicsCheckFn, EthicsContext, SectionSpec
 
 if TYPE_CHECKING:
-    from sop_engine._compile.registry import Registry
     from sop_engine._core.definition import SopDefinition
+    from sop_engine._spec.specs import SpecTables
 
 __all__ = [
     "ETHICS_EVENT",
     "MALADMINISTRATION",
     "EthicsPlan",
+    "EthicsSection",
     "Outcome",
     "Rule",
+    "RuleSpec",
+    "make_plan",
 ]
+
+SECTION_NAME = "ethics"
 
 ETHICS_EVENT = SystemEvent.ETHICS
 """The audit event that records a command refused by a ``block`` rule."""
@@ -113,6 +113,34 @@ SCHEMA: dict[str, Any] = {
 
 
 @attrs.frozen(slots=True)
+class RuleSpec:
+    """One rule as the SOP states it: when it applies, the check it names with its parameters,
+    and what a breach of it means. Plain data: the compiler binds the check."""
+
+    id: str
+    title: Text
+    description: Text | None
+    check: str
+    params: Mapping[str, Any]
+    severity: str  # block | flag
+    events: frozenset[str] | None
+    states: frozenset[str] | None
+    roles: frozenset[str] | None
+    notify: tuple[str, ...]
+    types: tuple[str, ...]
+    path: tuple[str | int, ...] = ()
+    """Where the rule stands in the file (``("ethics", "rules", 2)``), for findings."""
+
+
+@attrs.frozen(slots=True)
+class EthicsSection:
+    """The ``ethics`` section of one SOP as read from the file (``SopDefinition.sections``)."""
+
+    rules: tuple[RuleSpec, ...]
+    confidentiality: Confidentiality | None
+
+
+@attrs.frozen(slots=True)
 class Rule:
     """One compiled rule: when it applies, the bound check, and what a breach of it means."""
 
@@ -158,7 +186,7 @@ class _Once:
 
 @attrs.frozen(slots=True)
 class EthicsPlan:
-    """The compiled ``ethics`` section of one SOP."""
+    """The compiled ``ethics`` section of one SOP (see :func:`make_plan`)."""
 
     rules: tuple[Rule, ...]
     by_event: Mapping[str, tuple[Rule, ...]]
@@ -166,6 +194,7 @@ class EthicsPlan:
 
     def judge(
         self,
+        *,
         case: Case,
         actor: Actor,
         event: str,
@@ -211,9 +240,39 @@ class EthicsPlan:
         return Outcome(None, tuple(found), tuple(notify))
 
 
+def make_plan(
+    section: EthicsSection, checks: Sequence[EthicsCheckFn], events: Iterable[str]
+) -> EthicsPlan:
+    """The plan judging commands: ``checks`` are the rules' bound checks, in the rules' order,
+    and ``events`` the SOP's events (each gets the rules that apply to it, in file order)."""
+    rules = tuple(
+        Rule(
+            id=r.id,
+            title=r.title,
+            description=r.description,
+            check=r.check,
+            severity=r.severity,
+            events=r.events,
+            states=r.states,
+            roles=r.roles,
+            notify=r.notify,
+            types=r.types,
+            fn=fn,
+        )
+        for r, fn in zip(section.rules, checks, strict=True)
+    )
+    by_event: dict[str, tuple[Rule, ...]] = {}
+    for e in sorted(events):
+        matching = tuple(rule for rule in rules if rule.events is None or e in rule.events)
+        if matching:
+            by_event[e] = matching
+    return EthicsPlan(rules, by_event, section.confidentiality)
+
+
 def build(
-    raw: Any, sop: SopDefinition, registry: Registry
-) -> tuple[EthicsPlan, list[SectionProblem]]:
+    raw: Any, sop: SopDefinition, tables: SpecTables
+) -> tuple[EthicsSection, list[SectionProblem]]:
+    """Read the section into :class:`RuleSpec` records, reporting every problem found."""
     problems: list[SectionProblem] = []
     # a check may read a case field or a value only an event carries (an attestation, say)
     names = SectionNames(sop, problems, fields=(d.name for e in sop.events for d in e.data))
@@ -221,8 +280,6 @@ def build(
 
     def check(kind: str, value: Any, path: tuple[str | int, ...]) -> tuple[str, ...]:
         return names.known(kind, names(kind, value, path))
-
-    events = names.pools["event"][0]
 
     default_notify = check("role", raw.get("notify"), ("notify",))
     conf = None
@@ -240,7 +297,7 @@ def build(
             for s in t.sources:
                 possible.add((s, t.event, r))
 
-    rules: list[Rule] = []
+    rules: list[RuleSpec] = []
     seen: dict[str, int] = {}
     for k, r in enumerate(raw.get("rules", [])):
         p: tuple[str | int, ...] = ("rules", k)
@@ -250,9 +307,9 @@ def build(
             )
         else:
             seen[r["id"]] = k
-        spec = registry.ethics_checks.get(r["check"])
+        spec = tables.ethics_checks.get(r["check"])
         if spec is None:
-            unknown("SOP046", r["check"], set(registry.ethics_checks), (*p, "check"))
+            unknown("SOP046", r["check"], set(tables.ethics_checks), (*p, "check"))
             continue
         params = r.get("with", {})
         errors = sorted(
@@ -289,38 +346,27 @@ def build(
         notify = check("role", r.get("notify"), (*p, "notify")) or default_notify
         if r["severity"] == "flag" and not notify and "notify" not in r:
             problems.append(SectionProblem((*p, "severity"), "SOP050", {"rule": r["id"]}))
-        try:
-            fn = spec.bind(params)
-        except Exception as exc:  # a plugin's bind that rejects its parameters
-            problems.append(
-                SectionProblem((*p, "with"), "SOP047", {"name": r["check"], "reason": str(exc)})
-            )
-            continue
         rules.append(
-            Rule(
+            RuleSpec(
                 id=r["id"],
                 title=Text.from_raw(r["title"]),
                 description=Text.from_raw(r["description"]) if "description" in r else None,
                 check=r["check"],
+                params=dict(params),
                 severity=r["severity"],
                 events=frozenset(w_events) if w_events else None,
                 states=frozenset(w_states) if w_states else None,
                 roles=frozenset(w_roles) if w_roles else None,
                 notify=notify,
                 types=tuple(r["types"]) if "types" in r else spec.maladministration,
-                fn=fn,
+                path=(SECTION_NAME, *p),
             )
         )
-    by_event: dict[str, tuple[Rule, ...]] = {}
-    for e in sorted(events):
-        matching = tuple(rule for rule in rules if rule.events is None or e in rule.events)
-        if matching:
-            by_event[e] = matching
-    return EthicsPlan(tuple(rules), by_event, conf), problems
+    return EthicsSection(tuple(rules), conf), problems
 
 
 SECTION = SectionSpec(
-    "ethics",
+    SECTION_NAME,
     Text("aturan kode etik pengelola pengaduan", "code-of-ethics rules"),
     SCHEMA,
     build,

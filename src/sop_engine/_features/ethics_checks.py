@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sop_engine._compile.registry import EthicsCheckFn, EthicsCheckSpec, EthicsContext
 from sop_engine._core.protocol import SystemEvent
 from sop_engine._core.records import Case, Declaration
 from sop_engine._core.text import Text
 from sop_engine._spec.hookspecs import hookimpl
+from sop_engine._spec.specs import EthicsCheckFn, EthicsCheckSpec, EthicsContext
 
 __all__ = ["DECLARE_EVENT"]
 

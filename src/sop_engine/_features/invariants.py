@@ -23,14 +23,15 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from sop_engine._compile.registry import SectionNames, SectionProblem, SectionSpec
 from sop_engine._core.records import AuditEvent, Case
 from sop_engine._core.text import Text
 from sop_engine._spec.hookspecs import hookimpl
+from sop_engine._spec.names import SectionNames, SectionProblem
+from sop_engine._spec.specs import SectionSpec
 
 if TYPE_CHECKING:
-    from sop_engine._compile.registry import Registry
     from sop_engine._core.definition import SopDefinition
+    from sop_engine._spec.specs import SpecTables
 
 __all__ = ["CHECKS", "Check", "Invariant", "build"]
 
@@ -169,7 +170,7 @@ def _names(value: Any) -> tuple[str, ...]:
 
 
 def build(
-    raw: Any, sop: SopDefinition, registry: Registry
+    raw: Any, sop: SopDefinition, tables: SpecTables
 ) -> tuple[tuple[Invariant, ...], list[SectionProblem]]:
     """Read the section into :class:`Invariant` records and report every unknown name."""
     problems: list[SectionProblem] = []

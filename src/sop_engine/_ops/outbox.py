@@ -10,21 +10,13 @@ same ``key``, which is how a receiver drops duplicates.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol, runtime_checkable
 
 import attrs
 
-from sop_engine._core.records import Notification
 from sop_engine._persistence.store import Store
+from sop_engine._spec.extensions import Notifier
 
 __all__ = ["Notifier", "RelayReport", "relay"]
-
-
-@runtime_checkable
-class Notifier(Protocol):
-    """Delivers one notification; raises to say it was not delivered (it will be retried)."""
-
-    def deliver(self, notification: Notification) -> None: ...
 
 
 @attrs.define

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from sop_engine._compile.compiled import CompiledSop, compile_sop
+from sop_engine._compile.loading import load_definition
 from sop_engine._compile.registry import Registry
 from sop_engine._core.calendar import WorkingCalendar, calendar_from_doc, calendar_to_doc
 from sop_engine._core.definition import SopDefinition
 from sop_engine._core.errors import SopTextTampered, UnknownSop
-from sop_engine._definition.loader import load_definition
 from sop_engine._persistence.store import Store
 
 __all__ = ["Catalog"]
@@ -97,9 +97,10 @@ class Catalog:
     def _remember(self, compiled: CompiledSop) -> None:
         self._by_hash[compiled.hash] = compiled
         if compiled.deadlines is not None and compiled.hash not in self._calendars:
-            self._calendars[compiled.hash] = self._adopted(compiled) or (
-                compiled.deadlines.build_calendar(self.registry)
-            )
+            adopted = self._adopted(compiled)
+            calendar = adopted if adopted is not None else compiled.calendar
+            assert calendar is not None  # an SOP with deadlines always has one
+            self._calendars[compiled.hash] = calendar
 
     def _adopted(self, compiled: CompiledSop) -> WorkingCalendar | None:
         read: Callable[[str], Any] | None = getattr(self.store, "calendar_doc", None)

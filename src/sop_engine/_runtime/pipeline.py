@@ -18,7 +18,6 @@ from typing import Any
 import attrs
 
 from sop_engine._compile.compiled import CompiledEvent, CompiledSop, CompiledTransition
-from sop_engine._compile.registry import ActionContext
 from sop_engine._core.calendar import WorkingCalendar
 from sop_engine._core.errors import (
     EthicsViolation,
@@ -38,6 +37,7 @@ from sop_engine._features.ethics import Outcome
 from sop_engine._persistence.store import CommandRecord
 from sop_engine._runtime.decision import Decision, Write, audit
 from sop_engine._runtime.notices import breach_notifications, secrets
+from sop_engine._spec.specs import ActionContext
 
 __all__ = ["Choice", "decide", "decide_start", "dry_run"]
 

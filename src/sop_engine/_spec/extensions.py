@@ -11,16 +11,15 @@ configuration is refused when the component is set up, not on the first message.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 import attrs
 
-from sop_engine._core.records import Actor, AuditEvent, Case
+from sop_engine._core.records import Actor, AuditEvent, Case, Notification
 from sop_engine._core.text import Text
 
 if TYPE_CHECKING:
     from sop_engine._core.definition import SopDefinition
-    from sop_engine._ops.outbox import Notifier
 
 __all__ = [
     "ExportFn",
@@ -32,6 +31,7 @@ __all__ = [
     "ListenerFn",
     "ListenerSpec",
     "NewCase",
+    "Notifier",
     "NotifierSpec",
     "RuleFinding",
 ]
@@ -64,6 +64,17 @@ class IntakeSpec:
     description: Text
     config: Mapping[str, Any]
     bind: Callable[[Mapping[str, Any]], IntakeFn]
+
+
+@runtime_checkable
+class Notifier(Protocol):
+    """Delivers one notification; raises to say it was not delivered (it will be retried).
+
+    :func:`sop_engine.outbox.relay` hands it each pending outbox message and marks the message
+    delivered only when ``deliver`` returned.
+    """
+
+    def deliver(self, notification: Notification) -> None: ...
 
 
 @attrs.frozen(slots=True)

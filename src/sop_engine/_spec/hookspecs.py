@@ -20,19 +20,19 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from sop_engine._compile.registry import (
-        ActionSpec,
-        CalendarSpec,
-        EthicsCheckSpec,
-        GuardSpec,
-        SectionSpec,
-    )
     from sop_engine._spec.extensions import (
         ExporterSpec,
         IntakeSpec,
         LintRuleSpec,
         ListenerSpec,
         NotifierSpec,
+    )
+    from sop_engine._spec.specs import (
+        ActionSpec,
+        CalendarSpec,
+        EthicsCheckSpec,
+        GuardSpec,
+        SectionSpec,
     )
 
 __all__ = ["PROJECT", "SopEngineHooks", "hookimpl", "hookspec"]

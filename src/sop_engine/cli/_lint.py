@@ -8,9 +8,9 @@ from typing import Literal
 
 import click
 
+from sop_engine._compile.loading import lint_file
 from sop_engine._core.findings import Finding
 from sop_engine._core.text import Lang
-from sop_engine._definition.loader import lint_file
 from sop_engine.cli._common import LANG, console, json_text, registry
 
 __all__ = ["lint"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sop_engine._compile.registry import KINDS
+from sop_engine._spec.specs import KINDS
 from sop_engine.cli._common import registry
 
 __all__ = ["plugins"]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from sop_engine._compile.loading import sop_schema
 from sop_engine._compile.registry import Registry
-from sop_engine._definition.schema import sop_schema
 from sop_engine.cli._common import json_text, registry
 
 __all__ = ["schema"]

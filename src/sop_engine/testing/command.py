@@ -17,10 +17,10 @@ from typing import Any
 
 from rich.console import Console
 
+from sop_engine._compile.loading import lint_file
 from sop_engine._compile.registry import Registry
 from sop_engine._core.errors import SopError
 from sop_engine._core.text import Lang, Text
-from sop_engine._definition.loader import lint_file
 from sop_engine.testing.harness import DEFAULT_START, Result, explore, replay
 from sop_engine.testing.report import coverage_table, scenario_text
 from sop_engine.testing.world import BUILTIN_INVARIANTS, Step
@@ -107,7 +107,7 @@ def run_test_command(
             console.print(f.format(lang), style="red", markup=False)
         return 1
     from sop_engine._compile.compiled import compile_sop
-    from sop_engine._definition.loader import load_definition
+    from sop_engine._compile.loading import load_definition
 
     try:
         sop = compile_sop(load_definition(sop_file, registry=registry), registry)
@@ -147,8 +147,8 @@ def run_test_command(
             .format(sop=sop_file, n=max_examples, m=max_steps, seed=result.seed),
             markup=False,
         )
-    if sop.deadlines is not None:
-        calendar = sop.deadlines.build_calendar(registry)
+    if sop.calendar is not None:
+        calendar = sop.calendar
     if result.failure is not None:
         console.print(_T["failed"].get(lang), style="bold red")
         console.print(scenario_text(result.failure, sop, calendar, lang), markup=False)

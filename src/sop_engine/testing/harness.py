@@ -30,9 +30,9 @@ from hypothesis.stateful import (
 )
 
 from sop_engine._compile.compiled import CompiledSop, compile_sop
+from sop_engine._compile.loading import load_definition
 from sop_engine._compile.registry import Registry
 from sop_engine._core.records import Actor
-from sop_engine._definition.loader import load_definition
 from sop_engine.testing.coverage import Coverage
 from sop_engine.testing.strategies import actors, case_data, clock_steps, payloads, units
 from sop_engine.testing.world import InvariantViolated, Outcome, Step, World

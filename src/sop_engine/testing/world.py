@@ -257,14 +257,14 @@ class World:
             return None
         assert step.actor is not None
         outcome = plan.judge(
-            before,
-            step.actor,
-            step.event,
-            recorded.payload,
-            after.data,
-            after.state,
-            recorded.at,
-            lambda: history[:trail],
+            case=before,
+            actor=step.actor,
+            event=step.event,
+            payload=recorded.payload,
+            data=after.data,
+            target=after.state,
+            now=recorded.at,
+            history=lambda: history[:trail],
         )
         if outcome.blocked is not None:
             return (
