@@ -192,6 +192,7 @@ PLUGIN_EXPECTED = [
     "SectionProblem",
     "SectionSpec",
     "SopDefinition",
+    "SpecTables",
     "Text",
     "WorkingCalendar",
     "hookimpl",

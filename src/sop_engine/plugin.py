@@ -44,6 +44,7 @@ from sop_engine._spec.specs import (
     GuardFn,
     GuardSpec,
     SectionSpec,
+    SpecTables,
 )
 
 __all__ = [
@@ -79,6 +80,7 @@ __all__ = [
     "SectionProblem",
     "SectionSpec",
     "SopDefinition",
+    "SpecTables",
     "Text",
     "WorkingCalendar",
     "hookimpl",
