@@ -71,9 +71,6 @@ class Catalog:
         """Every loaded version of ``sop_id``."""
         return [s for s in self._by_hash.values() if s.id == sop_id]
 
-    def ids(self) -> list[str]:
-        return list(self._by_id)
-
     def calendar(self, sop: CompiledSop) -> WorkingCalendar:
         """The working-day calendar the SOP version's deadlines are counted in."""
         return self._calendars[sop.hash]
