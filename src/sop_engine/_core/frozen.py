@@ -18,9 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn, SupportsIndex
 
-__all__ = ["FrozenDict", "FrozenList", "freeze"]
+__all__ = ["FrozenDict", "FrozenList", "freeze", "frozen_dict"]
 
 _ATOMS = frozenset({str, int, float, bool, type(None)})
+_all_atoms = _ATOMS.issuperset
+_new_dict = dict.__new__
+_fill = dict.update
 
 
 def _refuse(self: object, *args: object, **kwargs: object) -> NoReturn:
@@ -38,9 +41,11 @@ class FrozenDict(dict[str, Any]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         dict.__init__(self, *args, **kwargs)
-        for k, v in dict.items(self):
-            if type(v) not in _ATOMS:
-                dict.__setitem__(self, k, freeze(v))
+        # the usual case (only atoms, or values frozen already) is checked at C speed
+        if not _all_atoms(map(type, dict.values(self))):
+            for k, v in dict.items(self):
+                if type(v) not in _ATOMS:
+                    dict.__setitem__(self, k, freeze(v))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (FrozenDict, (dict(self),))
@@ -114,6 +119,22 @@ def freeze(value: Any) -> Any:
     return value
 
 
+def frozen_dict(value: Mapping[str, Any]) -> FrozenDict:
+    """``FrozenDict(value)`` without running Python code when every value is an atom.
+
+    This is the constructor of the command path (payloads and case data are built on every
+    event): a dict of strings, numbers and booleans is copied by ``dict.update`` alone; anything
+    else goes through :class:`FrozenDict`, which freezes the nested values.
+    """
+    if type(value) is FrozenDict:
+        return value
+    if _all_atoms(map(type, value.values())):
+        out: FrozenDict = _new_dict(FrozenDict)
+        _fill(out, value)
+        return out
+    return FrozenDict(value)
+
+
 def freeze_mapping(value: Mapping[str, Any]) -> FrozenDict:
     """``freeze`` for a record's mapping field (attrs converter)."""
-    return value if type(value) is FrozenDict else FrozenDict(value)
+    return value if type(value) is FrozenDict else frozen_dict(value)

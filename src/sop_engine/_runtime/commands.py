@@ -31,6 +31,9 @@ from sop_engine._runtime.committer import Committer
 
 __all__ = ["AvailableEvent", "Commands"]
 
+_NONE = FrozenDict()
+"""The payload of a command sent without one (read-only, so one instance serves every call)."""
+
 
 @attrs.frozen(slots=True)
 class AvailableEvent:
@@ -104,9 +107,10 @@ class Commands:
     ) -> Case:
         """Fire ``event``; ``at`` and ``done`` are for the sweeper (the instant to record, and
         the claimed timer the command completes)."""
-        prior = self.committer.recall(command_id, case_id, event, actor, payload or FrozenDict())
-        if prior is not None:
-            return prior
+        if command_id is not None:
+            prior = self.committer.recall(command_id, case_id, event, actor, payload or _NONE)
+            if prior is not None:
+                return prior
         store = self.store
         case = store.get(case_id)
         if expected_version is not None and expected_version != case.version:
@@ -114,7 +118,7 @@ class Commands:
         sop = self.catalog.pinned(case.sop_hash)
         decision = pipeline.decide(
             sop,
-            self._calendar(sop),
+            None if sop.deadlines is None else self.catalog.calendar(sop),
             case,
             event,
             actor,

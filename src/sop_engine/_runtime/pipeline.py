@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -28,9 +28,17 @@ from sop_engine._core.errors import (
     RoleNotPermitted,
     UnknownEvent,
 )
-from sop_engine._core.frozen import FrozenDict
+from sop_engine._core.frozen import frozen_dict
 from sop_engine._core.protocol import SystemEvent
-from sop_engine._core.records import Actor, AuditEvent, Breach, Case, Deadline, Timer
+from sop_engine._core.records import (
+    Actor,
+    AuditEvent,
+    Breach,
+    Case,
+    Deadline,
+    Notification,
+    Timer,
+)
 from sop_engine._core.text import Text
 from sop_engine._features.deadlines import advance
 from sop_engine._features.ethics import Outcome
@@ -44,9 +52,11 @@ __all__ = ["Choice", "decide", "decide_start", "dry_run"]
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-@attrs.frozen(slots=True)
-class Choice:
-    """The transition a command takes, and the guards refused on the way to it."""
+class Choice(NamedTuple):
+    """The transition a command takes, and the guards refused on the way to it.
+
+    (A named tuple: one is built per command, and a tuple costs a third of a frozen record.)
+    """
 
     transition: CompiledTransition
     refused: tuple[tuple[str, Text], ...] = ()
@@ -82,7 +92,7 @@ def validate(
             raise InvalidEventData(
                 case_id=case.id, state=case.state, event=spec.name, problems=problems
             )
-        return FrozenDict(clean)
+        return frozen_dict(clean)
     if spec.required:
         raise InvalidEventData(
             case_id=case.id,
@@ -147,7 +157,7 @@ def apply(
                 raise ExtensionFailed(
                     kind="action", name=name, case_id=case.id, event=t.event, error=e
                 ) from e
-    return FrozenDict(data)
+    return frozen_dict(data)
 
 
 def deadlines_after(
@@ -191,7 +201,7 @@ def decide_start(
     asked: Mapping[str, Any],
 ) -> Decision:
     """Opening a case with already checked ``data`` (``asked`` is what the caller sent)."""
-    clean = FrozenDict(data)
+    clean = frozen_dict(data)
     deadlines, timers = deadlines_after(
         sop,
         calendar,
@@ -206,16 +216,7 @@ def decide_start(
     case = Case(case_id, sop.id, sop.hash, sop.initial, clean, 1, deadlines)
     # the snapshot and the first event share one read-only mapping
     personal = tuple(sorted(k for k in clean if k in sop.personal))
-    event = audit(
-        None,
-        case,
-        at=now,
-        actor=actor,
-        event=SystemEvent.START,
-        payload=clean,
-        command_id=command_id,
-        personal=personal,
-    )
+    event = audit(None, case, now, actor, SystemEvent.START, clean, (), command_id, personal)
     record = None
     if command_id is not None:
         record = CommandRecord(command_id, case_id, SystemEvent.START, actor, asked, case)
@@ -243,12 +244,12 @@ def decide(
     """
     spec, options = route(sop, case, event)
     clean = validate(spec, case, payload)
-    choice = choose(options, case, actor, clean)
-    dest = choice.transition.dest
-    data = apply(spec, choice.transition, case, actor, clean, now)
+    transition, refused = choice = choose(options, case, actor, clean)
+    dest = transition.dest
+    data = apply(spec, transition, case, actor, clean, now)
     version = case.version + 1
     breaches: tuple[Breach, ...] = ()
-    notes = []
+    notes: list[Notification] = []
     if sop.ethics is not None:
         outcome = sop.ethics.judge(
             case=case,
@@ -267,17 +268,21 @@ def decide(
             notes = breach_notifications(
                 case.id, version, actor, event, outcome.notify, now, secrets(sop, data)
             )
-    deadlines, timers = deadlines_after(
-        sop,
-        calendar,
-        case_id=case.id,
-        deadlines=case.deadlines,
-        old_state=case.state,
-        new_state=dest,
-        event=event,
-        data=data,
-        now=now,
-    )
+    timers: list[Timer] = []
+    deadlines: tuple[Deadline, ...] = ()
+    if sop.deadlines is not None and calendar is not None:  # deadlines_after, inlined
+        deadlines, timers = advance(
+            sop.deadlines,
+            deadlines=case.deadlines,
+            old_state=case.state,
+            new_state=dest,
+            event=event,
+            data=data,
+            now=now,
+            calendar=calendar,
+            final=dest in sop.finals,
+            case_id=case.id,
+        )
     new = Case(
         case.id, case.sop_id, case.sop_hash, dest, data, version, deadlines, case.declarations
     )
@@ -288,14 +293,14 @@ def decide(
     trail = audit(
         case,
         new,
-        at=now,
-        actor=actor,
-        event=event,
-        payload=clean,
-        guards=choice.guards,
-        command_id=command_id,
-        personal=personal,
-        breaches=breaches,
+        now,
+        actor,
+        event,
+        clean,
+        choice.guards if refused else transition.passed,
+        command_id,
+        personal,
+        breaches,
     )
     return Decision(
         case=new, event=trail, timers=timers, notifications=notes, done=done, command=record
@@ -324,10 +329,10 @@ def _blocked(
     attempt = audit(
         case,
         blocked,
-        at=now,
-        actor=actor,
-        event=SystemEvent.ETHICS,
-        payload={"event": event, "fields": sorted(payload)},
+        now,
+        actor,
+        SystemEvent.ETHICS,
+        {"event": event, "fields": sorted(payload)},
         breaches=outcome.breaches,
     )
     notes = breach_notifications(
