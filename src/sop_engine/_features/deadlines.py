@@ -279,17 +279,48 @@ def timers_for(
     """Every timer of one arming: reminders, the breach, each escalation level, the expiry."""
     if d.due_at is None:
         return []
-    due = d.due_at
+    name, arming = d.name, d.arming
+    return [
+        Timer(at, case_id, name, arming, item) for at, item in _schedule(clock, d.due_at, calendar)
+    ]
+
+
+_SCHEDULES: dict[
+    tuple[int, str, datetime], tuple[ClockSpec, tuple[tuple[datetime, TimerItem], ...]]
+]
+_SCHEDULES = {}
+_SCHEDULES_MAX = 4096
+
+
+def _schedule(
+    clock: ClockSpec, due: datetime, calendar: WorkingCalendar
+) -> tuple[tuple[datetime, TimerItem], ...]:
+    """When each item of a clock due at ``due`` comes due, remembered per (clock, calendar, due).
+
+    Every case opened on the same working day under a day-counted clock is due at the same
+    instant, so a busy intake computes each schedule once instead of once per case (the
+    calendar arithmetic of reminders and escalation levels dominated arming a case). The entry
+    holds the clock itself, so its ``id`` cannot be reused while the entry lives; the calendar
+    is keyed by its content hash; the memo is bounded.
+    """
+    key = (id(clock), calendar.version, due)
+    hit = _SCHEDULES.get(key)
+    if hit is not None and hit[0] is clock:
+        return hit[1]
     out = [
-        Timer(_before(calendar, due, off), case_id, d.name, d.arming, f"remind:{k}")
+        (_before(calendar, due, off), TimerItem.coerce(f"remind:{k}"))
         for k, (off, _) in enumerate(clock.reminders)
     ]
     if clock.expiry_event is None:  # with an expiry event, expiring is the designed outcome
-        out.append(Timer(due, case_id, d.name, d.arming, "breach"))
+        out.append((due, TimerItem.coerce("breach")))
     out.extend(
-        Timer(_after(calendar, due, lv.after), case_id, d.name, d.arming, f"level:{k + 1}")
+        (_after(calendar, due, lv.after), TimerItem.coerce(f"level:{k + 1}"))
         for k, lv in enumerate(clock.levels)
     )
     if clock.expiry_event is not None:
-        out.append(Timer(due, case_id, d.name, d.arming, "expiry"))
-    return out
+        out.append((due, TimerItem.coerce("expiry")))
+    schedule = tuple(out)
+    if len(_SCHEDULES) >= _SCHEDULES_MAX:
+        _SCHEDULES.clear()
+    _SCHEDULES[key] = (clock, schedule)
+    return schedule

@@ -230,7 +230,7 @@ class MemoryStore:
         if current.version != case.version - 1:
             raise VersionConflict(case.id, case.version - 1, current.version)
         self._cases[case.id] = case
-        self._events[case.id].append(_canonical(event))
+        self._events[case.id].append(_canonical(event) if len(event.personal) > 1 else event)
         if command is not None:
             self._commands[command.command_id] = command
         if timers or notifications:
@@ -239,10 +239,12 @@ class MemoryStore:
             self._claimed.pop(t.key, None)
 
     def _add(self, timers: Iterable[Timer], notifications: Iterable[Notification]) -> None:
+        keys = self._timer_keys
         for t in timers:  # the natural key makes a second copy of a timer impossible
-            if t.key not in self._timer_keys:
-                self._timer_keys.add(t.key)
-                heapq.heappush(self._timers, (t.at, t.key, t))
+            key = t.key
+            if key not in keys:
+                keys.add(key)
+                heapq.heappush(self._timers, (t.at, key, t))
         for n in notifications:  # and of a notification
             if n.key not in self._outbox_keys:
                 self._outbox_keys.add(n.key)

@@ -32,6 +32,13 @@ from sop_engine._runtime.committer import Committer
 __all__ = ["AvailableEvent", "Commands"]
 
 _NONE = FrozenDict()
+
+
+def _NO_TRAIL() -> tuple[()]:  # noqa: N802 (a constant callable)
+    """The trail reader of an SOP without ethics rules (nothing reads it: no closure per call)."""
+    return ()
+
+
 """The payload of a command sent without one (read-only, so one instance serves every call)."""
 
 
@@ -124,7 +131,7 @@ class Commands:
             actor,
             payload,
             now=self.clock.now() if at is None else at,
-            history=lambda: store.history(case_id),
+            history=(lambda: store.history(case_id)) if sop.ethics is not None else _NO_TRAIL,
             command_id=command_id,
             done=done,
         )
