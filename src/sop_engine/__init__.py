@@ -55,6 +55,7 @@ from sop_engine._engine import AvailableEvent, Engine
 from sop_engine._ops.outbox import Notifier, RelayReport, relay
 from sop_engine._persistence.sqlite import SqliteStore
 from sop_engine._persistence.store import MemoryStore, Store
+from sop_engine._runtime.batch import CommandOutcome, FireCommand, StartCommand
 from sop_engine._runtime.sweeper import SweepReport
 from sop_engine._spec.extensions import (
     ExporterSpec,
@@ -103,6 +104,7 @@ __all__ = [
     "CaseView",
     "Clock",
     "CommandIdReused",
+    "CommandOutcome",
     "CommandRefused",
     "CompiledSop",
     "DayOff",
@@ -118,6 +120,7 @@ __all__ = [
     "ExtensionFailed",
     "ExtensionRefused",
     "Finding",
+    "FireCommand",
     "GuardFn",
     "GuardRejected",
     "GuardSpec",
@@ -150,6 +153,7 @@ __all__ = [
     "SopTextTampered",
     "SopValidationError",
     "SqliteStore",
+    "StartCommand",
     "Store",
     "StoreUnavailable",
     "SweepReport",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,9 @@ from sop_engine._core.clock import Clock, SystemClock
 from sop_engine._core.definition import SopDefinition
 from sop_engine._core.records import Actor, AuditEvent, Case
 from sop_engine._persistence.store import MemoryStore, Store
+from sop_engine._runtime import batch
 from sop_engine._runtime.admin import Admin
+from sop_engine._runtime.batch import CommandOutcome, FireCommand, StartCommand
 from sop_engine._runtime.catalog import Catalog
 from sop_engine._runtime.commands import AvailableEvent, Commands
 from sop_engine._runtime.committer import Committer
@@ -168,6 +170,18 @@ class Engine:
             command_id=command_id,
             expected_version=expected_version,
         )
+
+    def submit(self, commands: Iterable[StartCommand | FireCommand]) -> list[CommandOutcome]:
+        """Apply many commands with one store transaction (group commit), one outcome each.
+
+        Each command is decided as :meth:`start` or :meth:`fire` would decide it, in order,
+        seeing the cases as the earlier commands left them; a refused one is reported in its
+        :class:`CommandOutcome` and writes nothing, the accepted ones are written together (one fsync
+        on a durable store), each idempotent by its command id. If the store refuses the write
+        (another writer moved a case meanwhile) nothing is written and the error is raised:
+        send the group again.
+        """
+        return batch.submit(self.commands, commands)
 
     def available(
         self, case_id: str, actor: Actor, payload: Mapping[str, Any] | None = None

@@ -72,7 +72,7 @@ from sop_engine._persistence.relational import (
     read_history,
     read_sop_source,
 )
-from sop_engine._persistence.store import CommandRecord
+from sop_engine._persistence.store import CommandRecord, Staged
 
 __all__ = ["MIGRATIONS", "PgStore", "verify_chains"]
 
@@ -301,16 +301,45 @@ class PgStore:
                 else:
                     conn.execute(sql, params)  # one statement: its own transaction
             except psycopg.Error as e:
-                if e.sqlstate == "SOP01":
-                    raise LeaseLost(str(e.diag.message_primary)) from None
-                if e.sqlstate == "SOP02":
-                    found = e.diag.message_primary
-                    if not found:
-                        raise CaseNotFound(case.id) from None
-                    expected = 0 if case.version == 1 else case.version - 1
-                    raise VersionConflict(case.id, expected, int(found)) from None
+                _refusal(e, case)
                 raise
         self._snapshots.put(case.id, case)
+
+    def commit_many(self, writes: Sequence[Staged]) -> None:
+        """Every write in one transaction (one WAL flush at COMMIT), or none.
+
+        Each write is the same single statement :meth:`insert` or :meth:`commit` runs, with the
+        same checks; they run in order on one connection, so a write sees the earlier ones.
+        """
+        statements = []
+        for w in writes:
+            if w.new:
+                params = self._event_params(w.case, w.event, w.command, w.timers, w.notifications)
+                params |= {
+                    "sop_hash": w.case.sop_hash,
+                    "sop_id": w.case.sop_id,
+                    "default": self.default_agency,
+                }
+                statements.append((POSTGRES_INSERT, params, w.case))
+            else:
+                params = self._commit_params(
+                    w.case, w.event, w.command, w.timers, w.notifications, w.done
+                )
+                statements.append((POSTGRES_COMMIT, params, w.case))
+        if not statements:
+            return
+        with self._pool.connection() as conn:
+            case = statements[0][2]
+            try:
+                with conn.transaction():
+                    for sql, params, target in statements:
+                        case = target  # the write a refusal names
+                        conn.execute(sql, params)
+            except psycopg.Error as e:
+                _refusal(e, case)
+                raise
+        for _, _, case in statements:
+            self._snapshots.put(case.id, case)
 
     def save_sop(
         self, sop_hash: str, sop_id: str, version: str, source: str, agency: str = ""
@@ -517,6 +546,19 @@ class PgStore:
                 "WHERE key = ANY(%s) AND delivered IS NULL",
                 (at, keys),
             )
+
+
+def _refusal(e: psycopg.Error, case: Case) -> None:
+    """Raise the typed refusal a failed check inside a write statement (``sop_check``) names:
+    a timer whose claim was lost (SOP01), or the version found (SOP02)."""
+    if e.sqlstate == "SOP01":
+        raise LeaseLost(str(e.diag.message_primary)) from None
+    if e.sqlstate == "SOP02":
+        found = e.diag.message_primary
+        if not found:
+            raise CaseNotFound(case.id) from None
+        expected = 0 if case.version == 1 else case.version - 1
+        raise VersionConflict(case.id, expected, int(found)) from None
 
 
 def verify_chains(url: str, case_id: str | None = None) -> list[ChainBreak]:

@@ -55,7 +55,7 @@ from sop_engine._persistence.relational import (
     read_history,
     read_sop_source,
 )
-from sop_engine._persistence.store import CommandRecord
+from sop_engine._persistence.store import CommandRecord, Staged
 
 __all__ = ["MIGRATIONS", "ChainBreak", "SqliteStore", "verify_chains"]
 
@@ -166,22 +166,8 @@ class SqliteStore:
         notifications: Iterable[Notification] = (),
     ) -> None:
         with self._tx() as db:
-            row = db.execute("SELECT version FROM cases WHERE id = ?", (case.id,)).fetchone()
-            if row is not None:
-                raise VersionConflict(case.id, 0, row[0])
             (created,) = db.execute("SELECT COUNT(*) FROM cases").fetchone()
-            db.execute(
-                "INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    case.id,
-                    case.sop_id,
-                    case.sop_hash,
-                    case.state,
-                    case.version,
-                    dumps(case_to_json(case)),
-                    created + 1,
-                ),
-            )
+            _insert_case(db, case, created + 1)
             self._write(db, case, event, command, timers, notifications)
 
     def commit(
@@ -194,15 +180,36 @@ class SqliteStore:
         done: Iterable[Timer] = (),
     ) -> None:
         with self._tx() as db:
-            for t in done:  # the fence: our claim must still stand
-                row = db.execute(
-                    "SELECT claim_token FROM timers WHERE key = ?", (t.key,)
-                ).fetchone()
-                if row is None or row[0] != t.claim:
-                    raise LeaseLost(t.key)
-                db.execute("DELETE FROM timers WHERE key = ?", (t.key,))
+            _complete(db, done)
             _update_case(db, case)
             self._write(db, case, event, command, timers, notifications)
+
+    def commit_many(self, writes: Sequence[Staged]) -> None:
+        """Every write in one ``BEGIN IMMEDIATE`` transaction (one fsync), or none.
+
+        Each is checked as :meth:`insert` or :meth:`commit` checks it; a write sees the
+        earlier ones (same connection, same transaction), so a case may be opened and moved on
+        in one group. The caches learn the new snapshots and chain heads after the COMMIT only.
+        """
+        written: list[tuple[Case, tuple[str, int, str] | None]] = []
+        with self._tx() as db:
+            created: int | None = None
+            for w in writes:
+                if w.new:
+                    if created is None:
+                        (created,) = db.execute("SELECT COUNT(*) FROM cases").fetchone()
+                    created += 1
+                    _insert_case(db, w.case, created)
+                else:
+                    _complete(db, w.done)
+                    _update_case(db, w.case)
+                self._write(db, w.case, w.event, w.command, w.timers, w.notifications)
+                written.append((w.case, self._pending_head))
+            self._pending_case = self._pending_head = None
+        for case, head in written:
+            self._snapshots.put(case.id, case)
+            if head is not None:
+                self._heads.put(head[0], (head[1], head[2]))
 
     def _write(
         self,
@@ -389,6 +396,34 @@ class SqliteStore:
                 (limit,),
             ).fetchall()
         return [notification_from_body(*row) for row in rows]
+
+
+def _insert_case(db: sqlite3.Connection, case: Case, created: int) -> None:
+    """A new case row (``created`` is its creation ordinal), refused if the id exists."""
+    row = db.execute("SELECT version FROM cases WHERE id = ?", (case.id,)).fetchone()
+    if row is not None:
+        raise VersionConflict(case.id, 0, row[0])
+    db.execute(
+        "INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            case.id,
+            case.sop_id,
+            case.sop_hash,
+            case.state,
+            case.version,
+            dumps(case_to_json(case)),
+            created,
+        ),
+    )
+
+
+def _complete(db: sqlite3.Connection, done: Iterable[Timer]) -> None:
+    """Remove the claimed timers a commit completes; the fence: each claim must still stand."""
+    for t in done:
+        row = db.execute("SELECT claim_token FROM timers WHERE key = ?", (t.key,)).fetchone()
+        if row is None or row[0] != t.claim:
+            raise LeaseLost(t.key)
+        db.execute("DELETE FROM timers WHERE key = ?", (t.key,))
 
 
 def _update_case(db: sqlite3.Connection, case: Case) -> None:

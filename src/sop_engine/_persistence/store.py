@@ -21,7 +21,7 @@ from sop_engine._core.errors import CaseNotFound, VersionConflict
 from sop_engine._core.frozen import freeze_mapping
 from sop_engine._core.records import ERASED, Actor, AuditEvent, Case, Notification, Timer
 
-__all__ = ["CommandRecord", "MemoryStore", "Store"]
+__all__ = ["CommandRecord", "MemoryStore", "Staged", "Store"]
 
 
 @attrs.frozen(slots=True)
@@ -46,6 +46,20 @@ class CommandRecord:
         )
 
 
+@attrs.frozen(slots=True)
+class Staged:
+    """One decided write of a group commit (:meth:`MemoryStore.commit_many`): what
+    :meth:`Store.insert` (``new``) or :meth:`Store.commit` would write for one command."""
+
+    case: Case
+    event: AuditEvent
+    command: CommandRecord | None = None
+    timers: Sequence[Timer] = ()
+    notifications: Sequence[Notification] = ()
+    done: Sequence[Timer] = ()
+    new: bool = False
+
+
 @runtime_checkable
 class Store(Protocol):
     """Persistence of cases, their audit events and processed command ids.
@@ -61,6 +75,11 @@ class Store(Protocol):
       mapping; the latest saved for a hash wins); ``calendar_doc(sop_hash) -> dict | None``
       gives the latest back (a copy). Without them an adopted calendar lasts as long as the
       process, and another worker counts deadlines in the SOP's declared calendar.
+    - ``commit_many(writes: Sequence[Staged]) -> None`` writes many inserts and commits in one
+      transaction (one fsync), all or nothing, each checked exactly as ``insert``/``commit``
+      check it (a later write may build on an earlier one: the same case twice, an insert then
+      its commits). Without it a group commit (:meth:`~sop_engine.Engine.submit`) writes one
+      transaction per command, with the same per-command guarantees, at the usual speed.
 
     :class:`sop_engine.testing.stores.StoreContract` checks every promise, the optional
     methods included when a store has them.
@@ -237,6 +256,30 @@ class MemoryStore:
             self._add(timers, notifications)
         for t in done:
             self._claimed.pop(t.key, None)
+
+    def commit_many(self, writes: Sequence[Staged]) -> None:
+        """Every write, or none: all are checked against the versions (as the earlier writes
+        of the group leave them) before the first is applied."""
+        versions: dict[str, int] = {}
+        for w in writes:
+            cid = w.case.id
+            current = versions.get(cid)
+            if current is None:
+                stored = self._cases.get(cid)
+                current = 0 if stored is None else stored.version
+            if w.new and current != 0:
+                raise VersionConflict(cid, 0, current)
+            if not w.new:
+                if current == 0:
+                    raise CaseNotFound(cid)
+                if current != w.case.version - 1:
+                    raise VersionConflict(cid, w.case.version - 1, current)
+            versions[cid] = w.case.version
+        for w in writes:
+            if w.new:
+                self.insert(w.case, w.event, w.command, w.timers, w.notifications)
+            else:
+                self.commit(w.case, w.event, w.command, w.timers, w.notifications, w.done)
 
     def _add(self, timers: Iterable[Timer], notifications: Iterable[Notification]) -> None:
         keys = self._timer_keys

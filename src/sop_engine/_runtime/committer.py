@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sop_engine._core.errors import CommandIdReused
 from sop_engine._core.records import Actor, AuditEvent, Case
-from sop_engine._persistence.store import Store
+from sop_engine._persistence.store import Staged, Store
 from sop_engine._runtime.decision import Decision, Write
 from sop_engine._spec.extensions import ListenerFailure, ListenerFn
 
@@ -77,6 +77,41 @@ class Committer:
         if d.refusal is not None:
             raise d.refusal
         return d.case
+
+    def commit_many(self, decisions: Sequence[Decision]) -> None:
+        """Write many decisions in one store call (``commit_many``), all or nothing, then
+        publish each. Refusals they carry are not raised (the caller reports them).
+
+        A store without ``commit_many`` gets one transaction per decision, in order.
+        """
+        if not decisions:
+            return
+        store = self.store
+        many = getattr(store, "commit_many", None)
+        if many is not None:
+            many(
+                [
+                    Staged(
+                        d.case,
+                        d.event,
+                        d.command,
+                        d.timers,
+                        d.notifications,
+                        d.done,
+                        d.write is Write.INSERT,
+                    )
+                    for d in decisions
+                ]
+            )
+        else:
+            for d in decisions:
+                if d.write is Write.INSERT:
+                    store.insert(d.case, d.event, d.command, d.timers, d.notifications)
+                else:
+                    store.commit(d.case, d.event, d.command, d.timers, d.notifications, d.done)
+        if self.listeners:
+            for d in decisions:
+                self.publish(d.case, d.event)
 
     def publish(self, case: Case, event: AuditEvent) -> None:
         """Tell the listeners about an event the store has committed.

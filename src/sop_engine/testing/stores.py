@@ -30,7 +30,7 @@ import pytest
 
 from sop_engine._core.errors import CaseNotFound, VersionConflict
 from sop_engine._core.records import Actor, AuditEvent, Case, Notification, Timer
-from sop_engine._persistence.store import CommandRecord, Store
+from sop_engine._persistence.store import CommandRecord, Staged, Store
 
 __all__ = ["StoreContract"]
 
@@ -73,6 +73,13 @@ class _Flaky:
 
 def _calendar_doc(closed: str) -> dict[str, Any]:
     return {"format": 1, "id": "ID", "days_off": [{"date": closed, "kind": "closure", "name": "x"}]}
+
+
+def _commit_many(store: Store) -> Any:
+    many = getattr(store, "commit_many", None)
+    if many is None:
+        pytest.skip("the store has no commit_many (group commit is optional)")
+    return many
 
 
 def _calendar_methods(store: Store) -> tuple[Any, Any]:
@@ -119,6 +126,55 @@ class StoreContract:
             store.commit(
                 attrs.evolve(_case(2), id="zz"), attrs.evolve(_event(2), case_id="zz"), None
             )
+
+    def test_a_group_commit_writes_every_write_in_order(self, store: Store) -> None:
+        many = _commit_many(store)
+        other = attrs.evolve(_case(), id="c2")
+        record = CommandRecord("k2", "c1", "e", ADMIN, {"a": 1}, _case(2, "terverifikasi"))
+        timer = Timer(T0, "c1", "d", 1, "breach")
+        note = Notification("c1/d/1/breach", "c1", "breach", ("atasan",), {"deadline": "d"}, T0)
+        many(
+            [
+                Staged(_case(), _event(1), None, [timer], new=True),
+                Staged(_case(2, "terverifikasi"), _event(2, "terverifikasi"), record, (), [note]),
+                Staged(other, attrs.evolve(_event(1), case_id="c2"), new=True),
+                Staged(_case(3, "selesai"), _event(3, "selesai")),
+            ]
+        )
+        assert store.get("c1") == _case(3, "selesai")
+        assert [e.seq for e in store.history("c1")] == [1, 2, 3]
+        assert store.history("c1")[1] == _event(2, "terverifikasi")
+        assert store.get("c2") == other
+        assert list(store.case_ids()) == ["c1", "c2"]
+        assert store.recall("k2") == record
+        assert [t.key for t in store.due_timers(T0)] == [timer.key]
+        assert list(store.outbox()) == [note]
+        many([])  # an empty group writes nothing and is no error
+        assert [e.seq for e in store.history("c1")] == [1, 2, 3]
+
+    def test_a_group_commit_is_all_or_nothing(self, store: Store) -> None:
+        many = _commit_many(store)
+        store.insert(_case(), _event(1), None)
+        fresh = attrs.evolve(_case(), id="c2")
+        with pytest.raises(VersionConflict):
+            many(
+                [
+                    Staged(fresh, attrs.evolve(_event(1), case_id="c2"), new=True),
+                    Staged(_case(2, "terverifikasi"), _event(2, "terverifikasi")),
+                    Staged(_case(2, "diarsipkan"), _event(2, "diarsipkan")),  # stale: refused
+                ]
+            )
+        with pytest.raises(VersionConflict):  # an insert of an existing case
+            many([Staged(_case(), _event(1), new=True)])
+        with pytest.raises(CaseNotFound):
+            many([Staged(attrs.evolve(_case(2), id="zz"), attrs.evolve(_event(2), case_id="zz"))])
+        assert store.get("c1") == _case()
+        assert [e.seq for e in store.history("c1")] == [1]
+        assert list(store.case_ids()) == ["c1"]
+        with pytest.raises(CaseNotFound):
+            store.get("c2")
+        store.commit(_case(2, "terverifikasi"), _event(2, "terverifikasi"), None)  # still whole
+        assert [e.seq for e in store.history("c1")] == [1, 2]
 
     def test_unknown_case(self, store: Store) -> None:
         with pytest.raises(CaseNotFound):
