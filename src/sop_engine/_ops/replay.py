@@ -127,15 +127,40 @@ def replay_case(
     replayed = engine.store.history(snapshot.id)
     for a, b in zip(trail, replayed, strict=False):
         if a != b:
-            return ReplayProblem(snapshot.id, a.seq, "the event differs from what replay produces")
+            return ReplayProblem(
+                snapshot.id,
+                a.seq,
+                f"the event differs from what replay produces ({_differing(a, b)})",
+            )
     if len(replayed) != len(trail):
         seq = min(len(replayed), len(trail)) + 1
         return ReplayProblem(
             snapshot.id, seq, f"replay produces {len(replayed)} events, the trail has {len(trail)}"
         )
-    if engine.get(snapshot.id) != snapshot:
-        return ReplayProblem(snapshot.id, len(trail), "the snapshot differs from the replayed case")
+    again = engine.get(snapshot.id)
+    if again != snapshot:
+        return ReplayProblem(
+            snapshot.id,
+            len(trail),
+            f"the snapshot differs from the replayed case ({_differing(snapshot, again)})",
+        )
     return None
+
+
+def _differing(stored: Case | AuditEvent, replayed: Case | AuditEvent) -> str:
+    """Which fields differ, named (``data.status``, ``state``), bounded for a report."""
+    names = []
+    for f in attrs.fields(type(stored)):
+        a, b = getattr(stored, f.name), getattr(replayed, f.name)
+        if a == b:
+            continue
+        if isinstance(a, dict) and isinstance(b, dict):
+            keys = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+            names += [f"{f.name}.{k}" for k in keys]
+        else:
+            names.append(f.name)
+    text = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+    return f"differs in {text}" if text else "differs"
 
 
 def _refire(engine: Engine, e: AuditEvent) -> None:

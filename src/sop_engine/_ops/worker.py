@@ -13,6 +13,7 @@ that expire after the lease and are taken over.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable
 from typing import TextIO
@@ -23,8 +24,11 @@ from sop_engine._core.errors import LeaseLost, VersionConflict
 from sop_engine._core.records import Notification
 from sop_engine._engine import Engine
 from sop_engine._ops.outbox import Notifier, relay
+from sop_engine._persistence.deadletter import RetryPolicy
 
 __all__ = ["JsonLinesNotifier", "WorkerStats", "run_worker"]
+
+_log = logging.getLogger("sop_engine.worker")
 
 
 class JsonLinesNotifier:
@@ -60,6 +64,10 @@ class WorkerStats:
     conflicts: int = 0
     errors: int = 0
     rounds: int = 0
+    timer_failures: int = 0
+    """Timers that raised while firing (isolated, retried later or quarantined)."""
+    quarantined: int = 0
+    """Timers and notifications quarantined by this worker (``sop worker status`` lists them)."""
 
 
 def run_worker(
@@ -73,15 +81,23 @@ def run_worker(
     transient: tuple[type[BaseException], ...] = (),
     on_round: Callable[[WorkerStats], None] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
+    retry: RetryPolicy | None = None,
 ) -> WorkerStats:
     """Sweep and relay until ``stop`` is set (or, with ``exit_when_idle``, no work is left).
 
     ``transient`` errors (a database restarting) are reported to ``on_error`` and retried
     after ``interval``. Idle means no timer due (claimed by anyone or not) and no pending
-    notification: a worker waits for a dead worker's claims to expire before leaving.
+    notification, leaving out those quarantined or waiting for their retry: a worker waits for
+    a dead worker's claims to expire before leaving.
+
+    A timer or notification that fails is retried with backoff and jitter under ``retry``
+    (default :class:`RetryPolicy`), then quarantined; the others keep flowing. Each failure
+    is logged on ``sop_engine.worker`` with its key, case, attempt count and error.
     """
     stats = WorkerStats()
     store = engine.store
+    policy = retry if retry is not None else RetryPolicy()
+    engine.sweeper.retry = policy
     while not stop.is_set():
         stats.rounds += 1
         progress = False
@@ -89,11 +105,18 @@ def run_worker(
             now = engine.clock.now()
             report = engine.sweep(now)
             stats.fired += len(report.fired)
-            progress = bool(report.fired or report.skipped or report.refused)
-            relayed = relay(store, notifier, engine.clock.now(), limit=relay_limit)
+            stats.timer_failures += len(report.failed)
+            stats.quarantined += sum(1 for f in report.failed if f.quarantined)
+            progress = bool(report.fired or report.skipped or report.refused or report.failed)
+            relayed = relay(store, notifier, engine.clock.now(), limit=relay_limit, retry=policy)
             stats.delivered += len(relayed.delivered)
             stats.failed += len(relayed.failed)
-            progress = progress or bool(relayed.delivered)
+            stats.quarantined += len(relayed.quarantined)
+            for key, error in relayed.failed:
+                _log.warning("notification failed", extra={"notification": key, "error": error})
+            # a failure recorded with a retry time leaves the queue until then: progress
+            recorded = relayed.failed and hasattr(store, "fail_notification")
+            progress = progress or bool(relayed.delivered or recorded)
         except (VersionConflict, LeaseLost):
             stats.conflicts += 1  # another worker got there first; ours were given back
             progress = True

@@ -59,6 +59,7 @@ from sop_engine._persistence.codec import (
     notification_body,
     notification_from_body,
 )
+from sop_engine._persistence.deadletter import DeadLetter, QueueStatus, Retry
 from sop_engine._persistence.relational import (
     POSTGRES_COMMIT,
     POSTGRES_INSERT,
@@ -81,6 +82,8 @@ MIGRATIONS = POSTGRES_MIGRATIONS
 
 _MIGRATION_LOCK = 0x50F_E2617E  # the advisory lock taken while migrating
 _NOW = "COALESCE(%(wall)s::timestamptz, clock_timestamp())"
+_LIVE = "AND dead_at IS NULL AND (retry_at IS NULL OR retry_at <= %(now)s)"
+"""Rows neither quarantined nor waiting for their retry at ``now``."""
 
 
 def _display(url: str) -> str:
@@ -457,6 +460,7 @@ class PgStore:
             rows = conn.execute(
                 "WITH picked AS (SELECT key FROM timers WHERE at <= %(now)s "
                 f"AND (claimed_until IS NULL OR claimed_until < {_NOW}) {where} "
+                "AND dead_at IS NULL AND (retry_at IS NULL OR retry_at <= %(now)s) "
                 "ORDER BY at, key LIMIT %(batch)s FOR UPDATE SKIP LOCKED) "
                 f"UPDATE timers t SET claimed_until = {_NOW} + %(lease)s, claim_token = %(token)s "
                 "FROM picked WHERE t.key = picked.key "
@@ -491,13 +495,14 @@ class PgStore:
 
     def busy(self, now: datetime) -> bool:
         """Whether any work is left: a timer due at ``now`` (claimed or not) or a pending
-        notification, among this store's agencies. A worker exits when idle on this."""
+        notification, among this store's agencies, neither quarantined nor waiting for its
+        retry. A worker exits when idle on this."""
         params: dict[str, Any] = {"now": now}
         where = self._agency_filter(params)
         with self._pool.connection() as conn:
             row = conn.execute(
-                f"SELECT EXISTS (SELECT 1 FROM timers WHERE at <= %(now)s {where}) "
-                f"OR EXISTS (SELECT 1 FROM outbox WHERE delivered IS NULL {where})",
+                f"SELECT EXISTS (SELECT 1 FROM timers WHERE at <= %(now)s {where} {_LIVE}) "
+                f"OR EXISTS (SELECT 1 FROM outbox WHERE delivered IS NULL {where} {_LIVE})",
                 params,
             ).fetchone()
         return bool(row and row[0])
@@ -509,7 +514,7 @@ class PgStore:
             ).fetchall()
         return tuple(notification_from_body(*row) for row in rows)
 
-    def pending_notifications(self, limit: int) -> list[Notification]:
+    def pending_notifications(self, limit: int, now: datetime | None = None) -> list[Notification]:
         """Claim up to ``limit`` undelivered notifications for this store object, oldest first.
 
         Rows this store claimed before come again (a failed delivery is retried by the same
@@ -520,21 +525,149 @@ class PgStore:
             "limit": limit,
             "lease": self.lease,
             "token": self._relay_token,
+            "now": now,
         }
         where = self._agency_filter(params)
         with self._pool.connection() as conn:
             rows = conn.execute(
                 "WITH picked AS (SELECT key FROM outbox WHERE delivered IS NULL "
                 "AND (claim_token IS NULL OR claim_token = %(token)s "
-                f"OR claimed_until < {_NOW}) {where} "
-                "ORDER BY created, seq LIMIT %(limit)s FOR UPDATE SKIP LOCKED) "
+                f"OR claimed_until < {_NOW}) {where} AND dead_at IS NULL "
+                "AND (%(now)s::timestamptz IS NULL OR retry_at IS NULL OR retry_at <= %(now)s) "
+                "ORDER BY attempts, created, seq LIMIT %(limit)s FOR UPDATE SKIP LOCKED) "
                 f"UPDATE outbox o SET claimed_until = {_NOW} + %(lease)s, "
                 "claim_token = %(token)s FROM picked WHERE o.key = picked.key "
-                "RETURNING o.created, o.seq, o.key, o.case_id, o.body",
+                "RETURNING o.attempts, o.created, o.seq, o.key, o.case_id, o.body",
                 params,
             ).fetchall()
-        rows.sort(key=lambda r: (r[0], r[1]))
-        return [notification_from_body(key, case_id, body) for _, _, key, case_id, body in rows]
+        rows.sort(key=lambda r: (r[0], r[1], r[2]))
+        return [notification_from_body(key, case_id, body) for _, _, _, key, case_id, body in rows]
+
+    # -- failures (see _persistence/deadletter.py) --------------------------------------------
+
+    transient_errors: tuple[type[BaseException], ...] = (psycopg.OperationalError, PoolTimeout)
+    """Errors of the database itself (restarting, unreachable): a sweep stops on them instead
+    of counting them against the timer it was firing."""
+
+    def fail_timer(self, timer: Timer, error: str, at: datetime, retry: Retry) -> int:
+        """Record a failure of a claimed timer (only while the claim stands): retry it after
+        ``retry(attempts)``, or quarantine it; return the attempt count (0: not ours)."""
+        return self._fail(
+            "timers",
+            "key = %(key)s AND claim_token = %(claim)s",
+            timer.key,
+            timer.claim,
+            error,
+            at,
+            retry,
+        )
+
+    def fail_notification(self, key: str, error: str, at: datetime, retry: Retry) -> int:
+        """Record a failed delivery: retry it after ``retry(attempts)``, or quarantine it."""
+        return self._fail(
+            "outbox",
+            "key = %(key)s AND delivered IS NULL AND dead_at IS NULL",
+            key,
+            None,
+            error,
+            at,
+            retry,
+        )
+
+    def _fail(
+        self,
+        table: str,
+        where: str,
+        key: str,
+        claim: str | None,
+        error: str,
+        at: datetime,
+        retry: Retry,
+    ) -> int:
+        params: dict[str, Any] = {"key": key, "claim": claim}
+        with self._pool.connection() as conn, conn.transaction():
+            row = conn.execute(
+                f"SELECT attempts FROM {table} WHERE {where} FOR UPDATE", params
+            ).fetchone()
+            if row is None:
+                return 0
+            attempts = int(row[0]) + 1
+            when = retry(attempts)
+            conn.execute(
+                f"UPDATE {table} SET attempts = %(n)s, error = %(error)s, retry_at = %(when)s, "
+                "dead_at = %(dead)s, claimed_until = NULL, claim_token = NULL WHERE key = %(key)s",
+                {
+                    "n": attempts,
+                    "error": error,
+                    "when": when,
+                    "dead": at if when is None else None,
+                    "key": key,
+                },
+            )
+        return attempts
+
+    def dead_letters(self, limit: int = 1000) -> list[DeadLetter]:
+        """Quarantined timers and notifications of this store's agencies, oldest first."""
+        params: dict[str, Any] = {"limit": limit}
+        where = self._agency_filter(params)
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT * FROM ("
+                "SELECT 'timer' AS kind, key, case_id, attempts, error, dead_at FROM timers "
+                f"WHERE dead_at IS NOT NULL {where} UNION ALL "
+                "SELECT 'notification', key, case_id, attempts, error, dead_at FROM outbox "
+                f"WHERE dead_at IS NOT NULL {where}) AS d ORDER BY dead_at, key LIMIT %(limit)s",
+                params,
+            ).fetchall()
+        return [DeadLetter(k, key, c, n, e or "", d.astimezone(UTC)) for k, key, c, n, e, d in rows]
+
+    def requeue(self, keys: Iterable[str]) -> int:
+        """Put quarantined timers and notifications back with a fresh attempt count."""
+        keys = list(keys)
+        n = 0
+        with self._pool.connection() as conn, conn.transaction():
+            for table in ("timers", "outbox"):
+                cur = conn.execute(
+                    f"UPDATE {table} SET attempts = 0, retry_at = NULL, error = NULL, "
+                    "dead_at = NULL WHERE key = ANY(%s) AND dead_at IS NOT NULL",
+                    (keys,),
+                )
+                n += cur.rowcount
+        return n
+
+    def queue_status(self, now: datetime) -> QueueStatus:
+        """Counts of due, retrying and quarantined timers and notifications."""
+        params: dict[str, Any] = {"now": now}
+        where = self._agency_filter(params)
+        with self._pool.connection() as conn:
+            t = conn.execute(
+                "SELECT count(*) FILTER (WHERE at <= %(now)s AND dead_at IS NULL), "
+                "count(*) FILTER (WHERE retry_at IS NOT NULL AND dead_at IS NULL), "
+                "count(*) FILTER (WHERE dead_at IS NOT NULL), "
+                f"min(at) FILTER (WHERE at <= %(now)s AND dead_at IS NULL) FROM timers "
+                f"WHERE true {where}",
+                params,
+            ).fetchone()
+            o = conn.execute(
+                "SELECT count(*) FILTER (WHERE dead_at IS NULL), "
+                "count(*) FILTER (WHERE retry_at IS NOT NULL AND dead_at IS NULL), "
+                "count(*) FILTER (WHERE dead_at IS NOT NULL), "
+                "min(created) FILTER (WHERE dead_at IS NULL) "
+                f"FROM outbox WHERE delivered IS NULL {where}",
+                params,
+            ).fetchone()
+        assert t is not None
+        assert o is not None
+        return QueueStatus(
+            due_timers=t[0],
+            retrying_timers=t[1],
+            dead_timers=t[2],
+            pending_notifications=o[0],
+            retrying_notifications=o[1],
+            dead_notifications=o[2],
+            oldest_due=None if t[3] is None else t[3].astimezone(UTC),
+            oldest_pending=None if o[3] is None else o[3].astimezone(UTC),
+        )
 
     def mark_delivered(self, keys: Iterable[str], at: datetime) -> None:
         keys = list(keys)

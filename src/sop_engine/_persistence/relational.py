@@ -116,6 +116,18 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX calendars_by_sop ON calendars (sop_hash, id);
     """,
+    # 5 (issue 18, self-contained): failures of timers and notifications, retried then
+    # quarantined (see _persistence/deadletter.py)
+    """
+    ALTER TABLE timers ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE timers ADD COLUMN retry_us INTEGER;
+    ALTER TABLE timers ADD COLUMN error TEXT;
+    ALTER TABLE timers ADD COLUMN dead_us INTEGER;
+    ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE outbox ADD COLUMN retry_us INTEGER;
+    ALTER TABLE outbox ADD COLUMN error TEXT;
+    ALTER TABLE outbox ADD COLUMN dead_us INTEGER;
+    """,
 )
 
 POSTGRES_MIGRATIONS: tuple[str, ...] = (
@@ -231,6 +243,13 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
         saved timestamptz NOT NULL
     );
     CREATE INDEX calendars_by_sop ON calendars (sop_hash, id);
+    """,
+    # 3 (issue 18, self-contained): SQLite's migration 5, failures retried then quarantined
+    """
+    ALTER TABLE timers ADD COLUMN attempts integer NOT NULL DEFAULT 0,
+        ADD COLUMN retry_at timestamptz, ADD COLUMN error text, ADD COLUMN dead_at timestamptz;
+    ALTER TABLE outbox ADD COLUMN attempts integer NOT NULL DEFAULT 0,
+        ADD COLUMN retry_at timestamptz, ADD COLUMN error text, ADD COLUMN dead_at timestamptz;
     """,
 )
 

@@ -44,6 +44,7 @@ from sop_engine._persistence.codec import (
     timer_body,
     timer_from_body,
 )
+from sop_engine._persistence.deadletter import DeadLetter, QueueStatus, Retry
 from sop_engine._persistence.relational import (
     SQLITE_MIGRATIONS,
     BoundedCache,
@@ -67,6 +68,10 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def _us(instant: datetime) -> int:
     return (instant - _EPOCH) // timedelta(microseconds=1)
+
+
+def _at(us: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=us)
 
 
 class SqliteStore:
@@ -351,8 +356,10 @@ class SqliteStore:
         with self._tx() as db:
             rows = db.execute(
                 "SELECT key, body FROM timers WHERE at_us <= ? "
-                "AND (claimed_until_us IS NULL OR claimed_until_us < ?) ORDER BY at_us, key",
-                (_us(now), wall),
+                "AND (claimed_until_us IS NULL OR claimed_until_us < ?) "
+                "AND dead_us IS NULL AND (retry_us IS NULL OR retry_us <= ?) "
+                "ORDER BY at_us, key",
+                (_us(now), wall, _us(now)),
             ).fetchall()
             until = wall + self.lease // timedelta(microseconds=1)
             db.executemany(
@@ -379,8 +386,129 @@ class SqliteStore:
     def outbox(self) -> Sequence[Notification]:
         return tuple(self._notifications("", -1))
 
-    def pending_notifications(self, limit: int) -> list[Notification]:
-        return self._notifications("WHERE delivered_us IS NULL", limit)
+    def pending_notifications(self, limit: int, now: datetime | None = None) -> list[Notification]:
+        where = "WHERE delivered_us IS NULL AND dead_us IS NULL"
+        if now is not None:
+            where += f" AND (retry_us IS NULL OR retry_us <= {_us(now)})"
+        return self._notifications(where, limit, "attempts, ")
+
+    # -- failures (see _persistence/deadletter.py) --------------------------------------------
+
+    transient_errors: tuple[type[BaseException], ...] = (sqlite3.OperationalError,)
+    """Errors of the database itself (locked, disk full): a sweep stops on them instead of
+    counting them against the timer it was firing."""
+
+    def fail_timer(self, timer: Timer, error: str, at: datetime, retry: Retry) -> int:
+        """Record a failure of a claimed timer (only while the claim stands): retry it after
+        ``retry(attempts)``, or quarantine it; return the attempt count (0: not ours)."""
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT attempts FROM timers WHERE key = ? AND claim_token = ?",
+                (timer.key, timer.claim),
+            ).fetchone()
+            if row is None:
+                return 0
+            return self._fail(db, "timers", timer.key, row[0] + 1, error, at, retry)
+
+    def fail_notification(self, key: str, error: str, at: datetime, retry: Retry) -> int:
+        """Record a failed delivery: retry it after ``retry(attempts)``, or quarantine it."""
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT attempts FROM outbox WHERE key = ? AND delivered_us IS NULL "
+                "AND dead_us IS NULL",
+                (key,),
+            ).fetchone()
+            if row is None:
+                return 0
+            return self._fail(db, "outbox", key, row[0] + 1, error, at, retry)
+
+    @staticmethod
+    def _fail(
+        db: sqlite3.Connection,
+        table: str,
+        key: str,
+        attempts: int,
+        error: str,
+        at: datetime,
+        retry: Retry,
+    ) -> int:
+        when = retry(attempts)
+        claim = ", claimed_until_us = NULL, claim_token = NULL" if table == "timers" else ""
+        db.execute(
+            f"UPDATE {table} SET attempts = ?, error = ?, retry_us = ?, dead_us = ?{claim} "
+            "WHERE key = ?",
+            (
+                attempts,
+                error,
+                None if when is None else _us(when),
+                _us(at) if when is None else None,
+                key,
+            ),
+        )
+        return attempts
+
+    def dead_letters(self, limit: int = 1000) -> list[DeadLetter]:
+        """Quarantined timers and notifications, oldest quarantine first."""
+        with self._lock:
+            timers = self._db.execute(
+                "SELECT key, body, attempts, error, dead_us FROM timers "
+                "WHERE dead_us IS NOT NULL ORDER BY dead_us, key LIMIT ?",
+                (limit,),
+            ).fetchall()
+            notes = self._db.execute(
+                "SELECT key, case_id, attempts, error, dead_us FROM outbox "
+                "WHERE dead_us IS NOT NULL ORDER BY dead_us, key LIMIT ?",
+                (limit,),
+            ).fetchall()
+        out = [
+            DeadLetter("timer", k, timer_from_body(b, None).case_id, n, e or "", _at(d))
+            for k, b, n, e, d in timers
+        ]
+        out += [DeadLetter("notification", k, c, n, e or "", _at(d)) for k, c, n, e, d in notes]
+        out.sort(key=lambda x: (x.since, x.key))
+        return out[:limit]
+
+    def requeue(self, keys: Iterable[str]) -> int:
+        """Put quarantined timers and notifications back with a fresh attempt count."""
+        keys = list(keys)
+        n = 0
+        with self._tx() as db:
+            for table in ("timers", "outbox"):
+                cur = db.executemany(
+                    f"UPDATE {table} SET attempts = 0, retry_us = NULL, error = NULL, "
+                    "dead_us = NULL WHERE key = ? AND dead_us IS NOT NULL",
+                    [(k,) for k in keys],
+                )
+                n += cur.rowcount
+        return n
+
+    def queue_status(self, now: datetime) -> QueueStatus:
+        """Counts of due, retrying and quarantined timers and notifications."""
+        with self._lock:
+            t = self._db.execute(
+                "SELECT COALESCE(SUM(at_us <= ? AND dead_us IS NULL), 0), "
+                "COALESCE(SUM(retry_us IS NOT NULL AND dead_us IS NULL), 0), "
+                "COALESCE(SUM(dead_us IS NOT NULL), 0), "
+                "MIN(CASE WHEN at_us <= ? AND dead_us IS NULL THEN at_us END) FROM timers",
+                (_us(now), _us(now)),
+            ).fetchone()
+            o = self._db.execute(
+                "SELECT COALESCE(SUM(dead_us IS NULL), 0), "
+                "COALESCE(SUM(retry_us IS NOT NULL AND dead_us IS NULL), 0), "
+                "COALESCE(SUM(dead_us IS NOT NULL), 0), "
+                "MIN(CASE WHEN dead_us IS NULL THEN created_us END) "
+                "FROM outbox WHERE delivered_us IS NULL"
+            ).fetchone()
+        return QueueStatus(
+            due_timers=t[0],
+            retrying_timers=t[1],
+            dead_timers=t[2],
+            pending_notifications=o[0],
+            retrying_notifications=o[1],
+            dead_notifications=o[2],
+            oldest_due=None if t[3] is None else _at(t[3]),
+            oldest_pending=None if o[3] is None else _at(o[3]),
+        )
 
     def mark_delivered(self, keys: Iterable[str], at: datetime) -> None:
         with self._tx() as db:
@@ -389,10 +517,11 @@ class SqliteStore:
                 [(_us(at), k) for k in keys],
             )
 
-    def _notifications(self, where: str, limit: int) -> list[Notification]:
+    def _notifications(self, where: str, limit: int, first: str = "") -> list[Notification]:
         with self._lock:
             rows = self._db.execute(
-                f"SELECT key, case_id, body FROM outbox {where} ORDER BY created_us, rowid LIMIT ?",
+                f"SELECT key, case_id, body FROM outbox {where} "
+                f"ORDER BY {first}created_us, rowid LIMIT ?",
                 (limit,),
             ).fetchall()
         return [notification_from_body(*row) for row in rows]

@@ -13,13 +13,14 @@ import heapq
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import attrs
 
 from sop_engine._core.errors import CaseNotFound, VersionConflict
 from sop_engine._core.frozen import freeze_mapping
 from sop_engine._core.records import ERASED, Actor, AuditEvent, Case, Notification, Timer
+from sop_engine._persistence.deadletter import DeadLetter, QueueStatus, Retry
 
 __all__ = ["CommandRecord", "MemoryStore", "Staged", "Store"]
 
@@ -144,8 +145,9 @@ class Store(Protocol):
         """Every notification written so far, in order."""
         ...
 
-    def pending_notifications(self, limit: int) -> list[Notification]:
-        """Notifications not yet marked delivered, oldest first."""
+    def pending_notifications(self, limit: int, now: datetime | None = None) -> list[Notification]:
+        """Notifications not yet marked delivered nor quarantined, those tried least first,
+        then oldest first; with ``now``, only those whose retry time has come."""
         ...
 
     def mark_delivered(self, keys: Iterable[str], at: datetime) -> None:
@@ -191,8 +193,10 @@ class MemoryStore:
         "_cases",
         "_claimed",
         "_commands",
+        "_dead",
         "_delivered",
         "_events",
+        "_failures",
         "_outbox",
         "_outbox_keys",
         "_timer_keys",
@@ -211,6 +215,9 @@ class MemoryStore:
         self._outbox: list[Notification] = []
         self._outbox_keys: set[str] = set()
         self._calendars: dict[str, list[str]] = {}  # every adoption, as JSON text, in order
+        # failures by key (timers and notifications): attempts, retry instant, error
+        self._failures: dict[str, tuple[int, datetime | None, str]] = {}
+        self._dead: dict[str, tuple[DeadLetter, Timer | None]] = {}  # quarantined, by key
 
     def get(self, case_id: str) -> Case:
         try:
@@ -285,7 +292,7 @@ class MemoryStore:
         keys = self._timer_keys
         for t in timers:  # the natural key makes a second copy of a timer impossible
             key = t.key
-            if key not in keys:
+            if key not in keys and key not in self._dead:
                 keys.add(key)
                 heapq.heappush(self._timers, (t.at, key, t))
         for n in notifications:  # and of a notification
@@ -332,8 +339,86 @@ class MemoryStore:
     def outbox(self) -> Sequence[Notification]:
         return tuple(self._outbox)
 
-    def pending_notifications(self, limit: int) -> list[Notification]:
-        return [n for n in self._outbox if n.key not in self._delivered][:limit]
+    def pending_notifications(self, limit: int, now: datetime | None = None) -> list[Notification]:
+        out = []
+        for n in self._outbox:
+            if n.key in self._delivered or n.key in self._dead:
+                continue
+            attempts, at, _ = self._failures.get(n.key, (0, None, ""))
+            if now is None or at is None or at <= now:
+                out.append((attempts, n))
+        out.sort(key=lambda x: x[0])  # stable: oldest first among equally tried
+        return [n for _, n in out[:limit]]
+
+    # -- failures (see _persistence/deadletter.py) --------------------------------------------
+
+    def fail_timer(self, timer: Timer, error: str, at: datetime, retry: Retry) -> int:
+        """Record a failure of a claimed timer: retry it later, or quarantine it."""
+        if self._claimed.pop(timer.key, None) is None:
+            return 0  # not ours (any more)
+        attempts, when = self._fail(timer.key, timer.case_id, "timer", error, at, retry, timer)
+        if when is not None:
+            self._timer_keys.add(timer.key)
+            heapq.heappush(self._timers, (max(timer.at, when), timer.key, timer))
+        return attempts
+
+    def fail_notification(self, key: str, error: str, at: datetime, retry: Retry) -> int:
+        """Record a failed delivery: retry it later, or quarantine it."""
+        n = next((n for n in self._outbox if n.key == key), None)
+        if n is None or key in self._delivered or key in self._dead:
+            return 0
+        return self._fail(key, n.case_id, "notification", error, at, retry, None)[0]
+
+    def _fail(
+        self,
+        key: str,
+        case_id: str,
+        kind: Literal["timer", "notification"],
+        error: str,
+        at: datetime,
+        retry: Retry,
+        timer: Timer | None,
+    ) -> tuple[int, datetime | None]:
+        attempts = self._failures.get(key, (0, None, ""))[0] + 1
+        when = retry(attempts)
+        self._failures[key] = (attempts, when, error)
+        if when is None:
+            self._dead[key] = (DeadLetter(kind, key, case_id, attempts, error, at), timer)
+        return attempts, when
+
+    def dead_letters(self, limit: int = 1000) -> list[DeadLetter]:
+        """Quarantined timers and notifications, in the order they were quarantined."""
+        return [letter for letter, _ in list(self._dead.values())[:limit]]
+
+    def requeue(self, keys: Iterable[str]) -> int:
+        """Put quarantined rows back in the queue with a fresh attempt count."""
+        n = 0
+        for key in keys:
+            found = self._dead.pop(key, None)
+            if found is None:
+                continue
+            self._failures.pop(key, None)
+            if found[1] is not None:
+                self._add([found[1]], ())
+            n += 1
+        return n
+
+    def queue_status(self, now: datetime) -> QueueStatus:
+        """Counts of due, retrying and quarantined timers and notifications."""
+        due = [t for at, _, t in self._timers if at <= now]
+        retrying = {k for k, (_, at, _) in self._failures.items() if at is not None}
+        pending = [n for n in self._outbox if n.key not in self._delivered | self._dead.keys()]
+        dead = [d for d, _ in self._dead.values()]
+        return QueueStatus(
+            due_timers=len(due),
+            retrying_timers=sum(1 for _, k, _ in self._timers if k in retrying),
+            dead_timers=sum(1 for d in dead if d.kind == "timer"),
+            pending_notifications=len(pending),
+            retrying_notifications=sum(1 for n in pending if n.key in retrying),
+            dead_notifications=sum(1 for d in dead if d.kind == "notification"),
+            oldest_due=min((t.at for t in due), default=None),
+            oldest_pending=min((n.created_at for n in pending), default=None),
+        )
 
     def mark_delivered(self, keys: Iterable[str], at: datetime) -> None:
         for k in keys:

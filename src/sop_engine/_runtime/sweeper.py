@@ -9,20 +9,24 @@ one. Due timers come from the store's index ordered by instant, never from a sca
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 import attrs
 
 from sop_engine._core.clock import Clock
-from sop_engine._core.errors import CommandRefused
+from sop_engine._core.errors import CommandRefused, LeaseLost, VersionConflict
 from sop_engine._core.protocol import ItemKind
 from sop_engine._core.records import Actor, AuditEvent, Notification, Timer
+from sop_engine._persistence.deadletter import RetryPolicy, error_text
 from sop_engine._runtime.catalog import Catalog
 from sop_engine._runtime.commands import Commands
 from sop_engine._runtime.committer import Committer
 from sop_engine._runtime.decision import Decision, audit
 
-__all__ = ["SYSTEM_ACTOR", "SweepReport", "Sweeper"]
+__all__ = ["SYSTEM_ACTOR", "SweepReport", "Sweeper", "TimerFailure"]
+
+_log = logging.getLogger("sop_engine.worker")
 
 SYSTEM_ACTOR = Actor("sop-engine", "sistem")
 """The actor recorded for what the engine does by itself (reminders, escalations, expiries)."""
@@ -38,14 +42,27 @@ Reminders = dict[tuple[str, str, int], list[Timer]]
 """Reminders due together, per (case, clock, arming), in order."""
 
 
+@attrs.frozen(slots=True)
+class TimerFailure:
+    """A timer that raised while firing: retried later, or quarantined (a dead letter)."""
+
+    key: str
+    case_id: str
+    attempts: int
+    error: str
+    quarantined: bool
+
+
 @attrs.define
 class SweepReport:
-    """What one sweep did: the audit events written and the timed events that were refused."""
+    """What one sweep did: the audit events written, the timed events that were refused, and
+    the timers that failed (isolated: the others still fired)."""
 
     fired: list[AuditEvent] = attrs.field(factory=list)
     refused: list[tuple[Timer, CommandRefused]] = attrs.field(factory=list)
     skipped: int = 0
     coalesced: int = 0
+    failed: list[TimerFailure] = attrs.field(factory=list)
 
 
 class Sweeper:
@@ -65,6 +82,8 @@ class Sweeper:
         self.commands = commands
         self.clock = clock
         self.late_after = late_after
+        self.retry = RetryPolicy()
+        """How a failing timer is retried, and after how many failures it is quarantined."""
 
     def sweep(self, now: datetime | None = None) -> SweepReport:
         """Fire every reminder, breach, escalation and expiry due at ``now`` (default: the clock)."""
@@ -79,16 +98,54 @@ class Sweeper:
                 if t.item.kind is ItemKind.REMIND and not t.item.follow_up:
                     reminders.setdefault((t.case_id, t.deadline, t.arming), []).append(t)
             i = 0
+            stops: tuple[type[BaseException], ...] = (
+                VersionConflict,
+                LeaseLost,
+                *self._transient(),
+            )
             try:
                 for i, timer in enumerate(due):  # noqa: B007 (i is read by the handler)
-                    if timer.item.follow_up:
-                        self._follow_up(timer, now, report)
-                    else:
-                        self.fire_timer(timer, reminders, now, report)
+                    try:
+                        if timer.item.follow_up:
+                            self._follow_up(timer, now, report)
+                        else:
+                            self.fire_timer(timer, reminders, now, report)
+                    except stops:
+                        raise  # a lost race or the database itself: the whole sweep stops
+                    except Exception as e:  # this timer's own failure: isolate it
+                        if not self._isolate(timer, e, now, report):
+                            raise
             except BaseException:
                 self.store.release(due[i:])
                 raise
         return report
+
+    def _transient(self) -> tuple[type[BaseException], ...]:
+        errors: tuple[type[BaseException], ...] = getattr(self.store, "transient_errors", ())
+        return errors
+
+    def _isolate(self, timer: Timer, error: Exception, now: datetime, report: SweepReport) -> bool:
+        """Record the failure of one timer (retried with backoff, quarantined after
+        ``retry.attempts``) so the timers behind it still fire; ``False`` when the store keeps
+        no failures (the error is then raised, as before)."""
+        fail = getattr(self.store, "fail_timer", None)
+        if fail is None:
+            return False
+        text = error_text(error)
+        attempts = fail(timer, text, now, self.retry.retry(now))
+        quarantined = attempts >= self.retry.attempts
+        report.failed.append(TimerFailure(timer.key, timer.case_id, attempts, text, quarantined))
+        _log.warning(
+            "timer failed",
+            extra={
+                "timer": timer.key,
+                "case_id": timer.case_id,
+                "attempts": attempts,
+                "quarantined": quarantined,
+                "error": text,
+            },
+        )
+        return True
 
     def _follow_up(self, timer: Timer, now: datetime, report: SweepReport) -> None:
         """Fire the SOP event an expiry or an escalation level asks for, exactly once.

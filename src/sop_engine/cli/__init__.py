@@ -17,6 +17,7 @@ from sop_engine.cli._calendar import calendar
 from sop_engine.cli._demo import demo
 from sop_engine.cli._explore import test_command
 from sop_engine.cli._lint import lint
+from sop_engine.cli._outbox import outbox
 from sop_engine.cli._plugins import plugins
 from sop_engine.cli._schema import schema
 from sop_engine.cli._store import store
@@ -31,5 +32,7 @@ def main() -> None:
     """Run complaint-handling SOPs as auditable state machines."""
 
 
-for _command in (lint, schema, demo, calendar, audit, store, plugins, worker, test_command):
+for _command in (
+    lint, schema, demo, calendar, audit, store, plugins, worker, outbox, test_command,
+):  # fmt: skip
     main.add_command(_command)

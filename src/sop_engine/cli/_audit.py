@@ -1,50 +1,124 @@
-"""``sop audit``: verify that no event of the audit trail was edited, removed or reordered."""
+"""``sop audit``: verify the audit trail, and sign checkpoints an auditor keeps.
+
+``verify`` checks every case's hash chain and its rows (no orphaned trail) read-only; with
+``--checkpoint FILE --pubkey PUB`` it also proves that nothing the signed checkpoint saw was
+rewritten, truncated, swapped or deleted. ``checkpoint`` signs one (Ed25519), ``keygen`` makes
+a key pair.
+"""
 
 from __future__ import annotations
 
-import sqlite3
-import sys
-from typing import TYPE_CHECKING
-
 import click
 
-from sop_engine.cli._common import DB, existing, is_url, postgres_driver, sop_errors
-
-if TYPE_CHECKING:
-    from sop_engine._persistence.codec import ChainBreak
+from sop_engine.cli._common import DB, FORMAT, sop_errors
 
 __all__ = ["audit"]
 
 
 @click.group()
 def audit() -> None:
-    """The audit trail: verify that no event was edited, removed or reordered."""
-
-
-def _verify_chains(db: str, case_id: str | None) -> list[ChainBreak]:
-    if is_url(db):
-        postgres_driver()
-        from sop_engine._persistence.postgres import verify_chains as verify_pg
-
-        with sop_errors():
-            return verify_pg(db, case_id)
-    from sop_engine._persistence.sqlite import verify_chains
-
-    try:
-        return verify_chains(existing(db), case_id)
-    except sqlite3.DatabaseError as e:
-        raise click.ClickException(f"{db} is not a readable sop_engine database: {e}") from e
+    """The audit trail: verify it, and sign checkpoints that prove it was not rewritten."""
 
 
 @audit.command()
 @DB
 @click.option("--case", "case_id", help="Check this case only.")
-def verify(db: str, case_id: str | None) -> None:
-    """Check every case's hash chain; exit 0 when all are intact, 1 naming the first break."""
-    breaks = _verify_chains(db, case_id)
-    if not breaks:
-        click.echo(f"{db}: every audit chain is intact" + (f" (case {case_id})" if case_id else ""))
-        return
-    for b in breaks:
-        click.echo(f"{db}: case {b.case_id}: broken at event {b.seq}: {b.reason}")
-    sys.exit(1)
+@click.option(
+    "--checkpoint",
+    "checkpoints",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A signed checkpoint to verify against (repeat for a chain, oldest first).",
+)
+@click.option(
+    "--pubkey",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The Ed25519 public key (PEM) the checkpoints were signed with.",
+)
+@FORMAT
+def verify(
+    db: str, case_id: str | None, checkpoints: tuple[str, ...], pubkey: str | None, fmt: str
+) -> None:
+    """Check every case's hash chain and rows without writing anything; with --checkpoint,
+    check the store against signed checkpoints too. Every problem is reported (case, event,
+    what differs); exit 1 with a summary when there is any."""
+    from pathlib import Path
+
+    from sop_engine.cli._integrity import open_checked, report, run_checks
+
+    if checkpoints and pubkey is None:
+        raise click.UsageError("--checkpoint needs --pubkey (the key it was signed with)")
+    st = open_checked(db)
+    try:
+        checked, problems = run_checks(st, ("chain", "rows"), case_id)
+        if checkpoints:
+            from sop_engine._ops.checkpoint import verify_checkpoint
+
+            assert pubkey is not None
+            files = [Path(c).read_bytes() for c in checkpoints]
+            with sop_errors():
+                problems += verify_checkpoint(st, files, Path(pubkey).read_bytes())
+            if case_id is not None:
+                problems = [p for p in problems if p.case_id == case_id]
+    finally:
+        st.close()
+    ok = "every audit chain is intact" + (f" (case {case_id})" if case_id else "")
+    if checkpoints:
+        ok += f", and matches {len(checkpoints)} signed checkpoint(s)"
+    report(db, checked, problems, fmt, ok)
+
+
+@audit.command()
+@DB
+@click.option(
+    "--key",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The Ed25519 private key (PEM) to sign with (sop audit keygen makes one).",
+)
+@click.option("-o", "--output", required=True, help="Where to write the checkpoint.")
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The checkpoint before this one: the new one names it (a chain).",
+)
+def checkpoint(db: str, key: str, output: str, previous: str | None) -> None:
+    """Sign the head of every case's chain, the set of cases, a digest of their personal
+    data and their waiting timers. Nothing is written to the store; give the file (and the
+    public key) to the auditor."""
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from sop_engine._ops.checkpoint import take_checkpoint
+    from sop_engine.cli._integrity import open_checked
+
+    st = open_checked(db)
+    try:
+        with sop_errors():
+            data = take_checkpoint(
+                st,
+                Path(key).read_bytes(),
+                datetime.now(UTC),
+                Path(previous).read_bytes() if previous else None,
+            )
+    finally:
+        st.close()
+    Path(output).write_bytes(data)
+    click.echo(f"{db}: checkpoint written to {output}")
+
+
+@audit.command()
+@click.option("-o", "--output", required=True, help="The private key file; PUB goes to OUTPUT.pub.")
+def keygen(output: str) -> None:
+    """Make an Ed25519 key pair for checkpoints (keep the private key off the database host)."""
+    import os
+    from pathlib import Path
+
+    from sop_engine._ops.checkpoint import generate_key
+
+    private, public = generate_key()
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(private)
+    Path(output + ".pub").write_bytes(public)
+    click.echo(f"private key {output}, public key {output}.pub")

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DB",
+    "FORMAT",
     "LANG",
     "console",
     "existing",
@@ -51,6 +52,16 @@ DB = click.option(
     help="The store: a SQLite file, or a PostgreSQL URL (postgresql://USER@HOST:PORT/DBNAME).",
 )
 """The store option of the commands that work on an existing deployment."""
+
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for scripts and monitoring.",
+)
+"""The output format option: ``--format text`` (the default) or ``--format json``."""
 
 
 class _SopErrors:

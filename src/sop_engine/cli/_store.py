@@ -1,19 +1,17 @@
-"""``sop store``: create or upgrade the store, and check that snapshots equal their trails."""
+"""``sop store``: create or upgrade the store, and check it (read-only) case by case."""
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from sop_engine.cli._common import DB, open_store, registry
+from sop_engine.cli._common import DB, FORMAT, open_store
 
 __all__ = ["store"]
 
 
 @click.group()
 def store() -> None:
-    """The durable store: check that snapshots are what their trails produce."""
+    """The durable store: create or upgrade it, check that every case is what its trail says."""
 
 
 @store.command()
@@ -30,40 +28,22 @@ def migrate(db: str) -> None:
 
 @store.command()
 @DB
-def check(db: str) -> None:
-    """Replay every case's audit trail; exit 0 when each equals its snapshot, 1 otherwise."""
-    from sop_engine._compile.compiled import CompiledSop
-    from sop_engine._core.errors import UnknownSop
-    from sop_engine._engine import Engine
-    from sop_engine._ops.replay import replay_case
+@click.option("--case", "case_id", help="Check this case only.")
+@FORMAT
+def check(db: str, case_id: str | None, fmt: str) -> None:
+    """Check every case without writing anything: its hash chain, its rows (readable, no
+    orphaned trail), its replay (the snapshot equals what the trail produces) and its timers
+    (every running clock's next items are scheduled). Each problem is reported with its case,
+    event and what differs; exit 1 with a summary when there is any.
 
-    plugins = registry()
-    st = open_store(db)
-    engine = Engine(store=st, registry=plugins)  # loads the pinned SOP versions on demand
+    The store is opened read-only: it is never migrated (run 'sop store migrate' for that).
+    """
+    from sop_engine.cli._integrity import open_checked, report, run_checks
 
-    def compiled(sop_hash: str) -> CompiledSop | None:
-        try:
-            return engine.sop(sop_hash)
-        except UnknownSop:
-            return None
-
-    bad = checked = 0
-    for case_id in st.case_ids():
-        case = st.get(case_id)
-        trail = st.history(case_id)
-        # the version the case started under: before its first move, if it was ever moved
-        first = next((e.payload["from_hash"] for e in trail if e.event == "@migrate"), None)
-        sop = compiled(first or case.sop_hash)
-        checked += 1
-        if sop is None:
-            bad += 1
-            click.echo(f"{db}: case {case_id}: the SOP text it is pinned to is not stored")
-            continue
-        problem = replay_case(case, trail, sop, plugins, compiled)
-        if problem is not None:
-            bad += 1
-            click.echo(f"{db}: case {case_id}: event {problem.seq}: {problem.reason}")
-    st.close()
-    if bad:
-        sys.exit(1)
-    click.echo(f"{db}: {checked} case(s) replayed, every snapshot equals its trail")
+    st = open_checked(db)
+    try:
+        checked, problems = run_checks(st, ("chain", "rows", "replay", "timers"), case_id)
+    finally:
+        st.close()
+    ok = "{checked} case(s) replayed, every snapshot equals its trail"
+    report(db, checked, problems, fmt, ok)

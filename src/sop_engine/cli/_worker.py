@@ -7,13 +7,15 @@ from datetime import timedelta
 
 import click
 
-from sop_engine.cli._common import DB, console, is_url, open_store, registry
+from sop_engine.cli._common import DB, FORMAT, console, is_url, json_text, open_store, registry
 
 __all__ = ["worker"]
 
+DB_HELP = "The store: a SQLite file, or a PostgreSQL URL (postgresql://USER@HOST:PORT/DBNAME)."
 
-@click.command()
-@DB
+
+@click.group(invoke_without_command=True)
+@click.option("--db", "db", default=None, help=DB_HELP)
 @click.option(
     "--agency",
     "agencies",
@@ -39,8 +41,10 @@ __all__ = ["worker"]
     help="Where delivered notifications are appended as JSON lines (- = standard output).",
 )
 @click.option("--exit-when-idle", is_flag=True, help="Stop once nothing is due or pending.")
+@click.pass_context
 def worker(
-    db: str,
+    ctx: click.Context,
+    db: str | None,
     agencies: tuple[str, ...],
     interval: float,
     batch: int,
@@ -51,8 +55,13 @@ def worker(
     """Sweep due deadlines and relay the outbox until SIGTERM (any number may run at once).
 
     Progress and a summary go to standard error; SIGTERM or Ctrl-C stops after the commit in
-    progress (exit 0).
+    progress (exit 0). A timer or notification that keeps failing is retried with backoff,
+    then quarantined: ``sop worker status`` lists it, ``sop worker requeue`` puts it back.
     """
+    if ctx.invoked_subcommand is not None:
+        return
+    if db is None:
+        raise click.UsageError("Missing option '--db'.")
     import signal
     import threading
     import time as timing
@@ -85,7 +94,9 @@ def worker(
     def counts(stats: WorkerStats) -> str:
         return (
             f"fired {stats.fired}, delivered {stats.delivered}, "
-            f"lost races {stats.conflicts}, errors {stats.errors}"
+            f"lost races {stats.conflicts}, errors {stats.errors}, "
+            f"failed timers {stats.timer_failures}, failed deliveries {stats.failed}, "
+            f"quarantined {stats.quarantined}"
         )
 
     def on_round(stats: WorkerStats) -> None:
@@ -115,3 +126,74 @@ def worker(
         st.close()
     why = "stopped by signal" if stop.is_set() else "idle"
     err.print(f"worker {why}: {counts(stats)}", markup=False)
+
+
+@worker.command()
+@DB
+@click.option("--limit", type=int, default=100, show_default=True, help="Dead letters listed.")
+@FORMAT
+def status(db: str, limit: int, fmt: str) -> None:
+    """Due and pending work, lag, and the quarantined timers and notifications with their
+    errors; exit 1 when anything is quarantined (a health check)."""
+    from datetime import UTC, datetime
+
+    from sop_engine._persistence.deadletter import QueueStatus
+
+    st = open_store(db)
+    try:
+        now = datetime.now(UTC)
+        queue: QueueStatus = st.queue_status(now)
+        letters = st.dead_letters(limit)
+    finally:
+        st.close()
+    lag = None if queue.oldest_due is None else (now - queue.oldest_due).total_seconds()
+    if fmt == "json":
+        doc = {
+            "status": {
+                **dict(_status_fields(queue).items()),
+                "timer_lag_seconds": lag,
+            },
+            "dead_letters": [_letter_doc(d) for d in letters],
+        }
+        click.echo(json_text(doc))
+    else:
+        for name, value in _status_fields(queue).items():
+            click.echo(f"{name}: {value}")
+        click.echo(f"timer_lag_seconds: {'-' if lag is None else f'{lag:.0f}'}")
+        for d in letters:
+            click.echo(
+                f"quarantined {d.kind} {d.key} (case {d.case_id}) after {d.attempts} "
+                f"attempt(s) at {d.since.isoformat()}: {d.error}"
+            )
+    if queue.dead_timers or queue.dead_notifications:
+        sys.exit(1)
+
+
+@worker.command()
+@DB
+@click.argument("keys", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Every quarantined timer.")
+@FORMAT
+def requeue(db: str, keys: tuple[str, ...], every: bool, fmt: str) -> None:
+    """Put quarantined timers (by key, or --all) back in the queue with fresh attempts."""
+    st = open_store(db)
+    try:
+        if every:
+            keys = tuple(d.key for d in st.dead_letters(1_000_000) if d.kind == "timer")
+        n = st.requeue(keys)
+    finally:
+        st.close()
+    click.echo(json_text({"requeued": n}) if fmt == "json" else f"requeued {n}")
+
+
+def _status_fields(queue: object) -> dict[str, object]:
+    import attrs
+
+    return {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v)
+        for k, v in attrs.asdict(queue, recurse=False).items()  # type: ignore[arg-type]
+    }
+
+
+def _letter_doc(d: object) -> dict[str, object]:
+    return _status_fields(d)

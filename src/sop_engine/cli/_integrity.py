@@ -1,0 +1,94 @@
+"""What ``sop store check`` and ``sop audit verify`` share: opening the store read-only,
+running the checks with a progress bar, and reporting every problem with a summary."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from contextlib import ExitStack
+from typing import TYPE_CHECKING
+
+import click
+
+from sop_engine.cli._common import console, is_url, json_text, postgres_driver, registry
+
+if TYPE_CHECKING:
+    from sop_engine._ops.integrity import Check, Problem
+    from sop_engine._persistence.readonly import ReadOnlyStore
+
+__all__ = ["open_checked", "report", "run_checks"]
+
+
+def open_checked(db: str) -> ReadOnlyStore:
+    """The store ``db`` names, opened read-only; a missing file or a file that is no
+    sop_engine store is a one-line error (exit 1), never a pass."""
+    from pathlib import Path
+
+    from sop_engine._core.errors import StoreUnavailable
+    from sop_engine._persistence.readonly import open_readonly
+
+    if is_url(db):
+        postgres_driver()
+    elif not Path(db).is_file():
+        raise click.ClickException(f"no database at {db}")
+    try:
+        return open_readonly(db)
+    except StoreUnavailable as e:
+        if is_url(db):
+            raise click.ClickException(str(e)) from e
+        raise click.ClickException(f"{db} is not a readable sop_engine database: {e.cause}") from e
+
+
+def run_checks(
+    store: ReadOnlyStore, checks: Iterable[Check], case_id: str | None = None
+) -> tuple[int, list[Problem]]:
+    """Run the checks on every case (or one), with a progress bar on standard error."""
+    from rich.progress import Progress
+
+    from sop_engine._ops.integrity import check_store
+
+    total = store.count_cases() if case_id is None else 1
+    with ExitStack() as stack:
+        progress = stack.enter_context(Progress(console=console(stderr=True), transient=True))
+        task = progress.add_task("checking cases", total=total)
+        return check_store(
+            store,
+            registry(),
+            checks=checks,
+            case_id=case_id,
+            on_case=lambda _: progress.advance(task),
+        )
+
+
+def report(db: str, checked: int, problems: list[Problem], fmt: str, ok: str) -> None:
+    """Print every problem (case, event, check, what differs) and a summary; exit 1 on any."""
+    cases = sorted({p.case_id for p in problems})
+    if fmt == "json":
+        click.echo(
+            json_text(
+                {
+                    "store": db,
+                    "cases_checked": checked,
+                    "cases_with_problems": len(cases),
+                    "problems": [
+                        {"case_id": p.case_id, "seq": p.seq, "check": p.check, "what": p.what}
+                        for p in problems
+                    ],
+                }
+            )
+        )
+    else:
+        for p in problems:
+            if p.check == "chain":
+                click.echo(f"{db}: case {p.case_id}: broken at event {p.seq}: {p.what}")
+            else:
+                click.echo(f"{db}: case {p.case_id}: event {p.seq}: {p.what} [{p.check}]")
+        if problems:
+            click.echo(
+                f"{db}: {len(problems)} problem(s) in {len(cases)} of {checked} case(s) "
+                "(or rows of no case)"
+            )
+        else:
+            click.echo(f"{db}: {ok.format(checked=checked)}")
+    if problems:
+        sys.exit(1)
