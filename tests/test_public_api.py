@@ -30,6 +30,7 @@ EXPECTED = [
     "CalendarSpec",
     "Case",
     "CaseNotFound",
+    "CaseNotVisible",
     "CaseView",
     "Clock",
     "CommandIdReused",

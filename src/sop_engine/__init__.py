@@ -16,6 +16,7 @@ from sop_engine._core.clock import Clock, SimulatedClock, SystemClock
 from sop_engine._core.definition import SopDefinition
 from sop_engine._core.errors import (
     CaseNotFound,
+    CaseNotVisible,
     CommandIdReused,
     CommandRefused,
     EthicsViolation,
@@ -101,6 +102,7 @@ __all__ = [
     "CalendarSpec",
     "Case",
     "CaseNotFound",
+    "CaseNotVisible",
     "CaseView",
     "Clock",
     "CommandIdReused",

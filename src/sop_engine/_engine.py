@@ -273,8 +273,24 @@ class Engine:
         return self.store.history(case_id)
 
     def view(self, case_id: str, viewer: Actor | None = None) -> CaseView:
-        """The case and its trail as ``viewer`` may see them; ``None`` is the outward view."""
+        """The case and its trail as ``viewer`` may see them; ``None`` is the outward view.
+
+        The read API every desk uses: an officer of a unit-scoped role (the SOP's
+        ``confidentiality.unit_roles``) of another unit than the case's gets
+        :class:`~sop_engine.errors.CaseNotVisible`; a viewer who may not know the reporter gets
+        every string redacted (identity in any form, NIK, phones, e-mail, plates); in a
+        ``rahasia`` case, a viewer outside ``see_content`` sees no content, no reported official
+        and no free text of the trail. See ``docs/security.md``.
+        """
         return cases.view(self.catalog, self.store, case_id, viewer)
+
+    def visible_cases(self, viewer: Actor) -> list[str]:
+        """Ids of the cases ``viewer`` may see (an officer: his unit's), in creation order.
+
+        The listing filter of the read API: :meth:`view` refuses exactly the others with
+        :class:`~sop_engine.errors.CaseNotVisible`.
+        """
+        return cases.visible_cases(self.catalog, self.store, viewer)
 
     def export(self, case_id: str) -> dict[str, Any]:
         """The case as JSON-ready data for whoever is outside the agency (always redacted)."""

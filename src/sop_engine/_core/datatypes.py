@@ -43,16 +43,25 @@ def validator_for(spec: FieldSpec) -> Validator:
 
         def _enum(value: Any) -> Any:
             if not isinstance(value, str) or value not in allowed:
-                raise ValueError(f"expected one of {shown}, got {value!r}")
+                raise ValueError(f"expected one of {shown}, got {_shape(value)}")
             return value
 
         return _enum
     raise AssertionError(f"unhandled field type {kind!r}")
 
 
+def _shape(value: Any) -> str:
+    """What a refused value is, never the value: it may be a NIK, a name or a phone number."""
+    if isinstance(value, str):
+        return f"text of {len(value)} character(s)"
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    return type(value).__name__
+
+
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"expected text, got {type(value).__name__} {value!r:.40}")
+        raise ValueError(f"expected text, got {_shape(value)}")
     if len(value) > MAX_TEXT:
         raise ValueError(f"text longer than {MAX_TEXT} characters")
     return value
@@ -60,27 +69,27 @@ def _text(value: Any) -> str:
 
 def _ref(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"expected the id of a person or unit, got {value!r:.40}")
+        raise ValueError(f"expected the id of a person or unit, got {_shape(value)}")
     return value
 
 
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {value!r:.40}")
+        raise ValueError(f"expected true or false, got {_shape(value)}")
     return value
 
 
 def _number(value: Any) -> int | float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"expected a number, got {value!r:.40}")
+        raise ValueError(f"expected a number, got {_shape(value)}")
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"expected a finite number, got {value!r}")
+        raise ValueError(f"expected a finite number, got {_shape(value)}")
     return value
 
 
 def _integer(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"expected a whole number, got {value!r:.40}")
+        raise ValueError(f"expected a whole number, got {_shape(value)}")
     return value
 
 
@@ -94,7 +103,7 @@ def _date(value: Any) -> str:
             return date.fromisoformat(value).isoformat()
         except ValueError:
             pass
-    raise ValueError(f"expected a date like 2026-03-02, got {value!r:.40}")
+    raise ValueError(f"expected a date like 2026-03-02, got {_shape(value)}")
 
 
 def _datetime(value: Any) -> str:
@@ -108,7 +117,7 @@ def _datetime(value: Any) -> str:
             parsed = None
     if parsed is None:
         raise ValueError(
-            f"expected a date and time like 2026-03-02T09:30:00+07:00, got {value!r:.40}"
+            f"expected a date and time like 2026-03-02T09:30:00+07:00, got {_shape(value)}"
         )
     if parsed.tzinfo is None:
         raise ValueError("a date and time needs a UTC offset or time zone (e.g. +07:00 for WIB)")

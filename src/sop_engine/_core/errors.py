@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CaseNotFound",
+    "CaseNotVisible",
     "CommandIdReused",
     "CommandRefused",
     "EthicsViolation",
@@ -103,6 +104,26 @@ class CaseNotFound(SopError, LookupError):
     def __init__(self, case_id: str) -> None:
         self.case_id = case_id
         super().__init__(f"no case {case_id!r} in the store; check the id or start the case first")
+
+
+class CaseNotVisible(SopError, PermissionError):
+    """The viewer may not see this case: an officer of another unit than the case's.
+
+    The message names the case, the viewer's role and unit and the units that may see it, never
+    the case's content.
+    """
+
+    def __init__(self, case_id: str, role: str, unit: str | None, units: Sequence[str]) -> None:
+        self.case_id = case_id
+        self.role = role
+        self.unit = unit
+        self.units = tuple(units)
+        listed = ", ".join(self.units) or "none yet (not dispositioned)"
+        super().__init__(
+            f"kasus {case_id!r} tidak dapat dilihat oleh {role!r} unit {unit!r}; unit yang "
+            f"berwenang: {listed} / case {case_id!r} is not visible to role {role!r} of unit "
+            f"{unit!r}; units that may see it: {listed}"
+        )
 
 
 class InvalidCaseData(SopError, ValueError):

@@ -15,7 +15,7 @@ the reporter's consent is recorded.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -59,6 +59,11 @@ SCHEMA: dict[str, Any] = {
         "see_content": {**_NAMES, "description": "roles that see the content of rahasia cases"},
         "reveal": {**_NAMES, "description": "roles that may reveal an identity (with a reason)"},
         "consent": {**_NAME, "description": "bool field: the reporter consents to lowering"},
+        "reporter": {**_NAMES, "description": "roles whose actors are the reporter (pelapor)"},
+        "reported": {**_NAMES, "description": "fields naming the reported official (rahasia)"},
+        "units": {**_NAMES, "description": "fields naming the units whose officers see the case"},
+        "unit_roles": {**_NAMES, "description": "roles that see only the cases of their unit"},
+        "erase": {**_NAMES, "description": "roles that may erase personal data (with a reason)"},
     },
     "required": ["field", "anonim", "rahasia", "identity"],
     "additionalProperties": False,
@@ -82,6 +87,16 @@ class Confidentiality:
     reveal: frozenset[str]
     consent: str | None
     notify: tuple[str, ...]
+    reporter: frozenset[str] = frozenset({"pelapor"})
+    """Roles whose actors are the reporter: their ids are identity too."""
+    reported: frozenset[str] = frozenset()
+    """Fields naming the reported official: hidden in ``rahasia`` cases like the content."""
+    units: tuple[str, ...] = ()
+    """Case fields naming the units whose officers may see the case."""
+    unit_roles: frozenset[str] = frozenset()
+    """Roles that see only the cases of their own unit (``Actor.unit``)."""
+    erase: frozenset[str] = frozenset()
+    """Roles that may erase the reporter's personal data (empty: any role the SOP declares)."""
 
     def flags(self, value: Any) -> frozenset[str]:
         """The flags a value of the field sets (``anonim``, ``rahasia``, both or none)."""
@@ -96,29 +111,53 @@ class Confidentiality:
         """Fields of a case with ``data`` to withhold from ``role`` (``None``: outward, public)."""
         flags = self.flags(data.get(self.field))
         out: set[str] = set()
-        if "anonim" in flags and (role is None or role not in self.see_identity):
-            out |= self.identity
+        if flags and (role is None or role not in self.see_identity):
+            out |= self.identity  # rahasia hides the reporter too, not only anonim
         if "rahasia" in flags and (role is None or role not in self.see_content):
-            out |= self.content
+            out |= self.content | self.reported
         return frozenset(out)
+
+    def may_see(self, data: Mapping[str, Any], role: str, unit: str | None) -> bool:
+        """Whether an actor of ``role`` in ``unit`` may see a case with ``data`` at all."""
+        if role not in self.unit_roles:
+            return True
+        return unit is not None and any(data.get(f) == unit for f in self.units)
+
+    def case_units(self, data: Mapping[str, Any]) -> list[str]:
+        """The units whose officers may see a case with ``data``."""
+        return sorted({str(data[f]) for f in self.units if data.get(f) not in (None, "")})
 
     def secrets(self, data: Mapping[str, Any]) -> frozenset[str]:
         """The identity values of an ``anonim`` case: withheld wherever they appear outward."""
-        if "anonim" not in self.flags(data.get(self.field)):
+        if not self.flags(data.get(self.field)):
             return frozenset()
         return frozenset(str(data[f]) for f in self.identity if data.get(f) not in (None, ""))
 
     def judge_change(
-        self, before: Mapping[str, Any], after: Mapping[str, Any], payload: Mapping[str, Any]
+        self,
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+        payload: Mapping[str, Any],
+        actor: Any = None,
+        history: Callable[[], Sequence[Any]] | None = None,
     ) -> Breach | None:
-        """The breach of a command that lowers a flag without the reporter's recorded consent."""
+        """The breach of a command that lowers a flag without a consent that counts.
+
+        Consent counts when the reporter recorded it himself (an actor of a ``reporter`` role),
+        or when someone else recorded it and a *second* person lowers the flag (four eyes):
+        an official alone can never both record the consent and act on it.
+        """
         old, new = before.get(self.field), after.get(self.field)
         if old == new:
             return None
         lost = self.flags(old) - self.flags(new)
         if not lost:
             return None  # raising is always allowed
-        if self.consent is not None and (
+        if self.consent is not None and actor is not None:
+            by = _consent_by(self.consent, payload, actor, history)
+            if by is not None and (by.role in self.reporter or by.id != actor.id):
+                return None
+        elif self.consent is not None and (
             before.get(self.consent) is True or payload.get(self.consent) is True
         ):
             return None
@@ -129,9 +168,11 @@ class Confidentiality:
             "block",
             Text(
                 f"menurunkan kerahasiaan ({names}) memerlukan persetujuan pelapor yang tercatat"
-                + (f" di {self.consent!r}" if self.consent else ""),
+                + (f" di {self.consent!r}" if self.consent else "")
+                + ", dicatat oleh pelapor sendiri atau disetujui orang kedua",
                 f"lowering confidentiality ({names}) needs the reporter's recorded consent"
-                + (f" in {self.consent!r}" if self.consent else ""),
+                + (f" in {self.consent!r}" if self.consent else "")
+                + ", recorded by the reporter himself or approved by a second person",
             ),
             ("penyimpangan_prosedur",),
         )
@@ -215,8 +256,37 @@ def build_confidentiality(
         reveal=frozenset(check("role", raw.get("reveal"), (*base, "reveal"))),
         consent=consent,
         notify=notify,
+        reporter=frozenset(
+            check("role", raw.get("reporter", "pelapor"), (*base, "reporter"))
+            if "reporter" in raw
+            else ["pelapor"]
+        ),
+        reported=frozenset(check("field", raw.get("reported"), (*base, "reported"))),
+        units=tuple(check("field", raw.get("units"), (*base, "units"))),
+        unit_roles=frozenset(check("role", raw.get("unit_roles"), (*base, "unit_roles"))),
+        erase=frozenset(check("role", raw.get("erase"), (*base, "erase"))),
     )
     return conf, problems
+
+
+def _consent_by(
+    field: str,
+    payload: Mapping[str, Any],
+    actor: Any,
+    history: Callable[[], Sequence[Any]] | None,
+) -> Any:
+    """The actor who recorded the consent now in force (``None``: no consent recorded)."""
+    if payload.get(field) is True:
+        return actor
+    if payload.get(field) is False or history is None:
+        return None
+    for event in reversed(history()):
+        value = event.payload.get(field)
+        if value is True:
+            return event.actor
+        if value is False:
+            return None
+    return None
 
 
 def redact(values: Mapping[str, Any], hidden: frozenset[str]) -> dict[str, Any]:

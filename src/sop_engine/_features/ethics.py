@@ -207,7 +207,7 @@ class EthicsPlan:
         """Run every rule that applies to this command; stop at the first ``block`` breach."""
         conf = self.confidentiality
         if conf is not None and case.data.get(conf.field) != data.get(conf.field):
-            breach = conf.judge_change(case.data, data, payload)
+            breach = conf.judge_change(case.data, data, payload, actor, history)
             if breach is not None:
                 return Outcome(breach, (breach,), ((breach, conf.notify),) if conf.notify else ())
         rules = self.by_event.get(event)

@@ -210,7 +210,9 @@ def _run(
         final = engine.get(sc.case_id)
         history = engine.history(sc.case_id)
         consistent &= _consistent(history, final.version, final.state)
-        rows = [_history_row(e, plan, roles, lang) for e in history]
+        # printed as the public sees it: no rahasia content, no anonymous reporter
+        shown = engine.view(sc.case_id, None).history
+        rows = [_history_row(e, plan, roles, lang) for e in shown]
         rows = sorted(rows + extra[k], key=lambda r: r.at)  # stable: trail order kept
         _print_case(console, sc, rows, states, events, roles, lang)
         summary.append((sc.case_id, states[final.state], len(history), refused[k], retried[k]))

@@ -251,7 +251,28 @@ class Admin:
         return self.committer.commit(Decision(case=moved, event=event, timers=timers))
 
     def erase_personal_data(self, case_id: str, actor: Actor, reason: str) -> Case:
-        """Erase the reporter's personal data from the case, its trail and its command records."""
+        """Erase the reporter's personal data from the case, its trail and its command records.
+
+        Only a role the SOP names may erase (``confidentiality.erase``; without it, any role
+        the SOP declares), and only with a reason: both are in the ``@erase`` event. Free text
+        of the case and its trail loses the reporter's identity in every form (see
+        :class:`~sop_engine._core.redaction.Redactor`), and the reporter's own actor ids become
+        ``ERASED``.
+        """
+        case = self.store.get(case_id)
+        sop = self.catalog.pinned(case.sop_hash)
+        plan = sop.ethics
+        conf = plan.confidentiality if plan is not None else None
+        declared = {r.name for r in sop.definition.roles}
+        allowed = (conf.erase if conf is not None and conf.erase else declared) & declared
+        if actor.role not in allowed:
+            raise RoleNotPermitted(
+                case_id=case_id,
+                state=case.state,
+                event=SystemEvent.ERASE,
+                role=actor.role,
+                allowed=sorted(allowed),
+            )
         if not reason.strip():
             raise InvalidEventData(
                 case_id=case_id,
@@ -259,8 +280,6 @@ class Admin:
                 event=SystemEvent.ERASE,
                 problems=["a reason is required"],
             )
-        case = self.store.get(case_id)
-        sop = self.catalog.pinned(case.sop_hash)
         fields = sorted(k for k in case.data if k in sop.personal)
         data = {k: (ERASED if k in fields else v) for k, v in case.data.items()}
         new = attrs.evolve(case, data=data, version=case.version + 1)

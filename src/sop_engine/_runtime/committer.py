@@ -16,6 +16,7 @@ from typing import Any
 
 from sop_engine._core.errors import CommandIdReused
 from sop_engine._core.records import Actor, AuditEvent, Case
+from sop_engine._core.redaction import Redactor
 from sop_engine._persistence.store import Staged, Store
 from sop_engine._runtime.decision import Decision, Write
 from sop_engine._spec.extensions import ListenerFailure, ListenerFn
@@ -123,12 +124,21 @@ class Committer:
             try:
                 listener(case, event)
             except Exception as e:  # an observer's bug must never undo or fail the command
-                self.failures.append(ListenerFailure(name, case.id, event.seq, repr(e)))
+                # a plugin's message may quote the reporter: redacted before it is kept or logged
+                kind = _redacted_error(e, case, event)
+                self.failures.append(ListenerFailure(name, case.id, event.seq, kind))
                 _log.error(
-                    "event listener %r failed on case %r (event %d %r): %r",
+                    "event listener %r failed on case %r (event %d %r): %s",
                     name,
                     case.id,
                     event.seq,
-                    event.event,
-                    e,
+                    str(event.event),
+                    kind,
                 )
+
+
+def _redacted_error(e: Exception, case: Case, event: AuditEvent) -> str:
+    """``repr(e)`` with the event's personal values and any NIK, phone, e-mail or plate withheld."""
+    identities = {str(event.payload[k]) for k in event.personal if k in event.payload}
+    identities |= {str(case.data[k]) for k in event.personal if k in case.data}
+    return Redactor(identities).text(f"{type(e).__name__}({str(e)!r})")

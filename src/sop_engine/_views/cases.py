@@ -12,16 +12,16 @@ from typing import Any
 
 import attrs
 
-from sop_engine._core.records import Actor, AuditEvent, Case
+from sop_engine._core.definition import SopDefinition
+from sop_engine._core.errors import CaseNotVisible
+from sop_engine._core.records import ERASED, Actor, AuditEvent, Case
+from sop_engine._core.redaction import Redactor
 from sop_engine._features.confidentiality import WITHHELD, redact
 from sop_engine._persistence.codec import actor_to_json
 from sop_engine._persistence.store import Store
 from sop_engine._runtime.catalog import Catalog
 
-__all__ = ["CaseView", "export", "view"]
-
-_MIN_VALUE = 3
-"""Identity values at least this long are also withheld where they appear inside other text."""
+__all__ = ["CaseView", "export", "view", "visible_cases"]
 
 
 @attrs.frozen(slots=True)
@@ -35,31 +35,46 @@ class CaseView:
 
 
 def view(catalog: Catalog, store: Store, case_id: str, viewer: Actor | None) -> CaseView:
-    """The case as ``viewer`` may see it; ``None`` is the public/outward view."""
+    """The case as ``viewer`` may see it; ``None`` is the public/outward view.
+
+    Raises :class:`~sop_engine.errors.CaseNotVisible` for an officer of a unit-scoped role
+    (``confidentiality.unit_roles``) whose unit is not one of the case's (``units``). For a
+    viewer who may not know the identity (and always for the public view) every string that
+    leaves is redacted: identity values in any form, NIK, phone numbers, e-mail addresses and
+    vehicle plates become stable pseudonyms (:class:`~sop_engine._core.redaction.Redactor`),
+    and actors of a ``reporter`` role are shown by pseudonym. In a ``rahasia`` case a viewer
+    outside ``see_content`` sees neither the content, nor the reported official, nor any free
+    text of the trail.
+    """
     case = store.get(case_id)
-    history = tuple(store.history(case_id))
-    plan = catalog.pinned(case.sop_hash).ethics
+    sop = catalog.pinned(case.sop_hash)
+    plan = sop.ethics
     conf = plan.confidentiality if plan is not None else None
     if conf is None:
-        return CaseView(case, history, frozenset())
-    hidden = conf.hidden(case.data, None if viewer is None else viewer.role)
-    if not hidden:
+        return CaseView(case, tuple(store.history(case_id)), frozenset())
+    if viewer is not None and not conf.may_see(case.data, viewer.role, viewer.unit):
+        raise CaseNotVisible(case_id, viewer.role, viewer.unit, conf.case_units(case.data))
+    history = tuple(store.history(case_id))
+    role = None if viewer is None else viewer.role
+    hidden = conf.hidden(case.data, role)
+    identity = hidden & conf.identity
+    if not hidden and viewer is not None:
         return CaseView(case, history, hidden)
-    identity = hidden & conf.identity  # all identity fields of an anonim case, or none
     # the reporter's identity values, now and as any earlier event carried them
     exact = set(conf.secrets(case.data)) if identity else set()
     exact |= {
         str(e.payload[f]) for e in history for f in identity if e.payload.get(f) not in (None, "")
     }
-    inside = sorted((s for s in exact if len(s) >= _MIN_VALUE), key=len, reverse=True)
+    exact.discard(ERASED)
+    reporters = (
+        {e.actor.id for e in history if e.actor.role in conf.reporter} if identity else set()
+    )
+    redactor = Redactor(exact | reporters, WITHHELD)
+    free = _free_text(sop.definition) if hidden & conf.content else frozenset()
 
     def scrub(value: Any) -> Any:
         if isinstance(value, str):
-            if value in exact:
-                return WITHHELD
-            for s in inside:
-                value = value.replace(s, WITHHELD)
-            return value
+            return WITHHELD if value in exact else redactor.text(value)
         if isinstance(value, list | tuple):
             return [scrub(v) for v in value]
         if isinstance(value, Mapping):
@@ -67,14 +82,37 @@ def view(catalog: Catalog, store: Store, case_id: str, viewer: Actor | None) -> 
         return value
 
     def actor(a: Actor) -> Actor:
-        return attrs.evolve(a, id=WITHHELD) if a.id in exact else a
+        if identity and (a.role in conf.reporter or a.id in exact):
+            return attrs.evolve(a, id=redactor.text(a.id) if a.id in reporters else WITHHELD)
+        return a
+
+    def payload(p: Mapping[str, Any]) -> Any:
+        return scrub(redact(p, hidden | {k for k, v in p.items() if k in free}))
 
     shown = attrs.evolve(case, data=scrub(redact(case.data, hidden)))
     events = tuple(
-        attrs.evolve(e, actor=actor(e.actor), payload=scrub(redact(e.payload, hidden)))
-        for e in history
+        attrs.evolve(e, actor=actor(e.actor), payload=payload(e.payload)) for e in history
     )
     return CaseView(shown, events, hidden)
+
+
+def visible_cases(catalog: Catalog, store: Store, viewer: Actor) -> list[str]:
+    """Ids of the cases ``viewer`` may see (:func:`view` does not refuse), in creation order."""
+    out = []
+    for case_id in store.case_ids():
+        case = store.get(case_id)
+        plan = catalog.pinned(case.sop_hash).ethics
+        conf = plan.confidentiality if plan is not None else None
+        if conf is None or conf.may_see(case.data, viewer.role, viewer.unit):
+            out.append(case_id)
+    return out
+
+
+def _free_text(sop: SopDefinition) -> frozenset[str]:
+    """Names of the free-text case fields and event data of ``sop`` (type ``text``)."""
+    names = {f.name for f in sop.fields if f.type == "text"}
+    names |= {d.name for e in sop.events for d in e.data if d.type == "text"}
+    return frozenset(names)
 
 
 def export(catalog: Catalog, store: Store, case_id: str) -> dict[str, Any]:
