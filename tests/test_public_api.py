@@ -30,6 +30,8 @@ EXPECTED = [
     "CalendarSpec",
     "Case",
     "CaseNotFound",
+    "CaseQuery",
+    "CaseRow",
     "CaseView",
     "Clock",
     "CommandIdReused",

@@ -53,6 +53,7 @@ from sop_engine._core.records import (
 from sop_engine._core.text import Text
 from sop_engine._engine import AvailableEvent, Engine
 from sop_engine._ops.outbox import Notifier, RelayReport, relay
+from sop_engine._persistence.queries import CaseQuery, CaseRow
 from sop_engine._persistence.sqlite import SqliteStore
 from sop_engine._persistence.store import MemoryStore, Store
 from sop_engine._runtime.sweeper import SweepReport
@@ -100,6 +101,8 @@ __all__ = [
     "CalendarSpec",
     "Case",
     "CaseNotFound",
+    "CaseQuery",
+    "CaseRow",
     "CaseView",
     "Clock",
     "CommandIdReused",

@@ -59,6 +59,7 @@ from sop_engine._persistence.codec import (
     notification_body,
     notification_from_body,
 )
+from sop_engine._persistence.queries import CaseQuery, CaseRow, pg_due, rows_from, select_cases
 from sop_engine._persistence.relational import (
     POSTGRES_COMMIT,
     POSTGRES_INSERT,
@@ -81,6 +82,10 @@ MIGRATIONS = POSTGRES_MIGRATIONS
 
 _MIGRATION_LOCK = 0x50F_E2617E  # the advisory lock taken while migrating
 _NOW = "COALESCE(%(wall)s::timestamptz, clock_timestamp())"
+
+
+def _utc(at: datetime) -> datetime:
+    return at.astimezone(UTC)
 
 
 def _display(url: str) -> str:
@@ -400,6 +405,28 @@ class PgStore:
     def recall(self, command_id: str) -> CommandRecord | None:
         with self._pool.connection() as conn:
             return read_command(conn, "%s", command_id)
+
+    def query_cases(self, query: CaseQuery) -> list[CaseRow]:
+        """One page of the cases matching ``query`` (of this store's agencies)."""
+        sql, params = select_cases(query, "%s", _utc, agencies=self.agencies)
+        with self._pool.connection() as conn:
+            return rows_from(conn.execute(sql, params).fetchall(), pg_due)
+
+    def sop_hashes(self) -> list[str]:
+        """The SOP versions stored for this store's agencies."""
+        params: dict[str, Any] = {}
+        where = self._agency_filter(params)
+        with self._pool.connection() as conn:
+            rows = conn.execute(f"SELECT hash FROM sops WHERE true {where} ORDER BY hash", params)
+            return [r[0] for r in rows.fetchall()]
+
+    def count_cases(self, query: CaseQuery) -> int:
+        """How many cases match ``query`` (paging ignored)."""
+        sql, params = select_cases(query, "%s", _utc, count=True, agencies=self.agencies)
+        with self._pool.connection() as conn:
+            row = conn.execute(sql, params).fetchone()
+        assert row is not None
+        return int(row[0])
 
     def case_ids(self) -> Iterator[str]:
         params: dict[str, Any] = {}

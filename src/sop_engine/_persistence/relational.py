@@ -25,6 +25,7 @@ from sop_engine._persistence.codec import (
     erase_command,
     event_from_stored,
 )
+from sop_engine._persistence.queries import POSTGRES_QUERY_INDEX, SQLITE_QUERY_INDEX
 from sop_engine._persistence.store import CommandRecord
 
 __all__ = [
@@ -116,6 +117,7 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX calendars_by_sop ON calendars (sop_hash, id);
     """,
+    SQLITE_QUERY_INDEX,  # the query index and breach/escalation marks (queries.py)
 )
 
 POSTGRES_MIGRATIONS: tuple[str, ...] = (
@@ -232,6 +234,7 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX calendars_by_sop ON calendars (sop_hash, id);
     """,
+    POSTGRES_QUERY_INDEX,  # the query index and breach/escalation marks (queries.py)
 )
 
 # -- PostgreSQL's two write statements (they follow its schema above) ----------------------------
