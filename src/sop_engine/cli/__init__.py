@@ -14,6 +14,7 @@ import click
 
 from sop_engine.cli._audit import audit
 from sop_engine.cli._calendar import calendar
+from sop_engine.cli._case import case
 from sop_engine.cli._demo import demo
 from sop_engine.cli._diagram import diagram
 from sop_engine.cli._explore import test_command
@@ -43,5 +44,6 @@ for _command in (
     worker,
     test_command,
     diagram,
+    case,
 ):
     main.add_command(_command)
