@@ -20,6 +20,7 @@ from sop_engine.cli._diagram import diagram
 from sop_engine.cli._explore import test_command
 from sop_engine.cli._lint import lint
 from sop_engine.cli._plugins import plugins
+from sop_engine.cli._report import report
 from sop_engine.cli._schema import schema
 from sop_engine.cli._store import store
 from sop_engine.cli._worker import worker
@@ -45,5 +46,6 @@ for _command in (
     test_command,
     diagram,
     case,
+    report,
 ):
     main.add_command(_command)
