@@ -18,6 +18,7 @@ from sop_engine.cli._case import case
 from sop_engine.cli._demo import demo
 from sop_engine.cli._diagram import diagram
 from sop_engine.cli._explore import test_command
+from sop_engine.cli._export import export
 from sop_engine.cli._lint import lint
 from sop_engine.cli._plugins import plugins
 from sop_engine.cli._report import report
@@ -47,5 +48,6 @@ for _command in (
     diagram,
     case,
     report,
+    export,
 ):
     main.add_command(_command)
