@@ -31,6 +31,8 @@ EXPECTED = [
     "Case",
     "CaseNotFound",
     "CaseNotVisible",
+    "CaseQuery",
+    "CaseRow",
     "CaseView",
     "Clock",
     "CommandIdReused",

@@ -54,6 +54,7 @@ from sop_engine._core.records import (
 from sop_engine._core.text import Text
 from sop_engine._engine import AvailableEvent, Engine
 from sop_engine._ops.outbox import Notifier, RelayReport, relay
+from sop_engine._persistence.queries import CaseQuery, CaseRow
 from sop_engine._persistence.sqlite import SqliteStore
 from sop_engine._persistence.store import MemoryStore, Store
 from sop_engine._runtime.batch import CommandOutcome, FireCommand, StartCommand
@@ -103,6 +104,8 @@ __all__ = [
     "Case",
     "CaseNotFound",
     "CaseNotVisible",
+    "CaseQuery",
+    "CaseRow",
     "CaseView",
     "Clock",
     "CommandIdReused",

@@ -22,6 +22,7 @@ from sop_engine._core.calendar import WorkingCalendar
 from sop_engine._core.clock import Clock, SystemClock
 from sop_engine._core.definition import SopDefinition
 from sop_engine._core.records import Actor, AuditEvent, Case
+from sop_engine._persistence.queries import CaseQuery, CaseRow
 from sop_engine._persistence.store import MemoryStore, Store
 from sop_engine._runtime import batch
 from sop_engine._runtime.admin import Admin
@@ -32,7 +33,7 @@ from sop_engine._runtime.committer import Committer
 from sop_engine._runtime.oversight import Oversight
 from sop_engine._runtime.sweeper import Sweeper, SweepReport
 from sop_engine._spec.extensions import IntakeFn, ListenerFailure, ListenerFn
-from sop_engine._views import cases, ledger
+from sop_engine._views import cases, ledger, queries
 from sop_engine._views.cases import CaseView
 from sop_engine._views.ledger import Violation
 
@@ -295,6 +296,44 @@ class Engine:
     def export(self, case_id: str) -> dict[str, Any]:
         """The case as JSON-ready data for whoever is outside the agency (always redacted)."""
         return cases.export(self.catalog, self.store, case_id)
+
+    def cases(
+        self,
+        query: CaseQuery | None = None,
+        *,
+        agency: str | None = None,
+        due_within: int | None = None,
+        now: datetime | None = None,
+    ) -> list[CaseRow]:
+        """One page of the cases matching ``query`` (index rows, no content: show a case
+        through :meth:`view`), of SOPs of ``agency``, with a running deadline due within
+        ``due_within`` working days of ``now`` (the engine's clock by default)."""
+        return queries.find_cases(
+            self.catalog,
+            self.store,
+            query or CaseQuery(),
+            agency=agency,
+            due_within=due_within,
+            now=now or self.clock.now(),
+        )
+
+    def count_cases(
+        self,
+        query: CaseQuery | None = None,
+        *,
+        agency: str | None = None,
+        due_within: int | None = None,
+        now: datetime | None = None,
+    ) -> int:
+        """How many cases :meth:`cases` pages through."""
+        return queries.count_cases(
+            self.catalog,
+            self.store,
+            query or CaseQuery(),
+            agency=agency,
+            due_within=due_within,
+            now=now or self.clock.now(),
+        )
 
     def violations(
         self,

@@ -60,6 +60,7 @@ from sop_engine._persistence.codec import (
     notification_from_body,
 )
 from sop_engine._persistence.deadletter import DeadLetter, QueueStatus, Retry
+from sop_engine._persistence.queries import CaseQuery, CaseRow, pg_due, rows_from, select_cases
 from sop_engine._persistence.relational import (
     POSTGRES_COMMIT,
     POSTGRES_INSERT,
@@ -84,6 +85,10 @@ _MIGRATION_LOCK = 0x50F_E2617E  # the advisory lock taken while migrating
 _NOW = "COALESCE(%(wall)s::timestamptz, clock_timestamp())"
 _LIVE = "AND dead_at IS NULL AND (retry_at IS NULL OR retry_at <= %(now)s)"
 """Rows neither quarantined nor waiting for their retry at ``now``."""
+
+
+def _utc(at: datetime) -> datetime:
+    return at.astimezone(UTC)
 
 
 def _display(url: str) -> str:
@@ -432,6 +437,28 @@ class PgStore:
     def recall(self, command_id: str) -> CommandRecord | None:
         with self._pool.connection() as conn:
             return read_command(conn, "%s", command_id)
+
+    def query_cases(self, query: CaseQuery) -> list[CaseRow]:
+        """One page of the cases matching ``query`` (of this store's agencies)."""
+        sql, params = select_cases(query, "%s", _utc, agencies=self.agencies)
+        with self._pool.connection() as conn:
+            return rows_from(conn.execute(sql, params).fetchall(), pg_due)
+
+    def sop_hashes(self) -> list[str]:
+        """The SOP versions stored for this store's agencies."""
+        params: dict[str, Any] = {}
+        where = self._agency_filter(params)
+        with self._pool.connection() as conn:
+            rows = conn.execute(f"SELECT hash FROM sops WHERE true {where} ORDER BY hash", params)
+            return [r[0] for r in rows.fetchall()]
+
+    def count_cases(self, query: CaseQuery) -> int:
+        """How many cases match ``query`` (paging ignored)."""
+        sql, params = select_cases(query, "%s", _utc, count=True, agencies=self.agencies)
+        with self._pool.connection() as conn:
+            row = conn.execute(sql, params).fetchone()
+        assert row is not None
+        return int(row[0])
 
     def case_ids(self) -> Iterator[str]:
         params: dict[str, Any] = {}

@@ -25,6 +25,7 @@ from sop_engine._persistence.codec import (
     erase_command,
     event_from_stored,
 )
+from sop_engine._persistence.queries import POSTGRES_QUERY_INDEX, SQLITE_QUERY_INDEX
 from sop_engine._persistence.store import CommandRecord
 
 __all__ = [
@@ -128,6 +129,7 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE outbox ADD COLUMN error TEXT;
     ALTER TABLE outbox ADD COLUMN dead_us INTEGER;
     """,
+    SQLITE_QUERY_INDEX,  # the query index and breach/escalation marks (queries.py)
 )
 
 POSTGRES_MIGRATIONS: tuple[str, ...] = (
@@ -251,6 +253,7 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE outbox ADD COLUMN attempts integer NOT NULL DEFAULT 0,
         ADD COLUMN retry_at timestamptz, ADD COLUMN error text, ADD COLUMN dead_at timestamptz;
     """,
+    POSTGRES_QUERY_INDEX,  # the query index and breach/escalation marks (queries.py)
 )
 
 # -- PostgreSQL's two write statements (they follow its schema above) ----------------------------

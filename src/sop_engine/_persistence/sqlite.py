@@ -45,6 +45,14 @@ from sop_engine._persistence.codec import (
     timer_from_body,
 )
 from sop_engine._persistence.deadletter import DeadLetter, QueueStatus, Retry
+from sop_engine._persistence.queries import (
+    CaseQuery,
+    CaseRow,
+    rows_from,
+    select_cases,
+    sqlite_due,
+    sqlite_instant,
+)
 from sop_engine._persistence.relational import (
     SQLITE_MIGRATIONS,
     BoundedCache,
@@ -346,6 +354,23 @@ class SqliteStore:
         with self._lock:
             rows = self._db.execute("SELECT id FROM cases ORDER BY created").fetchall()
         return iter([r[0] for r in rows])
+
+    def query_cases(self, query: CaseQuery) -> list[CaseRow]:
+        """One page of the cases matching ``query``, from the ``case_index`` table."""
+        sql, params = select_cases(query, "?", sqlite_instant)
+        with self._lock:
+            return rows_from(self._db.execute(sql, params).fetchall(), sqlite_due)
+
+    def sop_hashes(self) -> list[str]:
+        """The SOP versions stored (every case is pinned to one of them)."""
+        with self._lock:
+            return [r[0] for r in self._db.execute("SELECT hash FROM sops ORDER BY hash")]
+
+    def count_cases(self, query: CaseQuery) -> int:
+        """How many cases match ``query`` (paging ignored)."""
+        sql, params = select_cases(query, "?", sqlite_instant, count=True)
+        with self._lock:
+            return int(self._db.execute(sql, params).fetchone()[0])
 
     # -- timers and outbox -------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from sop_engine._core.errors import CaseNotFound, VersionConflict
 from sop_engine._core.frozen import freeze_mapping
 from sop_engine._core.records import ERASED, Actor, AuditEvent, Case, Notification, Timer
 from sop_engine._persistence.deadletter import DeadLetter, QueueStatus, Retry
+from sop_engine._persistence.queries import CaseQuery, CaseRow, matches, page, row_of
 
 __all__ = ["CommandRecord", "MemoryStore", "Staged", "Store"]
 
@@ -81,6 +82,10 @@ class Store(Protocol):
       check it (a later write may build on an earlier one: the same case twice, an insert then
       its commits). Without it a group commit (:meth:`~sop_engine.Engine.submit`) writes one
       transaction per command, with the same per-command guarantees, at the usual speed.
+
+    - ``query_cases(query: CaseQuery) -> list[CaseRow]`` and ``count_cases(query) -> int``
+      answer the case queries (:mod:`~sop_engine._persistence.queries`) from an index; without
+      them the engine scans ``case_ids()`` and ``get()``.
 
     :class:`sop_engine.testing.stores.StoreContract` checks every promise, the optional
     methods included when a store has them.
@@ -435,6 +440,28 @@ class MemoryStore:
 
     def case_ids(self) -> Iterator[str]:
         return iter(list(self._cases))
+
+    def query_cases(self, query: CaseQuery) -> list[CaseRow]:
+        """One page of the cases matching ``query`` (a scan: the memory store is for tests and
+        simulations; the SQL stores answer from an index)."""
+        return page(query, self._matching(query))
+
+    def sop_hashes(self) -> list[str]:
+        """The SOP versions cases are pinned to."""
+        return sorted({c.sop_hash for c in self._cases.values()})
+
+    def count_cases(self, query: CaseQuery) -> int:
+        """How many cases match ``query`` (paging ignored)."""
+        return len(self._matching(query))
+
+    def _matching(self, query: CaseQuery) -> list[tuple[int, CaseRow]]:
+        out = []
+        for i, case in enumerate(self._cases.values()):
+            row = row_of(case)
+            trail = self._events[case.id]
+            if matches(query, row, lambda trail=trail: trail):  # type: ignore[misc]
+                out.append((i, row))
+        return out
 
     def save_calendar(self, sop_hash: str, doc: Mapping[str, Any]) -> None:
         """Keep the calendar ``sop_hash`` adopted (the latest wins; earlier ones stay listed)."""

@@ -14,11 +14,15 @@ import click
 
 from sop_engine.cli._audit import audit
 from sop_engine.cli._calendar import calendar
+from sop_engine.cli._case import case
 from sop_engine.cli._demo import demo
+from sop_engine.cli._diagram import diagram
 from sop_engine.cli._explore import test_command
+from sop_engine.cli._export import export
 from sop_engine.cli._lint import lint
 from sop_engine.cli._outbox import outbox
 from sop_engine.cli._plugins import plugins
+from sop_engine.cli._report import report
 from sop_engine.cli._schema import schema
 from sop_engine.cli._store import store
 from sop_engine.cli._worker import worker
@@ -34,5 +38,6 @@ def main() -> None:
 
 for _command in (
     lint, schema, demo, calendar, audit, store, plugins, worker, outbox, test_command,
+    diagram, case, report, export,
 ):  # fmt: skip
     main.add_command(_command)

@@ -16,7 +16,7 @@ closes it after)::
             s.close()
 
 Every test then runs on that store. The optional methods (``save_calendar`` and
-``calendar_doc``) are checked when the store has them and skipped otherwise. The suite needs
+``calendar_doc``; ``query_cases`` and ``count_cases``) are checked when the store has them and skipped otherwise. The suite needs
 pytest (imported here only) and the ``testing`` extra.
 """
 
@@ -29,7 +29,8 @@ import attrs
 import pytest
 
 from sop_engine._core.errors import CaseNotFound, VersionConflict
-from sop_engine._core.records import Actor, AuditEvent, Case, Notification, Timer
+from sop_engine._core.records import Actor, AuditEvent, Case, Deadline, Notification, Timer
+from sop_engine._persistence.queries import CaseQuery, CaseRow
 from sop_engine._persistence.store import CommandRecord, Staged, Store
 
 __all__ = ["StoreContract"]
@@ -267,3 +268,120 @@ class StoreContract:
         assert calendar_from_doc(back) == calendar
         back["zone"] = "Asia/Jayapura"  # nor a change to what it handed out
         assert read("h1") == calendar_to_doc(calendar)
+
+    # -- the case queries (optional: query_cases, count_cases) -------------------------------
+
+    def test_queries_filter_by_sop_state_unit_channel_and_class(self, store: Store) -> None:
+        query, count = _query_methods(store)
+        _open(store, "a", "diterima", {"kanal": "sms", "klasifikasi": "pengaduan"})
+        _open(store, "b", "terdisposisi", {"kanal": "web", "unit_tujuan": "dinas_pupr"})
+        _open(store, "c", "terdisposisi", {"kanal": "sms", "unit_tujuan": "dinas_kesehatan"})
+        _open(store, "d", "diterima", {"kanal": "sms"}, sop_id="lain")
+
+        def ids(**filters: Any) -> list[str]:
+            q = CaseQuery(**filters)
+            rows = query(q)
+            assert count(q) == len(rows)
+            return [r.case_id for r in rows]
+
+        assert ids() == ["a", "b", "c", "d"]  # creation order
+        assert ids(sop_ids=("lapor-upp",)) == ["a", "b", "c"]
+        assert ids(states=("terdisposisi",)) == ["b", "c"]
+        assert ids(units=("dinas_pupr",)) == ["b"]
+        assert ids(channels=("sms",), sop_ids=("lapor-upp",)) == ["a", "c"]
+        assert ids(classes=("pengaduan",)) == ["a"]
+        assert ids(sop_hashes=("x" * 64,)) == ["d"]
+        (row,) = query(CaseQuery(units=("dinas_kesehatan",)))
+        assert row == CaseRow(
+            "c", "lapor-upp", "h" * 64, "terdisposisi", "dinas_kesehatan", "sms", None, None
+        )
+
+    def test_the_index_follows_every_commit(self, store: Store) -> None:
+        query, _ = _query_methods(store)
+        _open(store, "a", "diterima", {"kanal": "sms"}, due=T0 + timedelta(days=3))
+        moved = _snapshot("a", "terdisposisi", {"kanal": "sms", "unit_tujuan": "u1"}, 2)
+        store.commit(moved, _at("a", 2, T0, "disposisi"), None)
+        (row,) = query(CaseQuery(states=("terdisposisi",)))
+        assert (row.unit, row.next_due) == ("u1", None)  # the clock is gone with the commit
+        assert query(CaseQuery(states=("diterima",))) == []
+
+    def test_overdue_and_due_before_are_ordered_by_the_earliest_running_deadline(
+        self, store: Store
+    ) -> None:
+        query, count = _query_methods(store)
+        _open(store, "late2", "diterima", {}, due=T0 - timedelta(hours=1))
+        _open(store, "soon", "diterima", {}, due=T0 + timedelta(days=1))
+        _open(store, "late1", "diterima", {}, due=T0 - timedelta(days=2))
+        _open(store, "none", "diterima", {})
+        _open(store, "met", "diterima", {}, due=T0 - timedelta(days=5), status="met")
+        overdue = CaseQuery(overdue_at=T0)
+        assert [r.case_id for r in query(overdue)] == ["late1", "late2"]
+        assert count(overdue) == 2
+        (first,) = query(CaseQuery(overdue_at=T0, limit=1))
+        assert first.next_due == T0 - timedelta(days=2)
+        assert [r.case_id for r in query(CaseQuery(overdue_at=T0, limit=1, offset=1))] == ["late2"]
+        within = CaseQuery(due_before=T0 + timedelta(days=1))
+        assert [r.case_id for r in query(within)] == ["late1", "late2", "soon"]
+
+    def test_breaches_and_escalations_in_a_period(self, store: Store) -> None:
+        query, count = _query_methods(store)
+        _open(store, "a", "diterima", {})
+        _open(store, "b", "diterima", {})
+        _open(store, "c", "diterima", {})
+        store.commit(_snapshot("a", "diterima", {}, 2), _at("a", 2, T0, "@breach"), None)
+        later = T0 + timedelta(days=10)
+        store.commit(_snapshot("b", "diterima", {}, 2), _at("b", 2, later, "@escalate"), None)
+        store.commit(_snapshot("c", "diterima", {}, 2), _at("c", 2, T0, "@remind"), None)
+
+        def ids(**filters: Any) -> list[str]:
+            return [r.case_id for r in query(CaseQuery(**filters))]
+
+        assert ids(marked=("@breach", "@escalate")) == ["a", "b"]
+        assert ids(marked=("@breach",)) == ["a"]
+        assert ids(marked_since=T0 + timedelta(days=1)) == ["b"]
+        assert ids(marked_since=T0, marked_until=later) == ["a"]
+        assert count(CaseQuery(marked=("@escalate",))) == 1
+
+    def test_paging_in_creation_order(self, store: Store) -> None:
+        query, count = _query_methods(store)
+        for i in range(7):
+            _open(store, f"k{i}", "diterima", {})
+        pages = [[r.case_id for r in query(CaseQuery(limit=3, offset=o))] for o in (0, 3, 6, 9)]
+        assert pages == [["k0", "k1", "k2"], ["k3", "k4", "k5"], ["k6"], []]
+        assert count(CaseQuery(limit=3)) == 7
+        with pytest.raises(ValueError, match="limit must be"):
+            CaseQuery(limit=0)
+
+
+def _query_methods(store: Store) -> tuple[Any, Any]:
+    query, count = getattr(store, "query_cases", None), getattr(store, "count_cases", None)
+    if query is None or count is None:
+        pytest.skip("the store does not answer case queries (optional)")
+    return query, count
+
+
+def _snapshot(
+    case_id: str,
+    state: str,
+    data: dict[str, Any],
+    version: int = 1,
+    *,
+    sop_id: str = "lapor-upp",
+    due: datetime | None = None,
+    status: str = "running",
+) -> Case:
+    deadlines: tuple[Deadline, ...] = ()
+    if due is not None:
+        deadlines = (
+            Deadline("verifikasi", 1, status, T0 - timedelta(days=7), 3, "working_days", due, "v"),
+        )
+    sop_hash = ("h" if sop_id == "lapor-upp" else "x") * 64
+    return Case(case_id, sop_id, sop_hash, state, data, version, deadlines)
+
+
+def _at(case_id: str, seq: int, at: datetime, event: str) -> AuditEvent:
+    return AuditEvent(case_id, seq, at, ADMIN, event, "diterima", "diterima", {})
+
+
+def _open(store: Store, case_id: str, state: str, data: dict[str, Any], **kw: Any) -> None:
+    store.insert(_snapshot(case_id, state, data, **kw), _at(case_id, 1, T0, "@start"), None)
