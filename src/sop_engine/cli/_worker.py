@@ -7,7 +7,17 @@ from datetime import timedelta
 
 import click
 
-from sop_engine.cli._common import DB, FORMAT, console, is_url, json_text, open_store, registry
+from sop_engine.cli._common import (
+    DB,
+    FORMAT,
+    console,
+    is_url,
+    json_text,
+    open_store,
+    registry,
+    sop_errors,
+)
+from sop_engine.plugin import Notifier
 
 __all__ = ["worker"]
 
@@ -40,6 +50,19 @@ DB_HELP = "The store: a SQLite file, or a PostgreSQL URL (postgresql://USER@HOST
     show_default=True,
     help="Where delivered notifications are appended as JSON lines (- = standard output).",
 )
+@click.option(
+    "--notifier",
+    default=None,
+    help="Deliver through an installed plugin's notifier (smtp.email, webhook.post) instead of "
+    "JSON lines.",
+)
+@click.option(
+    "--config",
+    "notifier_config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="TOML file configuring the notifier: its table named after it, or the whole file.",
+)
 @click.option("--exit-when-idle", is_flag=True, help="Stop once nothing is due or pending.")
 @click.pass_context
 def worker(
@@ -50,6 +73,8 @@ def worker(
     batch: int,
     lease: float,
     outbox_path: str,
+    notifier: str | None,
+    notifier_config: str | None,
     exit_when_idle: bool,
 ) -> None:
     """Sweep due deadlines and relay the outbox until SIGTERM (any number may run at once).
@@ -71,6 +96,7 @@ def worker(
 
     if batch < 1 or lease <= 0 or interval < 0:
         raise click.ClickException("--batch must be >= 1, --lease > 0 and --interval >= 0")
+    plugin_notifier = _plugin_notifier(notifier, notifier_config)
     st = open_store(db, agencies=agencies, lease=timedelta(seconds=lease), batch=batch)
     transient: tuple[type[BaseException], ...] = ()
     if is_url(db):
@@ -111,7 +137,7 @@ def worker(
     try:
         stats = run_worker(
             engine,
-            JsonLinesNotifier(out),
+            plugin_notifier or JsonLinesNotifier(out),
             stop=stop,
             interval=interval,
             relay_limit=batch,
@@ -197,3 +223,26 @@ def _status_fields(queue: object) -> dict[str, object]:
 
 def _letter_doc(d: object) -> dict[str, object]:
     return _status_fields(d)
+def _plugin_notifier(name: str | None, config_path: str | None) -> Notifier | None:
+    """The installed notifier ``name`` bound to its TOML configuration (checked by its schema)."""
+    if name is None:
+        if config_path is not None:
+            raise click.ClickException("--config configures a --notifier: name one")
+        return None
+    import tomllib
+
+    config: dict[str, object] = {}
+    if config_path is not None:
+        try:
+            with open(config_path, "rb") as f:
+                doc = tomllib.load(f)
+        except (OSError, tomllib.TOMLDecodeError) as e:
+            raise click.ClickException(f"--config {config_path}: {e}") from e
+        table = doc.get(name)
+        config = dict(table) if isinstance(table, dict) else doc
+    reg = registry()
+    if name not in reg.notifiers:
+        known = ", ".join(sorted(reg.notifiers)) or "none installed"
+        raise click.ClickException(f"--notifier {name}: no such notifier ({known})")
+    with sop_errors():
+        return reg.notifier(name, config)

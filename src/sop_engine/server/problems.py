@@ -1,0 +1,160 @@
+"""RFC 9457 problem details for every refusal: the engine's error type, its HTTP status, and
+what a client needs to act on it (guard reasons, the rule broken, the current version).
+
+``type`` is a relative URI naming the engine's error class (``/problems/GuardRejected``), so a
+client can switch on it; ``error`` carries the same name as a plain member.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.types import ExceptionHandlersMap
+
+from sop_engine import (
+    CaseNotFound,
+    CommandIdReused,
+    EthicsViolation,
+    EventNotAllowed,
+    ExtensionFailed,
+    ExtensionRefused,
+    GuardRejected,
+    IntakeRejected,
+    InvalidCaseData,
+    InvalidEventData,
+    LeaseLost,
+    RoleNotPermitted,
+    SopError,
+    SopValidationError,
+    StoreUnavailable,
+    UnknownEvent,
+    UnknownSop,
+    VersionConflict,
+)
+from sop_engine.server.access import Forbidden
+
+__all__ = ["PROBLEM", "NotAuthenticated", "exception_handlers", "problem"]
+
+PROBLEM = "application/problem+json"
+
+_STATUS: tuple[tuple[type[SopError], int], ...] = (
+    (CaseNotFound, 404),
+    (UnknownSop, 404),
+    (UnknownEvent, 404),
+    (VersionConflict, 412),
+    (CommandIdReused, 422),
+    (RoleNotPermitted, 403),
+    (EthicsViolation, 403),
+    (GuardRejected, 409),
+    (EventNotAllowed, 409),
+    (ExtensionRefused, 409),
+    (InvalidEventData, 422),
+    (InvalidCaseData, 422),
+    (IntakeRejected, 422),
+    (SopValidationError, 422),
+    (StoreUnavailable, 503),
+    (LeaseLost, 503),
+    (ExtensionFailed, 502),
+)
+"""Engine error -> HTTP status; the first match wins (subclasses before their bases)."""
+
+_TITLES: dict[int, str] = {
+    400: "Permintaan tidak valid / Bad request",
+    401: "Perlu autentikasi / Authentication required",
+    403: "Tidak berwenang / Forbidden",
+    404: "Tidak ditemukan / Not found",
+    409: "Tidak dapat dilakukan sekarang / Not possible now",
+    412: "Laporan telah berubah / The case has changed",
+    422: "Data tidak dapat diterima / Unprocessable data",
+    429: "Terlalu banyak permintaan / Too many requests",
+    500: "Kesalahan server / Server error",
+    502: "Plugin gagal / A plugin failed",
+    503: "Basis data tidak tersedia / Database unavailable",
+}
+
+
+class NotAuthenticated(Exception):
+    """No valid API token (or session) came with a request that needs one."""
+
+
+def status_of(error: SopError) -> int:
+    for kind, status in _STATUS:
+        if isinstance(error, kind):
+            return status
+    return 400
+
+
+def problem(
+    status: int, kind: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> Response[dict[str, Any]]:
+    """A problem+json response."""
+    body: dict[str, Any] = {
+        "type": f"/problems/{kind}",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "error": kind,
+        **extra,
+    }
+    return Response(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _extra(error: SopError) -> dict[str, Any]:
+    """What a client acts on, by error type."""
+    out: dict[str, Any] = {}
+    for name in ("case_id", "state", "event"):
+        value = getattr(error, name, None)
+        if value not in (None, ""):
+            out[name] = str(value)
+    if isinstance(error, GuardRejected):
+        out["reasons"] = [
+            {"guard": str(guard), "id": text.id, "en": text.en or text.id}
+            for guard, text in error.reasons
+        ]
+    if isinstance(error, EthicsViolation):
+        out["rule"] = error.breach.rule
+        out["severity"] = error.breach.severity
+    if isinstance(error, VersionConflict):
+        out["expected"] = error.expected
+        out["actual"] = error.actual
+    if isinstance(error, UnknownEvent | EventNotAllowed):
+        out["available"] = list(error.available)
+    if isinstance(error, InvalidEventData | InvalidCaseData):
+        out["problems"] = list(error.problems)
+    if isinstance(error, SopValidationError):
+        out["codes"] = sorted({f.code for f in error.findings})
+    return out
+
+
+def _sop_error(request: Request[Any, Any, Any], error: SopError) -> Response[dict[str, Any]]:
+    return problem(status_of(error), type(error).__name__, str(error), **_extra(error))
+
+
+def _not_authenticated(
+    request: Request[Any, Any, Any], error: NotAuthenticated
+) -> Response[dict[str, Any]]:
+    return problem(
+        401, "NotAuthenticated", str(error), headers={"WWW-Authenticate": 'Bearer realm="sop"'}
+    )
+
+
+def _forbidden(request: Request[Any, Any, Any], error: Forbidden) -> Response[dict[str, Any]]:
+    return problem(403, "Forbidden", f"this principal may not use {error.what}")
+
+
+def _http(request: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
+    extra: dict[str, Any] = {}
+    if isinstance(error, ValidationException) and error.extra:
+        extra["problems"] = error.extra
+    kind = "InvalidRequest" if error.status_code == 400 else type(error).__name__
+    return problem(error.status_code, kind, str(error.detail), headers=error.headers, **extra)
+
+
+exception_handlers: ExceptionHandlersMap = {
+    SopError: _sop_error,
+    NotAuthenticated: _not_authenticated,
+    Forbidden: _forbidden,
+    HTTPException: _http,
+}
