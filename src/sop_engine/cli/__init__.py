@@ -19,6 +19,7 @@ from sop_engine.cli._explore import test_command
 from sop_engine.cli._lint import lint
 from sop_engine.cli._plugins import plugins
 from sop_engine.cli._schema import schema
+from sop_engine.cli._simulate import simulate
 from sop_engine.cli._store import store
 from sop_engine.cli._worker import worker
 
@@ -31,5 +32,16 @@ def main() -> None:
     """Run complaint-handling SOPs as auditable state machines."""
 
 
-for _command in (lint, schema, demo, calendar, audit, store, plugins, worker, test_command):
+for _command in (
+    lint,
+    schema,
+    demo,
+    calendar,
+    audit,
+    store,
+    plugins,
+    worker,
+    test_command,
+    simulate,
+):
     main.add_command(_command)
