@@ -25,6 +25,7 @@ from sop_engine.cli._plugins import plugins
 from sop_engine.cli._report import report
 from sop_engine.cli._schema import schema
 from sop_engine.cli._serve import serve, serve_token
+from sop_engine.cli._simulate import simulate
 from sop_engine.cli._store import store
 from sop_engine.cli._worker import worker
 
@@ -39,6 +40,6 @@ def main() -> None:
 
 for _command in (
     lint, schema, demo, calendar, audit, store, plugins, worker, outbox, test_command,
-    diagram, case, report, export, serve, serve_token,
+    diagram, case, report, export, serve, serve_token, simulate,
 ):  # fmt: skip
     main.add_command(_command)
