@@ -16,6 +16,7 @@ from sop_engine.cli._audit import audit
 from sop_engine.cli._calendar import calendar
 from sop_engine.cli._demo import demo
 from sop_engine.cli._explore import test_command
+from sop_engine.cli._init import init
 from sop_engine.cli._lint import lint
 from sop_engine.cli._plugins import plugins
 from sop_engine.cli._schema import schema
@@ -31,5 +32,5 @@ def main() -> None:
     """Run complaint-handling SOPs as auditable state machines."""
 
 
-for _command in (lint, schema, demo, calendar, audit, store, plugins, worker, test_command):
+for _command in (init, lint, schema, demo, calendar, audit, store, plugins, worker, test_command):
     main.add_command(_command)

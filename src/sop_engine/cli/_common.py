@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DB",
+    "FORMAT",
     "LANG",
+    "EnvironmentProblem",
     "console",
     "existing",
     "is_url",
@@ -43,6 +45,27 @@ LANG = click.option(
     help="Language of messages: Bahasa Indonesia or English.",
 )
 """The language option: ``--lang id`` (the default) or ``--lang en``."""
+
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for scripts and CI.",
+)
+"""The output option: ``--format text`` (the default) or ``--format json``."""
+
+
+class EnvironmentProblem(click.ClickException):
+    """A usage or environment error (a missing file, an existing one in the way): exit code 2.
+
+    Exit codes of every command: 0 ok, 1 findings (an invalid SOP, a broken chain, a failing
+    scenario), 2 the command could not do its work.
+    """
+
+    exit_code = 2
+
 
 DB = click.option(
     "--db",
