@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-dev
 # engine; their source is linted and type-checked like the engine's.
 PLUGINS := plugins/lapor plugins/smtp plugins/webhook examples/custom-plugin
 PLUGIN_SRC := $(filter-out %.egg-info,$(foreach p,$(PLUGINS),$(wildcard $(p)/src/*)))
-LINTED := src tests bench plugins examples/custom-plugin
+LINTED := src tests bench plugins examples/custom-plugin tools
 
 .PHONY: demo test lint typecheck bench docs matrix catalogues examples clean
 

@@ -133,6 +133,8 @@ def test_the_sdists_and_wheels_carry_the_data_license_and_metadata(
         "sop_engine/_examples/dpmptsp.yaml",
         "sop_engine/_examples/minimal.yaml",
         "sop_engine/_ops/demo_scenarios.yaml",
+        "sop_engine/locale/id/LC_MESSAGES/sop_engine.mo",
+        "sop_engine/locale/en/LC_MESSAGES/sop_engine.mo",
     ):
         assert needed in names, needed
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
@@ -165,6 +167,8 @@ def test_demo_init_and_lint_run_from_the_installed_wheel(venv: Path, tmp_path: P
     demo = _run([sop, "demo", "--memory"], tmp_path)
     assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-2000:]
     assert "SOP Pengelolaan Pengaduan SP4N-LAPOR!" in demo.stdout
+    helped = _run([sop, "lint", "--help"], tmp_path)  # the compiled catalogue is in the wheel
+    assert "Periksa berkas SOP" in helped.stdout, helped.stdout
     for template in ("lapor", "dpmptsp", "minimal"):
         made = _run([sop, "init", template, "--template", template], tmp_path)
         assert made.returncode == 0, made.stdout + made.stderr

@@ -16,6 +16,7 @@ from sop_engine.cli._audit import audit
 from sop_engine.cli._calendar import calendar
 from sop_engine.cli._demo import demo
 from sop_engine.cli._explore import test_command
+from sop_engine.cli._i18n import SopGroup, install
 from sop_engine.cli._init import init
 from sop_engine.cli._lint import lint
 from sop_engine.cli._plugins import plugins
@@ -26,7 +27,7 @@ from sop_engine.cli._worker import worker
 __all__ = ["demo", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SopGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sop-engine")
 def main() -> None:
     """Run complaint-handling SOPs as auditable state machines."""
@@ -34,3 +35,4 @@ def main() -> None:
 
 for _command in (init, lint, schema, demo, calendar, audit, store, plugins, worker, test_command):
     main.add_command(_command)
+install(main)  # help, usage and click's messages in the chosen language (cli/_i18n.py)
