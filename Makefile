@@ -8,14 +8,14 @@ STAMP := $(VENV)/.installed-dev
 # engine; their source is linted and type-checked like the engine's.
 PLUGINS := plugins/lapor plugins/smtp plugins/webhook examples/custom-plugin
 PLUGIN_SRC := $(filter-out %.egg-info,$(foreach p,$(PLUGINS),$(wildcard $(p)/src/*)))
-LINTED := src tests bench plugins examples/custom-plugin
+LINTED := src tests bench plugins examples/custom-plugin tools
 
-.PHONY: demo test lint typecheck bench docs clean
+.PHONY: demo test lint typecheck bench docs matrix catalogues examples clean
 
 $(STAMP): pyproject.toml $(foreach p,$(PLUGINS),$(p)/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]' -e plugins/lapor -e 'plugins/smtp[test]' \
+	$(BIN)/python -m pip install --quiet --upgrade 'pip>=25.1'
+	$(BIN)/python -m pip install --quiet --group dev -e . -e plugins/lapor -e 'plugins/smtp[test]' \
 		-e plugins/webhook -e examples/custom-plugin
 	touch $(STAMP)
 
@@ -45,6 +45,19 @@ docs: $(STAMP)
 	$(BIN)/sop schema --core -o docs/sop.schema.json
 	$(BIN)/python -c "from sop_engine._core.findings import codes_markdown as m; open('docs/error-codes.md', 'w').write(m())"
 	$(BIN)/python -c "import json; from sop_engine._simulate.scenario import SCENARIO_SCHEMA as s; open('docs/scenario.schema.json', 'w').write(json.dumps(s, indent=2, ensure_ascii=False) + '\\n')"
+
+# The shipped reference SOPs are package data; examples/ keeps the readable copies (a test compares).
+examples:
+	cp examples/lapor/sop.yaml src/sop_engine/_examples/lapor.yaml
+	cp examples/dpmptsp/sop.yaml src/sop_engine/_examples/dpmptsp.yaml
+
+# The test suite on Python 3.11, 3.12 and 3.13 (noxfile.py; each interpreter from PATH or pyenv).
+matrix: $(STAMP)
+	$(BIN)/nox
+
+# Re-extract the message catalogue and compile the .mo files shipped in the wheel (CONTRIBUTING.md).
+catalogues: $(STAMP)
+	$(BIN)/python -m sop_engine._core.i18n_tools update
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import attrs
 
+from sop_engine._core.i18n import N_, fill, gettext
 from sop_engine._core.text import Lang
 
 __all__ = ["CODES", "Code", "Finding", "Severity"]
@@ -22,25 +23,53 @@ Severity = Literal["error", "warning"]
 
 @attrs.frozen(slots=True)
 class Code:
-    """One stable finding code: its title and message/hint templates in both languages."""
+    """One stable finding code: its title and message/hint templates.
+
+    ``message_en`` and ``hint_en`` are message ids of the catalogue (:mod:`sop_engine._core.i18n`);
+    the Indonesian texts live in ``locale/id/LC_MESSAGES/sop_engine.po``. ``legacy`` holds the
+    Indonesian of an entry still written as an ``(english, indonesian)`` pair (a code added in the
+    old style): it is used until ``make catalogues`` has copied it into ``id.po``.
+    """
 
     code: str
     severity: Severity
     title: str
     message_en: str
-    message_id: str
     hint_en: str
-    hint_id: str
+    legacy: dict[str, str] = attrs.field(factory=dict, eq=False)
+
+    @property
+    def message_id(self) -> str:
+        """The message template in Bahasa Indonesia."""
+        return self._indonesian(self.message_en)
+
+    @property
+    def hint_id(self) -> str:
+        """The hint template in Bahasa Indonesia."""
+        return self._indonesian(self.hint_en)
+
+    def template(self, which: Literal["message", "hint"], lang: Lang) -> str:
+        """The message or hint template in ``lang``."""
+        english = self.message_en if which == "message" else self.hint_en
+        return english if lang == "en" else self._indonesian(english)
+
+    def _indonesian(self, english: str) -> str:
+        translated = gettext(english, "id")
+        if translated == english and english in self.legacy:
+            return self.legacy[english]
+        return translated
 
 
 def _c(
     code: str,
     severity: Severity,
     title: str,
-    message: tuple[str, str],
-    hint: tuple[str, str],
+    message: str | tuple[str, str],
+    hint: str | tuple[str, str],
 ) -> Code:
-    return Code(code, severity, title, message[0], message[1], hint[0], hint[1])
+    legacy = dict(t for t in (message, hint) if isinstance(t, tuple))
+    english = [t[0] if isinstance(t, tuple) else t for t in (message, hint)]
+    return Code(code, severity, title, english[0], english[1], legacy)
 
 
 _ALL = [
@@ -49,132 +78,88 @@ _ALL = [
         "SOP001",
         "error",
         "file cannot be read",
-        ("cannot read the file: {reason}", "berkas tidak dapat dibaca: {reason}"),
-        (
-            "check the path and save the file as UTF-8 text",
-            "periksa lokasi berkas dan simpan sebagai teks UTF-8",
-        ),
+        N_("cannot read the file: {reason}"),
+        N_("check the path and save the file as UTF-8 text"),
     ),
     _c(
         "SOP002",
         "error",
         "broken YAML",
-        ("the file is not valid YAML: {reason}", "berkas bukan YAML yang sah: {reason}"),
-        (
-            "fix the indentation or quoting near this position",
-            "perbaiki indentasi atau tanda kutip di sekitar posisi ini",
-        ),
+        N_("the file is not valid YAML: {reason}"),
+        N_("fix the indentation or quoting near this position"),
     ),
     _c(
         "SOP003",
         "error",
         "YAML tag not allowed",
-        (
-            "YAML tag {tag!r} is not allowed in SOP files",
-            "tag YAML {tag!r} tidak diizinkan dalam berkas SOP",
-        ),
-        (
-            "remove the tag; SOP files hold plain text, numbers, lists and mappings only",
-            "hapus tag tersebut; berkas SOP hanya berisi teks, angka, daftar dan pemetaan",
-        ),
+        N_("YAML tag {tag!r} is not allowed in SOP files"),
+        N_("remove the tag; SOP files hold plain text, numbers, lists and mappings only"),
     ),
     _c(
         "SOP004",
         "error",
         "YAML anchor or alias not allowed",
-        (
-            "YAML anchors and aliases (&name, *name) are not allowed",
-            "anchor dan alias YAML (&nama, *nama) tidak diizinkan",
-        ),
-        ("write the repeated part out in full", "tuliskan bagian yang berulang secara lengkap"),
+        N_("YAML anchors and aliases (&name, *name) are not allowed"),
+        N_("write the repeated part out in full"),
     ),
     _c(
         "SOP005",
         "error",
         "duplicate key",
-        (
-            "key {key!r} appears twice in the same mapping (first at line {first_line})",
-            "kunci {key!r} muncul dua kali dalam pemetaan yang sama (pertama di baris {first_line})",
-        ),
-        (
-            "keep one of them; the second would silently replace the first",
-            "pertahankan salah satunya; yang kedua akan menimpa yang pertama tanpa peringatan",
-        ),
+        N_("key {key!r} appears twice in the same mapping (first at line {first_line})"),
+        N_("keep one of them; the second would silently replace the first"),
     ),
     _c(
         "SOP006",
         "error",
         "not an SOP document",
-        (
-            "the file must hold one YAML mapping with an 'sop' section; found {found}",
-            "berkas harus berisi satu pemetaan YAML dengan bagian 'sop'; ditemukan {found}",
-        ),
-        ("start from examples/lapor/sop.yaml", "mulailah dari examples/lapor/sop.yaml"),
+        N_("the file must hold one YAML mapping with an 'sop' section; found {found}"),
+        N_("start from examples/lapor/sop.yaml"),
     ),
     _c(
         "SOP007",
         "error",
         "file too large or too deeply nested",
-        (
-            "the file is too large or too deeply nested: {reason}",
-            "berkas terlalu besar atau terlalu dalam bersarang: {reason}",
-        ),
-        (
-            "split the SOP or simplify it; limits protect the engine from hostile files",
-            "pecah atau sederhanakan SOP; batas ini melindungi mesin dari berkas berbahaya",
-        ),
+        N_("the file is too large or too deeply nested: {reason}"),
+        N_("split the SOP or simplify it; limits protect the engine from hostile files"),
     ),
     # -- shape (JSON Schema) -------------------------------------------------------------------
     _c(
         "SOP010",
         "error",
         "unknown key",
-        (
-            "unknown key {key!r} in {where}{suggestion}",
-            "kunci {key!r} tidak dikenal di {where}{suggestion}",
-        ),
-        ("allowed keys here: {allowed}", "kunci yang diizinkan di sini: {allowed}"),
+        N_("unknown key {key!r} in {where}{suggestion}"),
+        N_("allowed keys here: {allowed}"),
     ),
     _c(
         "SOP011",
         "error",
         "missing key",
-        ("{where} needs the key {key!r}", "{where} memerlukan kunci {key!r}"),
-        ("add {key!r}; see `sop schema` for its form", "tambahkan {key!r}; lihat `sop schema`"),
+        N_("{where} needs the key {key!r}"),
+        N_("add {key!r}; see `sop schema` for its form"),
     ),
     _c(
         "SOP012",
         "error",
         "wrong type",
-        (
-            "{where} must be {expected}, found {found}",
-            "{where} harus berupa {expected}, ditemukan {found}",
-        ),
-        ("write it as {expected}", "tuliskan sebagai {expected}"),
+        N_("{where} must be {expected}, found {found}"),
+        N_("write it as {expected}"),
     ),
     _c(
         "SOP013",
         "error",
         "invalid value",
-        ("{where}: {reason}", "{where}: {reason}"),
-        (
-            "see `sop schema` for the allowed values",
-            "lihat `sop schema` untuk nilai yang diizinkan",
-        ),
+        N_("{where}: {reason}"),
+        N_("see `sop schema` for the allowed values"),
     ),
     _c(
         "SOP014",
         "error",
         "impossible date",
-        (
-            "{where}: {value!r} is not a date that exists",
-            "{where}: {value!r} bukan tanggal yang ada",
-        ),
-        (
+        N_("{where}: {value!r} is not a date that exists"),
+        N_(
             "write a date that exists as YYYY-MM-DD, e.g. 2026-02-28 "
-            "(February has 28 days, 29 in a leap year)",
-            "tuliskan tanggal yang ada dalam bentuk YYYY-MM-DD, mis. 2026-02-28 "
-            "(Februari 28 hari, 29 pada tahun kabisat)",
+            "(February has 28 days, 29 in a leap year)"
         ),
     ),
     # -- structure of the state machine --------------------------------------------------------
@@ -182,235 +167,153 @@ _ALL = [
         "SOP020",
         "error",
         "no initial state",
-        ("no state is marked 'initial: true'", "tidak ada status yang ditandai 'initial: true'"),
-        (
-            "mark the state where every complaint starts with 'initial: true'",
-            "tandai status awal setiap pengaduan dengan 'initial: true'",
-        ),
+        N_("no state is marked 'initial: true'"),
+        N_("mark the state where every complaint starts with 'initial: true'"),
     ),
     _c(
         "SOP021",
         "error",
         "more than one initial state",
-        ("states {states} are all marked initial", "status {states} semuanya ditandai awal"),
-        (
-            "keep 'initial: true' on exactly one state",
-            "biarkan 'initial: true' hanya pada satu status",
-        ),
+        N_("states {states} are all marked initial"),
+        N_("keep 'initial: true' on exactly one state"),
     ),
     _c(
         "SOP022",
         "error",
         "unreachable state",
-        (
-            "state {state!r} cannot be reached from the initial state {initial!r}",
-            "status {state!r} tidak dapat dicapai dari status awal {initial!r}",
-        ),
-        (
-            "add a transition into {state!r} or remove the state",
-            "tambahkan transisi menuju {state!r} atau hapus status tersebut",
-        ),
+        N_("state {state!r} cannot be reached from the initial state {initial!r}"),
+        N_("add a transition into {state!r} or remove the state"),
     ),
     _c(
         "SOP023",
         "error",
         "trap state",
-        (
-            "from state {state!r} no final state can be reached: complaints would never close",
-            "dari status {state!r} tidak ada status akhir yang dapat dicapai: pengaduan tidak akan pernah selesai",
-        ),
-        (
-            "add a transition from {state!r} towards a final state, or mark it 'final: true'",
-            "tambahkan transisi dari {state!r} menuju status akhir, atau tandai 'final: true'",
-        ),
+        N_("from state {state!r} no final state can be reached: complaints would never close"),
+        N_("add a transition from {state!r} towards a final state, or mark it 'final: true'"),
     ),
     _c(
         "SOP024",
         "error",
         "transition out of a final state",
-        (
-            "state {state!r} is final but transition {index} leaves it",
-            "status {state!r} adalah status akhir tetapi transisi {index} keluar darinya",
-        ),
-        (
-            "remove the transition or remove 'final: true' from {state!r}",
-            "hapus transisi itu atau hapus 'final: true' dari {state!r}",
-        ),
+        N_("state {state!r} is final but transition {index} leaves it"),
+        N_("remove the transition or remove 'final: true' from {state!r}"),
     ),
     _c(
         "SOP025",
         "error",
         "unknown state",
-        ("unknown state {name!r}{suggestion}", "status {name!r} tidak dikenal{suggestion}"),
-        (
-            "declare it under 'states:' or fix the spelling; known states: {known}",
-            "deklarasikan di 'states:' atau perbaiki ejaannya; status yang ada: {known}",
-        ),
+        N_("unknown state {name!r}{suggestion}"),
+        N_("declare it under 'states:' or fix the spelling; known states: {known}"),
     ),
     _c(
         "SOP026",
         "error",
         "unknown event",
-        ("unknown event {name!r}{suggestion}", "peristiwa {name!r} tidak dikenal{suggestion}"),
-        (
-            "declare it under 'events:' or fix the spelling; known events: {known}",
-            "deklarasikan di 'events:' atau perbaiki ejaannya; peristiwa yang ada: {known}",
-        ),
+        N_("unknown event {name!r}{suggestion}"),
+        N_("declare it under 'events:' or fix the spelling; known events: {known}"),
     ),
     _c(
         "SOP027",
         "error",
         "unknown role",
-        ("unknown role {name!r}{suggestion}", "peran {name!r} tidak dikenal{suggestion}"),
-        (
-            "declare it under 'roles:' or fix the spelling; known roles: {known}",
-            "deklarasikan di 'roles:' atau perbaiki ejaannya; peran yang ada: {known}",
-        ),
+        N_("unknown role {name!r}{suggestion}"),
+        N_("declare it under 'roles:' or fix the spelling; known roles: {known}"),
     ),
     _c(
         "SOP028",
         "error",
         "unknown guard",
-        (
-            "unknown guard {name!r}{suggestion}",
-            "penjaga (guard) {name!r} tidak dikenal{suggestion}",
-        ),
-        (
-            "use a registered guard; known guards: {known}",
-            "gunakan guard yang terdaftar; guard yang ada: {known}",
-        ),
+        N_("unknown guard {name!r}{suggestion}"),
+        N_("use a registered guard; known guards: {known}"),
     ),
     _c(
         "SOP029",
         "error",
         "unknown action",
-        ("unknown action {name!r}{suggestion}", "aksi {name!r} tidak dikenal{suggestion}"),
-        (
-            "use a registered action; known actions: {known}",
-            "gunakan aksi yang terdaftar; aksi yang ada: {known}",
-        ),
+        N_("unknown action {name!r}{suggestion}"),
+        N_("use a registered action; known actions: {known}"),
     ),
     _c(
         "SOP030",
         "error",
         "bad guard or action parameters",
-        ("parameters of {name!r}: {reason}", "parameter {name!r}: {reason}"),
-        (
-            "see `sop schema` for the parameters of {name!r}",
-            "lihat `sop schema` untuk parameter {name!r}",
-        ),
+        N_("parameters of {name!r}: {reason}"),
+        N_("see `sop schema` for the parameters of {name!r}"),
     ),
     _c(
         "SOP031",
         "error",
         "unknown field",
-        (
-            "unknown case field {name!r}{suggestion}",
-            "kolom data kasus {name!r} tidak dikenal{suggestion}",
-        ),
-        (
-            "declare it under 'fields:' or fix the spelling; known fields: {known}",
-            "deklarasikan di 'fields:' atau perbaiki ejaannya; kolom yang ada: {known}",
-        ),
+        N_("unknown case field {name!r}{suggestion}"),
+        N_("declare it under 'fields:' or fix the spelling; known fields: {known}"),
     ),
     _c(
         "SOP032",
         "error",
         "ambiguous transitions",
-        (
-            "event {event!r} from state {state!r} has transitions {indexes} that nothing tells apart",
-            "peristiwa {event!r} dari status {state!r} memiliki transisi {indexes} yang tidak dapat dibedakan",
+        N_(
+            "event {event!r} from state {state!r} has transitions {indexes} that nothing tells apart"
         ),
-        (
-            "give each alternative a different guard, or keep one unguarded alternative and put it last",
-            "beri setiap alternatif guard yang berbeda, atau sisakan satu alternatif tanpa guard di urutan terakhir",
+        N_(
+            "give each alternative a different guard, or keep one unguarded alternative and put it last"
         ),
     ),
     _c(
         "SOP033",
         "error",
         "event no role may fire",
-        (
-            "no role may fire event {event!r}",
-            "tidak ada peran yang boleh memicu peristiwa {event!r}",
-        ),
-        (
-            "list the roles under 'roles:' of the event or of its transitions",
-            "cantumkan peran di 'roles:' pada peristiwa atau transisinya",
-        ),
+        N_("no role may fire event {event!r}"),
+        N_("list the roles under 'roles:' of the event or of its transitions"),
     ),
     _c(
         "SOP034",
         "warning",
         "event never used",
-        (
-            "event {event!r} is declared but no transition uses it",
-            "peristiwa {event!r} dideklarasikan tetapi tidak dipakai oleh transisi mana pun",
-        ),
-        (
-            "add a transition for it or remove it",
-            "tambahkan transisinya atau hapus peristiwa tersebut",
-        ),
+        N_("event {event!r} is declared but no transition uses it"),
+        N_("add a transition for it or remove it"),
     ),
     _c(
         "SOP035",
         "error",
         "contradictory state flags",
-        ("state {state!r} is {flags} at once", "status {state!r} sekaligus {flags}"),
-        (
-            "a state is either initial, waiting or final; final states cannot be initial or waiting",
-            "status akhir tidak dapat sekaligus menjadi status awal atau status menunggu",
+        N_("state {state!r} is {flags} at once"),
+        N_(
+            "a state is either initial, waiting or final; final states cannot be initial or waiting"
         ),
     ),
     _c(
         "SOP036",
         "error",
         "event data clashes with a case field",
-        (
-            "event data {name!r} has the name of a case field but a different {what!r}",
-            "data peristiwa {name!r} bernama sama dengan kolom data kasus tetapi {what!r}-nya berbeda",
-        ),
-        (
+        N_("event data {name!r} has the name of a case field but a different {what!r}"),
+        N_(
             "drop {what!r}: the case field's definition is used and the value is written to the case; "
-            "or rename the event data",
-            "hapus {what!r}: definisi kolom kasus yang dipakai dan nilainya dicatat ke kasus; "
-            "atau ganti nama data peristiwa",
+            "or rename the event data"
         ),
     ),
     _c(
         "SOP037",
         "error",
         "section not supported",
-        (
-            "section {section!r} is reserved for {purpose}, which this sop_engine does not provide",
-            "bagian {section!r} dicadangkan untuk {purpose}, yang belum disediakan oleh sop_engine ini",
-        ),
-        (
-            "remove the section, or install the sop_engine version/plugin that provides it",
-            "hapus bagian ini, atau pasang versi/plugin sop_engine yang menyediakannya",
-        ),
+        N_("section {section!r} is reserved for {purpose}, which this sop_engine does not provide"),
+        N_("remove the section, or install the sop_engine version/plugin that provides it"),
     ),
     _c(
         "SOP038",
         "error",
         "unreachable alternative",
-        (
+        N_(
             "transition {index} for event {event!r} from {state!r} can never be chosen: "
-            "an unguarded alternative (transition {earlier}) comes before it",
-            "transisi {index} untuk peristiwa {event!r} dari {state!r} tidak akan pernah terpilih: "
-            "alternatif tanpa guard (transisi {earlier}) ada sebelumnya",
+            "an unguarded alternative (transition {earlier}) comes before it"
         ),
-        ("move the unguarded transition last", "pindahkan transisi tanpa guard ke urutan terakhir"),
+        N_("move the unguarded transition last"),
     ),
     _c(
         "SOP039",
         "error",
         "bad field definition",
-        ("field {name!r}: {reason}", "kolom {name!r}: {reason}"),
-        (
-            "enum fields need 'values'; ref fields need 'ref: person' or 'ref: unit'",
-            "kolom enum memerlukan 'values'; kolom ref memerlukan 'ref: person' atau 'ref: unit'",
-        ),
+        N_("field {name!r}: {reason}"),
+        N_("enum fields need 'values'; ref fields need 'ref: person' or 'ref: unit'"),
     ),
 ]
 
@@ -420,59 +323,39 @@ _ALL += [
         "SOP040",
         "error",
         "deadline can never start",
-        (
+        N_(
             "clock {clock!r} can never start: no transition enters its start states or fires its "
-            "start events",
-            "jam {clock!r} tidak pernah mulai: tidak ada transisi yang masuk ke status awalnya "
-            "atau memicu peristiwa awalnya",
+            "start events"
         ),
-        (
-            "start it on a state or event the SOP actually reaches",
-            "mulai pada status atau peristiwa yang memang dicapai SOP",
-        ),
+        N_("start it on a state or event the SOP actually reaches"),
     ),
     _c(
         "SOP041",
         "error",
         "deadline can never be met",
-        ("clock {clock!r}: {reason}", "jam {clock!r}: {reason}"),
-        (
-            "give it a stop condition the SOP reaches, or a rule that always applies",
-            "beri kondisi berhenti yang dicapai SOP, atau aturan yang selalu berlaku",
-        ),
+        N_("clock {clock!r}: {reason}"),
+        N_("give it a stop condition the SOP reaches, or a rule that always applies"),
     ),
     _c(
         "SOP042",
         "error",
         "escalation levels out of order",
-        (
-            "escalation level {level} of clock {clock!r} does not come after the level before it",
-            "tingkat eskalasi {level} pada jam {clock!r} tidak datang setelah tingkat sebelumnya",
-        ),
-        ("order the ladder by increasing 'after'", "urutkan tangga eskalasi dengan 'after' menaik"),
+        N_("escalation level {level} of clock {clock!r} does not come after the level before it"),
+        N_("order the ladder by increasing 'after'"),
     ),
     _c(
         "SOP043",
         "error",
         "working hours without office hours",
-        (
-            "clock {clock!r} counts working hours but the calendar has no office hours",
-            "jam {clock!r} menghitung jam kerja tetapi kalender tidak memiliki jam kantor",
-        ),
-        (
-            'add office_hours: "08:00-16:00" to the calendar, or count working days',
-            'tambahkan office_hours: "08:00-16:00" pada kalender, atau hitung hari kerja',
-        ),
+        N_("clock {clock!r} counts working hours but the calendar has no office hours"),
+        N_('add office_hours: "08:00-16:00" to the calendar, or count working days'),
     ),
     _c(
         "SOP044",
         "error",
         "unknown calendar",
-        ("unknown calendar {name!r}{suggestion}", "kalender {name!r} tidak dikenal{suggestion}"),
-        (
-            "use a registered calendar; known calendars: {known}",
-            "gunakan kalender yang terdaftar; kalender yang ada: {known}",
-        ),
+        N_("unknown calendar {name!r}{suggestion}"),
+        N_("use a registered calendar; known calendars: {known}"),
     ),
 ]
 
@@ -482,86 +365,56 @@ _ALL.extend(
             "SOP045",
             "error",
             "required plugin not installed",
-            (
-                "the SOP needs the plugin package {package!r}, which is not installed",
-                "SOP ini memerlukan paket plugin {package!r}, yang belum terpasang",
-            ),
-            ("install it: pip install {package}", "pasang paketnya: pip install {package}"),
+            N_("the SOP needs the plugin package {package!r}, which is not installed"),
+            N_("install it: pip install {package}"),
         ),
         # -- code of ethics -------------------------------------------------------------------------
         _c(
             "SOP046",
             "error",
             "unknown ethics check",
-            (
-                "unknown ethics check {name!r}{suggestion}",
-                "pemeriksaan kode etik {name!r} tidak dikenal{suggestion}",
-            ),
-            (
-                "use a built-in check or install the plugin that provides it; known checks: {known}",
-                "gunakan pemeriksaan bawaan atau pasang plugin penyedianya; yang tersedia: {known}",
+            N_("unknown ethics check {name!r}{suggestion}"),
+            N_(
+                "use a built-in check or install the plugin that provides it; known checks: {known}"
             ),
         ),
         _c(
             "SOP047",
             "error",
             "bad ethics check parameters",
-            ("parameters of check {name!r}: {reason}", "parameter pemeriksaan {name!r}: {reason}"),
-            (
-                "see docs/ethics.md for the parameters of {name!r}",
-                "lihat docs/ethics.md untuk parameter {name!r}",
-            ),
+            N_("parameters of check {name!r}: {reason}"),
+            N_("see docs/ethics.md for the parameters of {name!r}"),
         ),
         _c(
             "SOP048",
             "error",
             "ethics rule can never apply",
-            (
+            N_(
                 "rule {rule!r} can never apply: no transition fires one of its events from one of "
-                "its states for one of its roles",
-                "aturan {rule!r} tidak akan pernah berlaku: tidak ada transisi untuk peristiwa, "
-                "status dan peran yang disebut",
+                "its states for one of its roles"
             ),
-            (
-                "widen or fix 'when' (events, states, roles) so that it matches a transition",
-                "perluas atau perbaiki 'when' (events, states, roles) agar cocok dengan suatu transisi",
-            ),
+            N_("widen or fix 'when' (events, states, roles) so that it matches a transition"),
         ),
         _c(
             "SOP049",
             "error",
             "duplicate ethics rule id",
-            (
-                "rule id {rule!r} is already used by rule {first}",
-                "id aturan {rule!r} sudah dipakai oleh aturan ke-{first}",
-            ),
-            (
-                "give every rule its own id: breaches are reported by rule id",
-                "beri setiap aturan id sendiri: pelanggaran dilaporkan menurut id aturan",
-            ),
+            N_("rule id {rule!r} is already used by rule {first}"),
+            N_("give every rule its own id: breaches are reported by rule id"),
         ),
         _c(
             "SOP050",
             "error",
             "flagged breach tells no one",
-            (
-                "rule {rule!r} only flags breaches but names no one to notify",
-                "aturan {rule!r} hanya menandai pelanggaran tetapi tidak menyebut siapa yang diberi tahu",
-            ),
-            (
-                "add 'notify: atasan' to the rule or to the ethics section, or use severity: block",
-                "tambahkan 'notify: atasan' pada aturan atau bagian ethics, atau pakai severity: block",
-            ),
+            N_("rule {rule!r} only flags breaches but names no one to notify"),
+            N_("add 'notify: atasan' to the rule or to the ethics section, or use severity: block"),
         ),
         _c(
             "SOP051",
             "error",
             "confidentiality settings do not fit the fields",
-            ("confidentiality: {reason}", "kerahasiaan: {reason}"),
-            (
-                "point 'field' at an enum field and list only its values under anonim/rahasia",
-                "arahkan 'field' ke kolom enum dan cantumkan hanya nilainya pada anonim/rahasia",
-            ),
+            N_("confidentiality: {reason}"),
+            N_("point 'field' at an enum field and list only its values under anonim/rahasia"),
         ),
     )
 )
@@ -572,67 +425,36 @@ _ALL += [
         "SOP060",
         "error",
         "invariant names an unknown state",
-        (
-            "the invariant names unknown state {name!r}{suggestion}",
-            "invarian menyebut status {name!r} yang tidak dikenal{suggestion}",
-        ),
-        (
-            "use a state declared under 'states'; known states: {known}",
-            "gunakan status yang dideklarasikan di 'states'; status yang ada: {known}",
-        ),
+        N_("the invariant names unknown state {name!r}{suggestion}"),
+        N_("use a state declared under 'states'; known states: {known}"),
     ),
     _c(
         "SOP061",
         "error",
         "invariant names an unknown field",
-        (
-            "the invariant names unknown case field {name!r}{suggestion}",
-            "invarian menyebut data kasus {name!r} yang tidak dikenal{suggestion}",
-        ),
-        (
-            "use a field declared under 'fields'; known fields: {known}",
-            "gunakan data yang dideklarasikan di 'fields'; data yang ada: {known}",
-        ),
+        N_("the invariant names unknown case field {name!r}{suggestion}"),
+        N_("use a field declared under 'fields'; known fields: {known}"),
     ),
     _c(
         "SOP062",
         "error",
         "invariant names an unknown event",
-        (
-            "the invariant names unknown event {name!r}{suggestion}",
-            "invarian menyebut peristiwa {name!r} yang tidak dikenal{suggestion}",
-        ),
-        (
-            "use an event declared under 'events'; known events: {known}",
-            "gunakan peristiwa yang dideklarasikan di 'events'; peristiwa yang ada: {known}",
-        ),
+        N_("the invariant names unknown event {name!r}{suggestion}"),
+        N_("use an event declared under 'events'; known events: {known}"),
     ),
     _c(
         "SOP063",
         "error",
         "invariant names an unknown clock",
-        (
-            "the invariant names unknown deadline clock {name!r}{suggestion}",
-            "invarian menyebut jam batas waktu {name!r} yang tidak dikenal{suggestion}",
-        ),
-        (
-            "use a clock declared under 'deadlines: clocks'; known clocks: {known}",
-            "gunakan jam yang dideklarasikan di 'deadlines: clocks'; jam yang ada: {known}",
-        ),
+        N_("the invariant names unknown deadline clock {name!r}{suggestion}"),
+        N_("use a clock declared under 'deadlines: clocks'; known clocks: {known}"),
     ),
     _c(
         "SOP064",
         "error",
         "invariant value does not fit its field",
-        (
-            "field {field!r} can never be {value!r}: allowed is {allowed}",
-            "data {field!r} tidak mungkin bernilai {value!r}: yang diizinkan {allowed}",
-        ),
-        (
-            "compare with a value the field can hold, or the check never matches",
-            "bandingkan dengan nilai yang dapat dimiliki data tersebut, atau pemeriksaan tidak "
-            "pernah cocok",
-        ),
+        N_("field {field!r} can never be {value!r}: allowed is {allowed}"),
+        N_("compare with a value the field can hold, or the check never matches"),
     ),
 ]
 
@@ -642,64 +464,40 @@ _ALL += [
         "SOP070",
         "error",
         "plugin namespace not installed",
-        (
-            "{kind} {name!r} comes from plugin {namespace!r}, which is not installed",
-            "{kind_id} {name!r} berasal dari plugin {namespace!r}, yang belum terpasang",
-        ),
-        (
-            "install the package that provides plugin {namespace!r} and list it under requires:",
-            "pasang paket yang menyediakan plugin {namespace!r} dan cantumkan di requires:",
-        ),
+        N_("{kind} {name!r} comes from plugin {namespace!r}, which is not installed"),
+        N_("install the package that provides plugin {namespace!r} and list it under requires:"),
     ),
     _c(
         "SOP071",
         "error",
         "error found by a plugin's lint rule",
-        ("{rule}: {message_en}", "{rule}: {message_id}"),
-        ("{hint_en}", "{hint_id}"),
+        N_("{rule}: {message_en}"),
+        N_("{hint_en}"),
     ),
     _c(
         "SOP072",
         "warning",
         "warning from a plugin's lint rule",
-        ("{rule}: {message_en}", "{rule}: {message_id}"),
-        ("{hint_en}", "{hint_id}"),
+        N_("{rule}: {message_en}"),
+        N_("{hint_en}"),
     ),
     _c(
         "SOP073",
         "error",
         "a plugin's lint rule failed",
-        (
-            "lint rule {rule!r} of plugin {plugin!r} failed: {error}",
-            "aturan lint {rule!r} dari plugin {plugin!r} gagal: {error}",
-        ),
-        (
-            "report it to the plugin's maintainers, or uninstall the plugin",
-            "laporkan kepada pengelola plugin, atau copot plugin tersebut",
-        ),
+        N_("lint rule {rule!r} of plugin {plugin!r} failed: {error}"),
+        N_("report it to the plugin's maintainers, or uninstall the plugin"),
     ),
     _c(
         "SOP074",
         "error",
         "calendar cannot be built",
-        (
-            "calendar {name!r} of plugin {plugin!r} cannot be built from these settings: {reason}",
-            "kalender {name!r} dari plugin {plugin!r} tidak dapat dibentuk dengan pengaturan "
-            "ini: {reason}",
-        ),
-        (
-            "check the calendar settings against the documentation of plugin {plugin!r}",
-            "periksa pengaturan kalender sesuai dokumentasi plugin {plugin!r}",
-        ),
+        N_("calendar {name!r} of plugin {plugin!r} cannot be built from these settings: {reason}"),
+        N_("check the calendar settings against the documentation of plugin {plugin!r}"),
     ),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _ALL}
-
-
-class _Missing(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
 
 
 @attrs.frozen(slots=True)
@@ -717,14 +515,12 @@ class Finding:
         return CODES[self.code].severity
 
     def message(self, lang: Lang = "en") -> str:
-        c = CODES[self.code]
-        template = c.message_id if lang == "id" else c.message_en
-        return template.format_map(_Missing(self.args))
+        """The message in ``lang``; values that are texts or messages are in ``lang`` too."""
+        return fill(CODES[self.code].template("message", lang), self.args, lang)
 
     def hint(self, lang: Lang = "en") -> str:
-        c = CODES[self.code]
-        template = c.hint_id if lang == "id" else c.hint_en
-        return template.format_map(_Missing(self.args))
+        """How to fix it, in ``lang``."""
+        return fill(CODES[self.code].template("hint", lang), self.args, lang)
 
     def format(self, lang: Lang = "en") -> str:
         """``PATH:LINE:COL: SOPnnn message`` — the form editors and CI parse."""

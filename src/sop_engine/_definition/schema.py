@@ -17,7 +17,8 @@ from sop_engine._spec.specs import SpecTables
 
 __all__ = ["NAME_PATTERN", "SCHEMA_ID", "schema_for"]
 
-SCHEMA_ID = "https://sop-engine.example/schema/sop-1.json"
+SCHEMA_ID = "https://sop-engine.readthedocs.io/en/latest/sop.schema.json"
+"""Where the docs site publishes this schema (docs/conf.py copies docs/sop.schema.json there)."""
 NAME_PATTERN = "^[a-z][a-z0-9_]{0,62}$"
 
 _NAME = {"type": "string", "pattern": NAME_PATTERN}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,12 +30,14 @@ from sop_engine._core.text import Lang
 from sop_engine._engine import Engine
 from sop_engine._features.ethics import ETHICS_EVENT, MALADMINISTRATION
 from sop_engine._ops.demo_script import Scenario, Script, load_script
+from sop_engine._ops.examples import example_path
 from sop_engine._persistence.store import Store
 
 __all__ = ["DEMO_SOP", "run_demo"]
 
 WIB = ZoneInfo("Asia/Jakarta")
-DEMO_SOP = "lapor/sop.yaml"
+DEMO_SOP = "lapor"
+"""The shipped SOP the demo script runs through (:mod:`sop_engine._ops.examples`)."""
 
 
 @attrs.frozen
@@ -56,9 +59,9 @@ def _summary(payload: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def default_sop_path() -> Path:
-    """The reference LAPOR! SOP in the source tree (``examples/lapor/sop.yaml``)."""
-    return Path(__file__).resolve().parents[3] / "examples" / DEMO_SOP
+def default_sop_path() -> AbstractContextManager[Path]:
+    """The reference LAPOR! SOP shipped in the package (the same text as examples/lapor/sop.yaml)."""
+    return example_path(DEMO_SOP)
 
 
 def run_demo(
@@ -95,7 +98,11 @@ def _run(
     clock: SimulatedClock,
     script: Script,
 ) -> int:
-    sop = engine.load(sop_path or default_sop_path())
+    if sop_path is None:
+        with default_sop_path() as shipped:
+            sop = engine.load(shipped)
+    else:
+        sop = engine.load(sop_path)
     states = {s.name: s.label.get(lang) for s in sop.definition.states}
     events = {e.name: e.label.get(lang) for e in sop.definition.events}
     roles = {r.name: r.label.get(lang) for r in sop.definition.roles}

@@ -19,6 +19,8 @@ from sop_engine.cli._demo import demo
 from sop_engine.cli._diagram import diagram
 from sop_engine.cli._explore import test_command
 from sop_engine.cli._export import export
+from sop_engine.cli._i18n import SopGroup, install
+from sop_engine.cli._init import init
 from sop_engine.cli._lint import lint
 from sop_engine.cli._outbox import outbox
 from sop_engine.cli._plugins import plugins
@@ -32,14 +34,15 @@ from sop_engine.cli._worker import worker
 __all__ = ["demo", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SopGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sop-engine")
 def main() -> None:
     """Run complaint-handling SOPs as auditable state machines."""
 
 
 for _command in (
-    lint, schema, demo, calendar, audit, store, plugins, worker, outbox, test_command,
+    init, lint, schema, demo, calendar, audit, store, plugins, worker, outbox, test_command,
     diagram, case, report, export, serve, serve_token, simulate,
 ):  # fmt: skip
     main.add_command(_command)
+install(main)  # help, usage and click's messages in the chosen language (cli/_i18n.py)

@@ -17,6 +17,9 @@ from rich.console import Console
 
 from sop_engine._compile.registry import Registry
 from sop_engine._core.errors import SopError
+from sop_engine._core.i18n import env_lang, locale_lang
+from sop_engine._core.text import Lang
+from sop_engine.cli._i18n import CLI_LANG, explicit_lang
 
 if TYPE_CHECKING:
     from sop_engine._persistence.postgres import PgStore
@@ -26,6 +29,8 @@ __all__ = [
     "DB",
     "FORMAT",
     "LANG",
+    "EnvironmentProblem",
+    "choose_lang",
     "console",
     "existing",
     "is_url",
@@ -36,14 +41,51 @@ __all__ = [
     "sop_errors",
 ]
 
+
+def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> Lang:
+    if value in ("id", "en"):
+        return value  # type: ignore[return-value]
+    return CLI_LANG.get() or env_lang() or locale_lang()
+
+
 LANG = click.option(
     "--lang",
     type=click.Choice(["id", "en"]),
-    default="id",
-    show_default=True,
-    help="Language of messages: Bahasa Indonesia or English.",
+    default=None,
+    callback=_lang,
+    help="Language of messages: Bahasa Indonesia or English. Default: SOP_LANG, then the "
+    "SOP's language, then the locale (Indonesian unless the locale is English).",
 )
-"""The language option: ``--lang id`` (the default) or ``--lang en``."""
+"""The language option: ``--lang id|en``; without it ``SOP_LANG``, the SOP's, the locale's."""
+
+
+def choose_lang(lang: Lang, sop_language: str | None) -> Lang:
+    """The language for a command that read one SOP: ``--lang``/``SOP_LANG``, else the SOP's."""
+    if not explicit_lang() and sop_language in ("id", "en"):
+        return sop_language  # type: ignore[return-value]
+    return lang
+
+
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for scripts and CI.",
+)
+"""The output option: ``--format text`` (the default) or ``--format json``."""
+
+
+class EnvironmentProblem(click.ClickException):
+    """A usage or environment error (a missing file, an existing one in the way): exit code 2.
+
+    Exit codes of every command: 0 ok, 1 findings (an invalid SOP, a broken chain, a failing
+    scenario), 2 the command could not do its work.
+    """
+
+    exit_code = 2
+
 
 DB = click.option(
     "--db",

@@ -20,7 +20,8 @@ __all__ = ["demo"]
     "sop_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A modified copy of the LAPOR! SOP to run the script through (the script uses its "
-    "roles and events). Default: examples/lapor/sop.yaml.",
+    "roles and events). Default: the LAPOR! SOP shipped with the package (`sop init --template "
+    "lapor` writes a copy).",
 )
 @click.option(
     "--db",
@@ -32,18 +33,13 @@ __all__ = ["demo"]
 @click.option("--memory", is_flag=True, help="Keep everything in memory instead (nothing saved).")
 def demo(lang: Lang, sop_path: Path | None, db: str, memory: bool) -> None:
     """Run scripted complaints through the LAPOR! SOP and print their timelines."""
-    from sop_engine._ops.demo import default_sop_path, run_demo
+    from sop_engine._ops.demo import run_demo
 
-    path = sop_path or default_sop_path()
-    if not path.exists():
-        raise click.ClickException(
-            f"cannot find the reference SOP at {path}; run from a source checkout or pass --sop"
-        )
     store = None if memory else open_store(db, must_exist=False)
     try:
         with sop_errors():
             out = console(width=None if sys.stdout.isatty() else 120)
-            code = run_demo(out, lang=lang, sop_path=path, store=store)
+            code = run_demo(out, lang=lang, sop_path=sop_path, store=store)
     finally:
         if store is not None:
             store.close()

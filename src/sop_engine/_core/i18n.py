@@ -1,0 +1,213 @@
+"""The message catalogue: gettext with Babel, Bahasa Indonesia and English.
+
+Why gettext: translators work on ``.po`` files with their usual tools, a message missing from the
+Indonesian catalogue is *detectable* (the coverage test fails on it) instead of silently English,
+and Babel formats dates, numbers and time-zone names the Indonesian way (``Jumat, 6 Maret 2026
+16.00 WIB``).
+
+How a text is written in the code (the English text is the message id, the source language):
+
+- ``N_("...")`` marks a constant for extraction and returns it unchanged (tables of texts);
+- ``Msg("... {name} ...", name=value)`` is a message with named values, rendered later in the
+  reader's language: ``msg.render("id")``; ``str(msg)`` is English (for logs and tracebacks).
+  A value may itself be a ``Msg`` or a :class:`~sop_engine._core.text.Text` (rendered in the
+  same language), so no English fragment ends up inside an Indonesian sentence;
+- ``gettext(text, lang)`` translates one message id now.
+
+The catalogues live in ``sop_engine/locale/{id,en}/LC_MESSAGES/sop_engine.po``; the compiled
+``.mo`` files next to them are committed and shipped in the wheel (``make catalogues`` extracts,
+merges and compiles; a test fails when they are stale). See CONTRIBUTING.md.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+from collections.abc import Mapping
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+from sop_engine._core.text import Lang, Text
+
+__all__ = [
+    "DOMAIN",
+    "LANGS",
+    "LOCALE_DIR",
+    "N_",
+    "Msg",
+    "env_lang",
+    "fill",
+    "format_date",
+    "format_datetime",
+    "format_number",
+    "gettext",
+    "missing",
+    "render",
+]
+
+DOMAIN: Final = "sop_engine"
+LOCALE_DIR: Final = Path(__file__).resolve().parents[1] / "locale"
+LANGS: Final[tuple[Lang, ...]] = ("id", "en")
+
+_missing: set[tuple[Lang, str]] = set()
+
+
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
+    """Mark ``message`` for extraction into the catalogue; returns it unchanged."""
+    return message
+
+
+@cache
+def _catalogue(lang: Lang) -> _gettext.NullTranslations:
+    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def gettext(message: str, lang: Lang = "id") -> str:
+    """``message`` (an English message id) in ``lang``; itself when the catalogue lacks it.
+
+    A lookup that misses is remembered (see :func:`missing`) so the coverage test can name it.
+    """
+    if not message:
+        return message
+    catalogue = _catalogue(lang)
+    if message not in getattr(catalogue, "_catalog", {}):
+        _missing.add((lang, message))
+        return message
+    return catalogue.gettext(message)
+
+
+def missing() -> set[tuple[Lang, str]]:
+    """The ``(lang, message)`` pairs looked up so far that the catalogues do not have."""
+    return set(_missing)
+
+
+def render(value: object, lang: Lang) -> str:
+    """A value ready to go into a message in ``lang``: a ``Msg`` or ``Text`` in that language."""
+    if isinstance(value, Msg):
+        return value.render(lang)
+    if isinstance(value, Text):
+        return value.get(lang)
+    if isinstance(value, bool):
+        return gettext("yes" if value else "no", lang)
+    if isinstance(value, datetime):
+        return format_datetime(value, lang)
+    if isinstance(value, date):
+        return format_date(value, lang)
+    return str(value)
+
+
+class Msg:
+    """A message id with named values, rendered in a language when someone reads it.
+
+    ``{name!r}`` quotes a value as Python does (names of states, events, keys); other values
+    are rendered with :func:`render`.
+    """
+
+    __slots__ = ("params", "text")
+
+    def __init__(self, text: str, /, **params: Any) -> None:
+        self.text = text
+        self.params: Mapping[str, Any] = params
+
+    def render(self, lang: Lang = "en") -> str:
+        """The message in ``lang``; a catalogue entry that does not format falls back to English."""
+        values = {k: _Value(v, lang) for k, v in self.params.items()}
+        try:
+            return gettext(self.text, lang).format_map(values)
+        except (KeyError, IndexError, ValueError):
+            return self.text.format_map(values)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __repr__(self) -> str:
+        return f"Msg({self.text!r}, **{dict(self.params)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Msg):
+            return (self.text, dict(self.params)) == (other.text, dict(other.params))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+class _Value:
+    """A message value: ``{x}`` renders it in the language, ``{x!r}`` quotes the raw value."""
+
+    __slots__ = ("lang", "value")
+
+    def __init__(self, value: object, lang: Lang) -> None:
+        self.value = value
+        self.lang = lang
+
+    def __format__(self, spec: str) -> str:
+        return format(render(self.value, self.lang), spec)
+
+    def __str__(self) -> str:
+        return render(self.value, self.lang)
+
+    def __repr__(self) -> str:
+        if isinstance(self.value, Msg | Text):
+            return repr(render(self.value, self.lang))
+        return repr(self.value)
+
+
+class _Values(dict[str, Any]):
+    """Message values in one language; a name without a value prints as ``{name}``."""
+
+    def __init__(self, values: Mapping[str, Any], lang: Lang) -> None:
+        super().__init__((k, _Value(v, lang)) for k, v in values.items())
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill(template: str, values: Mapping[str, Any], lang: Lang) -> str:
+    """``template`` (already in ``lang``) with ``values`` rendered in ``lang``."""
+    return template.format_map(_Values(values, lang))
+
+
+def env_lang() -> Lang | None:
+    """The language ``SOP_LANG`` asks for (``id`` or ``en``), or None when it is not set."""
+    value = os.environ.get("SOP_LANG", "").strip().lower()
+    return value if value in ("id", "en") else None  # type: ignore[return-value]
+
+
+def locale_lang() -> Lang:
+    """The language of the POSIX locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``): en or id.
+
+    Only an English locale gives English: Bahasa Indonesia is the default of this tool, so the
+    ``C``/``POSIX`` locale of servers and CI machines keeps it.
+    """
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "en" if value.lower().startswith("en") else "id"
+    return "id"
+
+
+def format_datetime(instant: datetime, lang: Lang, *, short: bool = False) -> str:
+    """``Jumat, 6 Maret 2026 16.00 WIB`` (or ``Jum 6 Mar 16.00`` when ``short``) in ``lang``."""
+    from babel.dates import format_datetime as babel_format
+
+    pattern = "EEE d MMM HH.mm" if short else "EEEE, d MMMM y HH.mm zzz"
+    if lang == "en":
+        pattern = pattern.replace("HH.mm", "HH:mm")
+    return babel_format(instant, pattern, tzinfo=instant.tzinfo, locale=lang)
+
+
+def format_date(day: date, lang: Lang) -> str:
+    """``Jumat, 6 Maret 2026`` in ``lang``."""
+    from babel.dates import format_date as babel_format
+
+    return babel_format(day, "EEEE, d MMMM y", locale=lang)
+
+
+def format_number(number: float, lang: Lang) -> str:
+    """``1.234,5`` in Indonesian, ``1,234.5`` in English."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(number, locale=lang)
