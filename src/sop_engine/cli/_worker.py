@@ -223,6 +223,8 @@ def _status_fields(queue: object) -> dict[str, object]:
 
 def _letter_doc(d: object) -> dict[str, object]:
     return _status_fields(d)
+
+
 def _plugin_notifier(name: str | None, config_path: str | None) -> Notifier | None:
     """The installed notifier ``name`` bound to its TOML configuration (checked by its schema)."""
     if name is None:
