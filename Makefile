@@ -43,6 +43,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/sop schema --core -o docs/sop.schema.json
+	$(BIN)/python tools/diagrams_doc.py
 	$(BIN)/python -c "from sop_engine._core.findings import codes_markdown as m; open('docs/error-codes.md', 'w').write(m())"
 	$(BIN)/python -c "import json; from sop_engine._simulate.scenario import SCENARIO_SCHEMA as s; open('docs/scenario.schema.json', 'w').write(json.dumps(s, indent=2, ensure_ascii=False) + '\\n')"
 

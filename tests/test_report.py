@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -20,6 +21,8 @@ from reports_fixture import NOW, build
 from sop_engine import Engine, Registry
 from sop_engine._reports.report import build_report
 from sop_engine.cli import main
+
+from conftest import ROOT
 
 PERIOD = ["--from", "2026-03-01", "--to", "2026-04-01", "--now", "2026-04-01T01:00:00"]
 
@@ -217,3 +220,53 @@ def test_xlsx_has_a_sheet_per_section(month: tuple[Engine, Path], tmp_path: Path
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
     verif = next(r for r in rows if r[0] == "verifikasi")
     assert verif[2:7] == [7, 5, 1, 1, 71.4]
+
+
+@pytest.mark.skipif(
+    not Path("/usr/bin/chromium").exists() and not os.environ.get("CI"),
+    reason="DEBIAN CHROMIUM NOT INSTALLED: the HTML report is NOT opened in a browser",
+)
+def test_html_report_opens_offline_in_a_real_browser(
+    month: tuple[Engine, Path], tmp_path: Path
+) -> None:
+    """Chromium opens the file with the network cut: it asks for nothing but the file itself,
+    and every chart and the diagram are drawn with a real size."""
+    from playwright.sync_api import sync_playwright
+
+    _, path = month
+    out = tmp_path / "r.html"
+    _cli("report", "--db", str(path), *PERIOD, "--format", "html", "-o", str(out))
+    requested: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        try:
+            context = browser.new_context(offline=True)
+            page = context.new_page()
+            page.on("request", lambda r: requested.append(r.url))
+            page.goto(out.as_uri())
+            sizes = page.eval_on_selector_all(
+                "svg",
+                "els => els.filter(e => !e.parentElement.closest('svg'))"
+                ".map(e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height])",
+            )
+            text = page.inner_text("body")
+            artifacts = Path(os.environ.get("SOP_TEST_ARTIFACTS", ROOT / "test-artifacts"))
+            (artifacts / "report").mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(artifacts / "report" / "report.png"), full_page=True)
+        finally:
+            browser.close()
+    assert requested == [out.as_uri()]
+    assert len(sizes) >= 5
+    assert all(w > 50 and h > 50 for w, h in sizes), sizes
+    assert "Verifikasi laporan (3 hari kerja)" in text

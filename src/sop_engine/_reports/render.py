@@ -11,10 +11,12 @@ import csv
 import html
 import io
 from collections.abc import Iterator, Sequence
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sop_engine._core.errors import SopError
+from sop_engine._core.i18n import format_date, format_datetime
 from sop_engine._core.text import Lang
 from sop_engine._reports.texts import t
 
@@ -221,13 +223,20 @@ def _svg(figure: Any) -> str:
     return text[text.index("<svg") :]
 
 
-def _bar(title: str, names: Sequence[str], values: Sequence[Any], colour: str) -> str:
+def _bar(
+    title: str, names: Sequence[str], values: Sequence[Any], colour: str, *, percent: bool = False
+) -> str:
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     nums, labels = _plottable(values)
     fig, ax = plt.subplots(figsize=(6, 2.8))
     bars = ax.bar([str(n) for n in names], nums, color=colour)
     ax.bar_label(bars, labels=labels, fontsize=8)
+    if percent:
+        ax.set_ylim(0, 105)  # a percentage is read against the whole scale, not a zoomed one
+    else:
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # cases come whole
     ax.set_title(title, fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=8)
@@ -241,6 +250,7 @@ def _charts(r: dict[str, Any], lang: Lang) -> list[str]:
     matplotlib.rcParams["svg.hashsalt"] = "sop-engine"  # stable ids: same report, same bytes
     matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text (searchable, smaller)
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     out = [
         _bar(
@@ -254,6 +264,7 @@ def _charts(r: dict[str, Any], lang: Lang) -> list[str]:
             [f"{c['clock']}\n(n={c['denominator']})" for c in r["compliance"]],
             [c["percent"] for c in r["compliance"]],
             "#2e7d32",
+            percent=True,
         ),
         _bar(
             t("r.chart.backlog", lang),
@@ -267,6 +278,8 @@ def _charts(r: dict[str, Any], lang: Lang) -> list[str]:
     for key, colour in (("received", "#1565c0"), ("closed", "#2e7d32"), ("breaches", "#c62828")):
         nums, _ = _plottable([m[key] for m in r["trend"]])
         ax.plot(months, nums, marker="o", color=colour, label=t(f"r.trend.{key}", lang))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(bottom=0)
     ax.set_title(t("r.chart.trend", lang), fontsize=10)
     ax.legend(fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
@@ -293,6 +306,13 @@ text-align:right}th{background:#f5f5f5}td:first-child,th:first-child{text-align:
 """
 
 
+def _day(iso: str, lang: Lang, *, before: bool = False) -> str:
+    """A day of the period as officers write it; ``before``: the day before ``iso`` (the
+    period's end is exclusive in the data, inclusive on paper)."""
+    day = date.fromisoformat(iso)
+    return format_date(day - timedelta(days=1) if before else day, lang)
+
+
 def to_html(r: dict[str, Any], lang: Lang, diagrams: Sequence[tuple[str, str]]) -> str:
     """One self-contained page. ``diagrams`` are ``(title, svg-or-mermaid text)`` pairs."""
     try:
@@ -312,11 +332,13 @@ def to_html(r: dict[str, Any], lang: Lang, diagrams: Sequence[tuple[str, str]]) 
         f"<h1>{esc(t('r.title', lang))}</h1>",
         "<p>"
         + esc(
-            f"{t('r.period', lang)}: {r['period']['from']} .. {r['period']['to']} · "
+            f"{t('r.period', lang)}: {_day(r['period']['from'], lang)} – "
+            f"{_day(r['period']['to'], lang, before=True)} · "
             f"{t('r.agency', lang)}: {r['agency'] or '-'} · {t('r.unit', lang)}: "
             f"{r['unit'] or '-'} · SOP: "
             + ", ".join(f"{x['id']} {x['version']}" for x in r["sops"])
-            + f" · {t('r.generated', lang)}: {r['generated_at']}"
+            + f" · {t('r.generated', lang)}: "
+            + format_datetime(datetime.fromisoformat(r["generated_at"]), lang)
         )
         + "</p>",
     ]

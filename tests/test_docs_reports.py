@@ -1,0 +1,32 @@
+"""The pages that show policy staff their SOPs and define their figures stay true to the code."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from sop_engine._reports.texts import TEXTS
+
+from conftest import ROOT
+
+
+def test_the_diagrams_page_draws_the_shipped_sops() -> None:
+    spec = importlib.util.spec_from_file_location("diagrams_doc", ROOT / "tools/diagrams_doc.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    page = (ROOT / "docs" / "diagrams.md").read_text(encoding="utf-8")
+    assert page == module.page(), "run `make docs` to redraw docs/diagrams.md"
+    assert page.count("```mermaid") == 4  # two SOPs, two languages
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_report_definition_is_in_the_docs_word_for_word(lang: str) -> None:
+    """The report carries its definitions; docs/reports.md must say exactly the same."""
+    doc = " ".join((ROOT / "docs" / "reports.md").read_text(encoding="utf-8").split())
+    keys = [k for k in TEXTS if k.startswith("def.")]
+    assert len(keys) >= 10
+    for key in keys:
+        text = " ".join(TEXTS[key].get(lang).split())
+        assert f"**{key[4:]}**: {text}" in doc, key
