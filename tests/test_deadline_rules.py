@@ -346,3 +346,65 @@ def test_notifications_carry_unit_title_tracking_id_and_case_number() -> None:
 def test_a_notification_field_identifying_the_reporter_is_refused() -> None:
     findings = lint_text(SOP.replace("title: judul", "title: pelapor"))
     assert [f.code for f in findings] == ["SOP132"]
+
+
+@pytest.mark.parametrize(
+    ("secrecy", "title"),
+    [
+        ("biasa", "Pungli oleh petugas, pelapor Ani Wijaya"),
+        ("anonim", "Pungli oleh petugas, pelapor [pelapor]"),  # every form of the name
+        ("rahasia", "[dirahasiakan]"),  # the content of a rahasia case is withheld outward
+    ],
+)
+def test_lapor_notifications_never_name_an_anonymous_reporter(secrecy: str, title: str) -> None:
+    """The reference SOP's messages name the unit, title, tracking id and the agency's number;
+    the title is redacted as in a public view."""
+    from conftest import ADMIN, LAPOR
+
+    clock = SimulatedClock(_at(3, 2))
+    engine = Engine(clock=clock)
+    engine.load(LAPOR)
+    data = {
+        "pelapor": "Ani Wijaya",
+        "kanal": "web",
+        "kerahasiaan": secrecy,
+        "judul": "Pungli oleh petugas, pelapor Ani Wijaya",
+        "kronologi": "Diminta Rp50.000 di loket.",
+        "lokasi": "Kantor kecamatan",
+        "nomor_tracking": "RLKN7231904",
+        "nomor_agenda": "065/112/UPP",
+    }
+    engine.start("lapor-upp", data, ADMIN, case_id="c1")
+    engine.fire("c1", "verifikasi", ADMIN, {"klasifikasi": "pengaduan"})
+    engine.fire("c1", "disposisi", ADMIN, {"unit_tujuan": "dinas_pupr"})
+    engine.sweep(_at(3, 6, 8))  # the follow-up reminder, one working day before the due day
+    (note,) = [n for n in engine.store.outbox() if n.kind == "reminder"]
+    assert dict(note.payload["case"]) == {
+        "unit": "dinas_pupr",
+        "title": title,
+        "tracking_id": "RLKN7231904",
+        "case_number": "065/112/UPP",
+    }
+    assert "Ani" not in str(dict(note.payload)) or secrecy == "biasa"
+
+
+def test_dpmptsp_handling_deadline_follows_the_model_chosen_after_verification() -> None:
+    """The reference DPMPTSP SOP: 14 working days from verification, 30 when a field inspection
+    is chosen afterwards (tetapkan_model), recorded in the trail."""
+    from conftest import EXAMPLES
+
+    clock = SimulatedClock(_at(5, 12))
+    engine = Engine(clock=clock)
+    engine.load(EXAMPLES / "dpmptsp" / "sop.yaml")
+    admin = Actor("sari", "admin_pengaduan")
+    officer = Actor("joko", "petugas_pengaduan")
+    data = {"pelapor": "p-1", "kanal": "web", "kerahasiaan": "biasa", "judul": "Bising pabrik"}
+    engine.start("dpmptsp-pengaduan", {**data, "uraian": "Malam hari."}, admin, case_id="c1")
+    verified = {"klasifikasi": "pengaduan", "jenis_pengaduan": "gangguan_lingkungan"}
+    engine.fire("c1", "verifikasi", admin, verified)
+    assert _due(engine, "c1", "penanganan") == "2026-06-08 16:00"  # 14 working days
+    clock.set(_at(5, 18))
+    engine.fire("c1", "tetapkan_model", officer, {"model_penanganan": "investigasi"})
+    assert _due(engine, "c1", "penanganan") == "2026-07-01 16:00"  # 30, from 12 May
+    (rearm,) = engine.history("c1")[-1].payload["@deadlines"]
+    assert (rearm["deadline"], rearm["fields"]) == ("penanganan", ["model_penanganan"])
