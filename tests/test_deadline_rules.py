@@ -408,3 +408,15 @@ def test_dpmptsp_handling_deadline_follows_the_model_chosen_after_verification()
     assert _due(engine, "c1", "penanganan") == "2026-07-01 16:00"  # 30, from 12 May
     (rearm,) = engine.history("c1")[-1].payload["@deadlines"]
     assert (rearm["deadline"], rearm["fields"]) == ("penanganan", ["model_penanganan"])
+
+
+def test_case_show_explains_a_withdrawn_and_a_rearmed_deadline() -> None:
+    from sop_engine._reports.explain import explain_case
+
+    clock = SimulatedClock(_at(5, 12))
+    engine = _engine(clock)
+    engine.start("disdik", {"judul": "x", "alamat_jelas": True}, OFFICER, case_id="c1")
+    engine.fire("c1", "telaah", OFFICER, {"alamat_jelas": False, "perlu_koordinasi": True})
+    shown = {d.name: d for d in explain_case(engine, "c1", None, _at(5, 13), "en").deadlines}
+    assert shown["tanda_terima"].status == "withdrawn"
+    assert (shown["jawaban"].base, shown["jawaban"].arming) == (10.0, 2)
