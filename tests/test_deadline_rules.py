@@ -6,6 +6,7 @@ deadline notifications say."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -420,3 +421,27 @@ def test_case_show_explains_a_withdrawn_and_a_rearmed_deadline() -> None:
     shown = {d.name: d for d in explain_case(engine, "c1", None, _at(5, 13), "en").deadlines}
     assert shown["tanda_terima"].status == "withdrawn"
     assert (shown["jawaban"].base, shown["jawaban"].arming) == (10.0, 2)
+
+
+def test_a_rearm_in_a_sqlite_file_passes_store_check(tmp_path: Path) -> None:
+    """The re-arm's trail entry survives a real SQLite file: read back equal, the hash chain and
+    a replay of every case hold (``sop store check``), the timers of the new arming are there."""
+    from click.testing import CliRunner
+
+    from sop_engine.cli import main
+    from sop_engine.sqlite_store import SqliteStore
+
+    path = tmp_path / "disdik.sqlite3"
+    clock = SimulatedClock(_at(5, 12))
+    engine = Engine(store=SqliteStore(path, clock=clock), clock=clock)
+    engine.add(load_definition("disdik.yaml", text=SOP))
+    engine.start("disdik", {"judul": "x", "alamat_jelas": True}, OFFICER, case_id="c1")
+    clock.set(_at(5, 13))
+    engine.fire("c1", "telaah", OFFICER, {"perlu_koordinasi": True, "alamat_jelas": False})
+    engine.store.close()  # type: ignore[attr-defined]
+    again = SqliteStore(path, clock=clock)
+    (event,) = [e for e in again.history("c1") if e.event == "telaah"]
+    assert [r["deadline"] for r in event.payload["@deadlines"]] == ["jawaban", "tanda_terima"]
+    again.close()
+    result = CliRunner().invoke(main, ["store", "check", "--db", str(path)])
+    assert result.exit_code == 0, result.output
