@@ -445,3 +445,19 @@ def test_a_rearm_in_a_sqlite_file_passes_store_check(tmp_path: Path) -> None:
     again.close()
     result = CliRunner().invoke(main, ["store", "check", "--db", str(path)])
     assert result.exit_code == 0, result.output
+
+
+def test_a_deadline_shortened_into_the_past_is_breached_late_at_the_next_sweep() -> None:
+    clock = SimulatedClock(_at(5, 12))
+    engine = _engine(clock)
+    engine.start("disdik", {"judul": "x", "perlu_koordinasi": True}, OFFICER, case_id="c1")
+    engine.fire("c1", "telaah", OFFICER)
+    clock.set(_at(5, 26))  # 10 hk: due 2 June; coordination turns out not to be needed
+    engine.fire("c1", "ubah", OFFICER, {"perlu_koordinasi": False})
+    assert _due(engine, "c1", "jawaban") == "2026-05-21 16:00"
+    fired = engine.sweep().fired
+    assert [(e.event, e.payload["arming"], e.payload["late"]) for e in fired] == [
+        ("@breach", 2, True),
+        ("@escalate", 2, True),  # level 1: Fri 22 May 09:00
+        ("@escalate", 2, True),  # level 2: Mon 25 May 16:00
+    ]
