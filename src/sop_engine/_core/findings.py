@@ -495,6 +495,37 @@ _ALL += [
         N_("calendar {name!r} of plugin {plugin!r} cannot be built from these settings: {reason}"),
         N_("check the calendar settings against the documentation of plugin {plugin!r}"),
     ),
+    # -- deadlines: rules a paper service standard states (issue 20) ---------------------------
+    _c(
+        "SOP130",
+        "warning",
+        "roll without calendar days",
+        N_("clock {clock!r} rolls to the next working day but counts no calendar days"),
+        N_(
+            "roll: next_working_day only moves a deadline counted in days; remove it, or "
+            "count the duration in days"
+        ),
+    ),
+    _c(
+        "SOP131",
+        "warning",
+        "duration rules in different units",
+        N_("the duration rules of clock {clock!r} count in different units ({units})"),
+        N_(
+            "when a field the rules read changes while the clock runs, time added by pauses "
+            "and extensions is kept only within one unit: count every rule in the same unit"
+        ),
+    ),
+    _c(
+        "SOP132",
+        "error",
+        "notification carries the reporter's identity",
+        N_("deadline notifications would carry field {field!r}, which identifies the reporter"),
+        N_(
+            "name a field that does not identify the reporter (the tracking id, the agency's "
+            "case number, the unit, the title)"
+        ),
+    ),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _ALL}

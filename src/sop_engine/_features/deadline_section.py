@@ -56,13 +56,19 @@ def _one_unit(amount: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_WHEN = {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}}
+NOTICE_KEYS = ("title", "unit", "tracking_id", "case_number")
+"""What a deadline notification may carry from the case, each named by the SOP's own field."""
+
 _RULE: dict[str, Any] = {
     "type": "object",
     "properties": {
         "when": {
-            "type": "object",
-            "description": "case field values that select this duration (all must match)",
-            "additionalProperties": {"type": ["string", "number", "boolean"]},
+            **_WHEN,
+            "description": (
+                "case field values that select this duration (all must match); read when the "
+                "clock starts and again whenever one of these fields changes while it runs"
+            ),
         },
         **dict.fromkeys(UNITS, _AMOUNT),
     },
@@ -105,6 +111,15 @@ SCHEMA: dict[str, Any] = {
             "required": ["id", "zone"],
             "additionalProperties": False,
         },
+        "notifications": {
+            "type": "object",
+            "description": (
+                "the case fields every reminder, breach and escalation message carries: the "
+                "unit, the case title, the tracking id and the agency's own case number"
+            ),
+            "properties": dict.fromkeys(NOTICE_KEYS, _NAME),
+            "additionalProperties": False,
+        },
         "clocks": {
             "type": "object",
             "propertyNames": _NAME,
@@ -113,6 +128,27 @@ SCHEMA: dict[str, Any] = {
                 "properties": {
                     "label": TEXT_SCHEMA,
                     "duration": {"anyOf": [_one_unit(_AMOUNT), {"type": "array", "items": _RULE}]},
+                    "applies_when": {
+                        **_WHEN,
+                        "description": (
+                            "case field values the clock needs to apply (all must match): "
+                            "checked when it would start; a running deadline whose case stops "
+                            "matching is withdrawn"
+                        ),
+                    },
+                    "roll": {
+                        "enum": ["next_working_day"],
+                        "description": (
+                            "a deadline counted in days that falls on a day off moves to the "
+                            "end of the next working day"
+                        ),
+                    },
+                    "breach": {
+                        "type": "object",
+                        "properties": {"notify": _NAMES},
+                        "required": ["notify"],
+                        "additionalProperties": False,
+                    },
                     "start": {
                         "type": "object",
                         "properties": {"enter": _NAMES, "event": _NAMES},
@@ -199,7 +235,8 @@ def build(
     clocks = tuple(
         reader.clock(name, c, office_hours=config.office_hours) for name, c in raw["clocks"].items()
     )
-    return DeadlinePlan(config, clocks), reader.problems
+    notices = reader.notices(raw.get("notifications", {}))
+    return DeadlinePlan(config, clocks, notices=notices), reader.problems
 
 
 class _Reader:
@@ -211,6 +248,7 @@ class _Reader:
         self.problems: list[SectionProblem] = []
         self.names = SectionNames(sop, self.problems)
         self.fields = {f.name for f in sop.fields}
+        self.personal = {f.name for f in sop.fields if f.personal or f.ref == "person"}
 
     def problem(self, path: SectionPath, code: str, *, key: bool = False, **args: Any) -> None:
         self.problems.append(SectionProblem(path, code, args, key))
@@ -274,6 +312,26 @@ class _Reader:
         self.problem(path, "SOP014", value=value)
         return None
 
+    # -- what notifications carry ---------------------------------------------------------
+
+    def notices(self, raw: Mapping[str, str]) -> dict[str, str]:
+        """The case fields notifications carry; a field identifying the reporter is SOP132."""
+        out = {}
+        for key, field in raw.items():
+            path: SectionPath = ("notifications", key)
+            if field not in self.fields:
+                self.names.unknown("SOP031", field, self.fields, path)
+            elif field in self.personal:
+                self.problem(path, "SOP132", field=field)
+            else:
+                out[key] = field
+        return out
+
+    def _when(self, when: Mapping[str, Any], p: SectionPath) -> None:
+        for f in when:
+            if f not in self.fields:
+                self.names.unknown("SOP031", f, self.fields, (*p, f))
+
     # -- one clock -------------------------------------------------------------------------
 
     def clock(
@@ -289,6 +347,18 @@ class _Reader:
         stop_leave = check("state", stop.get("leave"), (*p, "stop", "leave"))
         stop_event = check("event", stop.get("event"), (*p, "stop", "event"))
         pause = check("state", c.get("pause"), (*p, "pause"))
+        applies_when = c.get("applies_when", {})
+        self._when(applies_when, (*p, "applies_when"))
+        roll = c.get("roll") == "next_working_day"
+        if roll and not any(r.unit == "days" for r in rules):
+            self.problem((*p, "roll"), "SOP130", clock=name)
+        units = sorted({r.unit for r in rules})
+        if len(units) > 1:
+            self.problem((*p, "duration"), "SOP131", clock=name, units=", ".join(units))
+        breach = c.get("breach")
+        breach_notify = (
+            check("role", breach["notify"], (*p, "breach", "notify")) if breach else None
+        )
         reminders = tuple(
             (_offset(r["before"]), check("role", r["notify"], (*p, "reminders", k, "notify")))
             for k, r in enumerate(c.get("reminders", []))
@@ -329,15 +399,16 @@ class _Reader:
             extension_roles=frozenset(ext_roles),
             extension_times=ext.get("times", 1) if ext else 0,
             extension_max=_offset(ext["max"]) if ext else None,
+            applies_when=dict(applies_when),
+            roll=roll,
+            breach_notify=breach_notify,
         )
 
     def _durations(self, name: str, dur: Any, p: SectionPath) -> list[DurationRule]:
         rules = []
         for k, rule in enumerate([dur] if isinstance(dur, dict) else dur):
             when = rule.get("when", {})
-            for f in when:
-                if f not in self.fields:
-                    self.names.unknown("SOP031", f, self.fields, (*p, "duration", k, "when", f))
+            self._when(when, (*p, "duration", k, "when"))
             units = [u for u in UNITS if u in rule]
             if len(units) != 1:
                 reason = "give exactly one of working_days, days, working_hours"
@@ -364,7 +435,8 @@ class _Reader:
             if ev is not None:
                 self.names("event", ev, (*p, "escalation", k, "event"))
             notify = self.names("role", lv["notify"], (*p, "escalation", k, "notify"))
-            levels.append(Level(off, notify, ev))
+            label = Text.from_raw(lv["label"]) if "label" in lv else None
+            levels.append(Level(off, notify, ev, label))
         if any(lv.get("event") for lv in ladder):
             self.names("role", "sistem", (*p, "escalation"))
         return levels

@@ -26,13 +26,17 @@ from sop_engine._core.records import Deadline, Timer
 from sop_engine._core.text import Text
 
 __all__ = [
+    "REARMED",
     "CalendarConfig",
     "ClockSpec",
     "DeadlinePlan",
     "DurationRule",
     "Level",
     "Offset",
+    "Rearm",
     "advance",
+    "matches",
+    "reevaluate",
     "timers_for",
 ]
 
@@ -50,11 +54,18 @@ class DurationRule:
     unit: Unit
 
 
+def matches(when: Mapping[str, Any], data: Mapping[str, Any]) -> bool:
+    """Whether case ``data`` holds every value of a ``when`` mapping (an absent field matches
+    nothing but an explicit ``null``)."""
+    return all(data.get(k) == v for k, v in when.items())
+
+
 @attrs.frozen(slots=True)
 class Level:
     after: Offset
     notify: tuple[str, ...]
     event: str | None = None
+    label: Text | None = None
 
 
 @attrs.frozen(slots=True)
@@ -77,6 +88,39 @@ class ClockSpec:
     extension_roles: frozenset[str] = frozenset()
     extension_times: int = 1
     extension_max: Offset | None = None
+    applies_when: Mapping[str, Any] = attrs.field(factory=dict)
+    """Case field values the clock needs to apply at all (``applies_when``); empty: always."""
+    roll: bool = False
+    """``roll: next_working_day``: a calendar-day deadline falling on a day off moves to the
+    next working day."""
+    breach_notify: tuple[str, ...] | None = None
+    """``breach: {notify: ...}``; ``None``: the roles its reminders notify."""
+    reads: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    """The case fields whose change re-evaluates a running arming (``when`` of the duration
+    table, ``applies_when``)."""
+
+    def __attrs_post_init__(self) -> None:
+        fields = {f for r in self.rules for f in r.when} | set(self.applies_when)
+        object.__setattr__(self, "reads", frozenset(fields))
+
+    def applies(self, data: Mapping[str, Any]) -> bool:
+        """Whether the clock applies to a case with ``data`` (its ``applies_when``)."""
+        return matches(self.applies_when, data)
+
+    def due(
+        self, calendar: WorkingCalendar, anchor: datetime, amount: float, unit: str
+    ) -> datetime:
+        """The due instant of ``amount`` ``unit`` from ``anchor``, rolled when the clock says so.
+
+        Every place that (re)computes a deadline of this clock goes through here, so an
+        extension, a new calendar or a migration rolls exactly as the first arming did.
+        """
+        due = calendar.due(anchor, amount, unit)  # type: ignore[arg-type]
+        if self.roll and unit == "days":
+            day = calendar._due_date(due)
+            if not calendar.is_working_day(day):
+                return calendar.end_of_day(calendar.next_working_day(day))
+        return due
 
     def recipients(self, item: TimerItem) -> tuple[str, ...]:
         """Who is told when ``item`` (remind:N, breach, level:N, expiry) fires."""
@@ -85,12 +129,15 @@ class ClockSpec:
         if item.kind is ItemKind.LEVEL:
             return self.levels[item.number - 1].notify
         if item.kind is ItemKind.BREACH:
+            if self.breach_notify is not None:
+                return self.breach_notify
             return tuple(dict.fromkeys(r for _, rs in self.reminders for r in rs))
         return ()
 
     def duration(self, data: Mapping[str, Any]) -> tuple[float, Unit] | None:
+        """The first duration rule whose ``when`` matches ``data`` (``None``: none does)."""
         for rule in self.rules:
-            if all(data.get(k) == v for k, v in rule.when.items()):
+            if matches(rule.when, data):
                 return rule.amount, rule.unit
         return None
 
@@ -113,10 +160,16 @@ class DeadlinePlan:
 
     calendar: CalendarConfig
     clocks: tuple[ClockSpec, ...]
+    notices: Mapping[str, str] = attrs.field(factory=dict, kw_only=True)
+    """What notifications carry from the case: ``title``/``unit``/``tracking_id``/
+    ``case_number`` → the SOP's field (the ``notifications`` of the section)."""
     _states: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
     _events: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+    reads: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+    """Every case field some clock re-evaluates a running deadline on (see :func:`reevaluate`)."""
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "reads", frozenset(f for c in self.clocks for f in c.reads))
         states: set[str] = set()
         events: set[str] = set()
         for c in self.clocks:
@@ -138,7 +191,7 @@ class DeadlinePlan:
 
 def _arm(
     previous: Deadline | None,
-    name: str,
+    clock: ClockSpec,
     anchor: datetime,
     amount: float,
     unit: Unit,
@@ -149,13 +202,13 @@ def _arm(
     """A new arming of a clock; ``fresh`` starts over (no extensions carried over)."""
     keep = previous is not None and not fresh
     return Deadline(
-        name=name,
+        name=clock.name,
         arming=(previous.arming if previous else 0) + 1,
         status="running",
         anchor=anchor,
         amount=amount,
         unit=unit,
-        due_at=calendar.due(anchor, amount, unit),
+        due_at=clock.due(calendar, anchor, amount, unit),
         calendar_version=calendar.version,
         extensions=previous.extensions if keep and previous else 0,
         extended_by=previous.extended_by if keep and previous else 0.0,
@@ -205,15 +258,15 @@ def advance(
             elif d.status == "paused" and new_state not in clock.pause:
                 assert d.paused_at is not None
                 lost = calendar.paused_units(d.paused_at, now, d.unit)  # type: ignore[arg-type]
-                d = _arm(d, clock.name, d.anchor, d.amount + lost, d.unit, calendar, fresh=False)  # type: ignore[arg-type]
+                d = _arm(d, clock, d.anchor, d.amount + lost, d.unit, calendar, fresh=False)  # type: ignore[arg-type]
                 armed.append(d)
         elif not final and (
             (moved and new_state in clock.start_enter)
             or (event is not None and event in clock.start_event)
         ):
-            duration = clock.duration(data)
+            duration = clock.duration(data) if clock.applies(data) else None
             if duration is not None:
-                d = _arm(d, clock.name, now, duration[0], duration[1], calendar, fresh=True)
+                d = _arm(d, clock, now, duration[0], duration[1], calendar, fresh=True)
                 armed.append(d)
         if d is not None:
             out.append(d)
@@ -221,6 +274,118 @@ def advance(
         t for d in armed for t in timers_for(plan.clock(d.name), d, calendar, case_id=case_id)
     ]
     return tuple(out), timers
+
+
+REARMED = "@deadlines"
+"""The audit payload key listing deadlines a command's data changed (no event data can be
+named so: data names are lowercase words)."""
+
+
+@attrs.frozen(slots=True)
+class Rearm:
+    """A running (or paused) deadline changed because case data it reads changed.
+
+    Recorded in the trail with the command that changed the data (``payload`` is the entry of
+    the audit event's ``@deadlines`` list): which deadline, which fields, and the due instant
+    before and after. Field *names* only: the values are in the event's own data.
+    """
+
+    deadline: str
+    reason: str  # duration | withdrawn
+    fields: tuple[str, ...]
+    amount_before: float
+    amount_after: float
+    unit: str
+    due_before: datetime | None
+    due_after: datetime | None
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return {
+            "deadline": self.deadline,
+            "reason": self.reason,
+            "fields": list(self.fields),
+            "amount_before": self.amount_before,
+            "amount_after": self.amount_after,
+            "unit": self.unit,
+            "due_before": self.due_before.isoformat() if self.due_before else None,
+            "due_after": self.due_after.isoformat() if self.due_after else None,
+        }
+
+
+def reevaluate(
+    plan: DeadlinePlan,
+    *,
+    before: Sequence[Deadline],
+    deadlines: Sequence[Deadline],
+    old_data: Mapping[str, Any],
+    data: Mapping[str, Any],
+    calendar: WorkingCalendar,
+    case_id: str,
+) -> tuple[tuple[Deadline, ...], list[Timer], list[Rearm]]:
+    """Deadlines re-evaluated because fields their clock reads changed from ``old_data``.
+
+    Only a deadline that was running or paused *before* the command (``before``) and still is
+    after it (``deadlines``, what :func:`advance` returned) is re-evaluated: one started by this
+    command already used the new data. Its ``applies_when`` no longer matching withdraws it
+    (status ``withdrawn``, its timers go stale). A duration table choosing another rule re-arms
+    it from the same anchor: the new rule's amount plus whatever pauses and extensions had
+    added (counted again only when the new rule uses the same unit; a table mixing units is a
+    lint warning). The trail records each change (:class:`Rearm`).
+    """
+    changed = frozenset(f for f in plan.reads if old_data.get(f) != data.get(f))
+    if not changed:
+        return tuple(deadlines), [], []
+    was = {d.name: d for d in before if d.status in ("running", "paused")}
+    out: list[Deadline] = []
+    timers: list[Timer] = []
+    rearms: list[Rearm] = []
+    for d in deadlines:
+        clock = plan.clock(d.name)
+        fields = tuple(sorted(changed & clock.reads))
+        prior = was.get(d.name)
+        if not fields or prior is None:
+            out.append(d)
+            continue
+        if d.status not in ("running", "paused") or (
+            d.arming != prior.arming and d.anchor != prior.anchor
+        ):
+            out.append(d)  # met, closed or started afresh by this very command
+            continue
+        if not clock.applies(data):
+            rearms.append(
+                Rearm(d.name, "withdrawn", fields, d.amount, d.amount, d.unit, d.due_at, None)
+            )
+            out.append(_with_status(d, "withdrawn"))
+            continue
+        old, new = clock.duration(old_data), clock.duration(data)
+        if old is None or new is None or old == new:
+            out.append(d)  # no rule matched before or now: the arming stands as it is
+            continue
+        added = d.amount - old[0] if old[1] == new[1] else 0.0
+        amount, unit = new[0] + max(added, 0.0), new[1]
+        due = clock.due(calendar, d.anchor, amount, unit)
+        paused = d.status == "paused"
+        nd = Deadline(
+            d.name,
+            d.arming + (0 if paused else 1),
+            d.status,
+            d.anchor,
+            amount,
+            unit,
+            due,
+            calendar.version,
+            d.extensions,
+            d.extended_by,
+            d.fired if paused else (),
+            d.level if paused else 0,
+            d.paused_at,
+        )
+        rearms.append(Rearm(d.name, "duration", fields, d.amount, amount, unit, d.due_at, due))
+        if not paused:  # a paused deadline gets its timers when it resumes
+            timers += timers_for(clock, nd, calendar, case_id=case_id)
+        out.append(nd)
+    return tuple(out), timers, rearms
 
 
 def _with_status(d: Deadline, status: str, paused_at: datetime | None = None) -> Deadline:

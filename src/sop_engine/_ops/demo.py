@@ -425,6 +425,7 @@ def _deadline_table(engine: Engine, scenarios: Sequence[Scenario], plan: Any, la
         "paused": ("dijeda", "paused"),
         "met": ("terpenuhi", "met"),
         "closed": ("ditutup", "closed"),
+        "withdrawn": ("tidak berlaku", "withdrawn"),
     }
     now = engine.clock.now()
     for sc in scenarios:

@@ -120,7 +120,10 @@ def replay_case(
             elif e.event.startswith("@"):
                 return ReplayProblem(e.case_id, e.seq, f"{e.event} events cannot be replayed")
             else:
-                engine.fire(e.case_id, e.event, e.actor, e.payload, command_id=e.command_id)
+                # what the engine added to the event (``@deadlines``: re-armed deadlines) is
+                # produced again by the command, not sent with it
+                data = {k: v for k, v in e.payload.items() if not k.startswith("@")}
+                engine.fire(e.case_id, e.event, e.actor, data, command_id=e.command_id)
         except SopError as err:
             return ReplayProblem(e.case_id, e.seq, f"replaying {e.event!r} failed: {err}")
         produced = len(engine.store.history(e.case_id))

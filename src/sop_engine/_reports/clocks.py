@@ -18,7 +18,7 @@ from sop_engine._features.deadlines import ClockSpec
 
 __all__ = ["ClockOutcome", "clock_span", "outcome"]
 
-STATUSES = ("met", "late", "running", "breached", "paused", "closed", "expired")
+STATUSES = ("met", "late", "running", "breached", "paused", "closed", "expired", "withdrawn")
 """Every status :func:`outcome` gives, in the order reports list them."""
 
 
@@ -88,7 +88,8 @@ def outcome(
 ) -> ClockOutcome:
     """Classify ``d``: met (on time) / late (met after its due instant or after its breach
     fired) / running / breached (running past due) / paused / closed / expired (an
-    ``on_expiry`` clock whose expiry fired)."""
+    ``on_expiry`` clock whose expiry fired) / withdrawn (its ``applies_when`` stopped matching;
+    counted neither on time nor late)."""
     plan = sop.deadlines
     clock = next((c for c in plan.clocks if c.name == d.name), None) if plan else None
     if "expiry" in d.fired:
@@ -108,5 +109,7 @@ def outcome(
         return ClockOutcome(d.name, "late" if late else "met", d.due_at, ended)
     if d.status == "paused":
         return ClockOutcome(d.name, "paused", d.due_at, None)
+    if d.status == "withdrawn":  # its applies_when stopped matching: it is no one's deadline
+        return ClockOutcome(d.name, "withdrawn", d.due_at, None)
     breached = "breach" in d.fired or (d.due_at is not None and now > d.due_at)
     return ClockOutcome(d.name, "breached" if breached else "running", d.due_at, None)

@@ -44,6 +44,7 @@ COLOURS = {
     "breached": "#c62828",
     "closed": "#6d4c41",
     "expired": "#5e35b1",
+    "withdrawn": "#bdbdbd",
     None: "#1565c0",  # a clock of the SOP, not of a case
 }
 

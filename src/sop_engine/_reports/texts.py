@@ -43,6 +43,9 @@ TEXTS: dict[str, Text] = {
     "status.paused": Text("dijeda", "paused"),
     "status.closed": Text("ditutup sebelum terpenuhi", "closed before it was met"),
     "status.expired": Text("habis, tindakan otomatis", "expired, automatic action"),
+    "status.withdrawn": Text(
+        "tidak berlaku lagi (syarat berlakunya tidak terpenuhi)", "withdrawn (no longer applies)"
+    ),
     # case explained
     "explain.start": Text("Mulai dihitung", "Counting starts"),
     "explain.rule": Text("Aturan hitung", "Counting rule"),

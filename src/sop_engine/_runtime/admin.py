@@ -94,7 +94,7 @@ class Admin:
                 f"{cap.amount:g} {cap.unit}"
             )
         calendar = self.catalog.calendar(sop)
-        due = calendar.due(d.anchor, d.amount + amount, d.unit)  # type: ignore[arg-type]
+        due = clock.due(calendar, d.anchor, d.amount + amount, d.unit)
         new_d = attrs.evolve(
             d,
             arming=d.arming + 1,
@@ -153,7 +153,7 @@ class Admin:
             deadlines = []
             for d in case.deadlines:
                 if d.status == "running" and d.calendar_version != calendar.version:
-                    due = calendar.due(d.anchor, d.amount, d.unit)  # type: ignore[arg-type]
+                    due = plan.clock(d.name).due(calendar, d.anchor, d.amount, d.unit)
                     updates.append(
                         {
                             "deadline": d.name,
@@ -207,7 +207,7 @@ class Admin:
             if d.name not in new_clocks:
                 continue  # met or closed clocks the new version dropped: their history is kept
             if d.status == "running" and calendar is not None:
-                due = calendar.due(d.anchor, d.amount, d.unit)  # type: ignore[arg-type]
+                due = new_clocks[d.name].due(calendar, d.anchor, d.amount, d.unit)
                 d = attrs.evolve(
                     d, arming=d.arming + 1, due_at=due, calendar_version=calendar.version
                 )

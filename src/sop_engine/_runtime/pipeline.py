@@ -40,7 +40,7 @@ from sop_engine._core.records import (
     Timer,
 )
 from sop_engine._core.text import Text
-from sop_engine._features.deadlines import advance
+from sop_engine._features.deadlines import REARMED, advance, reevaluate
 from sop_engine._features.ethics import Outcome
 from sop_engine._persistence.store import CommandRecord
 from sop_engine._runtime.decision import Decision, Write, audit
@@ -270,6 +270,7 @@ def decide(
             )
     timers: list[Timer] = []
     deadlines: tuple[Deadline, ...] = ()
+    recorded: Mapping[str, Any] = clean
     if sop.deadlines is not None and calendar is not None:  # deadlines_after, inlined
         deadlines, timers = advance(
             sop.deadlines,
@@ -283,6 +284,19 @@ def decide(
             final=dest in sop.finals,
             case_id=case.id,
         )
+        if sop.deadlines.reads and data is not case.data:
+            deadlines, more, rearms = reevaluate(
+                sop.deadlines,
+                before=case.deadlines,
+                deadlines=deadlines,
+                old_data=case.data,
+                data=data,
+                calendar=calendar,
+                case_id=case.id,
+            )
+            if rearms:
+                timers += more
+                recorded = {**clean, REARMED: [r.payload for r in rearms]}
     new = Case(
         case.id, case.sop_id, case.sop_hash, dest, data, version, deadlines, case.declarations
     )
@@ -296,7 +310,7 @@ def decide(
         now,
         actor,
         event,
-        clean,
+        recorded,
         choice.guards if refused else transition.passed,
         command_id,
         personal,

@@ -11,18 +11,24 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 
+from sop_engine._compile.compiled import CompiledSop
 from sop_engine._core.clock import Clock
 from sop_engine._core.errors import CommandRefused, LeaseLost, VersionConflict
-from sop_engine._core.protocol import ItemKind
-from sop_engine._core.records import Actor, AuditEvent, Notification, Timer
+from sop_engine._core.protocol import ItemKind, TimerItem
+from sop_engine._core.records import Actor, AuditEvent, Case, Notification, Timer
+from sop_engine._core.redaction import Redactor
+from sop_engine._features.confidentiality import WITHHELD
+from sop_engine._features.deadlines import ClockSpec
 from sop_engine._persistence.deadletter import RetryPolicy, error_text
 from sop_engine._runtime.catalog import Catalog
 from sop_engine._runtime.commands import Commands
 from sop_engine._runtime.committer import Committer
 from sop_engine._runtime.decision import Decision, audit
+from sop_engine._runtime.notices import secrets
 
 __all__ = ["SYSTEM_ACTOR", "SweepReport", "Sweeper", "TimerFailure"]
 
@@ -63,6 +69,36 @@ class SweepReport:
     skipped: int = 0
     coalesced: int = 0
     failed: list[TimerFailure] = attrs.field(factory=list)
+
+
+def _about(sop: CompiledSop, case: Case, clock: ClockSpec, item: TimerItem) -> dict[str, Any]:
+    """What a deadline notification says about its case, beyond the deadline itself.
+
+    The clock's label and the escalation level's label, and the case fields the SOP's
+    ``deadlines.notifications`` names (unit, title, tracking id, the agency's case number).
+    A notification leaves the engine like a public view: a field the SOP's confidentiality
+    withholds outward is ``[dirahasiakan]``, and free text has the reporter's identity (every
+    form of it) and Indonesian identifiers replaced (:class:`Redactor`).
+    """
+    out: dict[str, Any] = {"clock": {"id": clock.label.id, "en": clock.label.en}}
+    if item.kind is ItemKind.LEVEL:
+        label = clock.levels[item.number - 1].label
+        if label is not None:
+            out["level_label"] = {"id": label.id, "en": label.en}
+    plan = sop.deadlines
+    if plan is None or not plan.notices:
+        return out
+    conf = sop.ethics.confidentiality if sop.ethics is not None else None
+    hidden = conf.hidden(case.data, None) if conf is not None else frozenset()
+    redactor = Redactor(secrets(sop, case.data))
+    about: dict[str, Any] = {}
+    for key, field in plan.notices.items():
+        value = case.data.get(field)
+        if value is None:
+            continue
+        about[key] = WITHHELD if field in hidden else redactor.text(str(value))
+    out["case"] = about
+    return out
 
 
 class Sweeper:
@@ -234,7 +270,8 @@ class Sweeper:
         recipients = clock.recipients(item)
         if recipients:
             kind = _NOTIFICATION_KIND[item.kind]
-            notes.append(Notification(timer.key, case.id, kind, recipients, payload, now))
+            message = {**payload, **_about(self.catalog.pinned(case.sop_hash), case, clock, item)}
+            notes.append(Notification(timer.key, case.id, kind, recipients, message, now))
         then = []
         follows = (item.kind is ItemKind.EXPIRY and clock.expiry_event is not None) or (
             item.kind is ItemKind.LEVEL and clock.levels[level - 1].event is not None

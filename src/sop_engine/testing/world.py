@@ -407,6 +407,7 @@ class World:
                 case.state in clock.start_enter
                 and case.state not in clock.stop_enter
                 and clock.duration(case.data) is not None
+                and clock.applies(case.data)
                 and (d is None or d.status not in ("running", "paused"))
             ):
                 self._fail(
@@ -426,7 +427,7 @@ class World:
             if d.status == "running":
                 if case.state in clock.pause:
                     self._fail("deadlines_follow_state", case.id, f"clock {name!r} runs in pause")
-                if d.due_at != calendar.due(d.anchor, d.amount, d.unit):  # type: ignore[arg-type]
+                if d.due_at != clock.due(calendar, d.anchor, d.amount, d.unit):
                     self._fail(
                         "deadlines_follow_state", case.id, f"clock {name!r} has a wrong due date"
                     )
