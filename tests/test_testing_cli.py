@@ -30,7 +30,7 @@ def test_reference_sop_passes_with_a_coverage_table() -> None:
     assert "Test coverage" in out
     assert "transitions" in out
     assert "escalation levels" in out
-    assert "All 14 invariants held over" in out
+    assert "All 15 invariants held over" in out
 
 
 def test_buggy_sop_fails_with_a_numbered_scenario_and_replay_commands(tmp_path: Path) -> None:

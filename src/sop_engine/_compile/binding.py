@@ -22,7 +22,7 @@ from sop_engine._definition.shape import suggest
 from sop_engine._definition.source import PathKey, Source, read_source
 from sop_engine._features.deadlines import CalendarConfig
 from sop_engine._features.ethics import EthicsPlan, EthicsSection, make_plan
-from sop_engine._spec.specs import ActionFn, EthicsCheckFn, GuardFn
+from sop_engine._spec.specs import ActionFn, EthicsCheckFn, GuardFn, param_form
 
 __all__ = ["Binder"]
 
@@ -80,7 +80,15 @@ class Binder:
         try:
             return spec.bind(ref.params)
         except Exception as e:  # a bind that rejects its parameters: the SOP's mistake
-            self.fail("SOP030", ref.path, key=True, fallback=ref.pos, name=ref.name, reason=str(e))
+            self.fail(
+                "SOP030",
+                ref.path,
+                key=True,
+                fallback=ref.pos,
+                name=ref.name,
+                reason=str(e),
+                params=param_form(spec.params),
+            )
             return None
 
     def guard(self, ref: CallRef) -> GuardFn | None:
@@ -104,7 +112,13 @@ class Binder:
             try:
                 checks.append(spec.bind(rule.params))
             except Exception as e:  # a plugin's bind that rejects its parameters
-                self.fail("SOP047", (*rule.path, "with"), name=rule.check, reason=str(e))
+                self.fail(
+                    "SOP047",
+                    (*rule.path, "with"),
+                    name=rule.check,
+                    reason=str(e),
+                    params=param_form(spec.params),
+                )
         if len(checks) != len(section.rules):
             return None
         return make_plan(section, checks, (e.name for e in self.definition.events))

@@ -24,7 +24,7 @@ def validator_for(spec: FieldSpec) -> Validator:
     """A function that returns the normalised value or raises ``ValueError`` saying why not."""
     kind = spec.type
     if kind == "text":
-        return _text
+        return _text_filled if spec.required and not spec.allow_blank else _text
     if kind == "ref":
         return _ref
     if kind == "bool":
@@ -65,6 +65,17 @@ def _text(value: Any) -> str:
     if len(value) > MAX_TEXT:
         raise ValueError(f"text longer than {MAX_TEXT} characters")
     return value
+
+
+def _text_filled(value: Any) -> str:
+    """A required text: blank (``""`` or only spaces) is a required text left unwritten."""
+    if type(value) is str and value and not value.isspace() and len(value) <= MAX_TEXT:
+        return value
+    text = _text(value)
+    raise ValueError(
+        f"required text is blank ({_shape(text)}): write it, or mark the data "
+        "'allow_blank: true' in the SOP"
+    )
 
 
 def _ref(value: Any) -> str:

@@ -77,6 +77,9 @@ class FieldSpec:
     description: Text | None = None
     personal: bool = False
     """Personal data of the reporter: kept out of the hash-chained bytes, erasable."""
+    allow_blank: bool = False
+    """A required text may be blank (``""``, spaces): only when the SOP says so, because a
+    required note or reason that is blank is a required note left unwritten."""
     pos: Pos = (1, 1)
 
 

@@ -136,7 +136,7 @@ _ALL = [
         "error",
         "missing key",
         N_("{where} needs the key {key!r}"),
-        N_("add {key!r}; see `sop schema` for its form"),
+        N_("add it here, e.g. {example}"),
     ),
     _c(
         "SOP012",
@@ -150,7 +150,7 @@ _ALL = [
         "error",
         "invalid value",
         N_("{where}: {reason}"),
-        N_("see `sop schema` for the allowed values"),
+        N_("write the value as the message says, then run sop lint again"),
     ),
     _c(
         "SOP014",
@@ -238,7 +238,7 @@ _ALL = [
         "error",
         "bad guard or action parameters",
         N_("parameters of {name!r}: {reason}"),
-        N_("see `sop schema` for the parameters of {name!r}"),
+        N_("write the parameters of {name!r} as: {params}"),
     ),
     _c(
         "SOP031",
@@ -383,7 +383,7 @@ _ALL.extend(
             "error",
             "bad ethics check parameters",
             N_("parameters of check {name!r}: {reason}"),
-            N_("see docs/ethics.md for the parameters of {name!r}"),
+            N_("write the parameters of check {name!r} as: {params}"),
         ),
         _c(
             "SOP048",
@@ -525,6 +525,54 @@ _ALL += [
             "name a field that does not identify the reporter (the tracking id, the agency's "
             "case number, the unit, the title)"
         ),
+    ),
+]
+
+# -- issue 20: rules that never match, switched-off checks (SOP174-SOP189) ----------------------
+_ALL += [
+    _c(
+        "SOP174",
+        "error",
+        "value can never match its field",
+        N_(
+            "{where}: {field!r} is a {kind} field and can never hold {value!r}, "
+            "so this condition never matches"
+        ),
+        N_("write {allowed}"),
+    ),
+    _c(
+        "SOP175",
+        "error",
+        "not a built-in check",
+        N_("{name!r} is switched off with 'disabled_because' but is not a built-in check"),
+        N_(
+            "switch off one of the built-in checks ({known}); a rule of your own is removed by "
+            "deleting it"
+        ),
+    ),
+    _c(
+        "SOP176",
+        "error",
+        "switched-off check with a rule",
+        N_("built-in check {name!r} is switched off, so {key!r} has no meaning here"),
+        N_("keep only 'disabled_because: <the reason>' under {name!r}"),
+    ),
+    _c(
+        "SOP177",
+        "error",
+        "check switched off without a reason",
+        N_("built-in check {name!r} is switched off with a blank reason"),
+        N_(
+            "say why, in words a supervisor can judge, e.g. disabled_because: "
+            '"Tanda terima dikirim tanpa mengubah status"'
+        ),
+    ),
+    _c(
+        "SOP178",
+        "error",
+        "unknown deadline clock",
+        N_("unknown deadline clock {name!r}{suggestion}"),
+        N_("use a clock declared under 'deadlines: clocks'; known clocks: {known}"),
     ),
 ]
 

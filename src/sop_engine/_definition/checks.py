@@ -15,7 +15,7 @@ from sop_engine._core.definition import CallRef, SopDefinition, StateSpec, Trans
 from sop_engine._core.findings import Finding
 from sop_engine._definition.shape import suggest
 from sop_engine._definition.source import PathKey, Source
-from sop_engine._spec.specs import SpecTables
+from sop_engine._spec.specs import SpecTables, param_form
 
 __all__ = ["Reporter", "check_meaning"]
 
@@ -30,6 +30,11 @@ class Reporter:
     def add(self, code: str, path: PathKey, *, key: bool = False, **args: Any) -> None:
         line, col = self.src.position(path, key=key)
         self.findings.append(Finding(code, self.src.path, line, col, args))
+
+    def add_args(self, code: str, path: PathKey, on_key: bool, args: Mapping[str, Any]) -> None:
+        """Like :meth:`add`, for arguments that may themselves be called ``key``."""
+        line, col = self.src.position(path, key=on_key)
+        self.findings.append(Finding(code, self.src.path, line, col, dict(args)))
 
     def unknown(self, code: str, name: str, known: Sequence[str], path: PathKey) -> None:
         self.add(
@@ -152,7 +157,14 @@ class _Meaning(Reporter):
                     self.unknown("SOP031", n, field_names, p)
         if spec.check is not None:
             for problem in spec.check(call.params, sop):
-                self.add("SOP030", call.path, key=True, name=call.name, reason=problem)
+                self.add(
+                    "SOP030",
+                    call.path,
+                    key=True,
+                    name=call.name,
+                    reason=problem,
+                    params=param_form(spec.params),
+                )
 
     def _check_graph(self, sop: SopDefinition, states: Mapping[str, StateSpec]) -> None:
         initials = [s.name for s in sop.states if s.initial]

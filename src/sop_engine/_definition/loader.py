@@ -286,6 +286,7 @@ class _Builder(Reporter):
             ref=ref,
             description=_opt_text(f.get("description")) or (base.description if base else None),
             personal=bool(f.get("personal", base.personal if base else False)),
+            allow_blank=bool(f.get("allow_blank", base.allow_blank if base else False)),
             pos=self.src.position(path, key=True),
         )
 
@@ -371,6 +372,11 @@ class _Builder(Reporter):
             )
             for problem in problems:
                 path = (name, *problem.path)
-                self.add(problem.code, path, key=problem.key, where=where(path), **problem.args)
+                self.add_args(
+                    problem.code,
+                    path,
+                    problem.key,
+                    {"where": where(path, self.src.data), **problem.args},
+                )
             out[name] = value
         return out

@@ -93,6 +93,10 @@ def _field() -> dict[str, Any]:
                 "type": "boolean",
                 "description": "personal data of the reporter: kept apart from the audit chain",
             },
+            "allow_blank": {
+                "type": "boolean",
+                "description": "a required text may be left blank (default: it must hold words)",
+            },
         },
         "additionalProperties": False,
     }

@@ -16,16 +16,174 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from sop_engine._core.findings import Finding
+from sop_engine._core.i18n import N_, Msg
+from sop_engine._core.text import Text
 from sop_engine._definition.source import PathKey, Source
 
-__all__ = ["shape_findings", "suggest", "where"]
+__all__ = ["humanise", "ordinal", "shape_findings", "suggest", "where"]
+
+# A list item is named by what a policy officer sees in the file: its one-based number and the
+# words that identify it (the event and states of a transition, the id of an ethics rule).
+_ITEMS = {
+    "guards": N_("guard {n}"),
+    "actions": N_("action {n}"),
+    "escalation": N_("escalation level {n}"),
+    "reminders": N_("reminder {n}"),
+    "duration": N_("duration rule {n}"),
+    "days_off": N_("day off {n}"),
+}
 
 
-def where(path: Sequence[str | int]) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out or "the document"
+_CONTAINERS = frozenset(
+    {"transitions", "states", "events", "roles", "fields", "clocks", "rules", *_ITEMS}
+)
+
+
+def ordinal(n: int) -> Text:
+    """``17th`` in English, ``17`` in Indonesian (whose template reads ``ke-{nth}``)."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return Text(str(n), f"{n}{suffix}")
+
+
+def _label(node: Any) -> str:
+    raw = node.get("label") if isinstance(node, dict) else None
+    if isinstance(raw, dict):
+        raw = raw.get("id")
+    return raw if isinstance(raw, str) else ""
+
+
+def _names(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value) if value is not None else "?"
+
+
+def _piece(parent: Any, key: str | int, path: Sequence[str | int], node: Any) -> Msg | str:
+    """How one step of a path reads: a numbered item with its identifying words, or a key."""
+    top = path[0] if path else None
+    if isinstance(key, int):
+        n = key + 1
+        if top == "transitions" and len(path) == 1:
+            node = node if isinstance(node, dict) else {}
+            return Msg(
+                "the {nth} transition ({event}: {source} → {target})",
+                nth=ordinal(n),
+                event=node.get("event", "?"),
+                source=_names(node.get("from")),
+                target=node.get("to", "?"),
+            )
+        if path[-1] == "rules" and isinstance(node, dict) and "id" in node:
+            return Msg("rule {n} ({rule})", n=n, rule=node["id"])
+        label = _ITEMS.get(str(path[-1])) if path else None
+        return Msg(label, n=n) if label else Msg("item {n}", n=n)
+    if len(path) == 1 and top in ("states", "events", "roles", "fields"):
+        kind = {"states": N_("state"), "events": N_("event"), "roles": N_("role")}.get(
+            str(top), N_("field")
+        )
+        label = _label(node)
+        if label:
+            return Msg("{kind} {name!r} ({label})", kind=Msg(kind), name=key, label=label)
+        return Msg("{kind} {name!r}", kind=Msg(kind), name=key)
+    if len(path) == 2 and path[0] == "deadlines" and path[1] == "clocks":
+        label = _label(node)
+        if label:
+            return Msg("clock {name!r} ({label})", name=key, label=label)
+        return Msg("clock {name!r}", name=key)
+    return str(key)
+
+
+def where(path: Sequence[str | int], data: Any = None) -> Msg | str:
+    """Where a finding is, as a policy officer reads the file: one-based item numbers and the
+    labels of the state, event or transition concerned (``transitions[16]`` reads "the 17th
+    transition (disposisi: terverifikasi → terdisposisi)"). Without ``data`` the labels are
+    left out."""
+    if not path:
+        return Msg("the document")
+    pieces: list[Msg | str] = []
+    keys: list[str] = []
+    node = data
+    for k, key in enumerate(path):
+        parent = node
+        child: Any = None
+        if isinstance(node, dict):
+            child = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            child = node[key]
+        piece = _piece(parent, key, path[:k], child)
+        if isinstance(piece, str):
+            keys.append(piece)
+        else:
+            if keys and keys[-1] in _CONTAINERS:
+                keys.pop()  # "transitions, the 17th transition" says it twice
+            if keys:
+                pieces.append(".".join(keys))
+                keys = []
+            pieces.append(piece)
+        node = child
+    if keys:
+        pieces.append(".".join(keys))
+    out: Msg | str = pieces[0]
+    for piece in pieces[1:]:
+        out = Msg("{outer}, {inner}", outer=out, inner=piece)
+    return out
+
+
+_EXAMPLES = {
+    "label": "label: Diterima",
+    "title": "title: Pengelolaan Pengaduan",
+    "id": "id: pengaduan-dinas",
+    "version": 'version: "1"',
+    "agency": "agency: Dinas Kominfo",
+    "event": "event: verifikasi",
+    "from": "from: diterima",
+    "to": "to: terverifikasi",
+    "type": "type: text",
+    "roles": "roles: admin_instansi",
+    "states": "states: { diterima: { label: Diterima, initial: true } }",
+    "events": "events: { verifikasi: { label: Verifikasi, roles: admin_instansi } }",
+    "transitions": "transitions: [ { event: verifikasi, from: diterima, to: terverifikasi } ]",
+    "check": "check: conflict_of_interest",
+    "severity": "severity: block",
+    "require": "require: { field_present: tanggapan }",
+}
+
+
+def example(key: str) -> str:
+    """A line to copy for a missing key."""
+    return _EXAMPLES.get(key, f"{key}: ...")
+
+
+def humanise(err: ValidationError) -> str | Msg:
+    """A JSON Schema complaint in the words of the file's reader, never jsonschema's English
+    (``0 is less than or equal to the minimum of 0``)."""
+    v, limit, found = err.validator, err.validator_value, err.instance
+    if v == "exclusiveMinimum":
+        return Msg("write a number above {limit}, not {found}", limit=limit, found=found)
+    if v == "minimum":
+        return Msg("write {limit} or more, not {found}", limit=limit, found=found)
+    if v == "exclusiveMaximum":
+        return Msg("write a number below {limit}, not {found}", limit=limit, found=found)
+    if v == "maximum":
+        return Msg("write {limit} or less, not {found}", limit=limit, found=found)
+    if v == "minLength":
+        return Msg("write some text here: it cannot be empty")
+    if v == "maxLength":
+        return Msg("shorten the text to at most {limit} characters", limit=limit)
+    if v == "minItems":
+        return Msg("list at least {limit} item(s) here", limit=limit)
+    if v == "maxItems":
+        return Msg("list at most {limit} item(s) here", limit=limit)
+    if v == "uniqueItems":
+        return Msg("each item may appear only once in this list")
+    if v == "minProperties":
+        return Msg("write at least {limit} entry(ies) here", limit=limit)
+    if v == "maxProperties":
+        return Msg("write at most {limit} entry(ies) here", limit=limit)
+    if v == "const":
+        return Msg("write {limit!r} here", limit=limit)
+    if v == "not":
+        return Msg("this value is not allowed here")
+    return Msg("this is not the expected form here")
 
 
 def suggest(name: str, known: Sequence[str]) -> str:
@@ -77,6 +235,24 @@ def _branch_leaves(err: ValidationError) -> list[ValidationError]:
     return [err]
 
 
+def _comma_split(
+    path: Sequence[str | int], inst: dict[str, Any], extra: str
+) -> tuple[str, str] | None:
+    """The label (key, first part) an unquoted comma split ``extra`` off, if that is what
+    happened: ``{ label: Ditanggapi, menunggu umpan balik }`` reads as a label
+    ``Ditanggapi`` and an empty key ``menunggu umpan balik``; the same inside ``{id:…, en:…}``.
+    Recognised wherever a label, title or description is written."""
+    if inst.get(extra) is not None:
+        return None
+    if path and path[-1] in _TEXT_KEYS:  # inside { id: …, en: … }
+        keys = [k for k in ("en", "id") if isinstance(inst.get(k), str)]
+        return (keys[0], str(inst[keys[0]])) if keys else None
+    for key in _TEXT_KEYS:
+        if isinstance(inst.get(key), str):
+            return key, str(inst[key])
+    return None
+
+
 def _call_kind(path: Sequence[str | int]) -> str | None:
     if len(path) >= 4 and path[0] == "transitions" and path[2] in ("guards", "actions"):
         return str(path[2])
@@ -110,7 +286,7 @@ def _known_calls(err: ValidationError, kind: str) -> list[str]:
 
 def _shape_finding(source: Source, err: ValidationError) -> Iterator[Finding]:
     path: PathKey = tuple(err.absolute_path)
-    at_where = where(path)
+    at_where = where(path, source.data)
 
     def at(code: str, p: PathKey = path, *, on_key: bool = False, **args: Any) -> Finding:
         line, col = source.position(p, key=on_key)
@@ -161,11 +337,15 @@ def _shape_finding(source: Source, err: ValidationError) -> Iterator[Finding]:
         for extra in inst:
             if extra in allowed:
                 continue
-            suggestion = suggest(extra, allowed)
-            if path and path[-1] in _TEXT_KEYS and not suggestion:
-                suggestion = (
-                    "; inside { } a comma starts a new entry: put text containing a comma "
-                    'in quotes, e.g. en: "Received, not yet verified"'
+            suggestion: str | Msg = suggest(extra, allowed)
+            comma = _comma_split(path, inst, extra)
+            if comma is not None and not suggestion:
+                suggestion = Msg(
+                    "; inside {{ }} a comma starts a new entry: put text containing a comma "
+                    'in double quotes, e.g. {key}: "{text}, {extra}"',
+                    key=comma[0],
+                    text=comma[1],
+                    extra=extra,
                 )
             yield at(
                 "SOP010",
@@ -180,7 +360,9 @@ def _shape_finding(source: Source, err: ValidationError) -> Iterator[Finding]:
     if v == "required" and isinstance(inst, dict):
         for missing in cast(list[str], err.validator_value):
             if missing not in inst:
-                yield at("SOP011", on_key=True, where=at_where, key=missing)
+                yield at(
+                    "SOP011", on_key=True, where=at_where, key=missing, example=example(missing)
+                )
         return
     if v == "type":
         type_value = err.validator_value
@@ -213,7 +395,7 @@ def _shape_finding(source: Source, err: ValidationError) -> Iterator[Finding]:
         reason = f"expected one of {allowed_values}, found {_found(inst)}"
         yield at("SOP013", where=at_where, reason=reason)
         return
-    yield at("SOP013", where=at_where, reason=err.message)
+    yield at("SOP013", where=at_where, reason=humanise(err))
 
 
 _CALL_VALIDATORS = (

@@ -157,6 +157,65 @@ def _actor_unit_matches(params: Mapping[str, Any]) -> GuardFn:
     return guard
 
 
+def _field_differs(params: Mapping[str, Any]) -> GuardFn:
+    """``field`` and ``other`` do not hold the same value ("the unit it is sent to is not the
+    reported unit"). Two empty fields count as the same (nothing tells them apart), so the
+    guard refuses until at least one of them is filled; an empty field differs from a filled
+    one."""
+    name, other = params["field"], params["from"]
+
+    def guard(case: Case, actor: Actor, payload: Mapping[str, Any]) -> Text | None:
+        a, b = _lookup(case, payload, name), _lookup(case, payload, other)
+        if _empty(a) and _empty(b):
+            return Text(
+                f"{name} dan {other} sama-sama kosong", f"{name} and {other} are both empty"
+            )
+        if _empty(a) or _empty(b) or a != b:
+            return None
+        return Text(
+            f"{name} tidak boleh sama dengan {other}", f"{name} must not be the same as {other}"
+        )
+
+    return guard
+
+
+def _field_same(params: Mapping[str, Any]) -> GuardFn:
+    """``field`` holds the same (non-empty) value as ``as`` (the verifier is the officer the
+    case names)."""
+    name, other = params["field"], params["as"]
+
+    def guard(case: Case, actor: Actor, payload: Mapping[str, Any]) -> Text | None:
+        a, b = _lookup(case, payload, name), _lookup(case, payload, other)
+        if not _empty(a) and a == b:
+            return None
+        return Text(f"{name} tidak sama dengan {other}", f"{name} is not the same as {other}")
+
+    return guard
+
+
+def _comparable(first: str, second: str) -> Any:
+    """A load-time check that two compared fields can ever hold the same kind of value."""
+
+    def check(params: Mapping[str, Any], sop: SopDefinition) -> list[str]:
+        fields = {f.name: f for f in sop.fields}
+        a, b = fields.get(params.get(first, "")), fields.get(params.get(second, ""))
+        if a is None or b is None:
+            return []  # unknown field: reported by the generic field-name check
+        if a.name == b.name:
+            return [f"{first} and {second} name the same field {a.name!r}: write two fields"]
+        kind_a = f"{a.type} {a.ref}" if a.type == "ref" else a.type
+        kind_b = f"{b.type} {b.ref}" if b.type == "ref" else b.type
+        numbers = {"number", "integer"}
+        if kind_a != kind_b and not {kind_a, kind_b} <= numbers:
+            return [
+                f"field {a.name!r} ({kind_a}) and field {b.name!r} ({kind_b}) never hold the "
+                "same kind of value: compare two fields of the same type"
+            ]
+        return []
+
+    return check
+
+
 def _count_below(params: Mapping[str, Any]) -> GuardFn:
     name, limit = params["field"], params["max"]
 
@@ -225,6 +284,30 @@ def sop_engine_guards() -> list[GuardSpec]:
             _obj({"field": _FIELD}, ["field"]),
             _actor_unit_matches,
             field_params=("field",),
+        ),
+        GuardSpec(
+            "field_differs",
+            Text(
+                "Kolom tidak bernilai sama dengan kolom lain (mis. unit tujuan bukan unit "
+                "terlapor)",
+                "The field does not hold the same value as another field (e.g. the unit the "
+                "case is sent to is not the reported unit)",
+            ),
+            _obj({"field": _FIELD, "from": _FIELD}, ["field", "from"]),
+            _field_differs,
+            field_params=("field", "from"),
+            check=_comparable("field", "from"),
+        ),
+        GuardSpec(
+            "field_same",
+            Text(
+                "Kolom bernilai sama dengan kolom lain",
+                "The field holds the same value as another field",
+            ),
+            _obj({"field": _FIELD, "as": _FIELD}, ["field", "as"]),
+            _field_same,
+            field_params=("field", "as"),
+            check=_comparable("field", "as"),
         ),
         GuardSpec(
             "count_below",

@@ -328,9 +328,8 @@ class _Reader:
         return out
 
     def _when(self, when: Mapping[str, Any], p: SectionPath) -> None:
-        for f in when:
-            if f not in self.fields:
-                self.names.unknown("SOP031", f, self.fields, (*p, f))
+        # unknown fields (SOP031) and values the field can never hold (SOP174)
+        self.names.case_values(when, p)
 
     # -- one clock -------------------------------------------------------------------------
 
@@ -408,7 +407,9 @@ class _Reader:
         rules = []
         for k, rule in enumerate([dur] if isinstance(dur, dict) else dur):
             when = rule.get("when", {})
-            self._when(when, (*p, "duration", k, "when"))
+            at = (*p, "duration", k) if isinstance(dur, list) else (*p, "duration")
+            # unknown fields (SOP031) and values the field can never hold (SOP174)
+            self.names.case_values(when, (*at, "when"))
             units = [u for u in UNITS if u in rule]
             if len(units) != 1:
                 reason = "give exactly one of working_days, days, working_hours"

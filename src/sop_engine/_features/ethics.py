@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from jsonschema import Draft202012Validator
 
+from sop_engine._core.i18n import Msg
 from sop_engine._core.protocol import SystemEvent
 from sop_engine._core.records import Actor, AuditEvent, Breach, Case
 from sop_engine._core.text import TEXT_SCHEMA, Text
@@ -29,7 +30,7 @@ from sop_engine._features.confidentiality import SCHEMA as CONFIDENTIALITY_SCHEM
 from sop_engine._features.confidentiality import Confidentiality, build_confidentiality
 from sop_engine._spec.hookspecs import hookimpl
 from sop_engine._spec.names import SectionNames, SectionProblem
-from sop_engine._spec.specs import EthicsCheckFn, EthicsContext, SectionSpec
+from sop_engine._spec.specs import EthicsCheckFn, EthicsContext, SectionSpec, param_form
 
 if TYPE_CHECKING:
     from sop_engine._core.definition import SopDefinition
@@ -69,6 +70,7 @@ MALADMINISTRATION: Mapping[str, Text] = {
 
 _NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"}
 _NAMES = {"anyOf": [_NAME, {"type": "array", "items": _NAME, "minItems": 1}]}
+_SCALAR = {"type": ["string", "number", "boolean"]}
 
 SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -92,7 +94,25 @@ SCHEMA: dict[str, Any] = {
                     "when": {
                         "type": "object",
                         "description": "when the rule applies (all given lists must match)",
-                        "properties": {"events": _NAMES, "states": _NAMES, "roles": _NAMES},
+                        "properties": {
+                            "events": _NAMES,
+                            "states": _NAMES,
+                            "roles": _NAMES,
+                            "case": {
+                                "type": "object",
+                                "description": "case data the rule is about: field: value, or "
+                                "field: [values] (any of them); the case as the command would "
+                                "leave it",
+                                "propertyNames": _NAME,
+                                "additionalProperties": {
+                                    "anyOf": [
+                                        _SCALAR,
+                                        {"type": "array", "items": _SCALAR, "minItems": 1},
+                                    ]
+                                },
+                                "minProperties": 1,
+                            },
+                        },
                         "additionalProperties": False,
                     },
                     "severity": {"enum": ["block", "flag"]},
@@ -129,6 +149,8 @@ class RuleSpec:
     notify: tuple[str, ...]
     types: tuple[str, ...]
     path: tuple[str | int, ...] = ()
+    case: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    """``when: case``: each field with the values that make the rule apply."""
     """Where the rule stands in the file (``("ethics", "rules", 2)``), for findings."""
 
 
@@ -155,6 +177,17 @@ class Rule:
     notify: tuple[str, ...]
     types: tuple[str, ...]
     fn: EthicsCheckFn = attrs.field(eq=False, repr=False)
+    case: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+
+    def about(self, data: Mapping[str, Any]) -> bool:
+        """Whether the case data (as the command would leave it) is what ``when: case`` names.
+
+        Values compare by type too, so ``true`` never matches the text ``"true"``."""
+        for name, values in self.case:
+            value = data.get(name)
+            if not any(value == v and type(value) is type(v) for v in values):
+                return False
+        return True
 
 
 @attrs.frozen(slots=True)
@@ -218,8 +251,10 @@ class EthicsPlan:
         ctx: EthicsContext | None = None
         state, role = case.state, actor.role
         for rule in rules:
-            if (rule.states is not None and state not in rule.states) or (
-                rule.roles is not None and role not in rule.roles
+            if (
+                (rule.states is not None and state not in rule.states)
+                or (rule.roles is not None and role not in rule.roles)
+                or (rule.case and not rule.about(data))
             ):
                 continue
             if ctx is None:
@@ -258,6 +293,7 @@ def make_plan(
             notify=r.notify,
             types=r.types,
             fn=fn,
+            case=r.case,
         )
         for r, fn in zip(section.rules, checks, strict=True)
     )
@@ -317,12 +353,15 @@ def build(
         )
         if errors:
             e = errors[0]
-            where = "/".join(str(x) for x in e.absolute_path)
             problems.append(
                 SectionProblem(
                     (*p, "with", *e.absolute_path) if e.absolute_path else (*p, "check"),
                     "SOP047",
-                    {"name": r["check"], "reason": f"{where + ': ' if where else ''}{e.message}"},
+                    {
+                        "name": r["check"],
+                        "reason": _param_problem(e),
+                        "params": param_form(spec.params),
+                    },
                 )
             )
             continue
@@ -330,11 +369,14 @@ def build(
             check("field", params.get(param), (*p, "with", param))
         for param in spec.event_params:
             check("event", params.get(param), (*p, "with", param))
+        for param in spec.deadline_params:
+            _clock_names(sop, params.get(param), (*p, "with", param), unknown)
         when = r.get("when", {})
         reported = len(problems)
         w_events = check("event", when.get("events"), (*p, "when", "events"))
         w_states = check("state", when.get("states"), (*p, "when", "states"))
         w_roles = check("role", when.get("roles"), (*p, "when", "roles"))
+        w_case = names.case_values(when.get("case", {}), (*p, "when", "case"))
         # an unknown name in 'when' was reported just now: "never applies" would only repeat it
         if len(problems) == reported and not any(
             (not w_states or s in w_states)
@@ -360,9 +402,43 @@ def build(
                 notify=notify,
                 types=tuple(r["types"]) if "types" in r else spec.maladministration,
                 path=(SECTION_NAME, *p),
+                case=w_case,
             )
         )
     return EthicsSection(tuple(rules), conf), problems
+
+
+def _param_problem(e: Any) -> Msg:
+    """A parameter the check refuses, in the reader's words (not jsonschema's English)."""
+    key = ".".join(str(x) for x in e.absolute_path)
+    v = e.validator
+    if v == "required":
+        missing = next((k for k in e.validator_value if k not in e.instance), "?")
+        return Msg("the parameter {key!r} is missing", key=missing)
+    if v == "additionalProperties":
+        extra = sorted(set(e.instance) - set(e.schema.get("properties", {})))
+        return Msg("{key!r} is not a parameter of this check", key=extra[0] if extra else "?")
+    if v == "type":
+        return Msg("{key!r} has the wrong kind of value", key=key or "with")
+    return Msg("{key!r} has a value this check does not accept", key=key or "with")
+
+
+def _clock_names(
+    sop: SopDefinition,
+    value: Any,
+    path: tuple[str | int, ...],
+    unknown: Callable[[str, str, set[str], tuple[str | int, ...]], None],
+) -> None:
+    """Report every name in ``value`` that is not a clock of the ``deadlines`` section (read
+    before this one): a misspelt clock would make the rule silently never apply."""
+    if value is None:
+        return
+    plan = sop.sections.get("deadlines")
+    clocks = {c.name for c in plan.clocks} if plan is not None else set()
+    names = [value] if isinstance(value, str) else list(value)
+    for k, name in enumerate(names):
+        if name not in clocks:
+            unknown("SOP178", name, clocks, (*path, k) if isinstance(value, list) else path)
 
 
 SECTION = SectionSpec(

@@ -132,10 +132,19 @@ def _separation(params: Mapping[str, Any]) -> EthicsCheckFn:
 
 
 def _no_fee(params: Mapping[str, Any]) -> EthicsCheckFn:
+    """A fee recorded by the command, or (``carried_only: false``, the default) on the case.
+
+    With ``carried_only: true`` only what the command itself carries counts: a fee the reporter
+    complains about, recorded at intake, is evidence, not a charge, and must not block every
+    later command (the case could never move again)."""
     fields = tuple(params["fields"])
+    carried_only = bool(params.get("carried_only", False))
 
     def check(ctx: EthicsContext) -> Text | None:
-        paid = [f for f in fields if _filled(_value(ctx, f))]
+        if carried_only:
+            paid = [f for f in fields if _filled(ctx.payload.get(f))]
+        else:
+            paid = [f for f in fields if _filled(_value(ctx, f))]
         if not paid:
             return None
         return Text(
@@ -265,7 +274,7 @@ def sop_engine_ethics_checks() -> list[EthicsCheckSpec]:
         EthicsCheckSpec(
             "no_fee",
             Text("tidak ada permintaan atau pembayaran imbalan", "no fee requested or paid"),
-            _obj({"fields": _FIELDS}, ["fields"]),
+            _obj({"fields": _FIELDS, "carried_only": {"type": "boolean"}}, ["fields"]),
             _no_fee,
             ("permintaan_imbalan",),
             field_params=("fields",),
@@ -326,5 +335,6 @@ def sop_engine_ethics_checks() -> list[EthicsCheckSpec]:
             _late,
             ("penundaan_berlarut",),
             field_params=("field",),
+            deadline_params=("deadlines",),
         ),
     ]

@@ -14,6 +14,10 @@ same checks), ``require`` what those cases must satisfy; all checks of a mapping
         title: { id: Laporan selesai selalu punya tanggapan, en: A completed case has a response }
         when: { states: [selesai] }
         require: { field_present: tanggapan, history_has: setujui_tanggapan }
+
+A built-in check of the testing kit (:data:`BUILTIN`) may be switched off for one SOP, with the
+reason written where the policy officer reads it: ``deadlines_follow_state: {disabled_because:
+"..."}``. The reason is mandatory and not blank, so a switched-off check is never silent.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ if TYPE_CHECKING:
     from sop_engine._core.definition import SopDefinition
     from sop_engine._spec.specs import SpecTables
 
-__all__ = ["CHECKS", "Check", "Invariant", "build"]
+__all__ = ["BUILTIN", "CHECKS", "Check", "Invariant", "build"]
 
 _NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"}
 _NAMES = {"anyOf": [_NAME, {"type": "array", "items": _NAME, "minItems": 1, "uniqueItems": True}]}
@@ -48,6 +52,45 @@ _TEXT = {
         },
     ]
 }
+
+BUILTIN: dict[str, Text] = {
+    "refusal_changes_nothing": Text(
+        "perintah yang ditolak tidak mengubah apa pun", "a refused command changes nothing"
+    ),
+    "audit_chain": Text(
+        "jejak audit utuh dan berantai", "the audit trail is complete and its chain intact"
+    ),
+    "replay": Text(
+        "memutar ulang jejak audit menghasilkan kasus yang sama",
+        "replaying the audit trail gives the same case",
+    ),
+    "deadlines_follow_state": Text(
+        "setiap kasus terbuka memiliki jam batas waktu yang semestinya berjalan",
+        "every open case has the deadline clocks its state calls for",
+    ),
+    "escalation_on_breach": Text(
+        "batas waktu yang terlampaui sudah dieskalasi ke tingkatnya",
+        "a breached deadline has reached its escalation level",
+    ),
+    "no_crash": Text(
+        "setiap perintah diterima atau ditolak, tidak pernah gagal",
+        "every command is accepted or refused, never crashes",
+    ),
+    "ethics_block_holds": Text(
+        "perintah yang melanggar aturan kode etik 'block' tidak pernah diteruskan",
+        "a command that breaks a blocking code-of-ethics rule never goes through",
+    ),
+    "timed_events_accepted": Text(
+        "peristiwa otomatis (kedaluwarsa, eskalasi) selalu dapat dijalankan",
+        "a timed event (expiry, escalation) is never refused by the SOP",
+    ),
+    "case_can_move": Text(
+        "setiap kasus terbuka masih dapat dipindahkan oleh suatu peran atau oleh waktu",
+        "every open case can still be moved on by some role, or by time",
+    ),
+}
+"""The checks of the testing kit every SOP is held to, by name (an SOP may switch one off with
+``disabled_because``)."""
 
 CHECKS: dict[str, Text] = {
     "field_present": Text("data berisi (tidak kosong)", "the data is filled in (not empty)"),
@@ -80,6 +123,11 @@ SCHEMA: dict[str, Any] = {
     "additionalProperties": {
         "type": "object",
         "properties": {
+            "disabled_because": {
+                **_TEXT,
+                "description": "switches off the built-in check of this name; why, in words "
+                "a supervisor can judge (only with no other key)",
+            },
             "title": _TEXT,
             "description": _TEXT,
             "when": {
@@ -97,7 +145,6 @@ SCHEMA: dict[str, Any] = {
                 "minProperties": 1,
             },
         },
-        "required": ["title", "require"],
         "additionalProperties": False,
     },
 }
@@ -154,6 +201,8 @@ class Invariant:
     states: frozenset[str] = frozenset()
     when: tuple[Check, ...] = ()
     description: Text | None = None
+    disabled_because: Text | None = None
+    """Set on a switched-off built-in check (then ``require`` is empty): why it is off."""
 
     def violation(self, case: Case, trail: Sequence[AuditEvent]) -> str | None:
         """``None`` when the rule holds for the case (or does not apply to it), else why not."""
@@ -228,6 +277,19 @@ def build(
     out = []
     for name, spec in raw.items():
         p: tuple[str | int, ...] = (name,)
+        if "disabled_because" in spec:
+            off = _switched_off(name, spec, p, problems)
+            if off is not None:
+                out.append(off)
+            continue
+        missing = [k for k in ("title", "require") if k not in spec]
+        for key in missing:
+            example = {"title": "title: Laporan selesai punya tanggapan"}.get(
+                key, "require: { field_present: tanggapan }"
+            )
+            problems.append(SectionProblem(p, "SOP011", {"key": key, "example": example}, key=True))
+        if missing:
+            continue
         when = spec.get("when", {})
         wanted = _names(when["states"]) if "states" in when else ()
         for k, s in enumerate(wanted):
@@ -247,6 +309,28 @@ def build(
             )
         )
     return tuple(out), problems
+
+
+def _switched_off(
+    name: str, spec: Mapping[str, Any], path: tuple[str | int, ...], problems: list[SectionProblem]
+) -> Invariant | None:
+    """A built-in check switched off for this SOP, or the problems with how it is written."""
+    if name not in BUILTIN:
+        problems.append(
+            SectionProblem(path, "SOP175", {"name": name, "known": ", ".join(BUILTIN)}, key=True)
+        )
+        return None
+    others = sorted(k for k in spec if k != "disabled_because")
+    if others:
+        problems.append(
+            SectionProblem((*path, others[0]), "SOP176", {"name": name, "key": others[0]}, key=True)
+        )
+        return None
+    reason = Text.from_raw(spec["disabled_because"])
+    if not reason.id.strip() or (reason.en is not None and not reason.en.strip()):
+        problems.append(SectionProblem((*path, "disabled_because"), "SOP177", {"name": name}))
+        return None
+    return Invariant(name=name, title=BUILTIN[name], require=(), disabled_because=reason)
 
 
 SECTION = SectionSpec(

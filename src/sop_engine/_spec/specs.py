@@ -46,6 +46,7 @@ __all__ = [
     "SectionBuild",
     "SectionSpec",
     "SpecTables",
+    "param_form",
 ]
 
 GuardFn = Callable[[Case, Actor, Mapping[str, Any]], Text | None]
@@ -127,7 +128,8 @@ class EthicsCheckSpec:
     ``maladministration`` lists the Ombudsman's maladministration types (Peraturan ORI 26/2017,
     see :data:`sop_engine.ethics.MALADMINISTRATION`) the check guards against, so reports speak
     the language supervisors are judged in. ``event_params`` names parameters whose value is an
-    event name (or a list of them). The other fields are as for :class:`GuardSpec`.
+    event name (or a list of them), ``deadline_params`` those naming deadline clocks of the
+    ``deadlines`` section. The other fields are as for :class:`GuardSpec`.
     """
 
     name: str
@@ -137,6 +139,37 @@ class EthicsCheckSpec:
     maladministration: tuple[str, ...]
     field_params: tuple[str, ...] = ()
     event_params: tuple[str, ...] = ()
+    deadline_params: tuple[str, ...] = ()
+
+
+_KIND_WORDS = {
+    "string": "text",
+    "integer": "whole number",
+    "number": "number",
+    "boolean": "true/false",
+    "array": "list",
+    "object": "mapping",
+}
+
+
+def param_form(params: Mapping[str, Any]) -> str:
+    """The parameters of a guard, action or check as a line to copy into the SOP file,
+    e.g. ``{ field: <case field>, max: <whole number> }`` (optional ones marked)."""
+    props: Mapping[str, Any] = params.get("properties", {})
+    required = set(params.get("required", ()))
+    parts = []
+    for name in sorted(props, key=lambda n: (n not in required, n)):
+        prop = props[name]
+        if "pattern" in prop and prop.get("type") == "string":
+            word = "case field" if "field" in str(prop.get("description", "field")) else "name"
+        elif "enum" in prop:
+            word = "|".join(str(v) for v in prop["enum"])
+        else:
+            kind = prop.get("type", "value")
+            kinds = kind if isinstance(kind, list) else [kind]
+            word = " or ".join(_KIND_WORDS.get(str(k), str(k)) for k in kinds)
+        parts.append(f"{name}: <{word}>{'' if name in required else ' (optional)'}")
+    return "{ " + ", ".join(parts) + " }" if parts else "no parameters"
 
 
 SectionBuild = Callable[[Any, "SopDefinition", "SpecTables"], tuple[Any, Sequence[SectionProblem]]]

@@ -55,6 +55,10 @@ _T = {
         "Skenario dijalankan ulang: semua invarian terpenuhi ({steps} langkah).",
         "Scenario replayed: every invariant held ({steps} steps).",
     ),
+    "switched_off": Text(
+        "Pemeriksaan bawaan {name} dinonaktifkan oleh SOP ini: {reason}",
+        "Built-in check {name} is switched off by this SOP: {reason}",
+    ),
     "other_sop": Text(
         "Peringatan: skenario dibuat untuk versi lain berkas SOP ini.",
         "Warning: the scenario was recorded against another version of this SOP file.",
@@ -114,8 +118,10 @@ def run_test_command(
     except SopError as e:  # pragma: no cover - lint_file found nothing above
         console.print(str(e), style="red", markup=False)
         return 1
-    declared = [i.name for i in sop.definition.sections.get("invariants", ())]
-    known = [*BUILTIN_INVARIANTS, *declared]
+    section = sop.definition.sections.get("invariants", ())
+    declared = [i.name for i in section if i.disabled_because is None]
+    off = {i.name: i.disabled_because for i in section if i.disabled_because is not None}
+    known = [*(n for n in BUILTIN_INVARIANTS if n not in off), *declared]
     unknown = [n for n in invariants if n not in known]
     if unknown:
         console.print(
@@ -175,6 +181,9 @@ def run_test_command(
         console.print(_T["replay_ok"].get(lang).format(steps=result.steps), style="green")
         return 0
     console.print(coverage_table(result.coverage, lang))
+    for name, reason in off.items():
+        line = _T["switched_off"].get(lang).format(name=name, reason=reason.get(lang))
+        console.print(line, style="yellow", markup=False)
     count = len(selected) if selected else len(known)
     console.print(_T["passed"].get(lang).format(k=count, steps=result.steps), style="bold green")
     if min_coverage is not None and result.coverage.ratio * 100 < min_coverage:

@@ -23,7 +23,7 @@ from sop_engine._core.records import START_EVENT, Actor, AuditEvent, Case
 from sop_engine._core.text import Text
 from sop_engine._engine import Engine
 from sop_engine._features.deadlines import timers_for
-from sop_engine._features.invariants import Invariant
+from sop_engine._features.invariants import BUILTIN, Invariant
 from sop_engine._ops.replay import replay_case
 from sop_engine._persistence.codec import actor_from_json, actor_to_json, chain_hash
 from sop_engine._persistence.store import MemoryStore
@@ -33,38 +33,7 @@ __all__ = ["BUILTIN_INVARIANTS", "InvariantViolated", "Outcome", "Step", "World"
 
 StepKind = Literal["start", "fire", "advance", "sweep"]
 
-BUILTIN_INVARIANTS: dict[str, Text] = {
-    "refusal_changes_nothing": Text(
-        "perintah yang ditolak tidak mengubah apa pun", "a refused command changes nothing"
-    ),
-    "audit_chain": Text(
-        "jejak audit utuh dan berantai", "the audit trail is complete and its chain intact"
-    ),
-    "replay": Text(
-        "memutar ulang jejak audit menghasilkan kasus yang sama",
-        "replaying the audit trail gives the same case",
-    ),
-    "deadlines_follow_state": Text(
-        "setiap kasus terbuka memiliki jam batas waktu yang semestinya berjalan",
-        "every open case has the deadline clocks its state calls for",
-    ),
-    "escalation_on_breach": Text(
-        "batas waktu yang terlampaui sudah dieskalasi ke tingkatnya",
-        "a breached deadline has reached its escalation level",
-    ),
-    "no_crash": Text(
-        "setiap perintah diterima atau ditolak, tidak pernah gagal",
-        "every command is accepted or refused, never crashes",
-    ),
-    "ethics_block_holds": Text(
-        "perintah yang melanggar aturan kode etik 'block' tidak pernah diteruskan",
-        "a command that breaks a blocking code-of-ethics rule never goes through",
-    ),
-    "timed_events_accepted": Text(
-        "peristiwa otomatis (kedaluwarsa, eskalasi) selalu dapat dijalankan",
-        "a timed event (expiry, escalation) is never refused by the SOP",
-    ),
-}
+BUILTIN_INVARIANTS: dict[str, Text] = BUILTIN
 """The invariants every SOP is checked against, by name."""
 
 
@@ -165,8 +134,19 @@ class World:
         self.calendar = self.engine.calendar(sop) if sop.deadlines is not None else None
         declared: tuple[Invariant, ...] = sop.definition.sections.get("invariants", ())
         wanted = set(invariants) if invariants is not None else None
-        self.checks = {n for n in BUILTIN_INVARIANTS if wanted is None or n in wanted}
-        self.declared = [i for i in declared if wanted is None or i.name in wanted]
+        self.switched_off: dict[str, Text] = {
+            i.name: i.disabled_because for i in declared if i.disabled_because is not None
+        }
+        self.checks = {
+            n
+            for n in BUILTIN_INVARIANTS
+            if (wanted is None or n in wanted) and n not in self.switched_off
+        }
+        self.declared = [
+            i
+            for i in declared
+            if i.disabled_because is None and (wanted is None or i.name in wanted)
+        ]
         self.coverage = coverage if coverage is not None else Coverage(sop)
         self.cases: list[str] = []
         self.log: list[Outcome] = []
@@ -360,7 +340,9 @@ class World:
             if problem is not None:
                 self._fail("replay", case_id, f"event {problem.seq}: {problem.reason}")
         if self.sop.deadlines is not None and "deadlines_follow_state" in self.checks:
-            self._check_deadlines(case)
+            self._check_deadlines(case, trail)
+        if "case_can_move" in self.checks:
+            self._check_can_move(case, trail)
         for inv in self.declared:
             why = inv.violation(case, trail)
             if why is not None:
@@ -388,9 +370,15 @@ class World:
                 links.append(link)
             previous = link
 
-    def _check_deadlines(self, case: Case) -> None:
+    def _check_deadlines(self, case: Case, trail: Sequence[AuditEvent]) -> None:
         """Clocks agree with the state: started where they start, paused only where they pause,
-        none left running or paused on a closed case, due instants on the calendar."""
+        none left running or paused on a closed case, due instants on the calendar.
+
+        A clock that starts on entering a state may be stopped by an event while the case stays
+        there (a receipt sent without leaving ``diterima``): it is then ``met`` since an arming
+        at or after the case entered the state, which is right. Only a clock that was not armed
+        since that entry is missing.
+        """
         plan, calendar = self.sop.deadlines, self.calendar
         assert plan is not None
         assert calendar is not None
@@ -409,6 +397,7 @@ class World:
                 and clock.duration(case.data) is not None
                 and clock.applies(case.data)
                 and (d is None or d.status not in ("running", "paused"))
+                and not (d is not None and d.status == "met" and d.anchor >= _entered(case, trail))
             ):
                 self._fail(
                     "deadlines_follow_state",
@@ -431,6 +420,39 @@ class World:
                     self._fail(
                         "deadlines_follow_state", case.id, f"clock {name!r} has a wrong due date"
                     )
+
+    def _check_can_move(self, case: Case, trail: Sequence[AuditEvent]) -> None:
+        """An open case can still be moved on: by some role acting in some unit with some data
+        (guards and blocking ethics rules judged as in a real command), or by a timer of a
+        running clock that fires an event. A case no one can move is stuck for good: the
+        reporter waits forever and no deadline tells anyone why."""
+        if case.state in self.sop.finals:
+            return
+        plan = self.sop.deadlines
+        if plan is not None:
+            for d in case.deadlines:
+                if d.status == "running" and _moves_by_time(plan.clock(d.name), d):
+                    return
+        if _can_move(self.sop, case, trail, self.clock.now(), self._probe_units(case)):
+            return
+        self._fail(
+            "case_can_move",
+            case.id,
+            f"in state {case.state!r} no role, in any unit, can fire any of "
+            f"{', '.join(repr(e) for e in self.sop.events_from(case.state)) or 'no event'} "
+            "and no clock will move it on",
+        )
+
+    def _probe_units(self, case: Case) -> tuple[str | None, ...]:
+        """Units an officer may act in: none, every unit the SOP names, every unit on the case."""
+        from sop_engine.testing.strategies import units
+
+        on_case = [
+            case.data[f.name]
+            for f in self.sop.definition.fields
+            if f.type == "ref" and f.ref == "unit" and isinstance(case.data.get(f.name), str)
+        ]
+        return (None, *dict.fromkeys((*units(self.sop), *on_case)))
 
     def _check_escalation(self, case: Case) -> None:
         """Right after a sweep, every item of a running clock due by now has fired."""
@@ -469,3 +491,92 @@ class World:
                     if t.at > now and t.item not in d.fired:
                         found.add(t.at)
         return sorted(found)[:limit]
+
+
+def _entered(case: Case, trail: Sequence[AuditEvent]) -> datetime:
+    """When the case last entered its current state (a self-loop does not count as entering)."""
+    for e in reversed(trail):
+        if e.target == case.state and (e.event == START_EVENT or e.source != e.target):
+            return e.at
+    return trail[0].at
+
+
+def _moves_by_time(clock: Any, d: Any) -> bool:
+    """Whether a running clock still has a timer that fires an SOP event (expiry or a level)."""
+    if clock.expiry_event is not None and "then:expiry" not in d.fired:
+        return True
+    return any(
+        level.event is not None and f"then:level:{n}" not in d.fired
+        for n, level in enumerate(clock.levels, start=1)
+    )
+
+
+_PROBE_ID = "penguji_case_can_move"
+_MAX_PROBES = 256
+
+
+def _can_move(
+    sop: CompiledSop,
+    case: Case,
+    trail: Sequence[AuditEvent],
+    now: datetime,
+    unit_names: Sequence[str | None],
+) -> bool:
+    """Whether some actor could fire some event from the case's state and have it go through.
+
+    Each role is tried in each unit, with data chosen per event (see :func:`_probe_payloads`);
+    a candidate counts when routing, validation, roles, guards and the blocking code-of-ethics
+    rules all accept it, exactly as :func:`~sop_engine._runtime.pipeline.decide` judges them.
+    The officer id is a fresh one, so no rule about a named person (the reported official, the
+    drafter of a response) stands in the way.
+    """
+    from sop_engine._runtime import pipeline
+
+    for event, options in sop.table[case.state].items():
+        spec = sop.events[event]
+        payloads = _probe_payloads(spec.data, unit_names)
+        for role in sorted({r for t in options for r in t.roles}):
+            for unit in unit_names:
+                actor = Actor(_PROBE_ID, role, unit)
+                for payload in payloads:
+                    try:
+                        decision = pipeline.decide(
+                            sop, None, case, event, actor, payload, now=now, history=lambda: trail
+                        )
+                    except CommandRefused:
+                        continue
+                    if decision.refusal is None:
+                        return True
+    return False
+
+
+def _probe_payloads(
+    data: Mapping[str, Any], unit_names: Sequence[str | None]
+) -> list[dict[str, Any]]:
+    """Data to try for an event: required data with a stand-in, then each data item (optional
+    ones too) varied alone over its values (enum values, true/false, the known units), then
+    all of them together while the combinations stay few. Bounded, so a case that only one
+    particular combination of several values would move can be reported as stuck."""
+    from sop_engine._runtime.commands import _placeholder
+
+    options: dict[str, list[Any]] = {}
+    for name, field in data.items():
+        if field.type == "enum":
+            options[name] = list(field.values)
+        elif field.type == "bool":
+            options[name] = [True, False]
+        elif field.type == "ref" and field.ref == "unit":
+            options[name] = [u for u in unit_names if u is not None] or ["-"]
+        else:
+            options[name] = [_placeholder(field)]
+    base = {n: options[n][0] for n, f in data.items() if f.required}
+    out = [base]
+    for name, values in options.items():
+        out.extend({**base, name: v} for v in values)
+    combos: list[dict[str, Any]] = [dict(base)]
+    for name, values in options.items():
+        if len(combos) * len(values) > _MAX_PROBES:
+            break
+        combos = [{**c, name: v} for c in combos for v in values]
+    out.extend(combos)
+    return out
