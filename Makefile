@@ -57,7 +57,7 @@ matrix: $(STAMP)
 
 # Re-extract the message catalogue and compile the .mo files shipped in the wheel (CONTRIBUTING.md).
 catalogues: $(STAMP)
-	$(BIN)/python -m sop_engine._core.i18n_tools update
+	$(BIN)/python tools/catalogues.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
