@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from sop_engine._core.i18n import Msg
 from sop_engine._core.text import Text
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class SectionNames:
                 code,
                 {
                     "name": name,
-                    "suggestion": f"; did you mean {close[0]!r}?" if close else "",
+                    "suggestion": Msg("; did you mean {name!r}?", name=close[0]) if close else "",
                     "known": ", ".join(sorted(known)),
                 },
             )
