@@ -10,7 +10,7 @@ PLUGINS := plugins/lapor plugins/smtp plugins/webhook examples/custom-plugin
 PLUGIN_SRC := $(filter-out %.egg-info,$(foreach p,$(PLUGINS),$(wildcard $(p)/src/*)))
 LINTED := src tests bench plugins examples/custom-plugin tools
 
-.PHONY: demo test lint typecheck bench docs matrix catalogues examples clean
+.PHONY: demo test lint typecheck bench docs docs-site matrix catalogues examples clean
 
 $(STAMP): pyproject.toml $(foreach p,$(PLUGINS),$(p)/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,12 @@ docs: $(STAMP)
 	$(BIN)/sop schema --core -o docs/sop.schema.json
 	$(BIN)/python tools/diagrams_doc.py
 	$(BIN)/python -c "from sop_engine._core.findings import codes_markdown as m; open('docs/error-codes.md', 'w').write(m())"
+	$(BIN)/python -c "from sop_engine._core.findings import codes_markdown_id as m; open('docs/id/kode-temuan.md', 'w').write(m())"
 	$(BIN)/python -c "import json; from sop_engine._simulate.scenario import SCENARIO_SCHEMA as s; open('docs/scenario.schema.json', 'w').write(json.dumps(s, indent=2, ensure_ascii=False) + '\\n')"
+
+# The documentation site (Sphinx + MyST + furo): warnings are errors, as in tests/test_docs.py.
+docs-site: $(STAMP)
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 
 # The shipped reference SOPs are package data; examples/ keeps the readable copies (a test compares).
 examples:
@@ -58,7 +63,7 @@ matrix: $(STAMP)
 
 # Re-extract the message catalogue and compile the .mo files shipped in the wheel (CONTRIBUTING.md).
 catalogues: $(STAMP)
-	$(BIN)/python -m sop_engine._core.i18n_tools update
+	$(BIN)/python tools/catalogues.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

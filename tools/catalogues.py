@@ -10,8 +10,11 @@ Sources of message ids (all English, the source language):
 - finding codes still written as ``(english, indonesian)`` pairs in ``_core/findings.py``: their
   Indonesian half is copied into ``id.po`` (then the pair can be reduced to ``N_(english)``).
 
-``id.po`` keeps the translations already there and gets an empty entry for each new id (the
-coverage test names them); ``en.po`` maps each id to itself. The ``.po`` files are written without
+Indonesian comes from, first to last: the translation files ``tools/translations/*.py`` (each a
+dict ``T = {english: indonesian}``, one file per branch or topic so parallel work never edits the
+same lines of ``id.po``; they win, so regenerating after a merge gives one answer), the
+translations already in ``id.po``, the finding pairs above. A new id without any gets an empty
+entry (the coverage test names it); ``en.po`` maps each id to itself. The ``.po`` files are written without
 source locations and sorted, so they change only when a message changes. ``--check`` writes
 nothing and exits 1 when a file would change (a test runs it).
 """
@@ -80,7 +83,18 @@ def _read(path: Path, lang: str) -> dict[str, str]:
     return {str(m.id): str(m.string) for m in catalog if m.id and m.string}
 
 
-def build(lang: str, ids: list[str], legacy: dict[str, str]) -> tuple[bytes, bytes]:
+def translation_files() -> dict[str, str]:
+    """The Indonesian of ``tools/translations/*.py`` (tools/translate.py reads them the same way)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import translate
+
+    folder = ROOT / "tools" / "translations"
+    return translate.merged(translate.files([str(folder)])) if folder.is_dir() else {}
+
+
+def build(
+    lang: str, ids: list[str], legacy: dict[str, str], extra: dict[str, str] | None = None
+) -> tuple[bytes, bytes]:
     """The ``.po`` and ``.mo`` bytes of ``lang``."""
     po_path = LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
     known = _read(po_path, lang)
@@ -97,7 +111,10 @@ def build(lang: str, ids: list[str], legacy: dict[str, str]) -> tuple[bytes, byt
         fuzzy=False,
     )
     for msgid in ids:
-        string = msgid if lang == "en" else known.get(msgid) or legacy.get(msgid, "")
+        if lang == "en":
+            string = msgid
+        else:
+            string = (extra or {}).get(msgid) or known.get(msgid) or legacy.get(msgid, "")
         catalog.add(msgid, string)
     po, mo = io.BytesIO(), io.BytesIO()
     write_po(po, catalog, width=100, no_location=True, sort_output=True, omit_header=False)
@@ -108,9 +125,10 @@ def build(lang: str, ids: list[str], legacy: dict[str, str]) -> tuple[bytes, byt
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     ids, legacy = messages()
+    extra = translation_files()
     stale = []
     for lang in ("id", "en"):
-        po, mo = build(lang, ids, legacy)
+        po, mo = build(lang, ids, legacy, extra)
         folder = LOCALE / lang / "LC_MESSAGES"
         for path, data in ((folder / f"{DOMAIN}.po", po), (folder / f"{DOMAIN}.mo", mo)):
             if not path.exists() or path.read_bytes() != data:
@@ -125,6 +143,9 @@ def main(argv: list[str]) -> int:
     untranslated = [m for m in ids if m not in translated]
     if not check:
         print(f"{len(ids)} messages; {len(untranslated)} without Indonesian in id.po")
+        orphans = sorted(set(extra) - set(ids))
+        for message in orphans:
+            print("tools/translations: no such message in the code:", repr(message))
     return 0
 
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from sop_engine._core.i18n import Msg
+
 if TYPE_CHECKING:
     from sop_engine._core.findings import Finding
     from sop_engine._core.records import Breach
-    from sop_engine._core.text import Text
+    from sop_engine._core.text import Lang, Text
 
 __all__ = [
     "CaseNotFound",
@@ -193,11 +195,16 @@ class CommandRefused(SopError):
     refused attempt is recorded in the trail, because it is evidence.
     """
 
-    def __init__(self, message: str, *, case_id: str, state: str, event: str) -> None:
+    def __init__(self, message: str | Msg, *, case_id: str, state: str, event: str) -> None:
         self.case_id = case_id
         self.state = state
         self.event = event
-        super().__init__(message)
+        self.msg = message if isinstance(message, Msg) else Msg("{text}", text=message)
+        super().__init__(str(message))
+
+    def message(self, lang: Lang = "en") -> str:
+        """Why the command was refused, in ``lang`` (``str(error)`` is the English)."""
+        return self.msg.render(lang)
 
 
 class UnknownEvent(CommandRefused, LookupError):
@@ -205,9 +212,14 @@ class UnknownEvent(CommandRefused, LookupError):
 
     def __init__(self, *, case_id: str, state: str, event: str, available: Sequence[str]) -> None:
         self.available = tuple(available)
-        listed = ", ".join(self.available) or "none"
+        listed: str | Msg = ", ".join(self.available) or Msg("none")
         super().__init__(
-            f"the SOP has no event {event!r}; events possible in state {state!r}: {listed}",
+            Msg(
+                "the SOP has no event {event!r}; events possible in state {state!r}: {listed}",
+                event=event,
+                state=state,
+                listed=listed,
+            ),
             case_id=case_id,
             state=state,
             event=event,
@@ -219,9 +231,14 @@ class EventNotAllowed(CommandRefused):
 
     def __init__(self, *, case_id: str, state: str, event: str, available: Sequence[str]) -> None:
         self.available = tuple(available)
-        listed = ", ".join(self.available) or "none (the case is closed)"
+        listed: str | Msg = ", ".join(self.available) or Msg("none (the case is closed)")
         super().__init__(
-            f"event {event!r} is not allowed in state {state!r}; possible now: {listed}",
+            Msg(
+                "event {event!r} is not allowed in state {state!r}; possible now: {listed}",
+                event=event,
+                state=state,
+                listed=listed,
+            ),
             case_id=case_id,
             state=state,
             event=event,
@@ -236,9 +253,24 @@ class RoleNotPermitted(CommandRefused, PermissionError):
     ) -> None:
         self.role = role
         self.allowed = tuple(allowed)
-        action = "open a case" if event == "@start" else f"fire {event!r} in state {state!r}"
+        allowed_roles = ", ".join(self.allowed)
+        message = (
+            Msg(
+                "role {role!r} may not open a case; allowed roles: {allowed}",
+                role=role,
+                allowed=allowed_roles,
+            )
+            if event == "@start"
+            else Msg(
+                "role {role!r} may not fire {event!r} in state {state!r}; allowed roles: {allowed}",
+                role=role,
+                event=event,
+                state=state,
+                allowed=allowed_roles,
+            )
+        )
         super().__init__(
-            f"role {role!r} may not {action}; allowed roles: {', '.join(self.allowed)}",
+            message,
             case_id=case_id,
             state=state,
             event=event,
@@ -252,9 +284,17 @@ class GuardRejected(CommandRefused):
         self, *, case_id: str, state: str, event: str, reasons: Sequence[tuple[str, Text]]
     ) -> None:
         self.reasons = tuple(reasons)
-        text = "; ".join(f"{name}: {reason.en or reason.id}" for name, reason in self.reasons)
+        text: Msg | str = ""
+        for name, reason in self.reasons:
+            item = Msg("{guard}: {reason}", guard=name, reason=reason)
+            text = item if text == "" else Msg("{first}; {second}", first=text, second=item)
         super().__init__(
-            f"event {event!r} refused in state {state!r} by guard(s): {text}",
+            Msg(
+                "event {event!r} refused in state {state!r} by guard(s): {reasons}",
+                event=event,
+                state=state,
+                reasons=text,
+            ),
             case_id=case_id,
             state=state,
             event=event,
@@ -277,8 +317,14 @@ class EthicsViolation(CommandRefused, PermissionError):
         self.reason = breach.reason
         self.seq = seq
         super().__init__(
-            f"event {event!r} on case {case_id!r} refused by code-of-ethics rule {breach.rule!r}: "
-            f"{breach.reason.en or breach.reason.id}; the attempt is recorded in the audit trail",
+            Msg(
+                "event {event!r} on case {case_id!r} refused by code-of-ethics rule {rule!r}: "
+                "{reason}; the attempt is recorded in the audit trail",
+                event=event,
+                case_id=case_id,
+                rule=breach.rule,
+                reason=breach.reason,
+            ),
             case_id=case_id,
             state=state,
             event=event,
@@ -291,7 +337,11 @@ class InvalidEventData(CommandRefused, ValueError):
     def __init__(self, *, case_id: str, state: str, event: str, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)
         super().__init__(
-            f"data for event {event!r} is invalid: " + "; ".join(self.problems),
+            Msg(
+                "data for event {event!r} is invalid: {problems}",
+                event=event,
+                problems="; ".join(self.problems),
+            ),
             case_id=case_id,
             state=state,
             event=event,
@@ -305,7 +355,7 @@ class ExtensionRefused(CommandRefused):
         self.deadline = deadline
         self.reason = reason
         super().__init__(
-            f"cannot extend deadline {deadline!r}: {reason}",
+            Msg("cannot extend deadline {deadline!r}: {reason}", deadline=deadline, reason=reason),
             case_id=case_id,
             state=state,
             event="@extend",
@@ -332,7 +382,10 @@ class MigrationRefused(CommandRefused):
     def __init__(self, *, case_id: str, state: str, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)
         super().__init__(
-            "cannot move the case to the new SOP version: " + "; ".join(self.problems),
+            Msg(
+                "cannot move the case to the new SOP version: {problems}",
+                problems="; ".join(self.problems),
+            ),
             case_id=case_id,
             state=state,
             event="@migrate",

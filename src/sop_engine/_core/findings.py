@@ -16,7 +16,7 @@ import attrs
 from sop_engine._core.i18n import N_, fill, gettext
 from sop_engine._core.text import Lang
 
-__all__ = ["CODES", "Code", "Finding", "Severity"]
+__all__ = ["CODES", "Code", "Finding", "Severity", "codes_markdown", "codes_markdown_id"]
 
 Severity = Literal["error", "warning"]
 
@@ -641,4 +641,32 @@ def codes_markdown() -> str:
         )
     lines.append("")
     lines.append("Placeholders in `{braces}` are filled in with the names from your file.")
+    return "\n".join(lines) + "\n"
+
+
+def codes_markdown_id() -> str:
+    """``docs/id/kode-temuan.md``: every code with its meaning and fix in Bahasa Indonesia."""
+    lines = [
+        "# Kode temuan `sop lint`",
+        "",
+        "Dibuat dari katalog kode mesin (`make docs`); sebuah pengujian menjaga halaman ini tetap",
+        "sesuai. Kode bersifat tetap: kode yang sudah terbit tidak berubah artinya. Setiap temuan",
+        "ditulis sebagai `BERKAS:BARIS:KOLOM: SOPnnn pesan` diikuti petunjuk perbaikan;",
+        "`sop lint --format json` memberikan isian yang sama untuk editor dan CI.",
+        "*English: [finding codes](../error-codes.md).*",
+        "",
+        "| kode | tingkat | pesan | cara memperbaiki |",
+        "|---|---|---|---|",
+    ]
+    severity = {"error": "kesalahan", "warning": "peringatan"}
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("!r}", "}").replace("{", "`{").replace("}", "}`")
+
+    for c in CODES.values():
+        lines.append(
+            f"| {c.code} | {severity[c.severity]} | {cell(c.message_id)} | {cell(c.hint_id)} |"
+        )
+    lines.append("")
+    lines.append("Bagian dalam `{kurung kurawal}` diisi dengan nama dari berkas Anda.")
     return "\n".join(lines) + "\n"

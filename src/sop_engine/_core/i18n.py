@@ -83,6 +83,10 @@ def missing() -> set[tuple[Lang, str]]:
     return set(_missing)
 
 
+_YES: Final = N_("yes")
+_NO: Final = N_("no")
+
+
 def render(value: object, lang: Lang) -> str:
     """A value ready to go into a message in ``lang``: a ``Msg`` or ``Text`` in that language."""
     if isinstance(value, Msg):
@@ -90,7 +94,7 @@ def render(value: object, lang: Lang) -> str:
     if isinstance(value, Text):
         return value.get(lang)
     if isinstance(value, bool):
-        return gettext("yes" if value else "no", lang)
+        return gettext(_YES if value else _NO, lang)
     if isinstance(value, datetime):
         return format_datetime(value, lang)
     if isinstance(value, date):

@@ -186,36 +186,53 @@ def humanise(err: ValidationError) -> str | Msg:
     return Msg("this is not the expected form here")
 
 
-def suggest(name: str, known: Sequence[str]) -> str:
+def suggest(name: str, known: Sequence[str]) -> str | Msg:
+    """``; did you mean 'x'?`` in the reader's language for the closest known name, else ``""``."""
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return Msg("; did you mean {name!r}?", name=close[0]) if close else ""
 
 
 _TEXT_KEYS = ("label", "description", "title")
 
+# The JSON Schema's type names as policy staff say them (message ids: rendered in their language).
 _TYPE_WORDS = {
-    "object": "a mapping (key: value)",
-    "array": "a list",
-    "string": "text",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "null": "nothing",
+    "object": N_("a mapping (key: value)"),
+    "array": N_("a list"),
+    "string": N_("text"),
+    "integer": N_("a whole number"),
+    "number": N_("a number"),
+    "boolean": N_("true or false"),
+    "null": N_("nothing"),
 }
 
 
-def _found(value: Any) -> str:
+def _type_word(kind: str) -> Msg | str:
+    return Msg(_TYPE_WORDS[kind]) if kind in _TYPE_WORDS else kind
+
+
+def _either(forms: Sequence[Msg | str]) -> Msg | str:
+    """``a or b or c`` in the reader's language."""
+    if not forms:
+        return Msg("another form")
+    out: Msg | str = forms[0]
+    for form in forms[1:]:
+        out = Msg("{first} or {second}", first=out, second=form)
+    return out
+
+
+def _found(value: Any) -> Msg:
+    """What the file holds, described in the reader's language (a value cut at 40 characters)."""
     if isinstance(value, bool):
-        return f"{str(value).lower()} (true/false)"
+        return Msg("{value} (true/false)", value=str(value).lower())
     if isinstance(value, dict):
-        return "a mapping"
+        return Msg("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return Msg("a list")
     if value is None:
-        return "nothing"
+        return Msg("nothing")
     if isinstance(value, str):
-        return f"text {value!r:.40}"
-    return f"{type(value).__name__} {value!r:.40}"
+        return Msg("text {value}", value=repr(value)[:40])
+    return Msg("the number {value}", value=repr(value)[:40])
 
 
 def _branch_leaves(err: ValidationError) -> list[ValidationError]:
@@ -298,11 +315,19 @@ def _shape_finding(source: Source, err: ValidationError) -> Iterator[Finding]:
     if kind is not None and len(path) == 4 and v in _CALL_VALIDATORS:
         known = _known_calls(err, kind)
         if isinstance(inst, dict) and len(inst) != 1:
-            reason = f"write one {kind[:-1]} per list item as NAME: {{parameters}}"
+            reason = (
+                Msg("write one guard per list item as NAME: {{parameters}}")
+                if kind == "guards"
+                else Msg("write one action per list item as NAME: {{parameters}}")
+            )
             yield at("SOP013", where=at_where, reason=reason)
             return
         if not isinstance(inst, str | dict):
-            expected = f"a {kind[:-1]} name or NAME: {{parameters}}"
+            expected = (
+                Msg("a guard name or NAME: {{parameters}}")
+                if kind == "guards"
+                else Msg("an action name or NAME: {{parameters}}")
+            )
             yield at("SOP012", where=at_where, expected=expected, found=_found(inst))
             return
         code = "SOP028" if kind == "guards" else "SOP029"
@@ -367,32 +392,33 @@ def _shape_finding(source: Source, err: ValidationError) -> Iterator[Finding]:
     if v == "type":
         type_value = err.validator_value
         kinds = [str(k) for k in (type_value if isinstance(type_value, list) else [type_value])]
-        words = " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
+        words = _either([_type_word(k) for k in kinds])
         if path and path[-1] in _TEXT_KEYS:
-            words = "text (or a mapping with 'id' and optional 'en')"
+            words = Msg("text (or a mapping with 'id' and optional 'en')")
         yield at("SOP012", where=at_where, expected=words, found=_found(inst))
         return
     if v == "anyOf":
         schema = err.schema if isinstance(err.schema, dict) else {}
-        forms = [
-            _TYPE_WORDS.get(b["type"], b["type"]) for b in schema.get("anyOf", []) if "type" in b
-        ]
-        expected = " or ".join(forms) or "another form"
-        yield at("SOP012", where=at_where, expected=expected, found=_found(inst))
+        forms = [_type_word(b["type"]) for b in schema.get("anyOf", []) if "type" in b]
+        either = _either(forms)
+        yield at("SOP012", where=at_where, expected=either, found=_found(inst))
         return
     if v in ("propertyNames", "pattern"):
         # jsonschema reports a bad key name as a 'pattern' error on the parent mapping's path
         is_key = v == "propertyNames" or "propertyNames" in err.absolute_schema_path
         name_path: PathKey = (*path, str(inst)) if is_key else path
-        reason = (
-            f"{inst!r} is not a valid name: use lowercase letters, digits and _ "
-            "(like 'admin_instansi'), starting with a letter"
+        reason = Msg(
+            "{name!r} is not a valid name: use lowercase letters, digits and _ "
+            "(like 'admin_instansi'), starting with a letter",
+            name=inst,
         )
         yield at("SOP013", name_path, on_key=is_key, where=at_where, reason=reason)
         return
     if v == "enum":
         allowed_values = ", ".join(map(str, cast(list[Any], err.validator_value)))
-        reason = f"expected one of {allowed_values}, found {_found(inst)}"
+        reason = Msg(
+            "expected one of {allowed}, found {found}", allowed=allowed_values, found=_found(inst)
+        )
         yield at("SOP013", where=at_where, reason=reason)
         return
     yield at("SOP013", where=at_where, reason=humanise(err))

@@ -27,6 +27,7 @@ from ruamel.yaml.events import AliasEvent, CollectionStartEvent, DocumentStartEv
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sop_engine._core.findings import Finding
+from sop_engine._core.i18n import Msg
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "PathKey", "Source", "read_source"]
 
@@ -87,15 +88,17 @@ def read_source(path: str | Path, text: str | bytes | None = None) -> Source | l
         return [Finding("SOP001", name, 1, 1, {"reason": e.strerror or str(e)})]
     if isinstance(raw, bytes):
         if len(raw) > MAX_BYTES:
-            reason = f"{len(raw)} bytes, the limit is {MAX_BYTES}"
-            return [Finding("SOP007", name, 1, 1, {"reason": reason})]
+            too_big = Msg("{size} bytes, the limit is {limit}", size=len(raw), limit=MAX_BYTES)
+            return [Finding("SOP007", name, 1, 1, {"reason": too_big})]
         if b"\x00" in raw:
-            return [Finding("SOP001", name, 1, 1, {"reason": "it holds binary data (NUL bytes)"})]
+            binary = Msg("it holds binary data (NUL bytes)")
+            return [Finding("SOP001", name, 1, 1, {"reason": binary})]
         try:
             decoded = raw.decode("utf-8-sig")
         except UnicodeDecodeError as e:
             line = raw[: e.start].count(b"\n") + 1
-            return [Finding("SOP001", name, line, 1, {"reason": f"not UTF-8 text ({e.reason})"})]
+            not_utf8 = Msg("not UTF-8 text ({detail})", detail=e.reason)
+            return [Finding("SOP001", name, line, 1, {"reason": not_utf8})]
     else:
         decoded = raw
         if len(decoded.encode("utf-8", "surrogatepass")) > MAX_BYTES:
@@ -104,6 +107,33 @@ def read_source(path: str | Path, text: str | bytes | None = None) -> Source | l
         return _parse(name, decoded)
     except _Problem as p:
         return [Finding(p.code, name, p.line, p.column, p.args_)]
+
+
+def yaml_reason(context: object, problem: object) -> Msg:
+    """The YAML parser's complaint in plain words, in the reader's language.
+
+    The parser (ruamel.yaml) speaks English and of its own grammar ("while scanning a quoted
+    scalar found unexpected end of stream"); the usual mistakes of hand-written SOP files are
+    named in words a policy officer knows, anything else keeps the parser's text as a detail.
+    """
+    context_text, problem_text = str(context or ""), str(problem or "")
+    if "'\\t'" in problem_text or "'\t'" in problem_text:
+        return Msg("a tab character is used for indentation; YAML allows only spaces")
+    if "quoted scalar" in context_text and "end of stream" in problem_text:
+        return Msg("a quote opened here is never closed")
+    if "cannot start any token" in problem_text:
+        return Msg(
+            "a value starts with a character YAML reserves ({detail}); put the value in quotes",
+            detail=problem_text.partition("character ")[2].partition(" ")[0] or "?",
+        )
+    if "mapping values are not allowed" in problem_text:
+        return Msg("a colon inside a value: put a value containing ': ' in quotes")
+    if "expected <block end>" in problem_text or "could not find expected ':'" in problem_text:
+        return Msg("the indentation does not match the lines above (or a ':' is missing)")
+    if "flow sequence" in context_text or "flow mapping" in context_text:
+        return Msg("a list [ ] or mapping {{ }} is not closed properly")
+    detail = " ".join(t for t in (context_text, problem_text) if t) or "?"
+    return Msg("syntax error (the parser says: {detail})", detail=detail)
 
 
 def _last_line(text: str) -> int:
@@ -145,7 +175,7 @@ def _parse(name: str, text: str) -> Source:
                 documents += 1
                 if documents > 1:
                     line, col = _mark(event)
-                    raise _Problem("SOP006", line, col, found="more than one YAML document")
+                    raise _Problem("SOP006", line, col, found=Msg("more than one YAML document"))
         node = yaml.compose(io.StringIO(text))
     except MarkedYAMLError as e:
         line, col = _mark(e)
@@ -154,21 +184,24 @@ def _parse(name: str, text: str) -> Source:
             # the problem is "end of file reached": the useful place is where the unclosed
             # construct (a quote, a bracket) began
             line, col = context.line + 1, context.column + 1
-        reason = " ".join(str(x) for x in (e.context, e.problem) if x) or "syntax error"
-        raise _Problem("SOP002", line, col, reason=reason) from None
+        raise _Problem("SOP002", line, col, reason=yaml_reason(e.context, e.problem)) from None
     except YAMLError as e:
-        raise _Problem("SOP002", 1, 1, reason=str(e).splitlines()[0]) from None
+        raise _Problem("SOP002", 1, 1, reason=yaml_reason(None, str(e).splitlines()[0])) from None
     except RecursionError:
         raise _Problem("SOP007", 1, 1, reason=f"nested deeper than {MAX_DEPTH}") from None
     if node is None or _is_empty(node):
         line = _mark(node)[0] if node is not None else 1
-        found = "an empty file" if node is None else "an empty document"
+        found = Msg("an empty file") if node is None else Msg("an empty document")
         raise _Problem("SOP006", min(line, _last_line(text)), 1, found=found)
     positions: dict[PathKey, tuple[int, int]] = {}
     key_positions: dict[PathKey, tuple[int, int]] = {}
     data = _build(node, (), positions, key_positions)
     if not isinstance(data, dict):
-        found = "a list" if isinstance(data, list) else f"a single value ({data!r:.40})"
+        found = (
+            Msg("a list")
+            if isinstance(data, list)
+            else Msg("a single value ({value})", value=repr(data)[:40])
+        )
         raise _Problem("SOP006", *_mark(node), found=found)
     return Source(name, data, positions, key_positions, text)
 
@@ -190,8 +223,8 @@ def _build(
                 raise _Problem(
                     "SOP013",
                     *_mark(key_node),
-                    where="mapping key",
-                    reason="keys must be plain words",
+                    where=Msg("mapping key"),
+                    reason=Msg("keys must be plain words"),
                 )
             key = str(key_node.value)
             if key in out:

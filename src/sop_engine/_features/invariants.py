@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from sop_engine._core.i18n import Msg
 from sop_engine._core.records import AuditEvent, Case
 from sop_engine._core.text import Text
 from sop_engine._spec.hookspecs import hookimpl
@@ -158,32 +159,44 @@ class Check:
     names: tuple[str, ...] = ()
     values: Mapping[str, Any] = attrs.field(factory=dict)
 
-    def failure(self, case: Case, trail: Sequence[AuditEvent]) -> str | None:
-        """``None`` when the check holds, else what is wrong (English, names quoted)."""
+    def failure(self, case: Case, trail: Sequence[AuditEvent]) -> Msg | None:
+        """``None`` when the check holds, else what is wrong (a message: names stay as written)."""
         data = case.data
         if self.kind == "field_present":
             missing = [n for n in self.names if _empty(data.get(n))]
-            return f"{', '.join(missing)} is empty" if missing else None
+            return Msg("{fields} is empty", fields=", ".join(missing)) if missing else None
         if self.kind == "field_absent":
             present = [n for n in self.names if not _empty(data.get(n))]
-            return f"{', '.join(present)} is filled in" if present else None
+            return Msg("{fields} is filled in", fields=", ".join(present)) if present else None
         if self.kind == "field_equals":
             wrong = [
-                f"{k} is {data.get(k)!r}, not {v!r}"
+                Msg(
+                    "{field} is {value!r}, not {expected!r}", field=k, value=data.get(k), expected=v
+                )
                 for k, v in self.values.items()
                 if data.get(k) != v
             ]
-            return "; ".join(wrong) or None
+            return _joined(wrong)
         happened = {e.event for e in trail}
         if self.kind == "history_has":
             never = [n for n in self.names if n not in happened]
-            return f"{', '.join(never)} never happened" if never else None
+            return Msg("{events} never happened", events=", ".join(never)) if never else None
         if self.kind == "history_lacks":
             did = [n for n in self.names if n in happened]
-            return f"{', '.join(did)} happened" if did else None
+            return Msg("{events} happened", events=", ".join(did)) if did else None
         running = {d.name for d in case.deadlines if d.status == "running"}
         stopped = [n for n in self.names if n not in running]
-        return f"clock {', '.join(stopped)} is not running" if stopped else None
+        return Msg("clock {clocks} is not running", clocks=", ".join(stopped)) if stopped else None
+
+
+def _joined(problems: Sequence[Msg]) -> Msg | None:
+    """Several problems as one message, ``a; b; c`` (None when there is none)."""
+    if not problems:
+        return None
+    out = problems[0]
+    for problem in problems[1:]:
+        out = Msg("{first}; {second}", first=out, second=problem)
+    return out
 
 
 def _empty(value: Any) -> bool:
@@ -204,14 +217,14 @@ class Invariant:
     disabled_because: Text | None = None
     """Set on a switched-off built-in check (then ``require`` is empty): why it is off."""
 
-    def violation(self, case: Case, trail: Sequence[AuditEvent]) -> str | None:
+    def violation(self, case: Case, trail: Sequence[AuditEvent]) -> Msg | None:
         """``None`` when the rule holds for the case (or does not apply to it), else why not."""
         if self.states and case.state not in self.states:
             return None
         if any(c.failure(case, trail) is not None for c in self.when):
             return None
         problems = [p for c in self.require if (p := c.failure(case, trail)) is not None]
-        return "; ".join(problems) or None
+        return _joined(problems)
 
 
 def _names(value: Any) -> tuple[str, ...]:

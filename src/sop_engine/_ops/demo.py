@@ -24,6 +24,7 @@ from rich.text import Text as RichText
 
 from sop_engine._core.clock import SimulatedClock
 from sop_engine._core.errors import CommandRefused, EthicsViolation
+from sop_engine._core.i18n import format_datetime, render
 from sop_engine._core.protocol import ItemKind, TimerItem
 from sop_engine._core.records import START_EVENT, Actor, AuditEvent
 from sop_engine._core.text import Lang
@@ -51,10 +52,10 @@ class _Row:
     outcome: str  # "ok", "refused", "retry", "system", "flagged"
 
 
-def _summary(payload: Mapping[str, Any]) -> str:
+def _summary(payload: Mapping[str, Any], lang: Lang) -> str:
     parts = []
     for k, v in payload.items():
-        text = str(v)
+        text = render(v, lang)  # true/false as ya/tidak, not Python's True
         parts.append(f"{k}={text if len(text) <= 48 else text[:45] + '...'}")
     return "; ".join(parts)
 
@@ -204,7 +205,7 @@ def _run(
                     step.event,
                     before.state,
                     after.state,
-                    "perintah diulang (command id sama): tidak dicatat dua kali"
+                    "perintah diulang (id perintah sama): tidak dicatat dua kali"
                     if not en
                     else "retried command (same id): not recorded twice",
                     "retry",
@@ -263,7 +264,7 @@ def _history_row(e: AuditEvent, plan: Any, roles: dict[str, str], lang: Lang) ->
             e.event,
             e.source,
             e.target,
-            f"+{p['amount']:g} {unit}: {p['reason']} → {_local(due)}",
+            f"+{p['amount']:g} {unit}: {p['reason']} → {_local(due, lang)}",
             "ok",
         )
     if e.event == ETHICS_EVENT:
@@ -272,7 +273,7 @@ def _history_row(e: AuditEvent, plan: Any, roles: dict[str, str], lang: Lang) ->
         return _Row(e.at, e.actor, str(e.payload["event"]), e.source, None, note, "refused")
     if e.event.startswith("@"):
         return _system_row(e, plan, roles, lang)
-    note = _summary(e.payload)
+    note = _summary(e.payload, lang)
     for b in e.breaches:
         note += f"\n⚑ {b.rule}: {b.reason.get(lang)}"
     return _Row(e.at, e.actor, e.event, e.source, e.target, note, "flagged" if e.breaches else "ok")
@@ -288,7 +289,7 @@ def _reason(e: CommandRefused, lang: Lang) -> str:
     reasons = getattr(e, "reasons", None)
     if reasons:
         return "; ".join(r.get(lang) for _, r in reasons)
-    return str(e)
+    return e.message(lang)
 
 
 def _print_case(
@@ -308,7 +309,7 @@ def _print_case(
     table.add_column("Status baru" if not en else "New state")
     table.add_column("Keterangan" if not en else "Details", overflow="fold")
     for r in rows:
-        when = r.at.astimezone(WIB).strftime("%a %d %b %H:%M")
+        when = _local(r.at, lang)
         who = f"{r.actor.id}\n[dim]{roles.get(r.actor.role, r.actor.role)}[/dim]"
         what = (
             ("Laporan masuk" if not en else "Report received")
@@ -346,8 +347,9 @@ _SYSTEM_EVENTS = {
 }
 
 
-def _local(instant: datetime | None) -> str:
-    return instant.astimezone(WIB).strftime("%a %d %b %H:%M") if instant else "-"
+def _local(instant: datetime | None, lang: Lang) -> str:
+    """``Sen 2 Mar 08.00`` (``Mon 2 Mar 08:00`` in English) in WIB, through Babel."""
+    return format_datetime(instant.astimezone(WIB), lang, short=True) if instant else "-"
 
 
 def _system_row(e: AuditEvent, plan: Any, roles: dict[str, str], lang: Lang) -> _Row:
@@ -392,7 +394,7 @@ def _ethics_table(engine: Engine, lang: Lang) -> Table:
     for v in engine.violations():
         table.add_row(
             v.case_id,
-            _local(v.at),
+            _local(v.at, lang),
             v.officer.id,
             v.breach.rule,
             RichText(
@@ -439,7 +441,7 @@ def _deadline_table(engine: Engine, scenarios: Sequence[Scenario], plan: Any, la
                 sc.case_id,
                 plan.clock(d.name).label.get(lang),
                 RichText(status, style),
-                _local(d.due_at),
+                _local(d.due_at, lang),
                 str(d.level or "-"),
                 str(d.extensions or "-"),
             )

@@ -177,7 +177,7 @@ _PROB = {"type": "number", "minimum": 0, "maximum": 1}
 
 SCENARIO_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "https://sop-engine.example/scenario.schema.json",
+    "$id": "https://sop-engine.readthedocs.io/en/latest/scenario.schema.json",
     "title": "sop_engine simulation scenario",
     "type": "object",
     "required": ["scenario", "period", "arrivals", "staff", "steps"],

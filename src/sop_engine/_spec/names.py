@@ -101,7 +101,7 @@ class SectionNames:
                 code,
                 {
                     "name": name,
-                    "suggestion": f"; did you mean {close[0]!r}?" if close else "",
+                    "suggestion": Msg("; did you mean {name!r}?", name=close[0]) if close else "",
                     "known": ", ".join(sorted(known)),
                 },
             )

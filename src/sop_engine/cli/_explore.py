@@ -7,8 +7,11 @@ from pathlib import Path
 
 import click
 
+from sop_engine._core.i18n import Msg
 from sop_engine._core.text import Lang
-from sop_engine.cli._common import LANG, registry
+from sop_engine.cli._common import LANG, EnvironmentProblem, registry
+
+_FIX = "pip install 'sop-engine[testing]'"
 
 __all__ = ["test_command"]
 
@@ -56,13 +59,14 @@ def test_command(
     """Explore an SOP with random cases, officers, dates and deadlines; check its invariants.
 
     Exit 0 when every invariant held (the coverage table is printed), 1 when one failed: the
-    shortest scenario found is printed step by step and saved, with the command to replay it.
-    Needs the testing extra: pip install 'sop-engine[testing]'.
+    shortest scenario found is printed step by step and saved, with the command to replay it;
+    2 when it cannot run (the testing extra is missing: pip install 'sop-engine[testing]').
     """
     try:
         from sop_engine.testing.command import run_test_command
-    except ImportError as e:
-        raise click.ClickException(f"{e}") from e
+    except ImportError as e:  # an environment problem (exit 2), not a broken rule (exit 1)
+        missing = Msg("sop test needs Hypothesis, which is not installed: {fix}", fix=_FIX)
+        raise EnvironmentProblem(missing.render(lang)) from e
     code = run_test_command(
         sop_file,
         max_examples=max_examples,

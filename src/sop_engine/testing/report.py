@@ -16,6 +16,7 @@ from rich.table import Table
 
 from sop_engine._compile.compiled import CompiledSop
 from sop_engine._core.calendar import WorkingCalendar
+from sop_engine._core.i18n import render
 from sop_engine._core.records import Actor
 from sop_engine._core.text import Lang
 from sop_engine.testing.coverage import Coverage
@@ -139,7 +140,7 @@ def scenario_text(
     w = _WORDS[lang]
     lines.append(
         f"  ✗ {w['broken']}: {failure.title.get(lang)} [{failure.invariant}] — "
-        f"{w['case']} {failure.case_id}: {failure.detail}"
+        f"{w['case']} {failure.case_id}: {render(failure.detail, lang)}"
     )
     return "\n".join(lines)
 

@@ -19,6 +19,7 @@ from sop_engine._compile.compiled import CompiledSop
 from sop_engine._compile.registry import Registry
 from sop_engine._core.clock import SimulatedClock
 from sop_engine._core.errors import CommandRefused, EthicsViolation, SopError
+from sop_engine._core.i18n import Msg
 from sop_engine._core.records import START_EVENT, Actor, AuditEvent, Case
 from sop_engine._core.text import Text
 from sop_engine._engine import Engine
@@ -91,7 +92,12 @@ class InvariantViolated(SopError, AssertionError):
     """An invariant failed during exploration; carries the scenario that led to it."""
 
     def __init__(
-        self, invariant: str, title: Text, case_id: str, detail: str, log: Sequence[Outcome]
+        self,
+        invariant: str,
+        title: Text,
+        case_id: str,
+        detail: str | Msg,
+        log: Sequence[Outcome],
     ) -> None:
         self.invariant = invariant
         self.title = title
@@ -319,7 +325,7 @@ class World:
 
     # -- checks -----------------------------------------------------------------------------
 
-    def _fail(self, name: str, case_id: str, detail: str) -> None:
+    def _fail(self, name: str, case_id: str, detail: str | Msg) -> None:
         title = BUILTIN_INVARIANTS.get(name)
         if title is None:
             title = next(i.title for i in self.declared if i.name == name)
@@ -346,7 +352,9 @@ class World:
         for inv in self.declared:
             why = inv.violation(case, trail)
             if why is not None:
-                self._fail(inv.name, case_id, f"in state {case.state!r}: {why}")
+                self._fail(
+                    inv.name, case_id, Msg("in state {state!r}: {why}", state=case.state, why=why)
+                )
 
     def _check_chain(self, case: Case, trail: Sequence[AuditEvent]) -> None:
         """Sequence numbers, state links and the hash chain; earlier links never change."""

@@ -1,0 +1,42 @@
+"""Sphinx configuration of the documentation site (``make docs-site``; built with ``-W``).
+
+The pages are the Markdown files of this folder (MyST); the CLI reference is generated from the
+live click commands (sphinx-click) and the API reference from the docstrings (autodoc), so
+neither can drift from the code. Policy staff's pages come first and in Bahasa Indonesia.
+"""
+
+from __future__ import annotations
+
+import sop_engine
+
+project = "sop_engine"
+author = "sop_engine developers"
+copyright = "2026, sop_engine developers"
+release = sop_engine.__version__
+version = ".".join(release.split(".")[:2])
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx_click",
+]
+source_suffix = {".md": "markdown"}
+root_doc = "index"
+language = "en"
+exclude_patterns = ["_build", "**/.ipynb_checkpoints"]
+
+# Markdown: GitHub-style anchors so the pages' own "#section" links resolve.
+myst_heading_anchors = 3
+myst_enable_extensions = ["colon_fence", "deflist"]
+
+html_theme = "furo"
+html_title = f"sop_engine {release}"
+html_extra_path = ["sop.schema.json", "scenario.schema.json"]  # the schemas' $id URLs
+
+autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": True}
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_preserve_defaults = True
+napoleon_google_docstring = False
+nitpicky = False

@@ -1,0 +1,385 @@
+"""Catalogue coverage (issue 16): what a policy officer reads is in one language, not a mix.
+
+Everything a user meets is run in ``id`` and in ``en``: ``sop lint`` on every file of the
+invalid-SOP corpus, every refusal the engine raises, ``sop demo``, ``sop test`` on the buggy
+example and ``--help`` of every command. Two checks per language:
+
+- **catalogue coverage**: no message looked up during the run is missing from the catalogue
+  (:func:`sop_engine._core.i18n.missing`);
+- **no words of the other language**: English words from :data:`ENGLISH` must not appear in the
+  Indonesian output (and Indonesian words from :data:`INDONESIAN` not in the English). Text the
+  user wrote is taken out first: quoted names and values, code in backquotes, command lines,
+  option names, paths and the SOP's own labels, which are in whatever language the SOP uses.
+
+This is what caught ``harus berupa a whole number, ditemukan text 'dua'``, ``in state
+'koordinasi': instansi_koordinasi is empty``, ``Mon 02 Mar`` and YAML parser errors in English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from sop_engine._core import i18n
+from sop_engine._core.text import Lang
+from sop_engine.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = sorted((ROOT / "tests" / "corpus" / "invalid").glob("*.yaml"))
+BUGGY = ROOT / "examples" / "buggy" / "sop.yaml"
+SCENARIOS = ROOT / "src" / "sop_engine" / "_ops" / "demo_scenarios.yaml"
+
+ENGLISH = frozenset(
+    [
+        "the",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "must",
+        "should",
+        "would",
+        "could",
+        "cannot",
+        "can't",
+        "never",
+        "empty",
+        "whole",
+        "number",
+        "found",
+        "expected",
+        "got",
+        "happened",
+        "with",
+        "from",
+        "of",
+        "and",
+        "or",
+        "not",
+        "but",
+        "this",
+        "that",
+        "these",
+        "which",
+        "there",
+        "here",
+        "while",
+        "when",
+        "has",
+        "have",
+        "had",
+        "did",
+        "does",
+        "you",
+        "your",
+        "mean",
+        "only",
+        "no",
+        "yes",
+        "none",
+        "state",
+        "event",
+        "role",
+        "field",
+        "case",
+        "cases",
+        "file",
+        "line",
+        "column",
+        "key",
+        "value",
+        "text",
+        "list",
+        "mapping",
+        "nothing",
+        "missing",
+        "unknown",
+        "allowed",
+        "invalid",
+        "refused",
+        "failed",
+        "error",
+        "warning",
+        "usage",
+        "options",
+        "show",
+        "message",
+        "exit",
+        "help",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "scanning",
+        "parsing",
+        "mapping",
+        "sequence",
+        "scalar",
+        "character",
+        "indentation",
+    ]
+)
+INDONESIAN = frozenset(
+    [
+        "yang",
+        "harus",
+        "ditemukan",
+        "tidak",
+        "dengan",
+        "atau",
+        "belum",
+        "sudah",
+        "untuk",
+        "pada",
+        "dari",
+        "berkas",
+        "kunci",
+        "nilai",
+        "penggunaan",
+        "galat",
+        "bantuan",
+        "pilihan",
+        "perintah",
+        "laporan",
+        "kasus",
+        "status",
+        "peristiwa",
+        "peran",
+        "senin",
+        "selasa",
+        "rabu",
+        "kamis",
+        "jumat",
+        "sabtu",
+        "minggu",
+        "januari",
+        "februari",
+        "maret",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "agustus",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+    ]
+)
+
+_USER_TEXT = [
+    re.compile(r"'[^'\n]*'"),  # quoted names and values: 'koordinasi'
+    re.compile(r'"[^"\n]*"'),
+    re.compile(r"`[^`\n]*`"),  # code
+    re.compile(r"\{[^{}\n]*\}"),  # JSON payloads
+    re.compile(r"(?m)^\s*(\$ )?sop [^\n]*$"),  # command lines to copy
+    re.compile(r"(?<![\w-])--?[\w-]+"),  # options
+    re.compile(r"\S*[/\\]\S*"),  # paths
+    re.compile(r"\S+\.(yaml|json|toml|py|csv|xml|html)\b"),  # file names
+    re.compile(r"\b\w*_\w*\b"),  # snake_case identifiers of the SOP
+    re.compile(r"\bSOP\d{3}|SIM\d{3}\b"),
+]
+
+
+def _strip(text: str) -> str:
+    for pattern in _USER_TEXT:
+        text = pattern.sub(" ", text)
+    return text
+
+
+def foreign_words(text: str, lang: Lang, content: frozenset[str] = frozenset()) -> list[str]:
+    """The words of ``text`` that belong to the other language, user text and ``content`` aside."""
+    words = ENGLISH if lang == "id" else INDONESIAN
+    found = re.findall(r"[A-Za-z]+", _strip(text))
+    return sorted({w for w in found if w.lower() in words and w.lower() not in content})
+
+
+def content_words(path: Path, lang: Lang) -> frozenset[str]:
+    """The words of the texts a file gives (an SOP's labels, the demo's complaints) in ``lang``.
+
+    A bilingual text ``{id: ..., en: ...}`` gives its ``lang`` side (the other side when it has
+    only one); a plain text counts as written in whatever language it is, so it may appear.
+    """
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    out: set[str] = set()
+
+    def words(text: object) -> list[str]:
+        return re.findall(r"[a-z]+", str(text).lower())
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if (
+                node
+                and set(node) <= {"id", "en"}
+                and all(isinstance(v, str) for v in node.values())
+            ):
+                out.update(words(node.get(lang) or next(iter(node.values()))))
+                return
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+        elif isinstance(node, str):
+            out.update(words(node))
+
+    walk(data)
+    return frozenset(out)
+
+
+def _commands(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    yield path
+    if isinstance(command, click.Group):
+        for name, sub in sorted(command.commands.items()):
+            yield from _commands(sub, (*path, name))
+
+
+def _run(args: list[str], lang: Lang) -> str:
+    result = CliRunner(env={"SOP_LANG": lang, "COLUMNS": "200"}).invoke(
+        main, [*args, "--lang", lang]
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.output
+
+
+@pytest.fixture(autouse=True)
+def _fresh_misses() -> None:
+    i18n._missing.clear()  # each test answers for the lookups of its own run
+
+
+def _check(outputs: dict[str, str], lang: Lang, content: frozenset[str] = frozenset()) -> None:
+    missing = sorted(m for (lng, m) in i18n.missing() if lng == lang)
+    mixed = {
+        where: words
+        for where, text in outputs.items()
+        if (words := foreign_words(text, lang, content))
+    }
+    assert not missing, f"not in the {lang} catalogue: {missing}"
+    assert not mixed, "\n".join(
+        f"{where}: {words}\n    {outputs[where][:2000]}" for where, words in mixed.items()
+    )
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_help_is_in_one_language(lang: Lang) -> None:
+    outputs = {" ".join(p) or "sop": _run([*p, "--help"], lang) for p in _commands(main)}
+    _check(outputs, lang)
+
+
+# Corpus files whose Indonesian findings still carry English words (texts built by the checks
+# of the deadlines, ethics, guard-parameter and event-data sections, and jsonschema's own
+# messages for minItems/minimum). Each runs as a strict xfail: fixing one turns it into a failure
+# that asks for its removal here. The list only shrinks.
+KNOWN_MIXED_ID = frozenset(
+    {
+        "ambiguous_alternatives.yaml",
+        "bad_field_type.yaml",
+        "bad_integer_tag.yaml",
+        "bool_tag_not_true_or_false.yaml",
+        "count_below_on_text_field.yaml",
+        "deadline_last_rule_conditional.yaml",
+        "deadline_zero_duration.yaml",
+        "empty_roles.yaml",
+        "enum_values_empty.yaml",
+        "enum_without_values.yaml",
+        "ethics_bad_check_parameters.yaml",
+        "ethics_confidentiality_value.yaml",
+        "event_data_without_type.yaml",
+        "final_and_initial.yaml",
+        "final_and_waiting.yaml",
+        "float_like_plain_value.yaml",
+        "float_tag_not_a_number.yaml",
+        "guard_param_wrong_type.yaml",
+        "increment_text_field.yaml",
+        "not_utf8.yaml",
+        "ref_without_target.yaml",
+        "set_field_value_not_in_enum.yaml",
+        "values_on_text_field.yaml",
+    }
+)
+KNOWN_MIXED_EN = frozenset({"requires_missing_plugin.yaml"})
+
+
+def _corpus_cases() -> Iterator[object]:
+    for lang, known in (("id", KNOWN_MIXED_ID), ("en", KNOWN_MIXED_EN)):
+        for path in CORPUS:
+            marks = (
+                [pytest.mark.xfail(strict=True, reason="known mixed text")]
+                if path.name in known
+                else []
+            )
+            yield pytest.param(lang, path, id=f"{lang}-{path.stem}", marks=marks)
+
+
+@pytest.mark.parametrize(("lang", "path"), list(_corpus_cases()))
+def test_lint_findings_of_the_invalid_corpus_are_in_one_language(lang: Lang, path: Path) -> None:
+    _check({path.name: _run(["lint", str(path)], lang)}, lang)
+
+
+def test_the_defects_reported_in_the_issue_are_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The four mixed texts of issue 16, each where a policy officer met it."""
+    corpus = ROOT / "tests" / "corpus" / "invalid"
+    wrong_type = _run(["lint", str(corpus / "guard_param_schema_type.yaml")], "id")
+    assert "harus berupa bilangan bulat, ditemukan teks 'dua'" in wrong_type
+    tab = _run(["lint", str(corpus / "tab_indentation.yaml")], "id")
+    assert "karakter tab dipakai untuk indentasi" in tab
+    assert "while scanning" not in tab
+    demo = _run(["demo", "--memory"], "id")
+    assert "Sen 2 Mar 08.00" in demo
+    assert "Mon 02 Mar" not in demo
+    monkeypatch.chdir(tmp_path)  # sop test saves the failing scenario in the working directory
+    tested = _run(["test", str(BUGGY), "--seed", "1", "--max-examples", "100"], "id")
+    assert "pada status 'diarsipkan': alasan_arsip kosong" in tested
+    assert "is empty" not in tested
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_demo_is_in_one_language(lang: Lang) -> None:
+    from sop_engine._ops.examples import example_path
+
+    with example_path("lapor") as sop:
+        content = content_words(sop, lang)
+    if lang == "en":  # the complaints and officers' notes of the demo are Indonesian citizens'
+        content |= content_words(SCENARIOS, lang)
+    _check({"demo": _run(["demo", "--memory"], lang)}, lang, content)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_sop_test_on_the_buggy_example_is_in_one_language(
+    lang: Lang, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = _run(["test", str(BUGGY), "--seed", "1", "--max-examples", "100"], lang)
+    _check({"sop test": out}, lang, content_words(BUGGY, lang))
