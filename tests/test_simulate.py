@@ -176,6 +176,12 @@ def test_compare_shows_both_scenarios_and_the_table(tmp_path: Path) -> None:
     assert table.exit_code == 0
     assert "Share within each limit" in table.output
     assert "Staff utilisation" in table.output
+    # the headings come from the message catalogue, in the reader's language
+    table = _cli(*base, "--lang", "id")
+    assert table.exit_code == 0
+    assert "Persentase dalam batas waktu" in table.output
+    assert "Utilisasi petugas" in table.output
+    assert "Staff utilisation" not in table.output
 
 
 def _corpus() -> list[Path]:
