@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +118,20 @@ def test_friday_before_cuti_bersama_moves_the_deadline_as_sop_calendar_due(
     # One admin, 2 hours per verification: the queue spills past Friday, still within the limit.
     [limit] = [x for x in report["limits"] if x["clock"] == "verifikasi"]
     assert limit["mean"] == 100.0
+    # The days off are in the report, at their place on the backlog line (not the weekend).
+    offs = {o["date"]: o for o in report["backlog"]["days_off"]}
+    assert {d: o["kind"] for d, o in offs.items()} == {
+        "2026-03-18": "cuti_bersama",
+        "2026-03-19": "national",  # Nyepi
+        "2026-03-20": "cuti_bersama",
+        "2026-03-21": "national",  # Idul Fitri
+        "2026-03-22": "national",
+        "2026-03-23": "cuti_bersama",
+        "2026-03-24": "cuti_bersama",
+    }
+    days = report["backlog"]["days"]
+    for o in offs.values():  # the point at the end of that day
+        assert days[o["index"]] == (date.fromisoformat(o["date"]) + timedelta(days=1)).isoformat()
     # The whole month of handling ran: every complaint was closed after the holidays.
     assert report["cases"]["completed"]["mean"] == report["cases"]["arrived"]["mean"] > 0
 

@@ -38,6 +38,7 @@ T = {
     "error(s)": "kesalahan",
     "Simulating {sc}, replication {k}/{n}": "Simulasi {sc}, replikasi {k}/{n}",
     "report written to {path}": "laporan ditulis ke {path}",
+    "National holidays and cuti bersama": "Libur nasional dan cuti bersama",
     "Unit": "Unit",
     "n": "n",
     "P90": "P90",

@@ -62,6 +62,7 @@ TEXTS: dict[str, str] = {
     "seed": N_("seed"),
     "replications": N_("replications"),
     "scenario": N_("Scenario"),
+    "days_off": N_("National holidays and cuti bersama"),
 }
 """Headings and labels by key; English message ids, translated by :func:`_t`."""
 
@@ -228,12 +229,23 @@ def _backlog_chart(reports: Sequence[dict[str, Any]], lang: Lang) -> str:
         xs = list(range(len(b["mean"])))
         ax.plot(xs, b["mean"], color=_COLOURS[i % 2], label=r["scenario"]["id"], linewidth=1)
         ax.fill_between(xs, b["min"], b["max"], color=_COLOURS[i % 2], alpha=0.2, linewidth=0)
+    # Holidays and cuti bersama shaded: the work that piles up over them shows where it happens.
+    offs = reports[0]["backlog"].get("days_off", [])
+    for k, off in enumerate(offs):
+        ax.axvspan(
+            off["index"] - 0.5,
+            off["index"] + 0.5,
+            color="#999999",
+            alpha=0.25,
+            linewidth=0,
+            label=_t("days_off", lang) if k == 0 else None,
+        )
     days = reports[0]["backlog"]["days"]
     ticks = list(range(0, len(days), max(1, len(days) // 8)))
     ax.set_xticks(ticks)
     ax.set_xticklabels([days[k] for k in ticks], fontsize=7, rotation=30)
     ax.set_ylabel(_t("backlog", lang))
-    if len(reports) > 1:
+    if len(reports) > 1 or offs:
         ax.legend(fontsize=8)
     return _svg(fig)
 
