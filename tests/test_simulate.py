@@ -322,3 +322,29 @@ def test_from_db_fits_hand_worked_rate_and_office_time(tmp_path: Path) -> None:
     assert step["observations"] == 6
     # 2 + 0.5 + 3 + 3 + 3 + 1 = 12.5 office hours over 6
     assert step["mean_hours"] == round(12.5 / 6, 3)
+
+
+def test_bottlenecks_say_for_whom_the_wait_is(registry: Registry, tmp_path: Path) -> None:
+    """Each bottleneck step splits its waits by class: counts add up, means average back."""
+    two = tmp_path / "two.yaml"
+    two.write_text(
+        (DATA / "mm1.yaml")
+        .read_text(encoding="utf-8")
+        .replace('end: "2026-03-01"', 'end: "2026-01-20"')
+        .replace(
+            "mix: [ { class: semua, weight: 1, data: { judul: antre } } ]",
+            "mix: [ { class: a, weight: 3, data: { judul: antre } },"
+            " { class: b, weight: 1, data: { judul: antre } } ]",
+        ),
+        encoding="utf-8",
+    )
+    report = _run(registry, QUEUE, two, replications=1)
+    [wait] = report["waits"]
+    by = {x["class"]: x for x in wait["by_class"]}
+    assert set(by) == {"a", "b"}
+    assert by["a"]["n"] + by["b"]["n"] == wait["n"]
+    assert by["a"]["n"] > by["b"]["n"]  # weights 3:1
+    mean = (by["a"]["n"] * by["a"]["mean_hours"] + by["b"]["n"] * by["b"]["mean_hours"]) / wait["n"]
+    assert mean == pytest.approx(wait["mean_hours"]["mean"], abs=2e-3)
+    # longest first
+    assert wait["by_class"][0]["mean_hours"] >= wait["by_class"][1]["mean_hours"]

@@ -39,6 +39,7 @@ T = {
     "Simulating {sc}, replication {k}/{n}": "Simulasi {sc}, replikasi {k}/{n}",
     "report written to {path}": "laporan ditulis ke {path}",
     "National holidays and cuti bersama": "Libur nasional dan cuti bersama",
+    "Longest for (mean)": "Paling lama bagi (rata-rata)",
     "Unit": "Unit",
     "n": "n",
     "P90": "P90",

@@ -62,6 +62,7 @@ TEXTS: dict[str, str] = {
     "seed": N_("seed"),
     "replications": N_("replications"),
     "scenario": N_("Scenario"),
+    "whom": N_("Longest for (mean)"),
     "days_off": N_("National holidays and cuti bersama"),
 }
 """Headings and labels by key; English message ids, translated by :func:`_t`."""
@@ -117,6 +118,7 @@ def _sections(report: dict[str, Any], lang: Lang) -> list[tuple[str, list[str], 
             str(x["n"]),
             _fmt(x["mean_hours"]["mean"], 2),
             _fmt(x["p90_hours"], 2),
+            _whom(x.get("by_class", [])),
         ]
         for x in report["waits"][:12]
     ]
@@ -136,7 +138,7 @@ def _sections(report: dict[str, Any], lang: Lang) -> list[tuple[str, list[str], 
         (t("util"), [t("role"), t("unit"), t("count"), t("busy"), t("ci")], util),
         (
             t("waits"),
-            [t("state"), t("event"), t("role"), t("n"), t("mean"), t("p90")],
+            [t("state"), t("event"), t("role"), t("n"), t("mean"), t("p90"), t("whom")],
             waits,
         ),
         (
@@ -147,6 +149,14 @@ def _sections(report: dict[str, Any], lang: Lang) -> list[tuple[str, list[str], 
         (t("ethics"), [t("rule"), t("outcome"), t("mean"), t("ci")], ethics),
         (t("refusals"), [t("event"), t("reason"), t("mean"), t("ci")], refusals),
     ]
+
+
+def _whom(by_class: Sequence[dict[str, Any]]) -> str:
+    """The class that waits longest at a step, with its mean wait, when classes differ."""
+    if len(by_class) < 2:
+        return "-"
+    top = by_class[0]
+    return f"{top['class']} ({_fmt(top['mean_hours'], 2)})"
 
 
 def _headline(report: dict[str, Any], lang: Lang) -> str:

@@ -202,6 +202,18 @@ def summarise(
         state, event, role, unit = key
         per_rep = [sum(r.waits[key]) / len(r.waits[key]) / 3600 for r in runs if r.waits.get(key)]
         pooled = sorted(w / 3600 for r in runs for w in r.waits.get(key, ()))
+        by_class: dict[str, list[float]] = {}
+        for r in runs:
+            for (*k, cls), (wsum, wcount) in r.class_waits.items():
+                if tuple(k) == key:
+                    acc = by_class.setdefault(cls, [0.0, 0.0])
+                    acc[0] += wsum
+                    acc[1] += wcount
+        ranked = sorted(
+            ((a / n / 3600, cls, int(n)) for cls, (a, n) in by_class.items()),
+            key=lambda x: (-x[0], x[1]),
+        )
+        for_whom = [{"class": c, "n": n, "mean_hours": _r(m, 3)} for m, c, n in ranked]
         waits.append(
             {
                 "state": state,
@@ -212,6 +224,7 @@ def summarise(
                 "n": len(pooled),
                 "mean_hours": _ci(per_rep, 3),
                 "p90_hours": _r(percentile(pooled, 0.9), 3),
+                "by_class": for_whom,
             }
         )
     waits.sort(key=lambda w: (-(w["mean_hours"]["mean"] or 0.0), w["state"], w["event"]))
