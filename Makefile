@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_deadlines.py
 	$(BIN)/python bench/bench_store.py
 	$(BIN)/python bench/bench_testing.py
+	$(BIN)/python bench/bench_simulate.py
 
 docs: $(STAMP)
 	$(BIN)/sop schema --core -o docs/sop.schema.json

@@ -12,15 +12,18 @@ from __future__ import annotations
 import json
 import math
 import re
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from sop_engine import Actor, SimulatedClock
 from sop_engine._compile.compiled import CompiledSop
 from sop_engine._compile.registry import Registry
 from sop_engine._engine import Engine
+from sop_engine._persistence.sqlite import SqliteStore
 from sop_engine._simulate import engine_factory, load_inputs
 from sop_engine._simulate.codes import SIM_CODES, sim_codes_markdown
 from sop_engine._simulate.report import simulate
@@ -115,6 +118,20 @@ def test_friday_before_cuti_bersama_moves_the_deadline_as_sop_calendar_due(
     # One admin, 2 hours per verification: the queue spills past Friday, still within the limit.
     [limit] = [x for x in report["limits"] if x["clock"] == "verifikasi"]
     assert limit["mean"] == 100.0
+    # The days off are in the report, at their place on the backlog line (not the weekend).
+    offs = {o["date"]: o for o in report["backlog"]["days_off"]}
+    assert {d: o["kind"] for d, o in offs.items()} == {
+        "2026-03-18": "cuti_bersama",
+        "2026-03-19": "national",  # Nyepi
+        "2026-03-20": "cuti_bersama",
+        "2026-03-21": "national",  # Idul Fitri
+        "2026-03-22": "national",
+        "2026-03-23": "cuti_bersama",
+        "2026-03-24": "cuti_bersama",
+    }
+    days = report["backlog"]["days"]
+    for o in offs.values():  # the point at the end of that day
+        assert days[o["index"]] == (date.fromisoformat(o["date"]) + timedelta(days=1)).isoformat()
     # The whole month of handling ran: every complaint was closed after the holidays.
     assert report["cases"]["completed"]["mean"] == report["cases"]["arrived"]["mean"] > 0
 
@@ -176,6 +193,12 @@ def test_compare_shows_both_scenarios_and_the_table(tmp_path: Path) -> None:
     assert table.exit_code == 0
     assert "Share within each limit" in table.output
     assert "Staff utilisation" in table.output
+    # the headings come from the message catalogue, in the reader's language
+    table = _cli(*base, "--lang", "id")
+    assert table.exit_code == 0
+    assert "Persentase dalam batas waktu" in table.output
+    assert "Utilisasi petugas" in table.output
+    assert "Staff utilisation" not in table.output
 
 
 def _corpus() -> list[Path]:
@@ -250,3 +273,78 @@ def test_from_db_fits_the_rate_and_work_times_from_a_real_trail(tmp_path: Path) 
     assert fitted["cases"] >= 5
     assert fitted["per_day"] > 0
     assert any(s["event"] == "verifikasi" for s in fitted["steps"])
+
+
+def test_from_db_fits_hand_worked_rate_and_office_time(tmp_path: Path) -> None:
+    """A SQLite trail written by the real engine, with gaps worked out by hand in office time
+    (08:00-16:00 WIB, working days of the ID calendar): nights and the weekend do not count."""
+    wib = timezone(timedelta(hours=7))
+    db = tmp_path / "trail.sqlite3"
+    store = SqliteStore(db)
+    clock = SimulatedClock(datetime(2026, 2, 2, 8, tzinfo=wib))
+    engine = Engine(store=store, clock=clock, registry=Registry())
+    sop = engine.load(LAPOR)
+    admin = Actor("admin", "admin_instansi")
+    data = {"kanal": "web", "kerahasiaan": "biasa", "judul": "Jalan rusak"}
+    data |= {"kronologi": "Berlubang.", "lokasi": "Jl. Merdeka"}
+    # (received, verified), in time order -> office hours between them
+    gaps = [
+        ((2, 9, 0), (2, 11, 0)),  # Monday: 2 h
+        ((2, 11, 0), (2, 11, 30)),  # 0.5 h
+        ((3, 9, 0), (3, 12, 0)),  # Tuesday: 3 h
+        ((4, 14, 0), (5, 9, 0)),  # Wednesday 14:00 to Thursday 09:00: 2 h + 1 h
+        ((6, 15, 0), (9, 10, 0)),  # Friday 15:00 to Monday 10:00: 1 h + 2 h = 3 h
+        ((9, 10, 0), (9, 11, 0)),  # Monday 9 February: 1 h
+    ]
+    for k, ((d0, h0, m0), (d1, h1, m1)) in enumerate(gaps):
+        clock.set(datetime(2026, 2, d0, h0, m0, tzinfo=wib))
+        case = engine.start(sop.id, {**data, "pelapor": f"p-{k}"}, admin)
+        clock.set(datetime(2026, 2, d1, h1, m1, tzinfo=wib))
+        engine.fire(case.id, "verifikasi", admin, {"klasifikasi": "pengaduan"})
+    store.close()
+    res = _cli(
+        str(LAPOR),
+        "--scenario",
+        str(DATA / "lebaran.yaml"),
+        "--from-db",
+        str(db),
+        "--replications",
+        "1",
+        "--format",
+        "json",
+    )
+    assert res.exit_code == 0, res.output
+    fitted = json.loads(res.output)["fitted_from_db"]
+    # 6 cases received over 6 working days (2-6 and 9 February 2026)
+    assert (fitted["cases"], fitted["per_day"]) == (6, 1.0)
+    [step] = fitted["steps"]  # only verification was seen often enough
+    assert (step["state"], step["event"], step["kind"]) == ("diterima", "verifikasi", "work")
+    assert step["observations"] == 6
+    # 2 + 0.5 + 3 + 3 + 3 + 1 = 12.5 office hours over 6
+    assert step["mean_hours"] == round(12.5 / 6, 3)
+
+
+def test_bottlenecks_say_for_whom_the_wait_is(registry: Registry, tmp_path: Path) -> None:
+    """Each bottleneck step splits its waits by class: counts add up, means average back."""
+    two = tmp_path / "two.yaml"
+    two.write_text(
+        (DATA / "mm1.yaml")
+        .read_text(encoding="utf-8")
+        .replace('end: "2026-03-01"', 'end: "2026-01-20"')
+        .replace(
+            "mix: [ { class: semua, weight: 1, data: { judul: antre } } ]",
+            "mix: [ { class: a, weight: 3, data: { judul: antre } },"
+            " { class: b, weight: 1, data: { judul: antre } } ]",
+        ),
+        encoding="utf-8",
+    )
+    report = _run(registry, QUEUE, two, replications=1)
+    [wait] = report["waits"]
+    by = {x["class"]: x for x in wait["by_class"]}
+    assert set(by) == {"a", "b"}
+    assert by["a"]["n"] + by["b"]["n"] == wait["n"]
+    assert by["a"]["n"] > by["b"]["n"]  # weights 3:1
+    mean = (by["a"]["n"] * by["a"]["mean_hours"] + by["b"]["n"] * by["b"]["mean_hours"]) / wait["n"]
+    assert mean == pytest.approx(wait["mean_hours"]["mean"], abs=2e-3)
+    # longest first
+    assert wait["by_class"][0]["mean_hours"] >= wait["by_class"][1]["mean_hours"]

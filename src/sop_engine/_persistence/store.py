@@ -314,6 +314,14 @@ class MemoryStore:
             out.append(t)
         return out
 
+    def next_timer_at(self) -> datetime | None:
+        """The due instant of the earliest pending timer, or ``None`` when there is none.
+
+        A lower bound: a timer whose case has moved on stays pending until a sweep finds it
+        stale. The simulator uses it to skip sweeps that would find nothing due.
+        """
+        return self._timers[0][0] if self._timers else None
+
     def erase(self, case: Case, event: AuditEvent) -> None:
         """Commit the erased case and its ``@erase`` event; replace the values everywhere."""
         self.commit(case, event, None)

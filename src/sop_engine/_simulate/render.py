@@ -3,8 +3,8 @@
 The HTML page works offline: its charts are matplotlib figures rendered to SVG and embedded
 inline (no script, no remote font or stylesheet). SVG ids are salted with a fixed string and the
 date metadata is left out, so the same report gives the same bytes. With ``--compare`` every
-chart shows both scenarios on the same axes. All headings are kept in :data:`TEXTS`, in Bahasa
-Indonesia and English.
+chart shows both scenarios on the same axes. All headings are kept in :data:`TEXTS` as English message ids of
+the catalogue (``_core/i18n.py``), shown in the reader's language.
 """
 
 from __future__ import annotations
@@ -20,58 +20,56 @@ from matplotlib.figure import Figure
 from rich.console import Console
 from rich.table import Table
 
+from sop_engine._core.i18n import N_, gettext
 from sop_engine._core.text import Lang
 
 __all__ = ["TEXTS", "render_html", "render_json", "render_table"]
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "title": ("Simulasi SOP", "SOP simulation"),
-    "limits": ("Persentase dalam batas waktu (IK 95 %)", "Share within each limit (95 % CI)"),
-    "class": ("Kelas", "Class"),
-    "clock": ("Batas waktu", "Limit"),
-    "within": ("% tepat waktu", "% on time"),
-    "ci": ("IK 95 %", "95 % CI"),
-    "n": ("n", "n"),
-    "stages": ("Hari kerja per tahap", "Working days per stage"),
-    "state": ("Status", "State"),
-    "e2e": ("Hari kerja dari laporan masuk sampai selesai", "Working days, received to closed"),
-    "util": ("Utilisasi petugas", "Staff utilisation"),
-    "role": ("Peran", "Role"),
-    "unit": ("Unit", "Unit"),
-    "count": ("Jumlah", "Count"),
-    "busy": ("% sibuk", "% busy"),
-    "waits": (
-        "Hambatan: menunggu petugas (jam kerja)",
-        "Bottlenecks: waiting for staff (working hours)",
-    ),
-    "event": ("Peristiwa", "Event"),
-    "mean": ("rata-rata", "mean"),
-    "p90": ("P90", "P90"),
-    "deadline_events": (
-        "Pengingat, pelanggaran dan eskalasi (per replikasi)",
-        "Reminders, breaches and escalations (per replication)",
-    ),
-    "kind": ("Jenis", "Kind"),
-    "level": ("Tingkat", "Level"),
-    "ethics": ("Kode etik (per replikasi)", "Code of ethics (per replication)"),
-    "rule": ("Aturan", "Rule"),
-    "outcome": ("Tindakan", "Outcome"),
-    "refusals": ("Perintah ditolak (per replikasi)", "Refused commands (per replication)"),
-    "reason": ("Sebab", "Reason"),
-    "backlog": ("Kasus terbuka per hari", "Open cases per day"),
-    "cases": ("Kasus", "Cases"),
-    "arrived": ("masuk", "arrived"),
-    "completed": ("selesai", "completed"),
-    "open": ("terbuka di akhir", "open at the end"),
-    "day": ("Tanggal", "Date"),
-    "seed": ("benih", "seed"),
-    "replications": ("replikasi", "replications"),
-    "scenario": ("Skenario", "Scenario"),
+TEXTS: dict[str, str] = {
+    "title": N_("SOP simulation"),
+    "limits": N_("Share within each limit (95 % CI)"),
+    "class": N_("Class"),
+    "clock": N_("Limit"),
+    "within": N_("% on time"),
+    "ci": N_("95 % CI"),
+    "n": N_("n"),
+    "stages": N_("Working days per stage"),
+    "state": N_("State"),
+    "e2e": N_("Working days, received to closed"),
+    "util": N_("Staff utilisation"),
+    "role": N_("Role"),
+    "unit": N_("Unit"),
+    "count": N_("Count"),
+    "busy": N_("% busy"),
+    "waits": N_("Bottlenecks: waiting for staff (working hours)"),
+    "event": N_("Event"),
+    "mean": N_("mean"),
+    "p90": N_("P90"),
+    "deadline_events": N_("Reminders, breaches and escalations (per replication)"),
+    "kind": N_("Kind"),
+    "level": N_("Level"),
+    "ethics": N_("Code of ethics (per replication)"),
+    "rule": N_("Rule"),
+    "outcome": N_("Outcome"),
+    "refusals": N_("Refused commands (per replication)"),
+    "reason": N_("Reason"),
+    "backlog": N_("Open cases per day"),
+    "cases": N_("Cases"),
+    "arrived": N_("arrived"),
+    "completed": N_("completed"),
+    "open": N_("open at the end"),
+    "day": N_("Date"),
+    "seed": N_("seed"),
+    "replications": N_("replications"),
+    "scenario": N_("Scenario"),
+    "whom": N_("Longest for (mean)"),
+    "days_off": N_("National holidays and cuti bersama"),
 }
+"""Headings and labels by key; English message ids, translated by :func:`_t`."""
 
 
 def _t(key: str, lang: Lang) -> str:
-    return TEXTS[key][1 if lang == "en" else 0]
+    return gettext(TEXTS[key], lang)
 
 
 def render_json(reports: Sequence[dict[str, Any]]) -> str:
@@ -120,6 +118,7 @@ def _sections(report: dict[str, Any], lang: Lang) -> list[tuple[str, list[str], 
             str(x["n"]),
             _fmt(x["mean_hours"]["mean"], 2),
             _fmt(x["p90_hours"], 2),
+            _whom(x.get("by_class", [])),
         ]
         for x in report["waits"][:12]
     ]
@@ -139,7 +138,7 @@ def _sections(report: dict[str, Any], lang: Lang) -> list[tuple[str, list[str], 
         (t("util"), [t("role"), t("unit"), t("count"), t("busy"), t("ci")], util),
         (
             t("waits"),
-            [t("state"), t("event"), t("role"), t("n"), t("mean"), t("p90")],
+            [t("state"), t("event"), t("role"), t("n"), t("mean"), t("p90"), t("whom")],
             waits,
         ),
         (
@@ -150,6 +149,14 @@ def _sections(report: dict[str, Any], lang: Lang) -> list[tuple[str, list[str], 
         (t("ethics"), [t("rule"), t("outcome"), t("mean"), t("ci")], ethics),
         (t("refusals"), [t("event"), t("reason"), t("mean"), t("ci")], refusals),
     ]
+
+
+def _whom(by_class: Sequence[dict[str, Any]]) -> str:
+    """The class that waits longest at a step, with its mean wait, when classes differ."""
+    if len(by_class) < 2:
+        return "-"
+    top = by_class[0]
+    return f"{top['class']} ({_fmt(top['mean_hours'], 2)})"
 
 
 def _headline(report: dict[str, Any], lang: Lang) -> str:
@@ -232,12 +239,23 @@ def _backlog_chart(reports: Sequence[dict[str, Any]], lang: Lang) -> str:
         xs = list(range(len(b["mean"])))
         ax.plot(xs, b["mean"], color=_COLOURS[i % 2], label=r["scenario"]["id"], linewidth=1)
         ax.fill_between(xs, b["min"], b["max"], color=_COLOURS[i % 2], alpha=0.2, linewidth=0)
+    # Holidays and cuti bersama shaded: the work that piles up over them shows where it happens.
+    offs = reports[0]["backlog"].get("days_off", [])
+    for k, off in enumerate(offs):
+        ax.axvspan(
+            off["index"] - 0.5,
+            off["index"] + 0.5,
+            color="#999999",
+            alpha=0.25,
+            linewidth=0,
+            label=_t("days_off", lang) if k == 0 else None,
+        )
     days = reports[0]["backlog"]["days"]
     ticks = list(range(0, len(days), max(1, len(days) // 8)))
     ax.set_xticks(ticks)
     ax.set_xticklabels([days[k] for k in ticks], fontsize=7, rotation=30)
     ax.set_ylabel(_t("backlog", lang))
-    if len(reports) > 1:
+    if len(reports) > 1 or offs:
         ax.legend(fontsize=8)
     return _svg(fig)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sop_engine._compile.compiled import CompiledSop
@@ -23,7 +23,7 @@ from sop_engine._engine import Engine
 from sop_engine._simulate.model import Replication, RunResult, streams
 from sop_engine._simulate.scenario import Scenario
 
-__all__ = ["confidence", "percentile", "simulate"]
+__all__ = ["confidence", "days_off", "percentile", "simulate"]
 
 # Two-sided 95 % quantiles of Student's t for 1..30 degrees of freedom; 1.96 beyond.
 _T95 = (
@@ -100,7 +100,7 @@ def simulate(
         rep = Replication(sop, scenario, calendar, rng, engine=engine, progress=tick)
         runs.append(rep.run())
     first = scenario.start
-    return summarise(
+    report = summarise(
         sop,
         scenario,
         runs,
@@ -108,6 +108,31 @@ def simulate(
         lang=lang,
         days=[(first + timedelta(days=i + 1)).isoformat() for i in range(len(runs[0].backlog))],
     )
+    report["backlog"]["days_off"] = days_off(calendar, first, len(runs[0].backlog))
+    return report
+
+
+def days_off(calendar: WorkingCalendar | None, first: date, days: int) -> list[dict[str, Any]]:
+    """National holidays, cuti bersama and closures (not weekends) among the ``days`` days
+    from ``first``, with the index of their point on the backlog line (open cases at the end of
+    that day): supervisors see work pile up over Lebaran where it happens."""
+    if calendar is None:
+        return []
+    out = []
+    lo, hi = calendar.years
+    for year in range(max(first.year, lo), min((first + timedelta(days=days)).year, hi) + 1):
+        for off in calendar.holidays(year):
+            index = (off.day - first).days
+            if 0 <= index < days:
+                out.append(
+                    {
+                        "date": off.day.isoformat(),
+                        "index": index,
+                        "kind": off.kind,
+                        "name": off.name,
+                    }
+                )
+    return out
 
 
 def summarise(
@@ -177,6 +202,18 @@ def summarise(
         state, event, role, unit = key
         per_rep = [sum(r.waits[key]) / len(r.waits[key]) / 3600 for r in runs if r.waits.get(key)]
         pooled = sorted(w / 3600 for r in runs for w in r.waits.get(key, ()))
+        by_class: dict[str, list[float]] = {}
+        for r in runs:
+            for (*k, cls), (wsum, wcount) in r.class_waits.items():
+                if tuple(k) == key:
+                    acc = by_class.setdefault(cls, [0.0, 0.0])
+                    acc[0] += wsum
+                    acc[1] += wcount
+        ranked = sorted(
+            ((a / n / 3600, cls, int(n)) for cls, (a, n) in by_class.items()),
+            key=lambda x: (-x[0], x[1]),
+        )
+        for_whom = [{"class": c, "n": n, "mean_hours": _r(m, 3)} for m, c, n in ranked]
         waits.append(
             {
                 "state": state,
@@ -187,6 +224,7 @@ def summarise(
                 "n": len(pooled),
                 "mean_hours": _ci(per_rep, 3),
                 "p90_hours": _r(percentile(pooled, 0.9), 3),
+                "by_class": for_whom,
             }
         )
     waits.sort(key=lambda w: (-(w["mean_hours"]["mean"] or 0.0), w["state"], w["event"]))

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import click
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from sop_engine._core.i18n import N_, Msg
 from sop_engine._core.text import Lang
 from sop_engine._simulate import engine_factory, load_inputs
 from sop_engine._simulate.codes import Problem
@@ -25,15 +26,15 @@ from sop_engine.cli._common import LANG, console, json_text, open_store, registr
 __all__ = ["simulate"]
 
 _TEXT = {
-    "hint": ("petunjuk", "hint"),
-    "errors": ("kesalahan", "error(s)"),
-    "progress": ("Simulasi {sc}, replikasi {k}/{n}", "Simulating {sc}, replication {k}/{n}"),
-    "wrote": ("laporan ditulis ke {path}", "report written to {path}"),
+    "hint": N_("hint"),
+    "errors": N_("error(s)"),
+    "progress": N_("Simulating {sc}, replication {k}/{n}"),
+    "wrote": N_("report written to {path}"),
 }
 
 
 def _say(key: str, lang: Lang, **args: Any) -> str:
-    return _TEXT[key][1 if lang == "en" else 0].format(**args)
+    return Msg(_TEXT[key], **args).render(lang)
 
 
 def _fail(problems: list[Problem], fmt: str, lang: Lang) -> None:
