@@ -11,6 +11,7 @@ what ``sop_engine`` exports. Needs the optional extra: ``pip install 'sop-engine
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,18 +54,20 @@ def create_app(
     *,
     settings: DeskSettings | None = None,
     sop_id: str | None = None,
+    sop_ids: Sequence[str] = (),
     debug: bool = False,
 ) -> Litestar:
     """The desk as an ASGI application over ``engine`` (whose SOPs are already loaded).
 
     ``sop_id`` names the SOP public complaints are filed under (required when the engine has
-    more than one SOP the desk should accept).
+    more than one SOP the desk should accept); ``sop_ids`` names every SOP the desk serves
+    (officers see the cases of these SOPs of their agency; default: ``sop_id`` only).
     """
     settings = settings or DeskSettings()
     if sop_id is None:
         raise ValueError("create_app needs sop_id: the SOP public complaints are filed under")
     engine.sop(sop_id)  # UnknownSop now, not on the first complaint
-    desk = Desk(engine, settings, principals, sop_id)
+    desk = Desk(engine, settings, principals, sop_id, sop_ids)
 
     async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
         return bearer(request, desk)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -56,11 +57,14 @@ class Desk:
         settings: DeskSettings,
         principals: PrincipalBook,
         default_sop: str,
+        sop_ids: Sequence[str] = (),
     ) -> None:
         self.engine = engine
         self.settings = settings
         self.principals = principals
-        self.access = Access(engine, settings)
+        self.sop_ids = tuple(dict.fromkeys((default_sop, *sop_ids)))
+        """Every SOP the desk serves (complaints go to ``default_sop``)."""
+        self.access = Access(engine, settings, self.sop_ids)
         self.default_sop = default_sop
         """The SOP complaints are filed under when the client names none."""
 
