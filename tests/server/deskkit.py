@@ -76,7 +76,8 @@ class DeskUnderTest:
             assert r.status_code == 200, r.text
 
 
-def make_desk(store: Store, *, rate_limit: int = 0) -> Iterator[DeskUnderTest]:
+def make_app(store: Store, *, rate_limit: int = 0) -> tuple[Litestar, Engine, SimulatedClock]:
+    """The desk's app over ``store`` on a simulated clock, with the officers above."""
     clock = SimulatedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
     engine = Engine(store=store, clock=clock)
     sop = engine.load(LAPOR)
@@ -84,7 +85,11 @@ def make_desk(store: Store, *, rate_limit: int = 0) -> Iterator[DeskUnderTest]:
         [(p, hash_token(f"tok-{name}")) for name, p in OFFICERS.items()], secret="test-secret"
     )
     settings = DeskSettings(secret="test-secret", rate_limit=rate_limit)
-    app = create_app(engine, book, settings=settings, sop_id=sop.id)
+    return create_app(engine, book, settings=settings, sop_id=sop.id), engine, clock
+
+
+def make_desk(store: Store, *, rate_limit: int = 0) -> Iterator[DeskUnderTest]:
+    app, engine, clock = make_app(store, rate_limit=rate_limit)
     with TestClient(app, base_url="http://desk.test") as client:
         yield DeskUnderTest(client, engine, clock, store)
 

@@ -28,6 +28,7 @@ from litestar.template.config import TemplateConfig
 
 from sop_engine import Engine
 from sop_engine.server.api import Desk, DeskApi, PublicApi, bearer
+from sop_engine.server.open311 import Open311
 from sop_engine.server.pages import Pages
 from sop_engine.server.principals import Principal, PrincipalBook, hash_token, new_token
 from sop_engine.server.problems import exception_handlers
@@ -44,7 +45,14 @@ __all__ = [
 ]
 
 _HERE = Path(__file__).parent
-PUBLIC_PATHS = ("/api/complaints", "/api/track/", "/file", "/track", "/login")
+PUBLIC_PATHS = (
+    "/api/complaints",
+    "/api/track/",
+    "/open311/",
+    "/file",
+    "/track",
+    "/login",
+)
 """Endpoints anyone may call: rate limited per client address."""
 
 
@@ -101,6 +109,7 @@ def _app(
         route_handlers=[
             PublicApi,
             DeskApi,
+            Open311,
             Pages,
             create_static_files_router(path="/static", directories=[_HERE / "static"]),
         ],

@@ -68,6 +68,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "done": ("Tersimpan.", "Saved."),
     "forbidden": ("Anda tidak berwenang melihat halaman ini.", "You may not see this page."),
     "sign_in_first": ("Silakan masuk terlebih dahulu.", "Please sign in first."),
+    "open311_notice": (
+        "Simpan nomor ini untuk melacak pengaduan Anda.",
+        "Keep this number to track your complaint.",
+    ),
     "yes": ("ya", "yes"),
     "no": ("tidak", "no"),
 }
