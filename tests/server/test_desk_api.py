@@ -354,3 +354,30 @@ def test_a_case_of_another_unit_is_refused_by_the_engines_read_api(desk: DeskUnd
     _problem(desk.client.get(f"/api/cases/{case}", headers=token("budi")), 404, "CaseNotFound")
     assert [i["id"] for i in desk.client.get("/api/queue", headers=token("rina")).json()] == [case]
     assert desk.client.get("/api/queue", headers=token("budi")).json() == []
+
+
+def test_the_me_report_is_scoped_to_the_callers_agency_and_unit(desk: DeskUnderTest) -> None:
+    pupr = desk.file()
+    desk.to_response(pupr, "dinas_pupr")
+    health = desk.file()
+    desk.to_response(health, "dinas_kesehatan")
+    march = "/api/report?from=2026-03-01&to=2026-04-01"
+
+    def received(who: str, extra: str = "") -> Any:
+        r = desk.client.get(march + extra, headers=token(who))
+        assert r.status_code == 200, r.text
+        return r.json()["unit"], r.json()["received"]["total"]
+
+    assert received("siti") == (None, 2)  # oversight: the whole agency
+    assert received("agus", "&unit=dinas_kesehatan") == ("dinas_kesehatan", 1)
+    assert received("budi") == ("dinas_pupr", 1)  # a unit officer: his unit only
+    assert received("budi", "&unit=dinas_kesehatan") == ("dinas_pupr", 1)  # whatever he asks
+    assert received("lain") == (None, 0)  # another agency's admin
+    _problem(desk.client.get(march, headers=token("dewi")), 403, "Forbidden")
+    _problem(desk.client.get(march), 401, "NotAuthenticated")
+    body = _problem(
+        desk.client.get("/api/report?from=2026-04-01&to=2026-03-01", headers=token("siti")),
+        400,
+        "InvalidRequest",
+    )
+    assert "exclusive" in str(body["detail"])

@@ -198,6 +198,18 @@ class Access:
         """Whether ``p`` sees violations, breaches and escalations."""
         return p.role in self.settings.oversight_roles
 
+    def report_scope(self, p: Principal, unit: str | None) -> str | None:
+        """The unit the M&E report of ``p`` is limited to (``None``: the whole agency).
+
+        Oversight roles choose (any unit or all); a unit-scoped officer gets his own unit
+        whatever he asks; anyone else may not see the report (403)."""
+        if self.oversees(p):
+            return unit
+        sops = [s for s in self._agency_sops(p) if self._admits(p, s)]
+        if sops and p.unit is not None and all(self._unit_scoped(p, s) for s in sops):
+            return p.unit
+        raise Forbidden("the M&E report")
+
     def violations(
         self,
         p: Principal,

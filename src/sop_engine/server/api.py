@@ -11,13 +11,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
-from typing import Annotated, Any
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import HeaderParameter, JSONBody
+from litestar.exceptions import ValidationException as InvalidRequest
+from litestar.params import HeaderParameter, JSONBody, QueryParameter
 
-from sop_engine import Actor, Case, Engine, InvalidCaseData, VersionConflict
+from sop_engine import Actor, Case, Engine, InvalidCaseData, VersionConflict, me_report
 from sop_engine.server.access import Access
 from sop_engine.server.principals import Principal, PrincipalBook
 from sop_engine.server.problems import NotAuthenticated
@@ -249,3 +251,29 @@ class DeskApi(Controller):
         """Code-of-ethics violations on the cases the caller may see (oversight roles)."""
         found = desk.access.violations(principal, case_id=case, rule=rule, unit=unit)
         return [violation_out(v) for v in found]
+
+    @get("/report", sync_to_thread=True)
+    def report(
+        self,
+        desk: DeskDep,
+        principal: Me,
+        start: Annotated[date, QueryParameter(name="from")],
+        end: Annotated[date, QueryParameter(name="to")],
+        unit: str | None = None,
+        public: bool = False,
+        lang: Literal["id", "en"] = "id",
+    ) -> dict[str, Any]:
+        """The M&E report of ``[from, to)`` (``to`` exclusive) for the caller's agency: oversight
+        roles see every unit (or ``unit``), a unit officer only his own unit's cases."""
+        scope = desk.access.report_scope(principal, unit or None)
+        if not start < end:
+            raise InvalidRequest("'to' must be after 'from' (it is exclusive)")
+        return me_report(
+            desk.engine,
+            start,
+            end,
+            agency=principal.agency,
+            unit=scope,
+            lang=lang,
+            public=public,
+        )
