@@ -15,7 +15,7 @@ learns nothing, not even that the tracking ID exists.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import attrs
 
@@ -34,7 +34,7 @@ from sop_engine import (
 from sop_engine.server.principals import Principal
 from sop_engine.server.settings import DeskSettings
 
-__all__ = ["Access", "Forbidden"]
+__all__ = ["Access", "Forbidden", "UnknownChannel"]
 
 
 class Forbidden(Exception):
@@ -43,6 +43,13 @@ class Forbidden(Exception):
     def __init__(self, what: str) -> None:
         super().__init__(what)
         self.what = what
+
+
+class UnknownChannel(LookupError):
+    """The desk offers no intake channel of this name (404)."""
+
+    def __init__(self, channel: str, known: Sequence[str]) -> None:
+        super().__init__(f"no intake channel {channel!r}; the desk offers: {list(known)}")
 
 
 class Access:
@@ -197,6 +204,15 @@ class Access:
     def oversees(self, p: Principal) -> bool:
         """Whether ``p`` sees violations, breaches and escalations."""
         return p.role in self.settings.oversight_roles
+
+    def intake(self, p: Principal, channel: str, channels: Mapping[str, object]) -> None:
+        """Whether ``p`` (a gateway's principal) may deliver to ``channel``: an intake role of
+        the desk's agency, and a channel the desk offers (404 otherwise)."""
+        agencies = {self.engine.sop(i).definition.meta.agency for i in self.sop_ids}
+        if p.role not in self.settings.intake_roles or p.agency not in agencies:
+            raise Forbidden(f"intake channel {channel}")
+        if channel not in channels:
+            raise UnknownChannel(channel, sorted(channels))
 
     def report_scope(self, p: Principal, unit: str | None) -> str | None:
         """The unit the M&E report of ``p`` is limited to (``None``: the whole agency).

@@ -31,6 +31,7 @@ from sop_engine.server.shapes import (
     ExtendIn,
     Filed,
     FireIn,
+    MessageIn,
     QueueItem,
     ReporterView,
     ViolationOut,
@@ -67,6 +68,10 @@ class Desk:
         self.sop_ids = tuple(dict.fromkeys((default_sop, *sop_ids)))
         """Every SOP the desk serves (complaints go to ``default_sop``)."""
         self.access = Access(engine, settings, self.sop_ids)
+        self.channels = {
+            name: engine.registry.intake(name, config) for name, config in settings.intake.items()
+        }
+        """The intake channels bound to their configuration (checked now, not on a message)."""
         self.default_sop = default_sop
         """The SOP complaints are filed under when the client names none."""
 
@@ -251,6 +256,21 @@ class DeskApi(Controller):
         """Code-of-ethics violations on the cases the caller may see (oversight roles)."""
         found = desk.access.violations(principal, case_id=case, rule=rule, unit=unit)
         return [violation_out(v) for v in found]
+
+    @post("/intake/{channel:str}", sync_to_thread=True, status_code=201)
+    def intake(
+        self, desk: DeskDep, principal: Me, channel: str, data: JSONBody[MessageIn]
+    ) -> Filed:
+        """A gateway delivers one message (an SMS to 1708) to an intake channel of the SOP's
+        plugin; the answer carries the tracking ID to send back. A refused message is 422
+        with the channel's ``reason`` (Indonesian and English) for the sender."""
+        desk.access.intake(principal, channel, desk.channels)
+        case = desk.engine.intake(
+            desk.channels[channel],
+            data.text,
+            {"sender": data.sender, "message_id": data.message_id},
+        )
+        return desk.filed(case)
 
     @get("/report", sync_to_thread=True)
     def report(

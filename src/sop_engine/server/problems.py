@@ -33,7 +33,7 @@ from sop_engine import (
     UnknownSop,
     VersionConflict,
 )
-from sop_engine.server.access import Forbidden
+from sop_engine.server.access import Forbidden, UnknownChannel
 
 __all__ = ["PROBLEM", "NotAuthenticated", "exception_handlers", "problem"]
 
@@ -123,6 +123,9 @@ def _extra(error: SopError) -> dict[str, Any]:
         out["available"] = list(error.available)
     if isinstance(error, InvalidEventData | InvalidCaseData):
         out["problems"] = list(error.problems)
+    if isinstance(error, IntakeRejected):
+        out["channel"] = error.channel
+        out["reason"] = {"id": error.reason.id, "en": error.reason.en or error.reason.id}
     if isinstance(error, SopValidationError):
         out["codes"] = sorted({f.code for f in error.findings})
     return out
@@ -144,6 +147,12 @@ def _forbidden(request: Request[Any, Any, Any], error: Forbidden) -> Response[di
     return problem(403, "Forbidden", f"this principal may not use {error.what}")
 
 
+def _unknown_channel(
+    request: Request[Any, Any, Any], error: UnknownChannel
+) -> Response[dict[str, Any]]:
+    return problem(404, "UnknownChannel", str(error))
+
+
 def _http(request: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
     extra: dict[str, Any] = {}
     if isinstance(error, ValidationException) and error.extra:
@@ -156,5 +165,6 @@ exception_handlers: ExceptionHandlersMap = {
     SopError: _sop_error,
     NotAuthenticated: _not_authenticated,
     Forbidden: _forbidden,
+    UnknownChannel: _unknown_channel,
     HTTPException: _http,
 }

@@ -82,6 +82,11 @@ class DeskSettings:
     """SOP state -> FixMyStreet extended status (Open311 ``extended_statuses=true``)."""
     open311_duplicate: str = "alasan_arsip=duplikat"
     """``FIELD=VALUE`` marking a closed case as a duplicate (extended status ``duplicate``)."""
+    intake: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    """Intake channels offered as webhooks (``POST /api/intake/{channel}``): channel name ->
+    its configuration, e.g. ``[desk.intake."lapor.sms_1708"]`` with ``sop`` and ``keywords``."""
+    intake_roles: tuple[str, ...] = attrs.field(default=("sistem",), converter=_tuple)
+    """Roles whose API token may post to the intake webhooks (the SMS gateway's principal)."""
     rate_limit: int = 30
     """Requests per minute per client address on the public endpoints (0: no limit)."""
     session_hours: float = 10.0
