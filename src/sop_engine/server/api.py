@@ -22,7 +22,7 @@ from litestar.params import HeaderParameter, JSONBody, QueryParameter
 from sop_engine import Actor, Case, Engine, InvalidCaseData, VersionConflict, me_report
 from sop_engine.server.access import Access
 from sop_engine.server.principals import Principal, PrincipalBook
-from sop_engine.server.problems import NotAuthenticated
+from sop_engine.server.problems import PROBLEMS, NotAuthenticated
 from sop_engine.server.settings import DeskSettings
 from sop_engine.server.shapes import (
     CaseOut,
@@ -153,14 +153,14 @@ class PublicApi(Controller):
 
     path = "/api"
 
-    @post("/complaints", sync_to_thread=True, status_code=201)
+    @post("/complaints", responses=PROBLEMS, sync_to_thread=True, status_code=201)
     def file_complaint(
         self, desk: DeskDep, data: JSONBody[ComplaintIn], idempotency_key: IdempotencyKey = None
     ) -> Filed:
         """File a complaint; the answer carries the tracking ID."""
         return desk.filed(desk.file(data.sop, data.data, data.anonymous, idempotency_key))
 
-    @get("/track/{tracking_id:str}", sync_to_thread=True)
+    @get("/track/{tracking_id:str}", responses=PROBLEMS, sync_to_thread=True)
     def track(self, desk: DeskDep, tracking_id: str) -> ReporterView:
         """The reporter's view of a complaint by tracking ID."""
         return reporter_view(desk.engine, desk.settings, desk.access.public(tracking_id))
@@ -171,7 +171,7 @@ class DeskApi(Controller):
 
     path = "/api"
 
-    @get("/queue", sync_to_thread=True)
+    @get("/queue", responses=PROBLEMS, sync_to_thread=True)
     def queue(self, desk: DeskDep, principal: Me) -> list[QueueItem]:
         """Open cases waiting on the caller's role (and unit), most urgent first."""
         items = [queue_item(desk.engine, desk.settings, c) for c in desk.access.queue(principal)]
@@ -179,12 +179,12 @@ class DeskApi(Controller):
             items, key=lambda i: (i.due_at is None, i.due_at.timestamp() if i.due_at else 0, i.id)
         )
 
-    @get("/cases/{case_id:str}", sync_to_thread=True)
+    @get("/cases/{case_id:str}", responses=PROBLEMS, sync_to_thread=True)
     def case(self, desk: DeskDep, principal: Me, case_id: str) -> Response[CaseOut]:
         """The case with its timeline and the events the caller may fire now."""
         return _case_response(desk, principal, case_id)
 
-    @post("/cases/{case_id:str}/events/{event:str}", sync_to_thread=True)
+    @post("/cases/{case_id:str}/events/{event:str}", responses=PROBLEMS, sync_to_thread=True)
     def fire(
         self,
         desk: DeskDep,
@@ -207,7 +207,11 @@ class DeskApi(Controller):
         )
         return _case_response(desk, principal, case_id)
 
-    @post("/cases/{case_id:str}/deadlines/{deadline:str}/extend", sync_to_thread=True)
+    @post(
+        "/cases/{case_id:str}/deadlines/{deadline:str}/extend",
+        responses=PROBLEMS,
+        sync_to_thread=True,
+    )
     def extend(
         self,
         desk: DeskDep,
@@ -229,7 +233,7 @@ class DeskApi(Controller):
         )
         return _case_response(desk, principal, case_id)
 
-    @post("/cases/{case_id:str}/declarations", sync_to_thread=True)
+    @post("/cases/{case_id:str}/declarations", responses=PROBLEMS, sync_to_thread=True)
     def declare(
         self, desk: DeskDep, principal: Me, case_id: str, data: JSONBody[DeclareIn]
     ) -> Response[CaseOut]:
@@ -244,7 +248,7 @@ class DeskApi(Controller):
         )
         return _case_response(desk, principal, case_id)
 
-    @get("/violations", sync_to_thread=True)
+    @get("/violations", responses=PROBLEMS, sync_to_thread=True)
     def violations(
         self,
         desk: DeskDep,
@@ -257,7 +261,7 @@ class DeskApi(Controller):
         found = desk.access.violations(principal, case_id=case, rule=rule, unit=unit)
         return [violation_out(v) for v in found]
 
-    @post("/intake/{channel:str}", sync_to_thread=True, status_code=201)
+    @post("/intake/{channel:str}", responses=PROBLEMS, sync_to_thread=True, status_code=201)
     def intake(
         self, desk: DeskDep, principal: Me, channel: str, data: JSONBody[MessageIn]
     ) -> Filed:
@@ -272,7 +276,7 @@ class DeskApi(Controller):
         )
         return desk.filed(case)
 
-    @get("/report", sync_to_thread=True)
+    @get("/report", responses=PROBLEMS, sync_to_thread=True)
     def report(
         self,
         desk: DeskDep,

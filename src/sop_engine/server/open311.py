@@ -39,7 +39,7 @@ from litestar.params import URLEncodedBody
 
 from sop_engine import Case, CaseNotFound, CaseQuery, CompiledSop, SopError
 from sop_engine.server.api import DeskDep
-from sop_engine.server.problems import status_of
+from sop_engine.server.problems import GEOREPORT_ERRORS, status_of
 from sop_engine.server.shapes import json_value, next_due, reporter_view
 from sop_engine.server.texts import t
 
@@ -178,7 +178,7 @@ class Open311(Controller):
     }
     tags = ["Open311 GeoReport v2"]  # noqa: RUF012
 
-    @get("/discovery.json", sync_to_thread=False)
+    @get("/discovery.json", responses=GEOREPORT_ERRORS, sync_to_thread=False)
     def discovery(self, request: Request[Any, Any, Any], desk: DeskDep) -> dict[str, Any]:
         """Service discovery: where the GeoReport v2 endpoint is and what it speaks."""
         sop = desk.engine.sop(desk.default_sop)
@@ -198,7 +198,7 @@ class Open311(Controller):
             ],
         }
 
-    @get("/v2/services.json", sync_to_thread=False)
+    @get("/v2/services.json", responses=GEOREPORT_ERRORS, sync_to_thread=False)
     def services(self, desk: DeskDep) -> list[dict[str, Any]]:
         """``services.json``: the services (the SOP's classifications and categories)."""
         sop = desk.engine.sop(desk.default_sop)
@@ -216,7 +216,12 @@ class Open311(Controller):
             for code, (name, group, _) in service_codes(desk, sop).items()
         ]
 
-    @get("/v2/{resource:str}", sync_to_thread=False, include_in_schema=False)
+    @get(
+        "/v2/{resource:str}",
+        responses=GEOREPORT_ERRORS,
+        sync_to_thread=False,
+        include_in_schema=False,
+    )
     def other(self, resource: str) -> None:
         """Any other resource or format: 400 for a format other than JSON, else 404."""
         _json(resource)
@@ -247,7 +252,7 @@ class Open311(Controller):
             )
         return out
 
-    @get("/v2/services/{resource:str}", sync_to_thread=False)
+    @get("/v2/services/{resource:str}", responses=GEOREPORT_ERRORS, sync_to_thread=False)
     def definition(self, desk: DeskDep, resource: str) -> dict[str, Any]:
         """``services/{service_code}.json``: the attributes a request of this service takes."""
         code = _json(resource)
@@ -256,7 +261,7 @@ class Open311(Controller):
             raise Open311Error(404, f"no service {code!r}")
         return {"service_code": code, "attributes": self._attributes(desk, sop)}
 
-    @post("/v2/requests.json", sync_to_thread=True, status_code=201)
+    @post("/v2/requests.json", responses=GEOREPORT_ERRORS, sync_to_thread=True, status_code=201)
     def create(self, desk: DeskDep, data: URLEncodedBody[dict[str, str]]) -> list[dict[str, Any]]:
         """``requests.json``: file a complaint (always anonim; see the module text)."""
         s = desk.settings
@@ -311,7 +316,7 @@ class Open311(Controller):
             }
         ]
 
-    @get("/v2/requests/{resource:str}", sync_to_thread=True)
+    @get("/v2/requests/{resource:str}", responses=GEOREPORT_ERRORS, sync_to_thread=True)
     def one(
         self, desk: DeskDep, resource: str, extended_statuses: bool = False
     ) -> list[dict[str, Any]]:
@@ -319,7 +324,7 @@ class Open311(Controller):
         case_id = _json(resource)
         return [self._request(desk, case_id, extended_statuses)]
 
-    @get("/v2/requests.json", sync_to_thread=True)
+    @get("/v2/requests.json", responses=GEOREPORT_ERRORS, sync_to_thread=True)
     def many(
         self,
         request: Request[Any, Any, Any],
