@@ -381,3 +381,21 @@ def test_the_me_report_is_scoped_to_the_callers_agency_and_unit(desk: DeskUnderT
         "InvalidRequest",
     )
     assert "exclusive" in str(body["detail"])
+
+
+def test_the_supervisors_page_shows_this_months_figures(desk: DeskUnderTest) -> None:
+    case = desk.file()
+    desk.to_response(case, "dinas_pupr")  # verification and follow-up decided on time
+    late = desk.file()
+    desk.clock.advance(timedelta(days=10))  # its verification deadline passes
+    desk.engine.sweep()
+    page = _signed_in(desk, "agus").get("/oversight")
+    assert page.status_code == 200
+    assert "Kinerja bulan ini" in page.text
+    assert re.search(r'id="received">Pengaduan diterima: <strong>2</strong>', page.text)
+    row = re.search(r"Verifikasi laporan[^<]*</th><td>(.*?)</td>", page.text)
+    assert row is not None
+    assert "50% tepat waktu (1 dari 2)" in row.group(1)
+    assert late in page.text  # and the breach is listed below
+    english = desk.client.get("/oversight?lang=en")
+    assert "This month&#39;s performance" in english.text or "This month's" in english.text

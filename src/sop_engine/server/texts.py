@@ -72,6 +72,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Simpan nomor ini untuk melacak pengaduan Anda.",
         "Keep this number to track your complaint.",
     ),
+    "me_title": ("Kinerja bulan ini", "This month's performance"),
+    "received": ("Pengaduan diterima", "Complaints received"),
+    "on_time": ("tepat waktu", "on time"),
+    "of": ("dari", "of"),
+    "not_decided": ("belum ada yang jatuh tempo", "none due yet"),
     "yes": ("ya", "yes"),
     "no": ("tidak", "no"),
 }
