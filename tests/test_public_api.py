@@ -106,6 +106,7 @@ EXPECTED = [
     "lint_file",
     "lint_text",
     "load_definition",
+    "me_report",
     "relay",
     "sop_schema",
 ]

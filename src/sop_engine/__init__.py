@@ -6,7 +6,8 @@ detail. :class:`PgStore` is loaded on first use, so ``import sop_engine`` works 
 optional ``psycopg`` (``pip install 'sop-engine[postgres]'``).
 """
 
-from typing import TYPE_CHECKING, Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Literal
 
 from sop_engine._compile.compiled import CompiledSop, compile_sop
 from sop_engine._compile.loading import lint_file, lint_text, load_definition, sop_schema
@@ -179,9 +180,36 @@ __all__ = [
     "lint_file",
     "lint_text",
     "load_definition",
+    "me_report",
     "relay",
     "sop_schema",
 ]
+
+
+def me_report(
+    engine: Engine,
+    start: date,
+    end: date,
+    *,
+    agency: str | None = None,
+    unit: str | None = None,
+    now: datetime | None = None,
+    lang: Literal["id", "en"] = "id",
+    public: bool = False,
+) -> dict[str, Any]:
+    """The monitoring and evaluation report of ``[start, end)`` as JSON-ready data: what
+    ``sop report --format json`` prints (definitions: docs/reports.md).
+
+    ``agency`` and ``unit`` limit it to the cases of that agency's SOPs and of that unit (a
+    unit officer's report holds no row of another unit); ``public`` suppresses cells of 1-4
+    cases for figures that leave the agency. Raises :class:`ValueError` when ``end`` is not
+    after ``start``.
+    """
+    from sop_engine._reports.report import build_report
+
+    return build_report(
+        engine, start, end, agency=agency, unit=unit, now=now, lang=lang, public=public
+    )
 
 
 _POSTGRES_PACKAGES = ("psycopg", "psycopg_pool")

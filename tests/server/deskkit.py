@@ -29,6 +29,7 @@ OFFICERS = {
     "dewi": Principal("dewi", "pejabat_penghubung", AGENCY, "upp"),
     "agus": Principal("agus", "atasan", AGENCY, "upp"),
     "lain": Principal("lain", "admin_instansi", "Dinas Lain", "upp"),
+    "sms": Principal("gateway-1708", "sistem", AGENCY),
 }
 """Principals; each one's API token is ``tok-<id>``."""
 
@@ -76,15 +77,22 @@ class DeskUnderTest:
             assert r.status_code == 200, r.text
 
 
-def make_desk(store: Store, *, rate_limit: int = 0) -> Iterator[DeskUnderTest]:
+def make_app(
+    store: Store, *, rate_limit: int = 0, **settings: Any
+) -> tuple[Litestar, Engine, SimulatedClock]:
+    """The desk's app over ``store`` on a simulated clock, with the officers above."""
     clock = SimulatedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
     engine = Engine(store=store, clock=clock)
     sop = engine.load(LAPOR)
     book = PrincipalBook(
         [(p, hash_token(f"tok-{name}")) for name, p in OFFICERS.items()], secret="test-secret"
     )
-    settings = DeskSettings(secret="test-secret", rate_limit=rate_limit)
-    app = create_app(engine, book, settings=settings, sop_id=sop.id)
+    desk = DeskSettings(secret="test-secret", rate_limit=rate_limit, **settings)
+    return create_app(engine, book, settings=desk, sop_id=sop.id), engine, clock
+
+
+def make_desk(store: Store, *, rate_limit: int = 0, **settings: Any) -> Iterator[DeskUnderTest]:
+    app, engine, clock = make_app(store, rate_limit=rate_limit, **settings)
     with TestClient(app, base_url="http://desk.test") as client:
         yield DeskUnderTest(client, engine, clock, store)
 

@@ -11,6 +11,7 @@ import json
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sop_engine import SqliteStore
 
@@ -295,3 +296,106 @@ def test_the_openapi_document_describes_the_api(desk: DeskUnderTest) -> None:
     assert "/api/complaints" in doc["paths"]
     assert "/api/cases/{case_id}/events/{event}" in doc["paths"]
     assert "ComplaintIn" in json.dumps(doc["components"])
+
+
+def test_the_queue_never_shows_an_anonymous_reporters_name_to_a_unit_officer(
+    desk: DeskUnderTest,
+) -> None:
+    """Regression: the queue built its titles from the raw snapshot, so a reporter who named
+    himself in the title of an ``anonim`` complaint was named in the unit officer's queue."""
+    case = desk.file(anonymous=True, pelapor="Ani Wijaya", judul="Ani Wijaya: jalan berlubang")
+    for who, event, data in (
+        ("siti", "verifikasi", {"klasifikasi": "pengaduan"}),
+        ("siti", "disposisi", {"unit_tujuan": "dinas_pupr"}),
+    ):
+        assert desk.fire(who, case, event, **data).status_code == 200
+    r = desk.client.get("/api/queue", headers=token("budi"))
+    assert [i["id"] for i in r.json()] == [case]
+    assert "Wijaya" not in r.text
+    # a breach escalates; the supervisor's oversight page lists the case, without the name
+    desk.clock.advance(timedelta(days=30))
+    desk.engine.sweep()
+    page = _signed_in(desk, "agus").get("/oversight")
+    assert page.status_code == 200
+    assert case in page.text
+    assert "Wijaya" not in page.text
+
+
+def _signed_in(desk: DeskUnderTest, who: str) -> Any:
+    """The desk's client after signing ``who`` in on the login page (CSRF token included)."""
+    page = desk.client.get("/login")
+    csrf = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
+    assert csrf is not None
+    r = desk.client.post(
+        "/login",
+        data={"token": f"tok-{who}", "_csrf_token": csrf.group(1)},
+        follow_redirects=False,
+    )
+    assert r.status_code in (302, 303), r.text
+    return desk.client
+
+
+def test_a_case_of_another_unit_is_refused_by_the_engines_read_api(desk: DeskUnderTest) -> None:
+    """The desk asks the engine (Engine.view raises CaseNotVisible) rather than deciding alone:
+    a unit officer's view of a case dispositioned elsewhere is refused by the engine itself."""
+    from sop_engine import Actor, CaseNotVisible
+
+    case = desk.file()
+    for who, event, data in (
+        ("siti", "verifikasi", {"klasifikasi": "pengaduan"}),
+        ("siti", "disposisi", {"unit_tujuan": "dinas_kesehatan"}),
+    ):
+        assert desk.fire(who, case, event, **data).status_code == 200
+    try:
+        desk.engine.view(case, Actor("budi", "petugas_unit", "dinas_pupr"))
+        raise AssertionError("the engine let another unit see the case")
+    except CaseNotVisible:
+        pass
+    _problem(desk.client.get(f"/api/cases/{case}", headers=token("budi")), 404, "CaseNotFound")
+    assert [i["id"] for i in desk.client.get("/api/queue", headers=token("rina")).json()] == [case]
+    assert desk.client.get("/api/queue", headers=token("budi")).json() == []
+
+
+def test_the_me_report_is_scoped_to_the_callers_agency_and_unit(desk: DeskUnderTest) -> None:
+    pupr = desk.file()
+    desk.to_response(pupr, "dinas_pupr")
+    health = desk.file()
+    desk.to_response(health, "dinas_kesehatan")
+    march = "/api/report?from=2026-03-01&to=2026-04-01"
+
+    def received(who: str, extra: str = "") -> Any:
+        r = desk.client.get(march + extra, headers=token(who))
+        assert r.status_code == 200, r.text
+        return r.json()["unit"], r.json()["received"]["total"]
+
+    assert received("siti") == (None, 2)  # oversight: the whole agency
+    assert received("agus", "&unit=dinas_kesehatan") == ("dinas_kesehatan", 1)
+    assert received("budi") == ("dinas_pupr", 1)  # a unit officer: his unit only
+    assert received("budi", "&unit=dinas_kesehatan") == ("dinas_pupr", 1)  # whatever he asks
+    assert received("lain") == (None, 0)  # another agency's admin
+    _problem(desk.client.get(march, headers=token("dewi")), 403, "Forbidden")
+    _problem(desk.client.get(march), 401, "NotAuthenticated")
+    body = _problem(
+        desk.client.get("/api/report?from=2026-04-01&to=2026-03-01", headers=token("siti")),
+        400,
+        "InvalidRequest",
+    )
+    assert "exclusive" in str(body["detail"])
+
+
+def test_the_supervisors_page_shows_this_months_figures(desk: DeskUnderTest) -> None:
+    case = desk.file()
+    desk.to_response(case, "dinas_pupr")  # verification and follow-up decided on time
+    late = desk.file()
+    desk.clock.advance(timedelta(days=10))  # its verification deadline passes
+    desk.engine.sweep()
+    page = _signed_in(desk, "agus").get("/oversight")
+    assert page.status_code == 200
+    assert "Kinerja bulan ini" in page.text
+    assert re.search(r'id="received">Pengaduan diterima: <strong>2</strong>', page.text)
+    row = re.search(r"Verifikasi laporan[^<]*</th><td>(.*?)</td>", page.text)
+    assert row is not None
+    assert "50% tepat waktu (1 dari 2)" in row.group(1)
+    assert late in page.text  # and the breach is listed below
+    english = desk.client.get("/oversight?lang=en")
+    assert "This month&#39;s performance" in english.text or "This month's" in english.text

@@ -89,3 +89,5 @@ def test_sop_serve_answers_on_loopback(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+        if proc.stdout is not None:
+            proc.stdout.close()  # else an unclosed pipe warns at the end of the session

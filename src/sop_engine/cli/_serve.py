@@ -108,7 +108,13 @@ def serve(
     engine = Engine(store=store, registry=registry(), ids=tracking_id)
     with sop_errors():
         loaded = [engine.load(f) for f in _sop_files(sops)]
-        app = create_app(engine, book, settings=settings, sop_id=intake or loaded[0].id)
+        app = create_app(
+            engine,
+            book,
+            settings=settings,
+            sop_id=intake or loaded[0].id,
+            sop_ids=[s.id for s in loaded],
+        )
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:

@@ -11,6 +11,7 @@ what ``sop_engine`` exports. Needs the optional extra: ``pip install 'sop-engine
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from litestar.template.config import TemplateConfig
 
 from sop_engine import Engine
 from sop_engine.server.api import Desk, DeskApi, PublicApi, bearer
+from sop_engine.server.open311 import Open311
 from sop_engine.server.pages import Pages
 from sop_engine.server.principals import Principal, PrincipalBook, hash_token, new_token
 from sop_engine.server.problems import exception_handlers
@@ -43,7 +45,14 @@ __all__ = [
 ]
 
 _HERE = Path(__file__).parent
-PUBLIC_PATHS = ("/api/complaints", "/api/track/", "/file", "/track", "/login")
+PUBLIC_PATHS = (
+    "/api/complaints",
+    "/api/track/",
+    "/open311/",
+    "/file",
+    "/track",
+    "/login",
+)
 """Endpoints anyone may call: rate limited per client address."""
 
 
@@ -53,18 +62,20 @@ def create_app(
     *,
     settings: DeskSettings | None = None,
     sop_id: str | None = None,
+    sop_ids: Sequence[str] = (),
     debug: bool = False,
 ) -> Litestar:
     """The desk as an ASGI application over ``engine`` (whose SOPs are already loaded).
 
     ``sop_id`` names the SOP public complaints are filed under (required when the engine has
-    more than one SOP the desk should accept).
+    more than one SOP the desk should accept); ``sop_ids`` names every SOP the desk serves
+    (officers see the cases of these SOPs of their agency; default: ``sop_id`` only).
     """
     settings = settings or DeskSettings()
     if sop_id is None:
         raise ValueError("create_app needs sop_id: the SOP public complaints are filed under")
     engine.sop(sop_id)  # UnknownSop now, not on the first complaint
-    desk = Desk(engine, settings, principals, sop_id)
+    desk = Desk(engine, settings, principals, sop_id, sop_ids)
 
     async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
         return bearer(request, desk)
@@ -98,6 +109,7 @@ def _app(
         route_handlers=[
             PublicApi,
             DeskApi,
+            Open311,
             Pages,
             create_static_files_router(path="/static", directories=[_HERE / "static"]),
         ],

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Annotated, Any
+from collections.abc import Sequence
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import HeaderParameter, JSONBody
+from litestar.exceptions import ValidationException as InvalidRequest
+from litestar.params import HeaderParameter, JSONBody, QueryParameter
 
-from sop_engine import Actor, Case, Engine, InvalidCaseData, VersionConflict
+from sop_engine import Actor, Case, Engine, InvalidCaseData, VersionConflict, me_report
 from sop_engine.server.access import Access
 from sop_engine.server.principals import Principal, PrincipalBook
-from sop_engine.server.problems import NotAuthenticated
+from sop_engine.server.problems import PROBLEMS, NotAuthenticated
 from sop_engine.server.settings import DeskSettings
 from sop_engine.server.shapes import (
     CaseOut,
@@ -28,6 +31,7 @@ from sop_engine.server.shapes import (
     ExtendIn,
     Filed,
     FireIn,
+    MessageIn,
     QueueItem,
     ReporterView,
     ViolationOut,
@@ -56,11 +60,18 @@ class Desk:
         settings: DeskSettings,
         principals: PrincipalBook,
         default_sop: str,
+        sop_ids: Sequence[str] = (),
     ) -> None:
         self.engine = engine
         self.settings = settings
         self.principals = principals
-        self.access = Access(engine, settings)
+        self.sop_ids = tuple(dict.fromkeys((default_sop, *sop_ids)))
+        """Every SOP the desk serves (complaints go to ``default_sop``)."""
+        self.access = Access(engine, settings, self.sop_ids)
+        self.channels = {
+            name: engine.registry.intake(name, config) for name, config in settings.intake.items()
+        }
+        """The intake channels bound to their configuration (checked now, not on a message)."""
         self.default_sop = default_sop
         """The SOP complaints are filed under when the client names none."""
 
@@ -142,14 +153,14 @@ class PublicApi(Controller):
 
     path = "/api"
 
-    @post("/complaints", sync_to_thread=True, status_code=201)
+    @post("/complaints", responses=PROBLEMS, sync_to_thread=True, status_code=201)
     def file_complaint(
         self, desk: DeskDep, data: JSONBody[ComplaintIn], idempotency_key: IdempotencyKey = None
     ) -> Filed:
         """File a complaint; the answer carries the tracking ID."""
         return desk.filed(desk.file(data.sop, data.data, data.anonymous, idempotency_key))
 
-    @get("/track/{tracking_id:str}", sync_to_thread=True)
+    @get("/track/{tracking_id:str}", responses=PROBLEMS, sync_to_thread=True)
     def track(self, desk: DeskDep, tracking_id: str) -> ReporterView:
         """The reporter's view of a complaint by tracking ID."""
         return reporter_view(desk.engine, desk.settings, desk.access.public(tracking_id))
@@ -160,7 +171,7 @@ class DeskApi(Controller):
 
     path = "/api"
 
-    @get("/queue", sync_to_thread=True)
+    @get("/queue", responses=PROBLEMS, sync_to_thread=True)
     def queue(self, desk: DeskDep, principal: Me) -> list[QueueItem]:
         """Open cases waiting on the caller's role (and unit), most urgent first."""
         items = [queue_item(desk.engine, desk.settings, c) for c in desk.access.queue(principal)]
@@ -168,12 +179,12 @@ class DeskApi(Controller):
             items, key=lambda i: (i.due_at is None, i.due_at.timestamp() if i.due_at else 0, i.id)
         )
 
-    @get("/cases/{case_id:str}", sync_to_thread=True)
+    @get("/cases/{case_id:str}", responses=PROBLEMS, sync_to_thread=True)
     def case(self, desk: DeskDep, principal: Me, case_id: str) -> Response[CaseOut]:
         """The case with its timeline and the events the caller may fire now."""
         return _case_response(desk, principal, case_id)
 
-    @post("/cases/{case_id:str}/events/{event:str}", sync_to_thread=True)
+    @post("/cases/{case_id:str}/events/{event:str}", responses=PROBLEMS, sync_to_thread=True)
     def fire(
         self,
         desk: DeskDep,
@@ -196,7 +207,11 @@ class DeskApi(Controller):
         )
         return _case_response(desk, principal, case_id)
 
-    @post("/cases/{case_id:str}/deadlines/{deadline:str}/extend", sync_to_thread=True)
+    @post(
+        "/cases/{case_id:str}/deadlines/{deadline:str}/extend",
+        responses=PROBLEMS,
+        sync_to_thread=True,
+    )
     def extend(
         self,
         desk: DeskDep,
@@ -218,7 +233,7 @@ class DeskApi(Controller):
         )
         return _case_response(desk, principal, case_id)
 
-    @post("/cases/{case_id:str}/declarations", sync_to_thread=True)
+    @post("/cases/{case_id:str}/declarations", responses=PROBLEMS, sync_to_thread=True)
     def declare(
         self, desk: DeskDep, principal: Me, case_id: str, data: JSONBody[DeclareIn]
     ) -> Response[CaseOut]:
@@ -233,7 +248,7 @@ class DeskApi(Controller):
         )
         return _case_response(desk, principal, case_id)
 
-    @get("/violations", sync_to_thread=True)
+    @get("/violations", responses=PROBLEMS, sync_to_thread=True)
     def violations(
         self,
         desk: DeskDep,
@@ -245,3 +260,44 @@ class DeskApi(Controller):
         """Code-of-ethics violations on the cases the caller may see (oversight roles)."""
         found = desk.access.violations(principal, case_id=case, rule=rule, unit=unit)
         return [violation_out(v) for v in found]
+
+    @post("/intake/{channel:str}", responses=PROBLEMS, sync_to_thread=True, status_code=201)
+    def intake(
+        self, desk: DeskDep, principal: Me, channel: str, data: JSONBody[MessageIn]
+    ) -> Filed:
+        """A gateway delivers one message (an SMS to 1708) to an intake channel of the SOP's
+        plugin; the answer carries the tracking ID to send back. A refused message is 422
+        with the channel's ``reason`` (Indonesian and English) for the sender."""
+        desk.access.intake(principal, channel, desk.channels)
+        case = desk.engine.intake(
+            desk.channels[channel],
+            data.text,
+            {"sender": data.sender, "message_id": data.message_id},
+        )
+        return desk.filed(case)
+
+    @get("/report", responses=PROBLEMS, sync_to_thread=True)
+    def report(
+        self,
+        desk: DeskDep,
+        principal: Me,
+        start: Annotated[date, QueryParameter(name="from")],
+        end: Annotated[date, QueryParameter(name="to")],
+        unit: str | None = None,
+        public: bool = False,
+        lang: Literal["id", "en"] = "id",
+    ) -> dict[str, Any]:
+        """The M&E report of ``[from, to)`` (``to`` exclusive) for the caller's agency: oversight
+        roles see every unit (or ``unit``), a unit officer only his own unit's cases."""
+        scope = desk.access.report_scope(principal, unit or None)
+        if not start < end:
+            raise InvalidRequest("'to' must be after 'from' (it is exclusive)")
+        return me_report(
+            desk.engine,
+            start,
+            end,
+            agency=principal.agency,
+            unit=scope,
+            lang=lang,
+            public=public,
+        )

@@ -9,13 +9,14 @@ links and forms; every page also works without JavaScript. Bahasa Indonesia by d
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
-from sop_engine import CaseNotFound, SopError
+from sop_engine import CaseNotFound, SopError, me_report
 from sop_engine.server.access import Forbidden
 from sop_engine.server.api import DeskDep
 from sop_engine.server.principals import Principal
@@ -309,10 +310,23 @@ class Pages(Controller):
         levels = {
             c.id: max((d.level for d in c.deadlines), default=0) for c in desk.access.overseen(me)
         }
+        sop = desk.engine.sop(desk.default_sop)
+        today = desk.engine.calendar(sop).local_date(desk.engine.clock.now())
+        first = today.replace(day=1)
+        after = (first + timedelta(days=32)).replace(day=1)
+        figures = me_report(
+            desk.engine,
+            first,
+            after,
+            agency=me.agency,
+            unit=desk.access.report_scope(me, None),
+            lang=_lang(request),
+        )
         return _page(
             request,
             "oversight.html",
             principal=me,
+            figures=figures,
             violations=violations,
             overseen=overseen,
             levels=levels,

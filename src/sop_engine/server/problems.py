@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ExceptionHandlersMap
 
 from sop_engine import (
@@ -33,9 +35,18 @@ from sop_engine import (
     UnknownSop,
     VersionConflict,
 )
-from sop_engine.server.access import Forbidden
+from sop_engine.server.access import Forbidden, UnknownChannel
 
-__all__ = ["PROBLEM", "NotAuthenticated", "exception_handlers", "problem"]
+__all__ = [
+    "GEOREPORT_ERRORS",
+    "PROBLEM",
+    "PROBLEMS",
+    "GeoReportError",
+    "NotAuthenticated",
+    "Problem",
+    "exception_handlers",
+    "problem",
+]
 
 PROBLEM = "application/problem+json"
 
@@ -73,6 +84,58 @@ _TITLES: dict[int, str] = {
     502: "Plugin gagal / A plugin failed",
     503: "Basis data tidak tersedia / Database unavailable",
 }
+
+
+@attrs.define
+class Problem:
+    """An RFC 9457 problem (``application/problem+json``); members beyond these depend on
+    ``error`` (``reasons``, ``available``, ``problems``, ``expected``/``actual`` ...)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    error: str
+
+
+@attrs.define
+class GeoReportError:
+    """One Open311 GeoReport error (the body is a list of them)."""
+
+    code: int
+    description: str
+
+
+def _spec(description: str) -> ResponseSpec:
+    return ResponseSpec(
+        data_container=Problem, description=description, media_type=PROBLEM, generate_examples=False
+    )
+
+
+PROBLEMS: dict[int, ResponseSpec] = {
+    400: _spec("The request does not match this document (InvalidRequest)"),
+    401: _spec("No valid API token (NotAuthenticated)"),
+    403: _spec("RoleNotPermitted, EthicsViolation or Forbidden"),
+    404: _spec("CaseNotFound (also a case the caller may not see), UnknownSop, UnknownEvent"),
+    409: _spec("GuardRejected, EventNotAllowed, ExtensionRefused"),
+    412: _spec("VersionConflict (If-Match)"),
+    422: _spec("InvalidEventData, InvalidCaseData, IntakeRejected, CommandIdReused"),
+    429: _spec("Rate limit of the public endpoints"),
+    503: _spec("StoreUnavailable"),
+}
+"""The problem responses every JSON API operation documents in the OpenAPI document."""
+
+GEOREPORT_ERRORS: dict[int, ResponseSpec] = {
+    status: ResponseSpec(
+        data_container=list[GeoReportError], description=text, generate_examples=False
+    )
+    for status, text in (
+        (400, "A parameter is missing or invalid (GeoReport error list)"),
+        (404, "No such service or service request (GeoReport error list)"),
+        (422, "The complaint cannot be filed (GeoReport error list)"),
+    )
+}
+"""The GeoReport error responses the Open311 operations document."""
 
 
 class NotAuthenticated(Exception):
@@ -123,6 +186,9 @@ def _extra(error: SopError) -> dict[str, Any]:
         out["available"] = list(error.available)
     if isinstance(error, InvalidEventData | InvalidCaseData):
         out["problems"] = list(error.problems)
+    if isinstance(error, IntakeRejected):
+        out["channel"] = error.channel
+        out["reason"] = {"id": error.reason.id, "en": error.reason.en or error.reason.id}
     if isinstance(error, SopValidationError):
         out["codes"] = sorted({f.code for f in error.findings})
     return out
@@ -144,6 +210,12 @@ def _forbidden(request: Request[Any, Any, Any], error: Forbidden) -> Response[di
     return problem(403, "Forbidden", f"this principal may not use {error.what}")
 
 
+def _unknown_channel(
+    request: Request[Any, Any, Any], error: UnknownChannel
+) -> Response[dict[str, Any]]:
+    return problem(404, "UnknownChannel", str(error))
+
+
 def _http(request: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
     extra: dict[str, Any] = {}
     if isinstance(error, ValidationException) and error.extra:
@@ -156,5 +228,6 @@ exception_handlers: ExceptionHandlersMap = {
     SopError: _sop_error,
     NotAuthenticated: _not_authenticated,
     Forbidden: _forbidden,
+    UnknownChannel: _unknown_channel,
     HTTPException: _http,
 }

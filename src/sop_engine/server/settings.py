@@ -57,6 +57,36 @@ class DeskSettings:
     )
     """Entering one of these states publishes the response field to the reporter."""
     category_field: str = "kategori"
+    classification_field: str = "klasifikasi"
+    """Each value of this enum field is an Open311 service."""
+    service_categories: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    """Categories offered as Open311 services too (filed with ``category_field`` set)."""
+    description_field: str = "kronologi"
+    """Where Open311's ``description`` goes (and comes from)."""
+    location_field: str = "lokasi"
+    """Where Open311's ``address_string`` (and ``lat``/``long``) goes."""
+    open311_statuses: dict[str, str] = attrs.field(
+        factory=lambda: {
+            "diterima": "open",
+            "menunggu_kelengkapan": "investigating",
+            "terverifikasi": "investigating",
+            "terdisposisi": "action_scheduled",
+            "diproses": "in_progress",
+            "draf_tanggapan": "in_progress",
+            "ditanggapi": "in_progress",
+            "selesai": "fixed",
+            "diarsipkan": "no_further_action",
+            "dialihkan": "not_councils_responsibility",
+        }
+    )
+    """SOP state -> FixMyStreet extended status (Open311 ``extended_statuses=true``)."""
+    open311_duplicate: str = "alasan_arsip=duplikat"
+    """``FIELD=VALUE`` marking a closed case as a duplicate (extended status ``duplicate``)."""
+    intake: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    """Intake channels offered as webhooks (``POST /api/intake/{channel}``): channel name ->
+    its configuration, e.g. ``[desk.intake."lapor.sms_1708"]`` with ``sop`` and ``keywords``."""
+    intake_roles: tuple[str, ...] = attrs.field(default=("sistem",), converter=_tuple)
+    """Roles whose API token may post to the intake webhooks (the SMS gateway's principal)."""
     rate_limit: int = 30
     """Requests per minute per client address on the public endpoints (0: no limit)."""
     session_hours: float = 10.0

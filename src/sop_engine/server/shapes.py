@@ -37,6 +37,7 @@ __all__ = [
     "Filed",
     "FireIn",
     "Label",
+    "MessageIn",
     "QueueItem",
     "ReporterView",
     "ResponseOut",
@@ -52,6 +53,16 @@ class ComplaintIn:
     data: dict[str, Any]
     sop: str | None = None
     anonymous: bool = False
+
+
+@attrs.define
+class MessageIn:
+    """A message from an intake channel's gateway (an SMS to 1708: its text, sender number
+    and the gateway's message id, which makes a retried delivery open one case)."""
+
+    text: str
+    sender: str
+    message_id: str
 
 
 @attrs.define

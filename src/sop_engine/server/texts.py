@@ -68,6 +68,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "done": ("Tersimpan.", "Saved."),
     "forbidden": ("Anda tidak berwenang melihat halaman ini.", "You may not see this page."),
     "sign_in_first": ("Silakan masuk terlebih dahulu.", "Please sign in first."),
+    "open311_notice": (
+        "Simpan nomor ini untuk melacak pengaduan Anda.",
+        "Keep this number to track your complaint.",
+    ),
+    "me_title": ("Kinerja bulan ini", "This month's performance"),
+    "received": ("Pengaduan diterima", "Complaints received"),
+    "on_time": ("tepat waktu", "on time"),
+    "of": ("dari", "of"),
+    "not_decided": ("belum ada yang jatuh tempo", "none due yet"),
     "yes": ("ya", "yes"),
     "no": ("tidak", "no"),
 }
