@@ -73,6 +73,7 @@ from sop_engine._persistence.relational import (
     read_command,
     read_history,
     read_sop_source,
+    reporter_ids,
 )
 from sop_engine._persistence.store import CommandRecord, Staged
 
@@ -396,7 +397,8 @@ class PgStore:
         see docs/deployment.md).
         """
         with self._pool.connection() as conn:
-            commands = erased_commands(conn, "%s", case)
+            reporters = reporter_ids(read_history(conn, "%s", case.id))
+            commands = erased_commands(conn, "%s", case, reporters)
         # rewritten in the erasing transaction; a command committed since makes its version
         # check fail, and the whole erasure is refused
         before: list[tuple[str, tuple[Any, ...]]] = [
