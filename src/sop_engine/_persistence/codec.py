@@ -366,7 +366,7 @@ def erase_command(
     """A stored command record with the erased fields replaced in its payload and result,
     and its actor's id when it is one of the reporter's ``reporters`` ids."""
     req, res = json.loads(request), json.loads(result)
-    if req["actor"]["id"] in set(reporters):
+    if isinstance(req["actor"]["id"], str) and req["actor"]["id"] in set(reporters):
         req["actor"]["id"] = ERASED
     for key in erased:
         if key in req["payload"]:
