@@ -110,9 +110,9 @@ def test_f2_f5_the_file_and_wal_never_hold_the_identity_or_the_account(tmp_path:
     reader.execute("BEGIN")
     old_snapshot = reader.execute("SELECT snapshot FROM cases WHERE id = 'c1'").fetchone()[0]
     engine.erase_personal_data("c1", ADMIN, "permintaan pelapor (UU PDP)")
-    busy, frames, done = store.last_checkpoint or (None, None, None)
     assert store.last_checkpoint is not None
-    assert done is not None and frames is not None and done < frames  # the reader held pages
+    _busy, frames, done = store.last_checkpoint
+    assert done < frames  # the checkpoint could not finish: the reader held old pages
     assert (tmp_path / "s.db-wal").stat().st_size > 0  # old pages are still there ...
     raw = _raw(path)
     assert _found(raw) == []  # ... and hold only ciphertext: the key is gone
@@ -133,7 +133,9 @@ def test_after_erasure_the_chain_store_check_and_audit_verify_pass(tmp_path: Pat
     engine.erase_personal_data("c1", ADMIN, "permintaan pelapor (UU PDP)")
     assert engine.get("c2").data["kronologi"] == ACCOUNT
     assert engine.history("c2")[0].actor.id == PID
-    engine.fire("c1", "setujui_tanggapan", Actor("dewi", "pejabat_penghubung"), {"tanpa_imbalan": True})
+    engine.fire(
+        "c1", "setujui_tanggapan", Actor("dewi", "pejabat_penghubung"), {"tanpa_imbalan": True}
+    )
     store.close()
     assert verify_chains(path) == []
     for command in (["store", "check", "--db", str(path)], ["audit", "verify", "--db", str(path)]):
