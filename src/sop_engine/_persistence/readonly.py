@@ -14,6 +14,7 @@ orphaned row per case instead of stopping at the first decode error.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
@@ -232,4 +233,6 @@ def _open_postgres(url: str, keys: KeySource | None = None) -> ReadOnlyStore:
     if conn.execute("SELECT to_regclass('schema_migrations')").fetchone() in (None, (None,)):
         conn.close()
         raise StoreUnavailable(_display(url), _NOT_A_STORE, _FIX)
+    if keys is None and os.environ.get("SOP_KEY_FILE"):  # as 'sop worker' opens it
+        keys = KeyFile(os.environ["SOP_KEY_FILE"])
     return ReadOnlyStore(conn, "%s", _display(url), postgres=True, keys=keys)
