@@ -219,3 +219,41 @@ def test_memory_store_reads_the_same_after_erasure_as_sqlite(tmp_path: Path) -> 
         engine.erase_personal_data("c1", ADMIN, "permintaan pelapor")
     assert memory.history("c1") == sqlite.history("c1")
     assert memory.get("c1") == sqlite.get("c1")
+
+
+def test_postgres_seals_with_a_key_source_and_erasure_shreds(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    from sop_engine._persistence.postgres import PgStore
+    from sop_engine._persistence.postgres import verify_chains as pg_verify_chains
+
+    keys = tmp_path / "pg.keys"
+    store = PgStore(pg_url, keys=KeyFile(keys))
+    engine = _engine(store)
+    _reported(engine)
+
+    def every_row() -> bytes:
+        with psycopg.connect(pg_url) as conn:
+            tables = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT table_name FROM information_schema.tables "
+                    "WHERE table_schema = current_schema()"
+                )
+            ]
+            rows = [conn.execute(f"SELECT t::text FROM {t} t").fetchall() for t in tables]
+        return repr(rows).encode()
+
+    assert _found(every_row()) == []  # no table holds a sealed value in clear
+    assert engine.get("c1").data["kronologi"] == ACCOUNT
+    engine.erase_personal_data("c1", ADMIN, "permintaan pelapor (UU PDP)")
+    assert engine.history("c1")[0].actor.id == ERASED
+    assert _found(every_row() + keys.read_bytes()) == []
+    store.close()
+    assert pg_verify_chains(pg_url) == []
+    monkeypatch.setenv("SOP_KEY_FILE", str(keys))
+    for command in (["store", "check", "--db", pg_url], ["audit", "verify", "--db", pg_url]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 0, result.output

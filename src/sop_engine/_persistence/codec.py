@@ -30,7 +30,7 @@ from sop_engine._core.records import (
 )
 from sop_engine._core.text import Text
 from sop_engine._persistence.store import CommandRecord
-from sop_engine._persistence.vault import SealBroken, Vault
+from sop_engine._persistence.vault import PREFIX, SealBroken, Vault
 
 __all__ = [
     "ChainBreak",
@@ -270,7 +270,7 @@ def event_from_stored(
         actor = key == SEALED_ACTOR
         ref = raw["actor"]["id"][len(_ACTOR_REF) :] if actor else raw["payload"][key]["$personal"]
         stored = values.get(ref)
-        plain = stored if stored is None or vault is None else vault.open(case_id, ref, stored)
+        plain = _opened(vault, case_id, ref, stored)
         if (
             plain is not None
             and vault is not None
@@ -302,14 +302,23 @@ def seal_case(case: Case, vault: Vault | None) -> str:
 def open_case(text: str, vault: Vault | None) -> Case:
     """The case of a stored snapshot, sealed fields opened (``ERASED`` once the key is gone)."""
     raw = json.loads(text)
-    if vault is not None:
-        case_id = raw["id"]
-        data = raw["data"]
-        for key, value in data.items():
-            if isinstance(value, dict) and "$sealed" in value:
-                plain = vault.open(case_id, f"{case_id}/data/{key}", value["$sealed"])
-                data[key] = ERASED if plain is None else json.loads(plain)
+    case_id = raw["id"]
+    data = raw["data"]
+    for key, value in data.items():
+        if isinstance(value, dict) and "$sealed" in value:
+            plain = _opened(vault, case_id, f"{case_id}/data/{key}", value["$sealed"])
+            data[key] = ERASED if plain is None else json.loads(plain)
     return case_from_json(raw)
+
+
+def _opened(vault: Vault | None, case_id: str, ref: str, stored: str | None) -> str | None:
+    """The JSON text of a stored value; ``None`` when it is gone or sealed without a key at
+    hand (no vault: a reader without the keys sees sealed values as erased)."""
+    if stored is None:
+        return None
+    if vault is None:
+        return None if stored.startswith(PREFIX) else stored
+    return vault.open(case_id, ref, stored)
 
 
 def command_request(
@@ -339,17 +348,16 @@ def command_from_rows(
     command_id: str, request: str, result: str, vault: Vault | None = None
 ) -> CommandRecord:
     raw = json.loads(request)
-    if vault is not None:
-        cid = raw["case_id"]
+    cid = raw["case_id"]
 
-        def opened(key: str, value: Any) -> Any:
-            if not (isinstance(value, dict) and "$sealed" in value):
-                return value
-            plain = vault.open(cid, f"{command_id}/request/{key}", value["$sealed"])
-            return ERASED if plain is None else json.loads(plain)
+    def opened(key: str, value: Any) -> Any:
+        if not (isinstance(value, dict) and "$sealed" in value):
+            return value
+        plain = _opened(vault, cid, f"{command_id}/request/{key}", value["$sealed"])
+        return ERASED if plain is None else json.loads(plain)
 
-        raw["actor"]["id"] = opened(SEALED_ACTOR, raw["actor"]["id"])
-        raw["payload"] = {k: opened(k, v) for k, v in raw["payload"].items()}
+    raw["actor"]["id"] = opened(SEALED_ACTOR, raw["actor"]["id"])
+    raw["payload"] = {k: opened(k, v) for k, v in raw["payload"].items()}
     return CommandRecord(
         command_id,
         raw["case_id"],
