@@ -36,6 +36,8 @@ from typing import Protocol, runtime_checkable
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from sop_engine._core.errors import SealBroken
+
 __all__ = ["PREFIX", "KeyFile", "KeySource", "MemoryKeys", "SealBroken", "Vault"]
 
 PREFIX = "sealed:v1:"
@@ -43,20 +45,6 @@ PREFIX = "sealed:v1:"
 
 _KEY_BYTES = 32
 _NONCE_BYTES = 12
-
-
-class SealBroken(ValueError):
-    """A sealed value does not decrypt under its case key: it was edited or moved.
-
-    Names the reference only (never a value), so it can be logged.
-    """
-
-    def __init__(self, ref: str) -> None:
-        self.ref = ref
-        super().__init__(
-            f"sealed value {ref!r} does not match its key (edited, or moved from another place); "
-            "restore it from a backup and run 'sop store check'"
-        )
 
 
 @runtime_checkable
