@@ -193,13 +193,25 @@ class Vault:
 
     def __init__(self, keys: KeySource) -> None:
         self.keys = keys
+        # the cipher and digest subkey of recently used keys (by key bytes: a destroyed key is
+        # never looked up again, since the key source no longer hands it out)
+        self._ciphers: dict[bytes, tuple[AESGCM, bytes]] = {}
+
+    def _cipher(self, key: bytes) -> tuple[AESGCM, bytes]:
+        found = self._ciphers.get(key)
+        if found is None:
+            if len(self._ciphers) >= 256:
+                self._ciphers.clear()
+            found = self._ciphers[key] = (AESGCM(key), _subkey(key))
+        return found
 
     def seal(self, case_id: str, ref: str, value: str) -> tuple[str, str]:
         """``(sealed value, keyed digest)`` of ``value`` (JSON text) at ``ref``."""
-        key = self.keys.create(case_id)
+        cipher, subkey = self._cipher(self.keys.create(case_id))
         nonce = secrets.token_bytes(_NONCE_BYTES)
-        box = AESGCM(key).encrypt(nonce, value.encode("utf-8"), ref.encode("utf-8"))
-        return PREFIX + base64.b64encode(nonce + box).decode("ascii"), _digest(key, ref, value)
+        box = cipher.encrypt(nonce, value.encode("utf-8"), ref.encode("utf-8"))
+        sealed = PREFIX + base64.b64encode(nonce + box).decode("ascii")
+        return sealed, _mac(subkey, ref, value)
 
     def open(self, case_id: str, ref: str, stored: str) -> str | None:
         """The value sealed at ``ref`` (``None`` once the key is destroyed).
@@ -214,7 +226,8 @@ class Vault:
             return None
         try:
             raw = base64.b64decode(stored[len(PREFIX) :], validate=True)
-            plain = AESGCM(key).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], ref.encode())
+            cipher = self._cipher(key)[0]
+            plain = cipher.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], ref.encode())
         except (InvalidTag, ValueError):
             raise SealBroken(ref) from None
         return plain.decode("utf-8")
@@ -222,13 +235,19 @@ class Vault:
     def digest(self, case_id: str, ref: str, value: str) -> str | None:
         """The keyed digest of ``value`` at ``ref`` (``None`` once the key is destroyed)."""
         key = self.keys.key(case_id)
-        return None if key is None else _digest(key, ref, value)
+        return None if key is None else _mac(self._cipher(key)[1], ref, value)
 
     def shred(self, case_id: str) -> None:
         """Destroy the case's key: every value sealed under it is unreadable from now on."""
+        key = self.keys.key(case_id)
         self.keys.destroy(case_id)
+        if key is not None:
+            self._ciphers.pop(key, None)
 
 
-def _digest(key: bytes, ref: str, value: str) -> str:
-    subkey = hmac.new(key, b"sop-engine chain digest", hashlib.sha256).digest()
+def _subkey(key: bytes) -> bytes:
+    return hmac.new(key, b"sop-engine chain digest", hashlib.sha256).digest()
+
+
+def _mac(subkey: bytes, ref: str, value: str) -> str:
     return hmac.new(subkey, f"{ref}\n{value}".encode(), hashlib.sha256).hexdigest()
