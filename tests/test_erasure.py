@@ -1,5 +1,8 @@
 """Erasing a reporter's personal data: gone from snapshot, trail and command records, while the
-hash chain stays intact (it covers references, never the values)."""
+hash chain stays intact (it covers references and keyed digests, never the values).
+
+Sealed (issue 17): the fields the SOP marks personal and every free-text field (the account
+may name the reporter in any form), so erasure takes the free text too; enums stay."""
 
 from __future__ import annotations
 
@@ -30,16 +33,18 @@ def test_erasure_everywhere(store: Store) -> None:
     engine = Engine(store=store, clock=SimulatedClock(datetime(2026, 3, 2, 1, tzinfo=UTC)))
     engine.load(LAPOR)
     _case(engine)
-    assert engine.history("c1")[0].personal == ("pelapor",)
+    sealed = ["judul", "kronologi", "lokasi", "pelapor"]
+    assert list(engine.history("c1")[0].personal) == sealed
     assert engine.history("c1")[0].payload["pelapor"] == SECRET
     with pytest.raises(InvalidEventData, match="reason"):
         engine.erase_personal_data("c1", ADMIN, " ")
     case = engine.erase_personal_data("c1", ADMIN, "permintaan pelapor (UU PDP)")
     assert case.data["pelapor"] == ERASED
-    assert case.data["lokasi"] == COMPLETE["lokasi"]  # only personal fields go
+    assert case.data["lokasi"] == ERASED  # free text goes too: it may name the reporter
+    assert case.data["kanal"] == COMPLETE["kanal"]  # enums, dates, numbers stay
     trail = engine.history("c1")
     assert trail[0].payload["pelapor"] == ERASED
-    assert (trail[-1].event, trail[-1].payload["fields"]) == ("@erase", ["pelapor"])
+    assert (trail[-1].event, trail[-1].payload["fields"]) == ("@erase", sealed)
     record = engine.store.recall("c1/start")
     assert record is not None
     assert record.result.data["pelapor"] == ERASED

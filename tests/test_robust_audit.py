@@ -21,6 +21,7 @@ from click.testing import CliRunner, Result
 from sop_engine import Engine, SimulatedClock
 from sop_engine._persistence.codec import link_hash
 from sop_engine._persistence.sqlite import SqliteStore
+from sop_engine._persistence.vault import KeyFile, Vault
 from sop_engine.cli import main
 
 from conftest import ADMIN, COMPLETE, LAPOR, full_workflow
@@ -174,11 +175,14 @@ def test_store_check_reports_every_broken_case_and_goes_on(tmp_path: Path) -> No
 def test_store_check_names_what_differs(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     _world(path)
-    _sql(path, "UPDATE cases SET snapshot = replace(snapshot, 'Jl. Merdeka', 'Jl. Lain')")
+    # (free text such as lokasi is sealed since issue 17: an enum is edited in clear)
+    _sql(
+        path, 'UPDATE cases SET snapshot = replace(snapshot, \'"kanal":"sms"\', \'"kanal":"web"\')'
+    )
     result = _cli("store", "check", "--db", str(path))
     assert result.exit_code == 1
     assert (
-        "case c4: event 1: the snapshot differs from the replayed case (differs in data.lokasi)"
+        "case c4: event 1: the snapshot differs from the replayed case (differs in data.kanal)"
         in result.output
     )
 
@@ -300,13 +304,15 @@ def test_editing_the_reporters_personal_data(tmp_path: Path, keys: tuple[Path, P
     _world(path)
     cp = _checkpoint(path, keys[0], tmp_path / "cp.json")
     assert b"pelapor-1" not in cp.read_bytes()  # the checkpoint holds digests, not values
-    _sql(  # the value and the snapshot, edited together: replay agrees with itself
-        path,
-        "UPDATE personal_data SET value = replace(value, 'pelapor-1', 'orang-lain') "
-        "WHERE case_id = 'c3'",
-        "UPDATE cases SET snapshot = replace(snapshot, 'pelapor-1', 'orang-lain') WHERE id = 'c3'",
-    )
-    _plain_checks_pass(path)  # the finding
+    # since issue 17 the values are sealed: the insider needs the key file to write one that
+    # opens, and even then the keyed digest in the chain no longer matches, so the plain
+    # checks see it too (before, they passed)
+    sealed, _ = Vault(KeyFile(f"{path}.keys")).seal("c3", "c3/1/pelapor", '"orang-lain"')
+    _sql(path, "UPDATE personal_data SET value = ? WHERE ref = 'c3/1/pelapor'", params=(sealed,))
+    check = _cli("store", "check", "--db", str(path))
+    assert check.exit_code == 1
+    assert "c3/1/pelapor" in check.output
+    assert "orang-lain" not in check.output
     result = _verify(path, cp, keys[1])
     assert result.exit_code == 1
     assert (

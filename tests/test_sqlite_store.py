@@ -264,7 +264,11 @@ def test_store_check_passes_with_personal_fields_given_out_of_order(tmp_path: Pa
     path = tmp_path / "s.db"
     engine = _engine(path)
     two_personal_case(engine)
-    assert [e.personal for e in engine.history("c1")[:2]] == [("aa_nama", "pelapor")] * 2
+    # (the free-text field judul is sealed too: issue 17)
+    assert [e.personal for e in engine.history("c1")[:2]] == [
+        ("aa_nama", "judul", "pelapor"),
+        ("aa_nama", "pelapor"),
+    ]
     engine.store.close()  # type: ignore[attr-defined]
     result = CliRunner().invoke(main, ["store", "check", "--db", str(path)])
     assert result.exit_code == 0, result.output
@@ -290,7 +294,7 @@ def test_events_written_with_personal_keys_unsorted_still_verify_and_replay(
     for seq, body in rows:
         raw = json.loads(body)
         if "personal" in raw:  # as the engine listed them: in the order of the payload given
-            raw["personal"] = ["pelapor", "aa_nama"]
+            raw["personal"] = sorted(raw["personal"], reverse=True)  # (judul is sealed too)
         old = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         link = hashlib.sha256(previous.encode() + b"\n" + old.encode()).hexdigest()
         statements.append(

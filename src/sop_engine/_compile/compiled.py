@@ -64,6 +64,8 @@ class CompiledEvent:
     """Names of carried data that are case fields: their values are written into the case."""
     personal: frozenset[str] = frozenset()
     """Names of carried data that are personal data of the reporter."""
+    sealed: frozenset[str] = frozenset()
+    """Names of carried data kept sealed by durable stores: personal ones and free text."""
 
     def check(self, payload: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
         """Validate and normalise the carried data; problems are returned, not raised."""
@@ -96,6 +98,8 @@ class CompiledSop:
     """The compiled ``deadlines`` section, when the SOP has one."""
     personal: frozenset[str] = frozenset()
     """Case fields holding personal data of the reporter."""
+    sealed: tuple[str, ...] = ()
+    """Case fields durable stores keep sealed (personal and free-text ones), sorted."""
     ethics: EthicsPlan | None = None
     """The compiled ``ethics`` section (code-of-ethics rules, confidentiality), if any."""
     calendar: WorkingCalendar | None = None
@@ -206,6 +210,7 @@ def bind_sop(
         finals=frozenset(s.name for s in definition.states if s.final),
         deadlines=deadlines,
         personal=frozenset(n for n, f in fields.items() if f.personal),
+        sealed=tuple(sorted(n for n, f in fields.items() if _sealed(f))),
         ethics=ethics,
         calendar=calendar,
     ), []
@@ -223,8 +228,15 @@ def _events(definition: SopDefinition, fields: Mapping[str, FieldSpec]) -> dict[
             required=tuple(n for n, f in data.items() if f.required),
             writes=tuple(n for n in data if n in fields),
             personal=frozenset(n for n, f in data.items() if f.personal),
+            sealed=frozenset(n for n, f in data.items() if _sealed(f)),
         )
     return events
+
+
+def _sealed(f: FieldSpec) -> bool:
+    """Whether a durable store keeps the field's values sealed: personal data and free text
+    (an account, a response, a reason may name the reporter in any form)."""
+    return f.personal or f.type == "text"
 
 
 def _table(

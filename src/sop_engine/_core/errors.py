@@ -39,6 +39,7 @@ __all__ = [
     "MigrationRefused",
     "PluginError",
     "RoleNotPermitted",
+    "SealBroken",
     "SopError",
     "SopTextTampered",
     "SopValidationError",
@@ -399,6 +400,22 @@ class StoreUnavailable(SopError, ConnectionError):
         self.where = where
         self.cause = cause
         super().__init__(f"cannot use the store at {where}: {cause}; {fix}")
+
+
+class SealBroken(SopError, ValueError):
+    """A sealed personal value does not open under its case key, or does not match the keyed
+    digest the audit chain covers: it was edited, or moved from another place.
+
+    Names the value's reference only (case/event/field), never a value, so it can be logged.
+    """
+
+    def __init__(self, ref: str) -> None:
+        self.ref = ref
+        super().__init__(
+            f"sealed value {ref!r} does not match its key or the digest in the audit chain "
+            "(edited, or moved from another place); restore it from a backup and run "
+            "'sop store check'"
+        )
 
 
 class SopTextTampered(SopError):

@@ -38,6 +38,10 @@ __all__ = [
 ERASED = "[dihapus]"
 """What an erased personal value reads as, everywhere (snapshot, trail, command records)."""
 
+SEALED_ACTOR = "@actor"
+"""Listed in an event's ``personal`` keys when its actor is the reporter: durable stores keep
+the actor's id sealed like a personal value, and erasure erases it."""
+
 START_EVENT = SystemEvent.START
 """The event name recorded for the command that creates a case (no SOP event can be named so)."""
 
@@ -144,6 +148,9 @@ class Case:
     Kept on the snapshot (as well as in the trail) so code-of-ethics checks read them without
     reading the trail on every command.
     """
+    sealed: tuple[str, ...] = ()
+    """Data fields a durable store keeps sealed (encrypted under the case's key, erased by
+    destroying it): the SOP's personal and free-text fields, sorted. Set when the case opens."""
 
 
 @attrs.frozen(slots=True)

@@ -15,7 +15,6 @@ lacks) is a :class:`Problem` of that case, never a traceback that hides the case
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from typing import Literal
 
@@ -28,7 +27,7 @@ from sop_engine._core.records import Case
 from sop_engine._engine import Engine
 from sop_engine._features.deadlines import timers_for
 from sop_engine._ops.replay import replay_case
-from sop_engine._persistence.codec import case_from_json, check_chain
+from sop_engine._persistence.codec import check_chain
 from sop_engine._persistence.deadletter import error_text
 from sop_engine._persistence.readonly import ReadOnlyStore
 
@@ -106,7 +105,7 @@ def _check_case(
             for b in check_chain(case_id, rows.version, rows.events)
         ]
     try:
-        case = case_from_json(json.loads(rows.snapshot or ""))
+        case = store.open_snapshot(rows.snapshot or "")  # sealed fields opened
         if case.id != case_id:
             raise ValueError(f"the snapshot is case {case.id!r}")
     except (ValueError, KeyError, TypeError) as e:

@@ -18,6 +18,7 @@ import attrs
 
 from sop_engine._core.records import (
     ERASED,
+    SEALED_ACTOR,
     Actor,
     AuditEvent,
     Breach,
@@ -29,6 +30,7 @@ from sop_engine._core.records import (
 )
 from sop_engine._core.text import Text
 from sop_engine._persistence.store import CommandRecord
+from sop_engine._persistence.vault import PREFIX, SealBroken, Vault
 
 __all__ = [
     "ChainBreak",
@@ -47,6 +49,8 @@ __all__ = [
     "link_hash",
     "notification_body",
     "notification_from_body",
+    "open_case",
+    "seal_case",
     "timer_body",
     "timer_from_body",
 ]
@@ -123,6 +127,8 @@ def case_to_json(case: Case) -> dict[str, Any]:
     }
     if case.declarations:  # left out when empty, like the optional event fields
         out["declarations"] = [[d.officer, d.conflict, d.relation] for d in case.declarations]
+    if case.sealed:  # likewise
+        out["sealed"] = list(case.sealed)
     return out
 
 
@@ -136,6 +142,7 @@ def case_from_json(raw: Mapping[str, Any]) -> Case:
         raw["version"],
         tuple(_deadline_from_json(d) for d in raw.get("deadlines", [])),
         tuple(Declaration(o, c, r) for o, c, r in raw.get("declarations", ())),
+        tuple(raw.get("sealed", ())),
     )
 
 
@@ -182,6 +189,10 @@ def _breach_from_json(raw: Mapping[str, Any]) -> Breach:
     )
 
 
+_ACTOR_REF = "$personal:"
+"""How a stored event body names the reporter's sealed actor id (the id itself is not there)."""
+
+
 def event_from_row(raw: Mapping[str, Any]) -> AuditEvent:
     at = _parse(raw["at"])
     assert at is not None
@@ -215,57 +226,156 @@ def link_hash(previous: str, body: str) -> str:
 # -- the row forms both durable stores (SQLite, PostgreSQL) write --------------------------------
 
 
-def event_to_stored(event: AuditEvent) -> tuple[str, list[tuple[str, str]]]:
-    """The event's stored body and its personal values kept apart, as ``(ref, JSON value)``.
+def event_to_stored(
+    event: AuditEvent, vault: Vault | None = None
+) -> tuple[str, list[tuple[str, str]]]:
+    """The event's stored body and its personal values kept apart, as ``(ref, stored value)``.
 
     The body (what the chain covers) holds a reference ``{"$personal": ref}`` in place of each
-    personal value, so erasing a value never changes a chained byte.
+    personal value (and ``"$personal:REF"`` in place of the id of an actor who is the reporter,
+    :data:`~sop_engine._core.records.SEALED_ACTOR`), so erasing a value never changes a chained
+    byte. With a ``vault`` each value is sealed under the case's key and the body carries its
+    keyed digest (``digests``), so the chain still covers what was written.
     """
     raw = event_to_json(event)
     personal = []
+    digests = {}
     for key in event.personal:
         ref = f"{event.case_id}/{event.seq}/{key}"
-        personal.append((ref, dumps(raw["payload"][key])))
-        raw["payload"][key] = {"$personal": ref}
+        if key == SEALED_ACTOR:
+            value = dumps(event.actor.id)
+            raw["actor"]["id"] = _ACTOR_REF + ref
+        else:
+            value = dumps(raw["payload"][key])
+            raw["payload"][key] = {"$personal": ref}
+        if vault is not None:
+            value, digests[key] = vault.seal(event.case_id, ref, value)
+        personal.append((ref, value))
+    if digests:
+        raw["digests"] = digests
     return dumps(raw), personal
 
 
-def event_from_stored(body: str, values: Mapping[str, str]) -> AuditEvent:
-    """The event of a stored body; personal values looked up by ref (erased when missing)."""
+def event_from_stored(
+    body: str, values: Mapping[str, str], vault: Vault | None = None
+) -> AuditEvent:
+    """The event of a stored body; personal values looked up by ref and opened with ``vault``
+    (``ERASED`` when the value or its key is gone). Raises
+    :class:`~sop_engine._persistence.vault.SealBroken` when a value does not match the digest
+    the chain covers."""
     raw = json.loads(body)
+    digests = raw.get("digests", {})
+    case_id = raw["case_id"]
     for key in raw.get("personal", ()):
-        ref = raw["payload"][key]["$personal"]
-        raw["payload"][key] = json.loads(values[ref]) if ref in values else ERASED
+        actor = key == SEALED_ACTOR
+        ref = raw["actor"]["id"][len(_ACTOR_REF) :] if actor else raw["payload"][key]["$personal"]
+        stored = values.get(ref)
+        plain = _opened(vault, case_id, ref, stored)
+        if (
+            plain is not None
+            and vault is not None
+            and key in digests
+            and vault.digest(case_id, ref, plain) != digests[key]
+        ):
+            raise SealBroken(ref)
+        value = ERASED if plain is None else json.loads(plain)
+        if actor:
+            raw["actor"]["id"] = value
+        else:
+            raw["payload"][key] = value
     return event_from_row(raw)
 
 
-def command_request(command: CommandRecord) -> str:
-    """What a command asked, as stored (to recognise a retry)."""
+def seal_case(case: Case, vault: Vault | None) -> str:
+    """The stored snapshot of ``case``: its ``sealed`` fields sealed under the case's key
+    (``ERASED`` values stay as they are: there is nothing left to hide)."""
+    raw = case_to_json(case)
+    if vault is not None:
+        data = raw["data"]
+        for key in case.sealed:
+            if key in data and data[key] != ERASED:
+                ref = f"{case.id}/data/{key}"
+                data[key] = {"$sealed": vault.seal(case.id, ref, dumps(data[key]))[0]}
+    return dumps(raw)
+
+
+def open_case(text: str, vault: Vault | None) -> Case:
+    """The case of a stored snapshot, sealed fields opened (``ERASED`` once the key is gone)."""
+    raw = json.loads(text)
+    case_id = raw["id"]
+    data = raw["data"]
+    for key, value in data.items():
+        if isinstance(value, dict) and "$sealed" in value:
+            plain = _opened(vault, case_id, f"{case_id}/data/{key}", value["$sealed"])
+            data[key] = ERASED if plain is None else json.loads(plain)
+    return case_from_json(raw)
+
+
+def _opened(vault: Vault | None, case_id: str, ref: str, stored: str | None) -> str | None:
+    """The JSON text of a stored value; ``None`` when it is gone or sealed without a key at
+    hand (no vault: a reader without the keys sees sealed values as erased)."""
+    if stored is None:
+        return None
+    if vault is None:
+        return None if stored.startswith(PREFIX) else stored
+    return vault.open(case_id, ref, stored)
+
+
+def command_request(
+    command: CommandRecord, event: AuditEvent | None = None, vault: Vault | None = None
+) -> str:
+    """What a command asked, as stored (to recognise a retry).
+
+    With a ``vault`` and the command's ``event``, the payload values the event keeps personal
+    and the id of an actor who is the reporter are sealed under the case's key.
+    """
+    actor: dict[str, Any] = actor_to_json(command.actor)
+    payload = dict(command.payload)
+    if vault is not None and event is not None:
+        cid = command.case_id
+        for key in event.personal:
+            ref = f"{command.command_id}/request/{key}"
+            if key == SEALED_ACTOR:
+                actor["id"] = {"$sealed": vault.seal(cid, ref, dumps(command.actor.id))[0]}
+            elif key in payload:
+                payload[key] = {"$sealed": vault.seal(cid, ref, dumps(payload[key]))[0]}
     return dumps(
-        {
-            "case_id": command.case_id,
-            "event": command.event,
-            "actor": actor_to_json(command.actor),
-            "payload": dict(command.payload),
-        }
+        {"case_id": command.case_id, "event": command.event, "actor": actor, "payload": payload}
     )
 
 
-def command_from_rows(command_id: str, request: str, result: str) -> CommandRecord:
+def command_from_rows(
+    command_id: str, request: str, result: str, vault: Vault | None = None
+) -> CommandRecord:
     raw = json.loads(request)
+    cid = raw["case_id"]
+
+    def opened(key: str, value: Any) -> Any:
+        if not (isinstance(value, dict) and "$sealed" in value):
+            return value
+        plain = _opened(vault, cid, f"{command_id}/request/{key}", value["$sealed"])
+        return ERASED if plain is None else json.loads(plain)
+
+    raw["actor"]["id"] = opened(SEALED_ACTOR, raw["actor"]["id"])
+    raw["payload"] = {k: opened(k, v) for k, v in raw["payload"].items()}
     return CommandRecord(
         command_id,
         raw["case_id"],
         raw["event"],
         actor_from_json(raw["actor"]),
         raw["payload"],
-        case_from_json(json.loads(result)),
+        open_case(result, vault),
     )
 
 
-def erase_command(request: str, result: str, erased: Iterable[str]) -> tuple[str, str]:
-    """A stored command record with the erased fields replaced in its payload and result."""
+def erase_command(
+    request: str, result: str, erased: Iterable[str], reporters: Iterable[str] = ()
+) -> tuple[str, str]:
+    """A stored command record with the erased fields replaced in its payload and result,
+    and its actor's id when it is one of the reporter's ``reporters`` ids."""
     req, res = json.loads(request), json.loads(result)
+    if isinstance(req["actor"]["id"], str) and req["actor"]["id"] in set(reporters):
+        req["actor"]["id"] = ERASED
     for key in erased:
         if key in req["payload"]:
             req["payload"][key] = ERASED

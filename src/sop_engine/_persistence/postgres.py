@@ -36,7 +36,6 @@ Requires the ``postgres`` extra: ``pip install 'sop-engine[postgres]'``.
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -51,13 +50,13 @@ from sop_engine._core.errors import CaseNotFound, LeaseLost, StoreUnavailable, V
 from sop_engine._core.records import AuditEvent, Case, Notification, Timer
 from sop_engine._persistence.codec import (
     ChainBreak,
-    case_from_json,
-    case_to_json,
     command_request,
     dumps,
     event_to_stored,
     notification_body,
     notification_from_body,
+    open_case,
+    seal_case,
 )
 from sop_engine._persistence.deadletter import DeadLetter, QueueStatus, Retry
 from sop_engine._persistence.queries import CaseQuery, CaseRow, pg_due, rows_from, select_cases
@@ -73,8 +72,10 @@ from sop_engine._persistence.relational import (
     read_command,
     read_history,
     read_sop_source,
+    reporter_ids,
 )
 from sop_engine._persistence.store import CommandRecord, Staged
+from sop_engine._persistence.vault import KeySource, Vault
 
 __all__ = ["MIGRATIONS", "PgStore", "verify_chains"]
 
@@ -131,8 +132,12 @@ class PgStore:
         clock: Clock | None = None,
         default_agency: str = "-",
         connect_timeout: timedelta = timedelta(seconds=10),
+        keys: KeySource | None = None,
     ) -> None:
         self.url = url
+        # sealed personal data (issue 17): with a key source, values are encrypted per case
+        # and erasure destroys the key; without one they are kept apart in clear and deleted
+        self.vault = None if keys is None else Vault(keys)
         self.path = _display(url)  # where the data is, fit to print
         self.agencies = tuple(agencies) if agencies else None
         self.lease = lease
@@ -264,21 +269,22 @@ class PgStore:
         timers: Iterable[Timer],
         notifications: Iterable[Notification],
     ) -> dict[str, Any]:
-        body, personal = event_to_stored(event)  # the chain covers references only
+        # the chain covers references (and keyed digests when sealed), never the values
+        body, personal = event_to_stored(event, self.vault)
         timers = list(timers)
         notes = list(notifications)
         return {
             "id": case.id,
             "state": case.state,
             "version": case.version,
-            "snapshot": dumps(case_to_json(case)),
+            "snapshot": seal_case(case, self.vault),
             "seq": event.seq,
             "body": body,
             "p_refs": [ref for ref, _ in personal],
             "p_values": [value for _, value in personal],
             "c_ids": [] if command is None else [command.command_id],
-            "c_requests": [] if command is None else [command_request(command)],
-            "c_results": [] if command is None else [dumps(case_to_json(command.result))],
+            "c_requests": [] if command is None else [command_request(command, event, self.vault)],
+            "c_results": [] if command is None else [seal_case(command.result, self.vault)],
             "t_keys": [t.key for t in timers],
             "t_cases": [t.case_id for t in timers],
             "t_deadlines": [t.deadline for t in timers],
@@ -396,7 +402,8 @@ class PgStore:
         see docs/deployment.md).
         """
         with self._pool.connection() as conn:
-            commands = erased_commands(conn, "%s", case)
+            reporters = reporter_ids(read_history(conn, "%s", case.id, self.vault))
+            commands = erased_commands(conn, "%s", case, reporters)
         # rewritten in the erasing transaction; a command committed since makes its version
         # check fail, and the whole erasure is refused
         before: list[tuple[str, tuple[Any, ...]]] = [
@@ -408,6 +415,8 @@ class PgStore:
         ]
         params = self._commit_params(case, event, None, (), (), ())
         self._transact(POSTGRES_COMMIT, params, case, before)
+        if self.vault is not None:
+            self.vault.shred(case.id)  # after the commit: a refused erasure keeps the data
         with self._pool.connection() as conn:
             conn.execute("VACUUM personal_data, commands")  # autocommit: outside a transaction
 
@@ -426,17 +435,17 @@ class PgStore:
             raise CaseNotFound(case_id)
         if row[1] is None and cached is not None:
             return cached
-        case = case_from_json(json.loads(row[1]))
+        case = open_case(row[1], self.vault)
         self._snapshots.put(case.id, case)
         return case
 
     def history(self, case_id: str) -> Sequence[AuditEvent]:
         with self._pool.connection() as conn:
-            return read_history(conn, "%s", case_id)
+            return read_history(conn, "%s", case_id, self.vault)
 
     def recall(self, command_id: str) -> CommandRecord | None:
         with self._pool.connection() as conn:
-            return read_command(conn, "%s", command_id)
+            return read_command(conn, "%s", command_id, self.vault)
 
     def query_cases(self, query: CaseQuery) -> list[CaseRow]:
         """One page of the cases matching ``query`` (of this store's agencies)."""

@@ -14,7 +14,7 @@ orphaned row per case instead of stopping at the first decode error.
 from __future__ import annotations
 
 import hashlib
-import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
@@ -23,7 +23,7 @@ from typing import Any
 
 from sop_engine._core.errors import CaseNotFound, StoreUnavailable
 from sop_engine._core.records import AuditEvent, Case, Notification, Timer
-from sop_engine._persistence.codec import case_from_json
+from sop_engine._persistence.codec import open_case
 from sop_engine._persistence.relational import (
     Connection,
     read_calendar,
@@ -32,6 +32,7 @@ from sop_engine._persistence.relational import (
     read_sop_source,
 )
 from sop_engine._persistence.store import CommandRecord
+from sop_engine._persistence.vault import KeyFile, KeySource, Vault
 
 __all__ = ["CaseRows", "ReadOnlyStore", "open_readonly"]
 
@@ -64,8 +65,19 @@ class ReadOnlyStore:
     """The reads of the :class:`~sop_engine.store.Store` protocol on a read-only connection,
     plus the raw reads an integrity check needs. Every write raises."""
 
-    def __init__(self, conn: Connection, p: str, where: str, *, postgres: bool) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        p: str,
+        where: str,
+        *,
+        postgres: bool,
+        keys: KeySource | None = None,
+    ) -> None:
         self.conn = conn
+        self.vault = None if keys is None else Vault(keys)
+        """Opens sealed values when the keys are at hand (without them they read ``ERASED``,
+        and a replay check compares like with like: the snapshot opens the same way)."""
         self.p = p
         self.path = where
         self.postgres = postgres
@@ -79,13 +91,17 @@ class ReadOnlyStore:
         ).fetchone()
         if row is None:
             raise CaseNotFound(case_id)
-        return case_from_json(json.loads(row[0]))
+        return self.open_snapshot(row[0])
+
+    def open_snapshot(self, text: str) -> Case:
+        """The case of a stored snapshot, its sealed fields opened when the keys are here."""
+        return open_case(text, self.vault)
 
     def history(self, case_id: str) -> Sequence[AuditEvent]:
-        return read_history(self.conn, self.p, case_id)
+        return read_history(self.conn, self.p, case_id, self.vault)
 
     def recall(self, command_id: str) -> CommandRecord | None:
-        return read_command(self.conn, self.p, command_id)
+        return read_command(self.conn, self.p, command_id, self.vault)
 
     def case_ids(self) -> Iterator[str]:
         rows = self.conn.execute("SELECT id FROM cases ORDER BY created").fetchall()
@@ -178,11 +194,14 @@ class ReadOnlyStore:
             self._close()
 
 
-def open_readonly(db: str | Path) -> ReadOnlyStore:
-    """Open ``db`` (a SQLite file, or a ``postgresql://`` URL) for reading only."""
+def open_readonly(db: str | Path, keys: KeySource | None = None) -> ReadOnlyStore:
+    """Open ``db`` (a SQLite file, or a ``postgresql://`` URL) for reading only.
+
+    ``keys`` open sealed values; a SQLite file's own key file (``PATH.keys``) by default,
+    read only (a missing one: sealed values read as erased)."""
     text = str(db)
     if text.startswith(("postgresql://", "postgres://")):
-        return _open_postgres(text)
+        return _open_postgres(text, keys)
     path = Path(text)
     if not path.is_file():
         raise StoreUnavailable(text, "no such file", _FIX)
@@ -196,10 +215,12 @@ def open_readonly(db: str | Path) -> ReadOnlyStore:
     if found is None:
         conn.close()
         raise StoreUnavailable(text, _NOT_A_STORE, _FIX)
-    return ReadOnlyStore(conn, "?", text, postgres=False)
+    if keys is None:
+        keys = KeyFile(f"{text}.keys")
+    return ReadOnlyStore(conn, "?", text, postgres=False, keys=keys)
 
 
-def _open_postgres(url: str) -> ReadOnlyStore:
+def _open_postgres(url: str, keys: KeySource | None = None) -> ReadOnlyStore:
     import psycopg
 
     from sop_engine._persistence.postgres import _display
@@ -212,4 +233,6 @@ def _open_postgres(url: str) -> ReadOnlyStore:
     if conn.execute("SELECT to_regclass('schema_migrations')").fetchone() in (None, (None,)):
         conn.close()
         raise StoreUnavailable(_display(url), _NOT_A_STORE, _FIX)
-    return ReadOnlyStore(conn, "%s", _display(url), postgres=True)
+    if keys is None and os.environ.get("SOP_KEY_FILE"):  # as 'sop worker' opens it
+        keys = KeyFile(os.environ["SOP_KEY_FILE"])
+    return ReadOnlyStore(conn, "%s", _display(url), postgres=True, keys=keys)

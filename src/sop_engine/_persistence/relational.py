@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
 from sop_engine._core.errors import CaseNotFound
-from sop_engine._core.records import ERASED, AuditEvent, Case
+from sop_engine._core.records import ERASED, SEALED_ACTOR, AuditEvent, Case
 from sop_engine._persistence.codec import (
     ChainBreak,
     check_chain,
@@ -27,6 +27,7 @@ from sop_engine._persistence.codec import (
 )
 from sop_engine._persistence.queries import POSTGRES_QUERY_INDEX, SQLITE_QUERY_INDEX
 from sop_engine._persistence.store import CommandRecord
+from sop_engine._persistence.vault import Vault
 
 __all__ = [
     "POSTGRES_COMMIT",
@@ -42,6 +43,7 @@ __all__ = [
     "read_command",
     "read_history",
     "read_sop_source",
+    "reporter_ids",
 ]
 
 SQLITE_MIGRATIONS: tuple[str, ...] = (
@@ -377,8 +379,11 @@ class BoundedCache(Generic[K, V]):
             self._items[key] = value
 
 
-def read_history(conn: Connection, p: str, case_id: str) -> tuple[AuditEvent, ...]:
-    """The case's events in order, personal values put back (``ERASED`` once erased)."""
+def read_history(
+    conn: Connection, p: str, case_id: str, vault: Vault | None = None
+) -> tuple[AuditEvent, ...]:
+    """The case's events in order, personal values put back (``ERASED`` once erased), opened
+    with ``vault`` when the store seals them."""
     if conn.execute(f"SELECT 1 FROM cases WHERE id = {p}", (case_id,)).fetchone() is None:
         raise CaseNotFound(case_id)
     rows = conn.execute(
@@ -389,14 +394,16 @@ def read_history(conn: Connection, p: str, case_id: str) -> tuple[AuditEvent, ..
             f"SELECT ref, value FROM personal_data WHERE case_id = {p}", (case_id,)
         ).fetchall()
     )
-    return tuple(event_from_stored(body, values) for (body,) in rows)
+    return tuple(event_from_stored(body, values, vault) for (body,) in rows)
 
 
-def read_command(conn: Connection, p: str, command_id: str) -> CommandRecord | None:
+def read_command(
+    conn: Connection, p: str, command_id: str, vault: Vault | None = None
+) -> CommandRecord | None:
     row = conn.execute(
         f"SELECT request, result FROM commands WHERE command_id = {p}", (command_id,)
     ).fetchone()
-    return None if row is None else command_from_rows(command_id, row[0], row[1])
+    return None if row is None else command_from_rows(command_id, row[0], row[1], vault)
 
 
 def read_sop_source(conn: Connection, p: str, sop_hash: str) -> str | None:
@@ -412,15 +419,26 @@ def read_calendar(conn: Connection, p: str, sop_hash: str) -> dict[str, Any] | N
     return None if row is None else dict(json.loads(row[0]))
 
 
-def erased_commands(conn: Connection, p: str, case: Case) -> list[tuple[str, str, str]]:
+def reporter_ids(history: Iterable[AuditEvent]) -> set[str]:
+    """The ids the reporter acted under in a case's trail (events listing
+    :data:`~sop_engine._core.records.SEALED_ACTOR`)."""
+    return {e.actor.id for e in history if SEALED_ACTOR in e.personal and e.actor.id != ERASED}
+
+
+def erased_commands(
+    conn: Connection, p: str, case: Case, reporters: Iterable[str] = ()
+) -> list[tuple[str, str, str]]:
     """``(request, result, command_id)`` of the case's command records with its erased fields
-    (``ERASED`` in ``case``) replaced: the parameters of the rewriting ``UPDATE``."""
+    (``ERASED`` in ``case``) and the reporter's actor ids (``reporters``) replaced: the
+    parameters of the rewriting ``UPDATE``. (Sealed rows need none of it: their key is
+    destroyed; this is for rows written in clear, before sealing or without a vault.)"""
+    reporters = set(reporters)
     erased = {k for k, v in case.data.items() if v == ERASED}
     rows = conn.execute(
         f"SELECT command_id, request, result FROM commands WHERE case_id = {p}", (case.id,)
     ).fetchall()
     return [
-        (*erase_command(request, result, erased), command_id)
+        (*erase_command(request, result, erased, reporters), command_id)
         for command_id, request, result in rows
     ]
 

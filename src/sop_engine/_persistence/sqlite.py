@@ -19,7 +19,6 @@ its own transaction, and recorded in ``schema_migrations``.
 
 from __future__ import annotations
 
-import json
 import secrets
 import sqlite3
 import threading
@@ -33,14 +32,14 @@ from sop_engine._core.errors import CaseNotFound, LeaseLost, VersionConflict
 from sop_engine._core.records import AuditEvent, Case, Notification, Timer
 from sop_engine._persistence.codec import (
     ChainBreak,
-    case_from_json,
-    case_to_json,
     command_request,
     dumps,
     event_to_stored,
     link_hash,
     notification_body,
     notification_from_body,
+    open_case,
+    seal_case,
     timer_body,
     timer_from_body,
 )
@@ -63,8 +62,10 @@ from sop_engine._persistence.relational import (
     read_command,
     read_history,
     read_sop_source,
+    reporter_ids,
 )
 from sop_engine._persistence.store import CommandRecord, Staged
+from sop_engine._persistence.vault import KeyFile, KeySource, MemoryKeys, Vault
 
 __all__ = ["MIGRATIONS", "ChainBreak", "SqliteStore", "verify_chains"]
 
@@ -89,6 +90,10 @@ class SqliteStore:
     process, or open one store per process on the same file (SQLite serialises the writers).
     ``lease`` is how long a sweeper owns the timers it was handed; ``clock`` gives the instant
     leases are measured against (injected in tests to play a zombie sweeper).
+
+    Personal data, free text and the reporter's actor id are sealed under a key per case
+    (:mod:`~sop_engine._persistence.vault`) from ``keys``: by default the key file
+    ``PATH.keys`` next to the database (in memory for ``:memory:``). Erasure destroys the key.
     """
 
     def __init__(
@@ -98,8 +103,14 @@ class SqliteStore:
         busy_timeout: timedelta = timedelta(seconds=30),
         lease: timedelta = timedelta(minutes=5),
         clock: Clock | None = None,
+        keys: KeySource | None = None,
     ) -> None:
         self.path = str(path)
+        if keys is None:
+            keys = MemoryKeys() if self.path == ":memory:" else KeyFile(f"{self.path}.keys")
+        self.vault = Vault(keys)
+        self.last_checkpoint: tuple[int, int, int] | None = None
+        """``(busy, WAL frames, frames checkpointed)`` of the checkpoint after the last erasure."""
         self.lease = lease
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._lock = threading.RLock()
@@ -152,7 +163,7 @@ class SqliteStore:
 
     def with_clock(self, clock: Clock) -> SqliteStore:
         """The same file, leases measured on ``clock`` (a simulated run)."""
-        return SqliteStore(self.path, lease=self.lease, clock=clock)
+        return SqliteStore(self.path, lease=self.lease, clock=clock, keys=self.vault.keys)
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -180,7 +191,7 @@ class SqliteStore:
     ) -> None:
         with self._tx() as db:
             (created,) = db.execute("SELECT COUNT(*) FROM cases").fetchone()
-            _insert_case(db, case, created + 1)
+            _insert_case(db, case, created + 1, self.vault)
             self._write(db, case, event, command, timers, notifications)
 
     def commit(
@@ -194,7 +205,7 @@ class SqliteStore:
     ) -> None:
         with self._tx() as db:
             _complete(db, done)
-            _update_case(db, case)
+            _update_case(db, case, self.vault)
             self._write(db, case, event, command, timers, notifications)
 
     def commit_many(self, writes: Sequence[Staged]) -> None:
@@ -212,10 +223,10 @@ class SqliteStore:
                     if created is None:
                         (created,) = db.execute("SELECT COUNT(*) FROM cases").fetchone()
                     created += 1
-                    _insert_case(db, w.case, created)
+                    _insert_case(db, w.case, created, self.vault)
                 else:
                     _complete(db, w.done)
-                    _update_case(db, w.case)
+                    _update_case(db, w.case, self.vault)
                 self._write(db, w.case, w.event, w.command, w.timers, w.notifications)
                 written.append((w.case, self._pending_head))
             self._pending_case = self._pending_head = None
@@ -243,7 +254,8 @@ class SqliteStore:
                     "SELECT hash FROM events WHERE case_id = ? AND seq = ?",
                     (case.id, event.seq - 1),
                 ).fetchone()
-        body, personal = event_to_stored(event)  # the chain covers references only
+        # the chain covers references and keyed digests only; the values are sealed apart
+        body, personal = event_to_stored(event, self.vault)
         for ref, value in personal:
             db.execute("INSERT INTO personal_data VALUES (?, ?, ?)", (ref, case.id, value))
         link = link_hash(previous, body)
@@ -258,8 +270,8 @@ class SqliteStore:
                 (
                     command.command_id,
                     case.id,
-                    command_request(command),
-                    dumps(case_to_json(command.result)),
+                    command_request(command, event, self.vault),
+                    seal_case(command.result, self.vault),
                 ),
             )
         rows = [(t.key, _us(t.at), timer_body(t)) for t in timers]
@@ -322,33 +334,42 @@ class SqliteStore:
             row = self._db.execute("SELECT snapshot FROM cases WHERE id = ?", (case_id,)).fetchone()
         if row is None:
             raise CaseNotFound(case_id)
-        case = case_from_json(json.loads(row[0]))
+        case = open_case(row[0], self.vault)
         self._snapshots.put(case.id, case)
         return case
 
     def history(self, case_id: str) -> Sequence[AuditEvent]:
         with self._lock:
-            return read_history(self._db, "?", case_id)
+            return read_history(self._db, "?", case_id, self.vault)
 
     def erase(self, case: Case, event: AuditEvent) -> None:
-        """Commit ``case`` (its personal fields erased) with its ``@erase`` event, and delete
-        the case's personal data everywhere: the separate values the trail refers to and the
-        copies in command records. The hash chain does not change: it never held the values.
+        """Commit ``case`` (its sealed fields erased) with its ``@erase`` event, delete the
+        case's sealed values and destroy its key (crypto-shredding).
+
+        Every sealed copy (the trail's values, old snapshots, command records, pages left in
+        the file or its WAL by a reader holding a snapshot) was encrypted under that key, so all
+        become unreadable at once. The hash chain does not change: it never held the values.
+        Rows written in clear before sealing existed are rewritten as before. The WAL is then
+        checkpointed; its outcome is kept in :attr:`last_checkpoint` (busy while a reader holds
+        an old snapshot: harmless for sealed data, the pages hold only ciphertext).
         """
         with self._tx() as db:
-            _update_case(db, case)
+            reporters = reporter_ids(read_history(db, "?", case.id, self.vault))
+            _update_case(db, case, self.vault)
             db.execute("DELETE FROM personal_data WHERE case_id = ?", (case.id,))
             db.executemany(
                 "UPDATE commands SET request = ?, result = ? WHERE command_id = ?",
-                erased_commands(db, "?", case),
+                erased_commands(db, "?", case, reporters),
             )
             self._write(db, case, event, None, (), ())
-        with self._lock:  # make sure no old page with the values survives in the WAL
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.vault.shred(case.id)  # after the commit: a refused erasure keeps the data readable
+        with self._lock:  # drop old pages from the WAL where no reader still needs them
+            row = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            self.last_checkpoint = (int(row[0]), int(row[1]), int(row[2]))
 
     def recall(self, command_id: str) -> CommandRecord | None:
         with self._lock:
-            return read_command(self._db, "?", command_id)
+            return read_command(self._db, "?", command_id, self.vault)
 
     def case_ids(self) -> Iterator[str]:
         with self._lock:
@@ -552,7 +573,7 @@ class SqliteStore:
         return [notification_from_body(*row) for row in rows]
 
 
-def _insert_case(db: sqlite3.Connection, case: Case, created: int) -> None:
+def _insert_case(db: sqlite3.Connection, case: Case, created: int, vault: Vault) -> None:
     """A new case row (``created`` is its creation ordinal), refused if the id exists."""
     row = db.execute("SELECT version FROM cases WHERE id = ?", (case.id,)).fetchone()
     if row is not None:
@@ -565,7 +586,7 @@ def _insert_case(db: sqlite3.Connection, case: Case, created: int) -> None:
             case.sop_hash,
             case.state,
             case.version,
-            dumps(case_to_json(case)),
+            seal_case(case, vault),
             created,
         ),
     )
@@ -580,11 +601,11 @@ def _complete(db: sqlite3.Connection, done: Iterable[Timer]) -> None:
         db.execute("DELETE FROM timers WHERE key = ?", (t.key,))
 
 
-def _update_case(db: sqlite3.Connection, case: Case) -> None:
+def _update_case(db: sqlite3.Connection, case: Case, vault: Vault) -> None:
     """Write the new snapshot, only on top of the version it was computed from."""
     cur = db.execute(
         "UPDATE cases SET state = ?, version = ?, snapshot = ? WHERE id = ? AND version = ?",
-        (case.state, case.version, dumps(case_to_json(case)), case.id, case.version - 1),
+        (case.state, case.version, seal_case(case, vault), case.id, case.version - 1),
     )
     if cur.rowcount != 1:
         row = db.execute("SELECT version FROM cases WHERE id = ?", (case.id,)).fetchone()

@@ -19,7 +19,15 @@ import attrs
 
 from sop_engine._core.errors import CaseNotFound, VersionConflict
 from sop_engine._core.frozen import freeze_mapping
-from sop_engine._core.records import ERASED, Actor, AuditEvent, Case, Notification, Timer
+from sop_engine._core.records import (
+    ERASED,
+    SEALED_ACTOR,
+    Actor,
+    AuditEvent,
+    Case,
+    Notification,
+    Timer,
+)
 from sop_engine._persistence.deadletter import DeadLetter, QueueStatus, Retry
 from sop_engine._persistence.queries import CaseQuery, CaseRow, matches, page, row_of
 
@@ -323,18 +331,31 @@ class MemoryStore:
         return self._timers[0][0] if self._timers else None
 
     def erase(self, case: Case, event: AuditEvent) -> None:
-        """Commit the erased case and its ``@erase`` event; replace the values everywhere."""
+        """Commit the erased case and its ``@erase`` event; replace the values everywhere.
+
+        The memory store keeps no ciphertext (it holds the values only in this process); it
+        erases what the durable stores crypto-shred: every personal payload value, the
+        reporter's actor ids (events listing ``SEALED_ACTOR``) and their copies in command
+        records, so a case reads the same after erasure on every store.
+        """
         self.commit(case, event, None)
         erased = {k for k, v in case.data.items() if v == ERASED}
         trail = self._events[case.id]
+        reporters = {e.actor.id for e in trail if SEALED_ACTOR in e.personal}
         for i, e in enumerate(trail):
             if e.personal:
                 payload = {k: ERASED if k in e.personal else v for k, v in e.payload.items()}
-                trail[i] = attrs.evolve(e, payload=payload)
+                actor = attrs.evolve(e.actor, id=ERASED) if SEALED_ACTOR in e.personal else e.actor
+                trail[i] = attrs.evolve(e, payload=payload, actor=actor)
         for cid, rec in list(self._commands.items()):
             if rec.case_id == case.id:
                 self._commands[cid] = attrs.evolve(
                     rec,
+                    actor=(
+                        attrs.evolve(rec.actor, id=ERASED)
+                        if rec.actor.id in reporters
+                        else rec.actor
+                    ),
                     payload={k: ERASED if k in erased else v for k, v in rec.payload.items()},
                     result=attrs.evolve(
                         rec.result,

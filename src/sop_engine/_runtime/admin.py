@@ -238,6 +238,7 @@ class Admin:
             case.version + 1,
             tuple(deadlines),
             case.declarations,
+            tuple(sorted({*case.sealed, *new.sealed})),
         )
         payload = {
             "from_hash": old.hash,
@@ -255,9 +256,9 @@ class Admin:
 
         Only a role the SOP names may erase (``confidentiality.erase``; without it, any role
         the SOP declares), and only with a reason: both are in the ``@erase`` event. Free text
-        of the case and its trail loses the reporter's identity in every form (see
-        :class:`~sop_engine._core.redaction.Redactor`), and the reporter's own actor ids become
-        ``ERASED``.
+        of the case and its trail, personal fields and the reporter's own actor ids are sealed
+        under the case's key; the store destroys the key (crypto-shredding), so all of them read
+        ``ERASED`` from now on, in every copy, while the hash chain still verifies.
         """
         case = self.store.get(case_id)
         sop = self.catalog.pinned(case.sop_hash)
@@ -280,7 +281,10 @@ class Admin:
                 event=SystemEvent.ERASE,
                 problems=["a reason is required"],
             )
-        fields = sorted(k for k in case.data if k in sop.personal)
+        # personal and free-text fields: their values are sealed under the case's key, which
+        # the store destroys, so the snapshot must not keep them readable either
+        sealed = {*sop.personal, *sop.sealed, *case.sealed}
+        fields = sorted(k for k in case.data if k in sealed)
         data = {k: (ERASED if k in fields else v) for k, v in case.data.items()}
         new = attrs.evolve(case, data=data, version=case.version + 1)
         event = audit(

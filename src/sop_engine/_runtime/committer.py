@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sop_engine._core.errors import CommandIdReused
-from sop_engine._core.records import Actor, AuditEvent, Case
+from sop_engine._core.records import SEALED_ACTOR, Actor, AuditEvent, Case
 from sop_engine._core.redaction import Redactor
 from sop_engine._persistence.store import Staged, Store
 from sop_engine._runtime.decision import Decision, Write
@@ -140,5 +140,9 @@ class Committer:
 def _redacted_error(e: Exception, case: Case, event: AuditEvent) -> str:
     """``repr(e)`` with the event's personal values and any NIK, phone, e-mail or plate withheld."""
     identities = {str(event.payload[k]) for k in event.personal if k in event.payload}
-    identities |= {str(case.data[k]) for k in event.personal if k in case.data}
+    # the case's sealed values too (identity, free text): a listener of a later event may
+    # quote the reporter named at intake
+    identities |= {str(v) for k, v in case.data.items() if k in case.sealed or k in event.personal}
+    if SEALED_ACTOR in event.personal:
+        identities.add(event.actor.id)
     return Redactor(identities).text(f"{type(e).__name__}({str(e)!r})")

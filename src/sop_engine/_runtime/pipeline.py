@@ -31,6 +31,7 @@ from sop_engine._core.errors import (
 from sop_engine._core.frozen import frozen_dict
 from sop_engine._core.protocol import SystemEvent
 from sop_engine._core.records import (
+    SEALED_ACTOR,
     Actor,
     AuditEvent,
     Breach,
@@ -213,9 +214,9 @@ def decide_start(
         data=clean,
         now=now,
     )
-    case = Case(case_id, sop.id, sop.hash, sop.initial, clean, 1, deadlines)
+    case = Case(case_id, sop.id, sop.hash, sop.initial, clean, 1, deadlines, (), sop.sealed)
     # the snapshot and the first event share one read-only mapping
-    personal = tuple(sorted(k for k in clean if k in sop.personal))
+    personal = tuple(sorted(k for k in clean if k in sop.sealed)) + _actor_sealed(sop, actor)
     event = audit(None, case, now, actor, SystemEvent.START, clean, (), command_id, personal)
     record = None
     if command_id is not None:
@@ -298,12 +299,22 @@ def decide(
                 timers += more
                 recorded = {**clean, REARMED: [r.payload for r in rearms]}
     new = Case(
-        case.id, case.sop_id, case.sop_hash, dest, data, version, deadlines, case.declarations
+        case.id,
+        case.sop_id,
+        case.sop_hash,
+        dest,
+        data,
+        version,
+        deadlines,
+        case.declarations,
+        sop.sealed,  # (a case opened before sealing existed is sealed from now on)
     )
     record = None
     if command_id is not None:
         record = CommandRecord(command_id, case.id, event, actor, clean, new)
-    personal = tuple(k for k in clean if k in spec.personal) if spec.personal else ()
+    personal = tuple(k for k in clean if k in spec.sealed) if spec.sealed else ()
+    if sop.ethics is not None:
+        personal += _actor_sealed(sop, actor)
     trail = audit(
         case,
         new,
@@ -347,6 +358,7 @@ def _blocked(
         actor,
         SystemEvent.ETHICS,
         {"event": event, "fields": sorted(payload)},
+        personal=_actor_sealed(sop, actor),
         breaches=outcome.breaches,
     )
     notes = breach_notifications(
@@ -356,6 +368,16 @@ def _blocked(
         case_id=case.id, state=case.state, event=event, breach=outcome.blocked, seq=blocked.version
     )
     return Decision(case=blocked, event=attempt, notifications=notes, done=done, refusal=error)
+
+
+def _actor_sealed(sop: CompiledSop, actor: Actor) -> tuple[str, ...]:
+    """``(SEALED_ACTOR,)`` when ``actor`` acts in a role that is the reporter (the SOP's
+    ``confidentiality.reporter``): his id is personal data, kept sealed and erased with it."""
+    plan = sop.ethics
+    conf = plan.confidentiality if plan is not None else None
+    if conf is not None and actor.role in conf.reporter:
+        return (SEALED_ACTOR,)
+    return ()
 
 
 def dry_run(

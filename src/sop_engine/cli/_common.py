@@ -6,6 +6,7 @@ Everything here is written once; a command module imports it instead of repeatin
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -24,6 +25,7 @@ from sop_engine.cli._i18n import CLI_LANG, explicit_lang
 if TYPE_CHECKING:
     from sop_engine._persistence.postgres import PgStore
     from sop_engine._persistence.sqlite import SqliteStore
+    from sop_engine._persistence.vault import KeyFile
 
 __all__ = [
     "DB",
@@ -167,6 +169,16 @@ def postgres_driver() -> None:
         ) from e
 
 
+def key_file_from_env() -> KeyFile | None:
+    """The key file ``SOP_KEY_FILE`` names, for a PostgreSQL store (a SQLite file keeps its
+    keys in ``FILE.keys``): with it personal data is sealed per case and erasure destroys
+    the key; without it the values are kept apart in clear and deleted at erasure."""
+    from sop_engine._persistence.vault import KeyFile
+
+    path = os.environ.get("SOP_KEY_FILE")
+    return KeyFile(path) if path else None
+
+
 def open_store(
     db: str,
     *,
@@ -191,7 +203,8 @@ def open_store(
         from sop_engine._persistence.postgres import PgStore
 
         with sop_errors():
-            return PgStore(db, agencies=agencies, **tuning)  # type: ignore[arg-type]
+            keys = key_file_from_env()
+            return PgStore(db, agencies=agencies, keys=keys, **tuning)  # type: ignore[arg-type]
     if agencies:
         raise click.ClickException(
             "--agency needs a PostgreSQL store (a SQLite file serves one deployment)"
