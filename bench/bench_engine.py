@@ -251,9 +251,7 @@ def _audit_bytes(models: list[Any]) -> int:
     return sum(sys.getsizeof(m.audit) + sum(sys.getsizeof(a) for a in m.audit) for m in models)
 
 
-def run_dict(
-    n: int, timer: Callable[[], float] = time.perf_counter
-) -> tuple[float, float, float]:
+def run_dict(n: int, timer: Callable[[], float] = time.perf_counter) -> tuple[float, float, float]:
     _, spec, initial = _transitions_spec()
     roles = {}
     table: dict[tuple[str, str], str] = {}

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import json
 import os
 import platform
-import re
 import shutil
 import sqlite3
 import sys
@@ -493,14 +493,14 @@ def rows_intake(size: dict[str, Any], tmp: Path, group: int = 1000) -> list[Row]
     ``submit`` in groups of ``group`` (one transaction each), on SQLite with deadlines."""
     n = size["intake"]
     single_n = max(n // 10, 50)  # one fsync per command: a tenth of the reports is plenty
-    engine, sop, _ = lapor_engine(store=SqliteStore(tmp / "single.db"))
+    engine, _, _ = lapor_engine(store=SqliteStore(tmp / "single.db"))
     t0 = time.perf_counter()
     for c in _intake(single_n):
         engine.start(c.sop_id, c.data, c.actor, case_id=c.case_id, command_id=c.command_id)
     single = single_n / (time.perf_counter() - t0)
     engine.store.close()  # type: ignore[attr-defined]
     store = SqliteStore(tmp / "bulk.db")
-    engine, sop, _ = lapor_engine(store=store)
+    engine, _, _ = lapor_engine(store=store)
     commands = _intake(n)
     t0 = time.perf_counter()
     for i in range(0, n, group):
@@ -540,7 +540,7 @@ def _seed_sqlite(path: Path, n: int) -> None:
     commands = _intake(n)
     for i in range(0, n, 2000):
         engine.submit(commands[i : i + 2000])
-    store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # noqa: SLF001
+    store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
 
 
@@ -557,17 +557,19 @@ def rows_sqlite_sweep(size: dict[str, Any], tmp: Path) -> list[Row]:
         engine, _, _ = lapor_engine(store=store, clock=clock)
         recorder = None
         if record:
-            recorder = _Recorder(store._db)  # noqa: SLF001
-            store._db = recorder  # type: ignore[assignment]  # noqa: SLF001
+            recorder = _Recorder(store._db)
+            store._db = recorder  # type: ignore[assignment]
         t0 = time.perf_counter()
         report = engine.sweep()
         elapsed = time.perf_counter() - t0
         assert not report.failed
         log = []
         if recorder is not None:
-            store._db = recorder.db  # noqa: SLF001
+            store._db = recorder.db
             log = [
-                s for s in recorder.log if not s[0].lstrip().upper().startswith(("SELECT", "PRAGMA"))
+                s
+                for s in recorder.log
+                if not s[0].lstrip().upper().startswith(("SELECT", "PRAGMA"))
             ]
         store.close()
         return elapsed, len(report.fired), log
@@ -664,7 +666,7 @@ def generated_sop(states: int) -> str:
         "  tutup: { label: Tutup, roles: [admin, pelapor] }",
         "transitions:",
     ]
-    for a, b in zip(names, names[1:], strict=False):
+    for a, b in itertools.pairwise(names):
         lines.append(
             f"  - {{ event: lanjut, from: {a}, to: {b}, "
             "guards: [fields_complete: { fields: [lokasi] }], "
