@@ -243,7 +243,7 @@ def statemachine_rate(n: int) -> float | None:
                 m.data.update(payload)
             m.send(event, case=m, actor=actor, payload=payload)
     elapsed = CPU() - t0
-    assert all(m.current_state.id == FINAL for m in machines)
+    assert all(FINAL in m.configuration_values for m in machines)
     return n * len(PATH) / elapsed
 
 
@@ -255,7 +255,7 @@ def rows_core(size: dict[str, Any]) -> list[Row]:
     trans = best_rate(lambda: _run_transitions(n, CPU)[0], r)
     shared = best_rate(lambda: transitions_shared(n), r)
     floor = best_rate(lambda: _run_dict(n, CPU)[0], r)
-    psm = statemachine_rate(n)
+    psm = statemachine_rate(max(n // 5, 100))  # slow: a fifth of the cases gives its rate
     core = best_rate(lambda: engine_rate(n, deadlines=False, ethics=False), r)
     clocks = best_rate(lambda: engine_rate(n, deadlines=True, ethics=False), r)
     ethics = best_rate(lambda: engine_rate(n, deadlines=False, ethics=True), r)
