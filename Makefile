@@ -10,7 +10,7 @@ PLUGINS := plugins/lapor plugins/smtp plugins/webhook examples/custom-plugin
 PLUGIN_SRC := $(filter-out %.egg-info,$(foreach p,$(PLUGINS),$(wildcard $(p)/src/*)))
 LINTED := src tests bench plugins examples/custom-plugin tools
 
-.PHONY: demo test lint typecheck bench docs docs-site matrix catalogues examples clean
+.PHONY: demo test lint typecheck bench bench-quick docs docs-site matrix catalogues examples clean
 
 $(STAMP): pyproject.toml $(foreach p,$(PLUGINS),$(p)/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
@@ -35,12 +35,15 @@ test: lint typecheck
 		examples/custom-plugin/sop-izin.yaml
 	$(BIN)/python -m pytest
 
+# every figure of docs/performance.md in one table (bench/results/*.json); BENCH=--full for the
+# issue's sizes (tens of minutes), BENCH=--quick for a smoke test
 bench: $(STAMP)
-	$(BIN)/python bench/bench_engine.py
-	$(BIN)/python bench/bench_deadlines.py
-	$(BIN)/python bench/bench_store.py
-	$(BIN)/python bench/bench_testing.py
+	$(BIN)/python bench/run_all.py $(BENCH)
 	$(BIN)/python bench/bench_simulate.py
+	$(BIN)/python bench/bench_reports.py $(if $(findstring --full,$(BENCH)),,--quick)
+
+bench-quick: $(STAMP)
+	$(BIN)/python bench/run_all.py --quick --out $(or $(TMPDIR),/tmp)/sop-bench-results
 
 docs: $(STAMP)
 	$(BIN)/sop schema --core -o docs/sop.schema.json

@@ -197,7 +197,9 @@ def _transitions_spec() -> tuple[list[str], list[dict[str, Any]], str]:
     return [s.name for s in sop.definition.states], spec, sop.initial
 
 
-def run_transitions(n: int) -> tuple[float, float, float]:
+def run_transitions(
+    n: int, timer: Callable[[], float] = time.perf_counter
+) -> tuple[float, float, float]:
     from transitions import Machine
 
     states, spec, initial = _transitions_spec()
@@ -234,13 +236,13 @@ def run_transitions(n: int) -> tuple[float, float, float]:
     models = build()
     created = tracemalloc.get_traced_memory()[0] - base
     tracemalloc.stop()
-    t0 = time.perf_counter()
+    t0 = timer()
     for event, actor, payload in PATH:
         for m in models:
             if payload:
                 m.data.update(payload)  # the cheapest way to keep data in step: in place
             m.trigger(event, case=m, actor=actor, payload=payload)
-    elapsed = time.perf_counter() - t0
+    elapsed = timer() - t0
     assert all(m.state == FINAL for m in models)
     return n * len(PATH) / elapsed, created / n, created / n + _audit_bytes(models) / n
 
@@ -249,7 +251,7 @@ def _audit_bytes(models: list[Any]) -> int:
     return sum(sys.getsizeof(m.audit) + sum(sys.getsizeof(a) for a in m.audit) for m in models)
 
 
-def run_dict(n: int) -> tuple[float, float, float]:
+def run_dict(n: int, timer: Callable[[], float] = time.perf_counter) -> tuple[float, float, float]:
     _, spec, initial = _transitions_spec()
     roles = {}
     table: dict[tuple[str, str], str] = {}
@@ -263,7 +265,7 @@ def run_dict(n: int) -> tuple[float, float, float]:
     base = tracemalloc.get_traced_memory()[0]
     cases = {f"c{i}": [initial, []] for i in range(n)}
     created = tracemalloc.get_traced_memory()[0] - base
-    t0 = time.perf_counter()
+    t0 = timer()
     for event, actor, payload in PATH:
         for case in cases.values():
             if actor.role != roles[event]:
@@ -271,7 +273,7 @@ def run_dict(n: int) -> tuple[float, float, float]:
             dest = table[(case[0], event)]
             case[1].append((event, case[0], dest, actor, payload))
             case[0] = dest
-    elapsed = time.perf_counter() - t0
+    elapsed = timer() - t0
     after = tracemalloc.get_traced_memory()[0] - base
     tracemalloc.stop()
     assert all(c[0] == FINAL for c in cases.values())

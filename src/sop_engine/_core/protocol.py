@@ -103,7 +103,12 @@ class TimerItem(str):
 
     @property
     def kind(self) -> ItemKind:
-        return ItemKind(self.removeprefix("then:").partition(":")[0])
+        kind = _KINDS.get(self)  # read several times per fired item: parse each text once
+        if kind is None:
+            kind = ItemKind(self.removeprefix("then:").partition(":")[0])
+            if len(_KINDS) < 4096:
+                _KINDS[str(self)] = kind
+        return kind
 
     @property
     def number(self) -> int:
@@ -118,3 +123,4 @@ class TimerItem(str):
 
 _NUMBERED = (ItemKind.REMIND, ItemKind.LEVEL)
 _PARSED: dict[str, TimerItem] = {}
+_KINDS: dict[str, ItemKind] = {}

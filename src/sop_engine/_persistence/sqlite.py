@@ -190,8 +190,7 @@ class SqliteStore:
         notifications: Iterable[Notification] = (),
     ) -> None:
         with self._tx() as db:
-            (created,) = db.execute("SELECT COUNT(*) FROM cases").fetchone()
-            _insert_case(db, case, created + 1, self.vault)
+            _insert_case(db, case, _last_created(db) + 1, self.vault)
             self._write(db, case, event, command, timers, notifications)
 
     def commit(
@@ -221,7 +220,7 @@ class SqliteStore:
             for w in writes:
                 if w.new:
                     if created is None:
-                        (created,) = db.execute("SELECT COUNT(*) FROM cases").fetchone()
+                        created = _last_created(db)
                     created += 1
                     _insert_case(db, w.case, created, self.vault)
                 else:
@@ -571,6 +570,14 @@ class SqliteStore:
                 (limit,),
             ).fetchall()
         return [notification_from_body(*row) for row in rows]
+
+
+def _last_created(db: sqlite3.Connection) -> int:
+    """The creation ordinal of the newest case: its rowid (cases are never deleted, so rowids
+    run 1..n like the ordinals), found in O(log n) where ``COUNT(*)`` read every page of the
+    table on each new case."""
+    (last,) = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM cases").fetchone()
+    return int(last)
 
 
 def _insert_case(db: sqlite3.Connection, case: Case, created: int, vault: Vault) -> None:
