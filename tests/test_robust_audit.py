@@ -49,8 +49,12 @@ def _world(path: Path) -> None:
 def _sql(path: Path, *statements: str, params: tuple[object, ...] = ()) -> None:
     db = sqlite3.connect(path)
     db.execute("PRAGMA foreign_keys=OFF")
-    for trigger in ("events_append_only_update", "events_append_only_delete"):
-        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")  # the insider has DDL rights
+    # the insider has DDL rights: the append-only guards and the case-index triggers (which
+    # would refuse a snapshot that is not JSON) go first
+    for (trigger,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    ).fetchall():
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     for s in statements:
         db.execute(s, params if "?" in s else ())
     db.commit()

@@ -13,7 +13,7 @@ from typing import Any
 
 from sop_engine._core.definition import CallRef, SopDefinition, StateSpec, TransitionSpec
 from sop_engine._core.findings import Finding
-from sop_engine._definition.shape import suggest
+from sop_engine._definition.shape import Suggester, listing
 from sop_engine._definition.source import PathKey, Source
 from sop_engine._spec.specs import SpecTables, param_form
 
@@ -26,6 +26,7 @@ class Reporter:
     def __init__(self, source: Source) -> None:
         self.src = source
         self.findings: list[Finding] = []
+        self.suggest = Suggester()
 
     def add(self, code: str, path: PathKey, *, key: bool = False, **args: Any) -> None:
         line, col = self.src.position(path, key=key)
@@ -41,8 +42,8 @@ class Reporter:
             code,
             path,
             name=name,
-            suggestion=suggest(name, known),
-            known=", ".join(sorted(known)) or "none",
+            suggestion=self.suggest(name, known),
+            known=listing(sorted(known)) or "none",
         )
 
 

@@ -8,6 +8,7 @@ registered guards and actions for an unknown one, the plugin to install for a fo
 from __future__ import annotations
 
 import difflib
+import functools
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any, cast
@@ -20,7 +21,7 @@ from sop_engine._core.i18n import N_, Msg
 from sop_engine._core.text import Text
 from sop_engine._definition.source import PathKey, Source
 
-__all__ = ["humanise", "ordinal", "shape_findings", "suggest", "where"]
+__all__ = ["Suggester", "humanise", "listing", "ordinal", "shape_findings", "suggest", "where"]
 
 # A list item is named by what a policy officer sees in the file: its one-based number and the
 # words that identify it (the event and states of a transition, the id of an ethics rule).
@@ -186,10 +187,77 @@ def humanise(err: ValidationError) -> str | Msg:
     return Msg("this is not the expected form here")
 
 
+SUGGEST_MAX_NAME = 80
+"""Names longer than this get no suggestion (no one mistypes an 80-character name)."""
+SUGGEST_CANDIDATES = 100
+"""At most this many known names are compared with one unknown name."""
+SUGGEST_PER_FILE = 100
+"""At most this many suggestions per file: each costs up to SUGGEST_CANDIDATES comparisons."""
+LISTED = 30
+"""At most this many known names are listed in one finding."""
+
+
 def suggest(name: str, known: Sequence[str]) -> str | Msg:
-    """``; did you mean 'x'?`` in the reader's language for the closest known name, else ``""``."""
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    """``; did you mean 'x'?`` (in the reader's language) for the known name closest to ``name``, or nothing.
+
+    Bounded whatever the file holds: a long name gets no suggestion, and a long list of known
+    names is narrowed (by :func:`_candidates`, indexed once per list) to at most
+    :data:`SUGGEST_CANDIDATES` before difflib compares them, so a file with thousands of
+    unknown names is linted in linear time (issue 18: it was quadratic).
+    """
+    if len(name) > SUGGEST_MAX_NAME or not known:
+        return ""
+    pool = list(known) if len(known) <= SUGGEST_CANDIDATES else _candidates(name, tuple(known))
+    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
     return Msg("; did you mean {name!r}?", name=close[0]) if close else ""
+
+
+def _candidates(name: str, known: tuple[str, ...]) -> list[str]:
+    """The known names most likely to be ``name`` mistyped: same first letter and nearest
+    length first, then same last letter; at most :data:`SUGGEST_CANDIDATES`."""
+    by_first, by_last = _index(known)
+    out: list[str] = []
+    for table, letter in ((by_first, name[:1]), (by_last, name[-1:])):
+        lengths = table.get(letter, {})
+        for n in sorted(lengths, key=lambda n: abs(n - len(name))):
+            for k in lengths[n]:
+                out.append(k)
+                if len(out) >= SUGGEST_CANDIDATES:
+                    return out
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _index(
+    known: tuple[str, ...],
+) -> tuple[dict[str, dict[int, list[str]]], dict[str, dict[int, list[str]]]]:
+    by_first: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    by_last: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for k in known:
+        if len(k) <= SUGGEST_MAX_NAME:
+            by_first[k[:1]][len(k)].append(k)
+            by_last[k[-1:]][len(k)].append(k)
+    return by_first, by_last
+
+
+class Suggester:
+    """:func:`suggest` with a budget: the first :data:`SUGGEST_PER_FILE` calls suggest,
+    later ones return nothing (one per file being checked)."""
+
+    def __init__(self, limit: int = SUGGEST_PER_FILE) -> None:
+        self.left = limit
+
+    def __call__(self, name: str, known: Sequence[str]) -> str | Msg:
+        if self.left <= 0:
+            return ""
+        self.left -= 1
+        return suggest(name, known)
+
+
+def listing(names: Sequence[str], limit: int = LISTED) -> str:
+    """``a, b, c`` for a finding, at most ``limit`` names and how many more."""
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown}, ... ({len(names) - limit} more)"
 
 
 _TEXT_KEYS = ("label", "description", "title")
@@ -280,9 +348,10 @@ def shape_findings(source: Source, schema: dict[str, Any]) -> Iterator[Finding]:
     """Every schema error of ``source`` as a finding, each position reported once."""
     validator = Draft202012Validator(schema)
     seen: set[tuple[str, int, int]] = set()
+    hint = Suggester()
     for top in validator.iter_errors(source.data):
         for err in _branch_leaves(top):
-            for f in _shape_finding(source, err):
+            for f in _shape_finding(source, err, hint):
                 key = (f.code, f.line, f.column)
                 if key not in seen:
                     seen.add(key)
@@ -301,7 +370,7 @@ def _known_calls(err: ValidationError, kind: str) -> list[str]:
     return []
 
 
-def _shape_finding(source: Source, err: ValidationError) -> Iterator[Finding]:
+def _shape_finding(source: Source, err: ValidationError, suggest: Suggester) -> Iterator[Finding]:
     path: PathKey = tuple(err.absolute_path)
     at_where = where(path, source.data)
 
@@ -353,7 +422,7 @@ def _shape_finding(source: Source, err: ValidationError) -> Iterator[Finding]:
                     on_key=isinstance(inst, dict),
                     name=n,
                     suggestion=suggest(str(n), known),
-                    known=", ".join(known),
+                    known=listing(known),
                 )
         return
     if v == "additionalProperties" and isinstance(inst, dict):
@@ -379,7 +448,7 @@ def _shape_finding(source: Source, err: ValidationError) -> Iterator[Finding]:
                 key=extra,
                 where=at_where,
                 suggestion=suggestion,
-                allowed=", ".join(allowed),
+                allowed=listing(allowed),
             )
         return
     if v == "required" and isinstance(inst, dict):

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import io
 import math
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -83,12 +85,12 @@ def read_source(path: str | Path, text: str | bytes | None = None) -> Source | l
     """
     name = str(path)
     try:
-        raw = Path(path).read_bytes() if text is None else text
+        raw = _read_bounded(Path(path)) if text is None else text
     except OSError as e:
         return [Finding("SOP001", name, 1, 1, {"reason": e.strerror or str(e)})]
     if isinstance(raw, bytes):
         if len(raw) > MAX_BYTES:
-            too_big = Msg("{size} bytes, the limit is {limit}", size=len(raw), limit=MAX_BYTES)
+            too_big = Msg("larger than the limit of {limit} bytes", limit=MAX_BYTES)
             return [Finding("SOP007", name, 1, 1, {"reason": too_big})]
         if b"\x00" in raw:
             binary = Msg("it holds binary data (NUL bytes)")
@@ -134,6 +136,31 @@ def yaml_reason(context: object, problem: object) -> Msg:
         return Msg("a list [ ] or mapping {{ }} is not closed properly")
     detail = " ".join(t for t in (context_text, problem_text) if t) or "?"
     return Msg("syntax error (the parser says: {detail})", detail=detail)
+def _read_bounded(path: Path) -> bytes:
+    """At most ``MAX_BYTES + 1`` bytes of a regular file (one more shows it is too large).
+
+    Refuses anything else before reading: ``/dev/zero`` would never end and a FIFO would wait
+    for a writer forever (issue 18). The file is opened non-blocking so a FIFO cannot hang the
+    open itself, then checked on the open descriptor (no race with a rename).
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "it is a directory, not a file")
+        if not stat.S_ISREG(mode):
+            raise OSError(0, "it is not a regular file (a device, a pipe or a socket)")
+        chunks: list[bytes] = []
+        left = MAX_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _last_line(text: str) -> int:
@@ -282,6 +309,10 @@ def _scalar(node: ScalarNode) -> Any:
             raise _Problem(
                 "SOP013", *_mark(node), where="number", reason=f"{value!r} is not a number"
             ) from None
+    if node.style == ">":
+        # ruamel.yaml marks each place a folded scalar was folded with a BEL (\a) for its
+        # round trip; a BEL cannot be written in a folded scalar, so every one is a marker.
+        return value.replace("\a", "")
     # str and timestamp: dates stay text; the engine parses them where a date is expected.
     return value
 
