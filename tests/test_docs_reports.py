@@ -13,7 +13,8 @@ from conftest import ROOT
 
 def test_the_diagrams_page_draws_the_shipped_sops() -> None:
     spec = importlib.util.spec_from_file_location("diagrams_doc", ROOT / "tools/diagrams_doc.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     page = (ROOT / "docs" / "diagrams.md").read_text(encoding="utf-8")

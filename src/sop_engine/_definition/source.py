@@ -136,6 +136,8 @@ def yaml_reason(context: object, problem: object) -> Msg:
         return Msg("a list [ ] or mapping {{ }} is not closed properly")
     detail = " ".join(t for t in (context_text, problem_text) if t) or "?"
     return Msg("syntax error (the parser says: {detail})", detail=detail)
+
+
 def _read_bounded(path: Path) -> bytes:
     """At most ``MAX_BYTES + 1`` bytes of a regular file (one more shows it is too large).
 
