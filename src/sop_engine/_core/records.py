@@ -60,16 +60,18 @@ class Deadline:
     """The state of one service-standard clock on one case.
 
     Each time the clock is (re)armed — started, resumed after a pause, extended, recomputed for
-    a new calendar — ``arming`` goes up by one; every reminder and escalation belongs to one
-    arming, and ``fired`` lists the items of this arming already fired, which is what makes
-    each fire happen exactly once. ``due_at`` is always ``calendar.due(anchor, amount, unit)``
-    with the calendar ``calendar_version``: ``anchor`` is when the clock started and ``amount``
-    the duration plus what pauses and extensions added. ``paused_at`` is set while paused.
+    a new calendar or for changed case data its duration rules read — ``arming`` goes up by
+    one; every reminder and escalation belongs to one arming, and ``fired`` lists the items of
+    this arming already fired, which is what makes each fire happen exactly once. ``due_at`` is
+    always ``calendar.due(anchor, amount, unit)`` with the calendar ``calendar_version`` (moved
+    to the next working day for a clock with ``roll``): ``anchor`` is when the clock started
+    and ``amount`` the duration plus what pauses and extensions added. ``paused_at`` is set
+    while paused. ``status`` ``withdrawn``: its ``applies_when`` stopped matching the case.
     """
 
     name: str
     arming: int
-    status: str  # running | paused | met | closed
+    status: str  # running | paused | met | closed | withdrawn
     anchor: datetime
     amount: float
     unit: str
