@@ -273,6 +273,8 @@ def test_the_public_endpoints_are_rate_limited(tmp_path: Path) -> None:
         for d in make_desk(store, rate_limit=3):
             codes = [d.client.get("/api/track/NOPE").status_code for _ in range(4)]
             assert codes == [404, 404, 404, 429]
+            # Open311 is public too: the same limit per client address
+            assert d.client.get("/open311/v2/services.json").status_code == 429
             # officers' endpoints are not throttled by the public limit
             assert d.client.get("/api/queue", headers=token("siti")).status_code == 200
     finally:
