@@ -100,6 +100,7 @@ EXPECTED = [
     "Violation",
     "WorkingCalendar",
     "__version__",
+    "case_diagram",
     "compile_sop",
     "hookimpl",
     "indonesia",

@@ -174,6 +174,7 @@ __all__ = [
     "Violation",
     "WorkingCalendar",
     "__version__",
+    "case_diagram",
     "compile_sop",
     "hookimpl",
     "indonesia",
@@ -210,6 +211,37 @@ def me_report(
     return build_report(
         engine, start, end, agency=agency, unit=unit, now=now, lang=lang, public=public
     )
+
+
+def case_diagram(
+    engine: Engine,
+    case_id: str,
+    *,
+    viewer: Actor | None = None,
+    lang: Literal["id", "en"] = "id",
+    fmt: Literal["svg", "dot", "mermaid"] = "svg",
+    now: datetime | None = None,
+) -> str:
+    """The case's SOP version drawn with the case's path, current state and each deadline's
+    outcome (what ``sop diagram --db DB --case ID`` draws), as SVG, DOT or Mermaid text.
+
+    The case is read through :meth:`Engine.view` as ``viewer`` (an officer of another unit
+    gets :class:`CaseNotVisible`); the drawing holds only the SOP's names and the case's
+    states, never case content. SVG needs pygraphviz (``pip install 'sop-engine[diagrams]'``)
+    and raises a :class:`SopError` naming that extra when it is missing.
+    """
+    from sop_engine._reports.diagram import case_marks, dot, mermaid, render
+
+    shown = engine.view(case_id, viewer)
+    sop = engine.sop(shown.case.sop_hash)
+    marks = case_marks(sop, shown.case, shown.history, now or engine.clock.now())
+    if fmt == "mermaid":
+        return mermaid(sop, lang, marks)
+    text = dot(sop, lang, marks)
+    if fmt == "dot":
+        return text
+    svg = render(text, "svg").decode()
+    return svg[svg.index("<svg") :]
 
 
 _POSTGRES_PACKAGES = ("psycopg", "psycopg_pool")

@@ -13,6 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sop_engine import SqliteStore
 
 import deskkit
@@ -271,6 +273,8 @@ def test_the_public_endpoints_are_rate_limited(tmp_path: Path) -> None:
         for d in make_desk(store, rate_limit=3):
             codes = [d.client.get("/api/track/NOPE").status_code for _ in range(4)]
             assert codes == [404, 404, 404, 429]
+            # Open311 is public too: the same limit per client address
+            assert d.client.get("/open311/v2/services.json").status_code == 429
             # officers' endpoints are not throttled by the public limit
             assert d.client.get("/api/queue", headers=token("siti")).status_code == 200
     finally:
@@ -399,3 +403,24 @@ def test_the_supervisors_page_shows_this_months_figures(desk: DeskUnderTest) -> 
     assert late in page.text  # and the breach is listed below
     english = desk.client.get("/oversight?lang=en")
     assert "This month&#39;s performance" in english.text or "This month's" in english.text
+
+
+def test_the_case_page_draws_the_sop_with_the_cases_path(desk: DeskUnderTest) -> None:
+    pytest.importorskip("pygraphviz")
+    case = desk.file(anonymous=True, pelapor="Ani Wijaya", judul="Ani Wijaya: jalan rusak")
+    for who, event, data in (
+        ("siti", "verifikasi", {"klasifikasi": "pengaduan"}),
+        ("siti", "disposisi", {"unit_tujuan": "dinas_pupr"}),
+    ):
+        assert desk.fire(who, case, event, **data).status_code == 200
+    page = _signed_in(desk, "budi").get(f"/cases/{case}")
+    assert page.status_code == 200
+    svg = re.search(r'<div class="diagram">(<svg.*?</svg>)', page.text, re.S)
+    assert svg is not None
+    assert "Terdisposisi" in svg.group(1)  # the SOP's state labels, in Indonesian
+    assert "Wijaya" not in page.text
+    # the engine refuses the drawing to an officer of another unit, as it refuses the case
+    from sop_engine import Actor, CaseNotVisible, case_diagram
+
+    with pytest.raises(CaseNotVisible):
+        case_diagram(desk.engine, case, viewer=Actor("rina", "petugas_unit", "dinas_kesehatan"))

@@ -16,7 +16,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
-from sop_engine import CaseNotFound, SopError, me_report
+from sop_engine import CaseNotFound, SopError, case_diagram, me_report
 from sop_engine.server.access import Forbidden
 from sop_engine.server.api import DeskDep
 from sop_engine.server.principals import Principal
@@ -187,6 +187,12 @@ class Pages(Controller):
         sop = desk.engine.sop(view.case.sop_hash)
         labels = {f.name: f.label for f in sop.definition.fields}
         path = [e.target for e in view.history if e.target is not None]
+        try:
+            diagram: str | None = case_diagram(
+                desk.engine, case_id, viewer=desk.access.actor(me), lang=_lang(request)
+            )
+        except SopError:  # no pygraphviz: the page lists the states with the case's path
+            diagram = None
         return _page(
             request,
             "case.html",
@@ -196,6 +202,7 @@ class Pages(Controller):
             labels=labels,
             states=sop.definition.states,
             path=path,
+            diagram=diagram,
             error=error,
             done=done,
         )

@@ -72,6 +72,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Simpan nomor ini untuk melacak pengaduan Anda.",
         "Keep this number to track your complaint.",
     ),
+    "diagram": ("Alur SOP dan jejak laporan ini", "The SOP and this case's path"),
     "me_title": ("Kinerja bulan ini", "This month's performance"),
     "received": ("Pengaduan diterima", "Complaints received"),
     "on_time": ("tepat waktu", "on time"),
