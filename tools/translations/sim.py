@@ -40,6 +40,8 @@ T = {
     "report written to {path}": "laporan ditulis ke {path}",
     "National holidays and cuti bersama": "Libur nasional dan cuti bersama",
     "Longest for (mean)": "Paling lama bagi (rata-rata)",
+    "ends ({end}) before it starts ({start})": "berakhir ({end}) sebelum dimulai ({start})",
+    "with its {drain} drain days runs to {last}, outside calendar {calendar}, which covers {first_year}-{last_year}": "beserta {drain} hari penyelesaiannya berlangsung sampai {last}, di luar kalender {calendar} yang mencakup tahun {first_year}-{last_year}",
     "Unit": "Unit",
     "n": "n",
     "P90": "P90",

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
-from datetime import date, time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ import attrs
 import jsonschema
 
 from sop_engine._compile.compiled import CompiledSop
+from sop_engine._core.i18n import Msg
 from sop_engine._core.text import TEXT_SCHEMA, Text
 from sop_engine._definition.source import PathKey, Source, read_source
 from sop_engine._simulate.codes import Problem, ScenarioFinding
@@ -331,6 +332,7 @@ class _Checker:
     source: Source
     sop: CompiledSop
     known_calendars: Sequence[str]
+    calendar_years: Callable[[str], tuple[int, int] | None] | None = None
     findings: list[ScenarioFinding] = attrs.field(factory=list)
 
     def add(self, code: str, path: PathKey, *, at_key: bool = False, **args: Any) -> None:
@@ -450,11 +452,36 @@ class _Checker:
         per = d["period"]
         start, end = date.fromisoformat(per["start"]), date.fromisoformat(per["end"])
         if end < start:
-            self.add("SIM010", ("period", "end"), reason=f"ends ({end}) before it starts ({start})")
+            reason = Msg("ends ({end}) before it starts ({start})", end=str(end), start=str(start))
+            self.add("SIM010", ("period", "end"), reason=reason)
         calendar = per.get("calendar") or self.default_calendar()
         if calendar != ALWAYS and calendar not in self.known_calendars:
             known = ", ".join([*self.known_calendars, ALWAYS])
             self.add("SIM011", ("period", "calendar"), name=calendar, known=known)
+        elif calendar != ALWAYS and self.calendar_years is not None:
+            # The run reaches past the period by drain_days; the calendar must know every day of
+            # it, or the office clock would stop with a traceback in the middle of a run.
+            years = self.calendar_years(calendar)
+            last = end + timedelta(days=int(per.get("drain_days", 30)))
+            if years is not None and not (years[0] <= start.year and last.year <= years[1]):
+                self.add(
+                    "SIM010",
+                    ("period", "start" if start.year < years[0] else "end"),
+                    reason=Msg(
+                        "with its {drain} drain days runs to {last}, outside calendar "
+                        "{calendar}, which covers {first_year}-{last_year}",
+                        drain=str(per.get("drain_days", 30)),
+                        last=str(last),
+                        calendar=calendar,
+                        first_year=str(years[0]),
+                        last_year=str(years[1]),
+                    ),
+                )
+        for i, x in enumerate(d["arrivals"].get("dated", [])):
+            lo, hi = date.fromisoformat(x["from"]), date.fromisoformat(x.get("to", x["from"]))
+            if hi < lo:
+                reason = Msg("ends ({end}) before it starts ({start})", end=str(hi), start=str(lo))
+                self.add("SIM010", ("arrivals", "dated", i, "to"), reason=reason)
         arrivals = d["arrivals"]
         role(("arrivals", "intake"), arrivals["intake"])
         reporter_role = d.get("reporter", {}).get("role", "pelapor")
@@ -669,8 +696,13 @@ def load_scenario(
     sop: CompiledSop,
     known_calendars: Sequence[str],
     text: str | bytes | None = None,
+    calendar_years: Callable[[str], tuple[int, int] | None] | None = None,
 ) -> Scenario | list[Problem]:
-    """Read and check a scenario for ``sop``; the scenario, or every problem found in it."""
+    """Read and check a scenario for ``sop``; the scenario, or every problem found in it.
+
+    ``calendar_years`` gives the first and last year a calendar covers, so a period (with its
+    drain days) outside it is a finding rather than an error in the middle of the run.
+    """
     source = read_source(path, text)
     if not isinstance(source, Source):
         # The shared reader words a document that is not a mapping for SOP files: say it our way.
@@ -685,7 +717,7 @@ def load_scenario(
             "a mapping without 'scenario'" if isinstance(source.data, dict) else _kind(source.data)
         )
         return [ScenarioFinding("SIM001", source.path, 1, 1, {"found": found})]
-    checker = _Checker(source, sop, known_calendars)
+    checker = _Checker(source, sop, known_calendars, calendar_years)
     checker.shape()
     if checker.findings:
         return list(checker.findings)
