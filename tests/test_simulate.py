@@ -222,6 +222,10 @@ def test_invalid_scenarios_are_findings_at_their_position(
     assert problem.hint("id")
     assert problem.hint("en")
     assert "{" not in problem.format("en") + problem.hint("en")  # every placeholder filled
+    # no English fragment inside the Indonesian sentence (values are rendered in its language)
+    indonesian = problem.format("id") + problem.hint("id")
+    for english in ("a mapping", "a number", "a list", "must be", " step", "the file", "ends ("):
+        assert english not in indonesian, indonesian
 
 
 def test_invalid_scenario_through_the_cli_in_both_languages() -> None:
