@@ -69,4 +69,12 @@ T = {
     "a reporter step": "langkah pelapor",
     "a staff step": "langkah petugas",
     "a mapping without 'scenario'": "pemetaan tanpa 'scenario'",
+    "A second scenario, reported side by side on the same axes.": "Skenario kedua, dilaporkan berdampingan pada sumbu yang sama.",
+    "Fit arrival rate and work times from this store's trail (SQLite file or PostgreSQL URL).": "Sesuaikan laju laporan masuk dan waktu kerja dari jejak audit penyimpanan ini (berkas SQLite atau URL PostgreSQL).",
+    "Same seed, same report (byte for byte).": "Benih acak yang sama, laporan yang sama (persis sampai ke setiap bita).",
+    "Show a progress bar on standard error.": "Tampilkan bilah kemajuan di keluaran galat standar.",
+    "Simulate SOP with the workload and staff of --scenario on the real calendar": "Simulasikan SOP dengan beban kerja dan petugas dari --scenario pada kalender kerja yang sebenarnya",
+    "Simulate SOP with the workload and staff of --scenario on the real calendar.\n\nThe real engine decides every step (guards, code of ethics, deadlines, escalations, timed\ntransitions) on a simulated clock; staff, queues and arrivals are a SimPy discrete-event\nsimulation. Reports the share of cases within each limit with 95 % confidence intervals,\nworking days per stage, backlog, utilisation, escalations, ethics and bottlenecks.\nSee docs/simulation.md.": "Simulasikan SOP dengan beban kerja dan petugas dari --scenario pada kalender kerja yang sebenarnya.\n\nMesin yang sebenarnya memutuskan setiap langkah (syarat, kode etik, batas waktu, eskalasi,\ntransisi otomatis) pada jam simulasi; petugas, antrean, dan laporan masuk dimodelkan sebagai\nsimulasi peristiwa diskret dengan SimPy. Melaporkan persentase kasus dalam setiap batas waktu\ndengan selang kepercayaan 95 %, hari kerja per tahap, tunggakan, utilisasi petugas, eskalasi,\nkode etik, dan titik hambatan. Lihat docs/simulation.md.",
+    "The scenario file (YAML).": "Berkas skenario (YAML).",
+    "Write the report to FILE instead of standard output.": "Tulis laporan ke FILE, bukan ke keluaran standar.",
 }
