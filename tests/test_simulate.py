@@ -24,7 +24,7 @@ from sop_engine._compile.compiled import CompiledSop
 from sop_engine._compile.registry import Registry
 from sop_engine._engine import Engine
 from sop_engine._persistence.sqlite import SqliteStore
-from sop_engine._simulate import engine_factory, load_inputs
+from sop_engine._simulate import calendar_years, engine_factory, load_inputs
 from sop_engine._simulate.codes import SIM_CODES, sim_codes_markdown
 from sop_engine._simulate.report import simulate
 from sop_engine._simulate.scenario import SCENARIO_SCHEMA, Scenario, load_scenario
@@ -211,7 +211,8 @@ def test_invalid_scenarios_are_findings_at_their_position(
 ) -> None:
     expected = re.search(r"# expect: (\S+) (\d+):(\d+)", path.read_text(encoding="utf-8"))
     assert expected is not None
-    got = load_scenario(path, lapor, sorted(registry.calendars))
+    years = calendar_years(lapor, registry)
+    got = load_scenario(path, lapor, sorted(registry.calendars), calendar_years=years)
     assert isinstance(got, list)
     assert [(p.code, p.line, p.column) for p in got] == [
         (expected[1], int(expected[2]), int(expected[3]))
@@ -221,6 +222,10 @@ def test_invalid_scenarios_are_findings_at_their_position(
     assert problem.hint("id")
     assert problem.hint("en")
     assert "{" not in problem.format("en") + problem.hint("en")  # every placeholder filled
+    # no English fragment inside the Indonesian sentence (values are rendered in its language)
+    indonesian = problem.format("id") + problem.hint("id")
+    for english in ("a mapping", "a number", "a list", "must be", " step", "the file", "ends ("):
+        assert english not in indonesian, indonesian
 
 
 def test_invalid_scenario_through_the_cli_in_both_languages() -> None:
@@ -235,6 +240,14 @@ def test_invalid_scenario_through_the_cli_in_both_languages() -> None:
     [finding] = json.loads(res.output)["findings"]
     assert (finding["code"], finding["line"], finding["column"]) == ("SIM020", 5, 18)
     assert finding["message"] == "the SOP has no role 'admin_instanse'"
+    # A period the calendar does not cover is a finding in the reader's language, not a crash
+    # in the middle of the run (it was a ValueError traceback from the office clock).
+    path = DATA / "invalid" / "outside_calendar.yaml"
+    res = _cli(str(LAPOR), "--scenario", str(path), "--lang", "id")
+    assert res.exit_code == 1
+    assert "Traceback" not in res.output
+    assert f"{path}:3:37: SIM010 periode beserta 30 hari penyelesaiannya" in res.output
+    assert "di luar kalender ID yang mencakup tahun 2020-2030" in res.output
 
 
 def test_every_code_has_a_corpus_file_the_docs_and_the_schema_are_in_step() -> None:

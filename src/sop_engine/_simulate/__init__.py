@@ -22,7 +22,7 @@ from sop_engine._persistence.store import MemoryStore
 from sop_engine._simulate.codes import Problem
 from sop_engine._simulate.scenario import ALWAYS, Scenario, load_scenario
 
-__all__ = ["engine_factory", "load_inputs", "scenario_calendar"]
+__all__ = ["calendar_years", "engine_factory", "load_inputs", "scenario_calendar"]
 
 
 def engine_factory(registry: Registry) -> Callable[[SimulatedClock, Callable[[], str]], Engine]:
@@ -42,10 +42,27 @@ def load_inputs(
     if findings:
         return list(findings)
     sop = Engine(registry=registry).load(sop_path)
-    scenario = load_scenario(scenario_path, sop, sorted(registry.calendars))
+    scenario = load_scenario(
+        scenario_path, sop, sorted(registry.calendars), calendar_years=calendar_years(sop, registry)
+    )
     if not isinstance(scenario, Scenario):
         return scenario
     return sop, scenario, scenario_calendar(sop, scenario, registry)
+
+
+def calendar_years(sop: CompiledSop, registry: Registry) -> Callable[[str], tuple[int, int] | None]:
+    """The first and last year each calendar covers (the SOP's own, or one from the registry)."""
+
+    def years(name: str) -> tuple[int, int] | None:
+        own = sop.calendar
+        if own is not None and own.id == name:
+            return own.years
+        factory = registry.calendars.get(name)
+        if factory is None:
+            return None
+        return factory.build(zone="Asia/Jakarta", office_hours=None, cutoff=None).years
+
+    return years
 
 
 def scenario_calendar(

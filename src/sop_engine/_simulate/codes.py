@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import attrs
 
 from sop_engine._core.findings import Code, Severity
+from sop_engine._core.i18n import fill
 from sop_engine._core.text import Lang
 
 __all__ = ["SIM_CODES", "Problem", "ScenarioFinding", "sim_codes_markdown"]
@@ -249,11 +250,6 @@ class Problem(Protocol):
     def to_json(self, lang: Lang = "en") -> dict[str, Any]: ...
 
 
-class _Missing(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 @attrs.frozen(slots=True)
 class ScenarioFinding:
     """One problem in one scenario file, at a line and column (both 1-based)."""
@@ -270,11 +266,11 @@ class ScenarioFinding:
 
     def message(self, lang: Lang = "en") -> str:
         c = SIM_CODES[self.code]
-        return (c.message_id if lang == "id" else c.message_en).format_map(_Missing(self.args))
+        return fill(c.message_id if lang == "id" else c.message_en, self.args, lang)
 
     def hint(self, lang: Lang = "en") -> str:
         c = SIM_CODES[self.code]
-        return (c.hint_id if lang == "id" else c.hint_en).format_map(_Missing(self.args))
+        return fill(c.hint_id if lang == "id" else c.hint_en, self.args, lang)
 
     def format(self, lang: Lang = "en") -> str:
         """``PATH:LINE:COL: SIMnnn message`` — the form editors and CI parse."""

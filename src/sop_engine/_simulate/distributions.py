@@ -16,6 +16,8 @@ from typing import Any, Protocol
 
 import attrs
 
+from sop_engine._core.i18n import N_
+
 __all__ = ["Distribution", "distribution"]
 
 _DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)(s|min|h|d)")
@@ -134,17 +136,17 @@ def distribution(raw: Any) -> Distribution | str:
         return Fixed(_seconds(value))
     if kind == "uniform":
         low, high = (_seconds(v) for v in value)
-        return Uniform(low, high) if low <= high else "the low bound is above the high bound"
+        return Uniform(low, high) if low <= high else N_("the low bound is above the high bound")
     if kind == "triangular":
         low, mode, high = (_seconds(v) for v in value)
         if not low <= mode <= high:
-            return "needs [low, mode, high] with low <= mode <= high"
+            return N_("needs [low, mode, high] with low <= mode <= high")
         return Triangular(low, mode, high)
     if kind == "exponential":
         return Exponential(_seconds(value["mean"]))
     if kind == "lognormal":
         mean, sd = _seconds(value["mean"]), _seconds(value["sd"])
-        return Lognormal(mean, sd) if mean > 0 else "the mean must be above zero"
+        return Lognormal(mean, sd) if mean > 0 else N_("the mean must be above zero")
     if kind == "empirical":
         values: Sequence[float] = [_seconds(v) for v in value]
         return Empirical(tuple(values))

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
-from datetime import date, time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ import attrs
 import jsonschema
 
 from sop_engine._compile.compiled import CompiledSop
+from sop_engine._core.i18n import Msg
 from sop_engine._core.text import TEXT_SCHEMA, Text
 from sop_engine._definition.source import PathKey, Source, read_source
 from sop_engine._simulate.codes import Problem, ScenarioFinding
@@ -298,26 +299,27 @@ SCENARIO_SCHEMA: dict[str, Any] = {
 # -- reading -------------------------------------------------------------------------------------
 
 
-def _kind(value: Any) -> str:
+def _kind(value: Any) -> Msg:
+    """What a value is, in words of the reader's language."""
     if isinstance(value, bool):
-        return "true/false"
+        return Msg("true/false")
     if isinstance(value, int | float):
-        return "a number"
+        return Msg("a number")
     if isinstance(value, str):
-        return "text"
+        return Msg("text")
     if isinstance(value, list):
-        return "a list"
+        return Msg("a list")
     if isinstance(value, dict):
-        return "a mapping"
-    return "nothing"
+        return Msg("a mapping")
+    return Msg("nothing")
 
 
 _EXPECTED = {
-    "object": "a mapping",
-    "array": "a list",
-    "string": "text",
-    "number": "a number",
-    "integer": "a whole number",
+    "object": Msg("a mapping"),
+    "array": Msg("a list"),
+    "string": Msg("text"),
+    "number": Msg("a number"),
+    "integer": Msg("a whole number"),
 }
 
 
@@ -331,6 +333,7 @@ class _Checker:
     source: Source
     sop: CompiledSop
     known_calendars: Sequence[str]
+    calendar_years: Callable[[str], tuple[int, int] | None] | None = None
     findings: list[ScenarioFinding] = attrs.field(factory=list)
 
     def add(self, code: str, path: PathKey, *, at_key: bool = False, **args: Any) -> None:
@@ -352,7 +355,7 @@ class _Checker:
         instance: Any = error.instance
         if kind == "required":
             key = str(error.message).split("'")[1]
-            where = "/".join(str(p) for p in path) or "the file"
+            where: Any = "/".join(str(p) for p in path) or Msg("the file")
             self.add("SIM002", path, where=where, key=key)
         elif kind == "additionalProperties":
             allowed = sorted(schema.get("properties", {}))
@@ -366,7 +369,7 @@ class _Checker:
                     suggestion=_suggest(extra, allowed),
                 )
         elif kind == "type":
-            expected = _EXPECTED.get(str(error.validator_value), str(error.validator_value))
+            expected: Any = _EXPECTED.get(str(error.validator_value), str(error.validator_value))
             self.add("SIM004", path, expected=expected, found=_kind(error.instance))
         elif kind == "enum":
             values: Any = error.validator_value
@@ -376,17 +379,24 @@ class _Checker:
         elif kind in ("minimum", "maximum", "exclusiveMinimum"):
             sign = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">"}[str(kind)]
             self.add(
-                "SIM005", path, value=error.instance, rule=f"must be {sign} {error.validator_value}"
+                "SIM005",
+                path,
+                value=error.instance,
+                rule=Msg("must be {sign} {limit}", sign=sign, limit=str(error.validator_value)),
             )
         elif kind in ("minItems", "maxItems", "minProperties", "maxProperties"):
             if "fixed" in schema.get("properties", {}):
-                reason = "give exactly one kind (fixed, uniform, ...)"
+                reason = Msg("give exactly one kind (fixed, uniform, ...)")
                 self.add("SIM009", path, name="?", reason=reason)
             else:
-                self.add("SIM005", path, value=_kind(error.instance), rule=error.message)
+                rule = Msg("has too many or too few entries")
+                self.add("SIM005", path, value=_kind(error.instance), rule=rule)
         elif kind == "anyOf":  # texts: a string or {id, en}
             self.add(
-                "SIM004", path, expected="text or {id: ..., en: ...}", found=_kind(error.instance)
+                "SIM004",
+                path,
+                expected=Msg("text or {{id: ..., en: ...}}"),
+                found=_kind(error.instance),
             )
         else:
             self.add("SIM004", path, expected=str(error.message), found=_kind(error.instance))
@@ -398,7 +408,7 @@ class _Checker:
             try:
                 date.fromisoformat(value)
             except ValueError:
-                self.add("SIM008", path, value=value, kind="date", example="2026-03-13")
+                self.add("SIM008", path, value=value, kind=Msg("date"), example="2026-03-13")
         elif kind == "office_hours" and isinstance(value, str) and parse_hours(value) is None:
             self.add("SIM028", path, value=value)
         if isinstance(value, dict):
@@ -450,11 +460,36 @@ class _Checker:
         per = d["period"]
         start, end = date.fromisoformat(per["start"]), date.fromisoformat(per["end"])
         if end < start:
-            self.add("SIM010", ("period", "end"), reason=f"ends ({end}) before it starts ({start})")
+            reason = Msg("ends ({end}) before it starts ({start})", end=str(end), start=str(start))
+            self.add("SIM010", ("period", "end"), reason=reason)
         calendar = per.get("calendar") or self.default_calendar()
         if calendar != ALWAYS and calendar not in self.known_calendars:
             known = ", ".join([*self.known_calendars, ALWAYS])
             self.add("SIM011", ("period", "calendar"), name=calendar, known=known)
+        elif calendar != ALWAYS and self.calendar_years is not None:
+            # The run reaches past the period by drain_days; the calendar must know every day of
+            # it, or the office clock would stop with a traceback in the middle of a run.
+            years = self.calendar_years(calendar)
+            last = end + timedelta(days=int(per.get("drain_days", 30)))
+            if years is not None and not (years[0] <= start.year and last.year <= years[1]):
+                self.add(
+                    "SIM010",
+                    ("period", "start" if start.year < years[0] else "end"),
+                    reason=Msg(
+                        "with its {drain} drain days runs to {last}, outside calendar "
+                        "{calendar}, which covers {first_year}-{last_year}",
+                        drain=str(per.get("drain_days", 30)),
+                        last=str(last),
+                        calendar=calendar,
+                        first_year=str(years[0]),
+                        last_year=str(years[1]),
+                    ),
+                )
+        for i, x in enumerate(d["arrivals"].get("dated", [])):
+            lo, hi = date.fromisoformat(x["from"]), date.fromisoformat(x.get("to", x["from"]))
+            if hi < lo:
+                reason = Msg("ends ({end}) before it starts ({start})", end=str(hi), start=str(lo))
+                self.add("SIM010", ("arrivals", "dated", i, "to"), reason=reason)
         arrivals = d["arrivals"]
         role(("arrivals", "intake"), arrivals["intake"])
         reporter_role = d.get("reporter", {}).get("role", "pelapor")
@@ -492,7 +527,7 @@ class _Checker:
             p = ("staff", i)
             role((*p, "role"), s["role"])
             key = (s["role"], s.get("unit"))
-            unit = f" in unit {key[1]!r}" if key[1] else ""
+            unit: Any = Msg(" in unit {unit!r}", unit=key[1]) if key[1] else ""
             if key in seen:
                 self.add("SIM027", p, role=key[0], unit=unit)
             seen.add(key)
@@ -547,7 +582,7 @@ class _Checker:
                     )
                 timing = "delay" if by == REPORTER else "work"
                 if timing not in o:
-                    where = f"a {'reporter' if by == REPORTER else 'staff'} step"
+                    where = Msg("a reporter step") if by == REPORTER else Msg("a staff step")
                     self.add("SIM002", op, where=where, key=timing)
                 fixed_unit = not o.get("unit", "").startswith("@")
                 if (
@@ -556,7 +591,7 @@ class _Checker:
                     and fixed_unit
                     and (by, o.get("unit")) not in seen
                 ):
-                    unit = f" in unit {o['unit']!r}" if o.get("unit") else ""
+                    unit = Msg(" in unit {unit!r}", unit=o["unit"]) if o.get("unit") else ""
                     self.add("SIM025", (*op, "by"), role=by, unit=unit)
                 if o.get("unit", "").startswith("@") and o["unit"][1:] not in fields:
                     name = o["unit"][1:]
@@ -630,7 +665,7 @@ class _Checker:
             return None
         built = distribution(raw)
         if isinstance(built, str):
-            self.add("SIM009", path, name=next(iter(raw)), reason=built)
+            self.add("SIM009", path, name=next(iter(raw)), reason=Msg(built))
             return None
         return built
 
@@ -642,24 +677,29 @@ class _Checker:
                 self.add(
                     "SIM004",
                     (*path, "pick"),
-                    expected="a mapping of values to weights",
+                    expected=Msg("a mapping of values to weights"),
                     found=_kind(value["pick"]),
                 )
                 return
             for k, w in value["pick"].items():
                 if not isinstance(w, int | float) or isinstance(w, bool) or w < 0:
                     self.add(
-                        "SIM005", (*path, "pick", k), value=w, rule="a weight must be a number >= 0"
+                        "SIM005",
+                        (*path, "pick", k),
+                        value=w,
+                        rule=Msg("a weight must be a number >= 0"),
                     )
         elif set(value) in ({"p", "value"}, {"p", "value", "else"}):
             p = value["p"]
             if not isinstance(p, int | float) or isinstance(p, bool) or not 0 <= p <= 1:
-                self.add("SIM005", (*path, "p"), value=p, rule="must be between 0 and 1")
+                self.add("SIM005", (*path, "p"), value=p, rule=Msg("must be between 0 and 1"))
         else:
             self.add(
                 "SIM004",
                 path,
-                expected="a plain value, {pick: {VALUE: WEIGHT}} or {p: P, value: V, else: W}",
+                expected=Msg(
+                    "a plain value, {{pick: {{VALUE: WEIGHT}}}} or {{p: P, value: V, else: W}}"
+                ),
                 found=_kind(value),
             )
 
@@ -669,23 +709,32 @@ def load_scenario(
     sop: CompiledSop,
     known_calendars: Sequence[str],
     text: str | bytes | None = None,
+    calendar_years: Callable[[str], tuple[int, int] | None] | None = None,
 ) -> Scenario | list[Problem]:
-    """Read and check a scenario for ``sop``; the scenario, or every problem found in it."""
+    """Read and check a scenario for ``sop``; the scenario, or every problem found in it.
+
+    ``calendar_years`` gives the first and last year a calendar covers, so a period (with its
+    drain days) outside it is a finding rather than an error in the middle of the run.
+    """
     source = read_source(path, text)
     if not isinstance(source, Source):
         # The shared reader words a document that is not a mapping for SOP files: say it our way.
         return [
-            ScenarioFinding("SIM001", f.path, f.line, f.column, {"found": f.args.get("found", "?")})
+            ScenarioFinding(
+                "SIM001", f.path, f.line, f.column, {"found": Msg(str(f.args.get("found", "?")))}
+            )
             if f.code == "SOP006"
             else f
             for f in source
         ]
     if not isinstance(source.data, dict) or "scenario" not in source.data:
         found = (
-            "a mapping without 'scenario'" if isinstance(source.data, dict) else _kind(source.data)
+            Msg("a mapping without 'scenario'")
+            if isinstance(source.data, dict)
+            else _kind(source.data)
         )
         return [ScenarioFinding("SIM001", source.path, 1, 1, {"found": found})]
-    checker = _Checker(source, sop, known_calendars)
+    checker = _Checker(source, sop, known_calendars, calendar_years)
     checker.shape()
     if checker.findings:
         return list(checker.findings)
