@@ -115,7 +115,8 @@ def test_audit_verify_passes_then_names_the_first_tampered_event(pg_url: str) ->
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute("ALTER TABLE events DISABLE TRIGGER events_append_only")
         conn.execute(
-            "UPDATE events SET body = replace(body, 'Sudah ditambal.', 'Belum.') "
+            # (free text is kept out of the chained body since issue 17: the instant is edited)
+            'UPDATE events SET body = replace(body, \'"at":"2026\', \'"at":"2025\') '
             "WHERE case_id = 'c2' AND seq = 5"
         )
     breaks = verify_chains(pg_url)
@@ -132,7 +133,8 @@ def test_personal_data_is_kept_out_of_the_chain_and_erased(pg_url: str) -> None:
     value = '"pelapor":"pelapor-1"'  # the field (the reporter also acts as actor pelapor-1)
     assert value not in str(_sql(pg_url, "SELECT body FROM events"))
     assert '"$personal"' in str(_sql(pg_url, "SELECT body FROM events WHERE seq = 1"))
-    assert _sql(pg_url, "SELECT count(*) FROM personal_data") == [(1,)]
+    # pelapor and the free text (judul, kronologi, lokasi): sealed apart since issue 17
+    assert _sql(pg_url, "SELECT count(*) FROM personal_data") == [(4,)]
     engine.erase_personal_data("c1", ADMIN, "permintaan pelapor")
     _close(engine)
     assert _sql(pg_url, "SELECT count(*) FROM personal_data") == [(0,)]
@@ -146,7 +148,11 @@ def test_store_check_passes_with_personal_fields_given_out_of_order(pg_url: str)
     """Regression: two personal fields in unsorted order gave a false "the event differs"."""
     engine = _engine(pg_url)
     two_personal_case(engine)
-    assert [e.personal for e in engine.history("c1")[:2]] == [("aa_nama", "pelapor")] * 2
+    # (the free-text field judul is sealed too: issue 17)
+    assert [e.personal for e in engine.history("c1")[:2]] == [
+        ("aa_nama", "judul", "pelapor"),
+        ("aa_nama", "pelapor"),
+    ]
     _close(engine)
     result = CliRunner().invoke(main, ["store", "check", "--db", pg_url])
     assert result.exit_code == 0, result.output

@@ -216,7 +216,8 @@ def decide_start(
     )
     case = Case(case_id, sop.id, sop.hash, sop.initial, clean, 1, deadlines, (), sop.sealed)
     # the snapshot and the first event share one read-only mapping
-    personal = tuple(sorted(k for k in clean if k in sop.sealed)) + _actor_sealed(sop, actor)
+    # sorted, as every store gives them back ("@actor" sorts first)
+    personal = _actor_sealed(sop, actor) + tuple(sorted(k for k in clean if k in sop.sealed))
     event = audit(None, case, now, actor, SystemEvent.START, clean, (), command_id, personal)
     record = None
     if command_id is not None:
@@ -312,9 +313,9 @@ def decide(
     record = None
     if command_id is not None:
         record = CommandRecord(command_id, case.id, event, actor, clean, new)
-    personal = tuple(k for k in clean if k in spec.sealed) if spec.sealed else ()
+    personal = tuple(sorted(k for k in clean if k in spec.sealed)) if spec.sealed else ()
     if sop.ethics is not None:
-        personal += _actor_sealed(sop, actor)
+        personal = _actor_sealed(sop, actor) + personal  # sorted: "@actor" sorts first
     trail = audit(
         case,
         new,
