@@ -5,10 +5,11 @@
 Each row is one figure, its baseline measured in the same run (same process, same machine
 weather), the ratio and the goal. Three sizes:
 
-- ``--quick``: a smoke test of correctness (every row runs, every assertion holds) in well under
-  a minute; its figures are noise and say nothing about speed (CI runs it).
-- default: reduced sizes (about a minute on a shared 2-core machine) -- the figures in
-  docs/performance.md come from this mode.
+- ``--quick``: a smoke test of correctness (every row runs, every assertion holds), about half
+  a minute of CPU time; its samples are small, so its figures are indicative only (CI runs it
+  as a smoke test, never as a speed check).
+- default: reduced sizes, meant for a minute or two on a quiet machine (several times longer
+  on a busy shared one); docs/performance.md keeps the latest table.
 - ``--full``: the sizes the issue names (20,000 cases x 6 events, 100,000 cases with
   deadlines, 100,000 bulk-intake reports and due items on SQLite, scaling to 1,000,000 cases
   in memory and on SQLite). Takes tens of minutes; run it on a quiet machine.

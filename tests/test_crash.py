@@ -56,6 +56,12 @@ class Crashing(SqliteStore):
         maybe_die("after_commit")  # committed, outbox not yet delivered
         if event.event == "@expire":
             maybe_die("after_expire")  # the expiry is recorded, its timed event not yet fired
+    def commit_many(self, writes):  # a sweep writes its fired items in groups
+        super().commit_many(writes)
+        for w in writes:
+            maybe_die("after_commit")
+            if w.event.event == "@expire":
+                maybe_die("after_expire")
 
 clock = SimulatedClock(datetime(2026, 3, 2, 1, tzinfo=UTC))
 engine = Engine(store=Crashing({db!r}, clock=clock), clock=clock)
