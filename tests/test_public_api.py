@@ -57,6 +57,7 @@ EXPECTED = [
     "GuardRejected",
     "GuardSpec",
     "IntakeRejected",
+    "InvalidArgument",
     "IntakeSpec",
     "InvalidCaseData",
     "InvalidEventData",
