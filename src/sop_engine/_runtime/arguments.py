@@ -89,7 +89,7 @@ def check_instant(argument: str, value: object, *, optional: bool = True) -> Non
         raise InvalidArgument(argument, f"must be a datetime, got {type(value).__name__}")
     if value.utcoffset() is None:
         raise InvalidArgument(
-            argument, "is a naive datetime; give its time zone, e.g. datetime.now(UTC)"
+            argument, "is a naive datetime; give it a time zone (tzinfo=UTC or the agency's zone)"
         )
 
 
