@@ -16,6 +16,7 @@ from sop_engine import (
     EventNotAllowed,
     ExtensionFailed,
     GuardRejected,
+    InvalidArgument,
     InvalidCaseData,
     InvalidEventData,
     RoleNotPermitted,
@@ -325,7 +326,8 @@ def test_available_at_intake_for_admin_and_reporter(engine: Engine) -> None:
     admin = [a.event for a in engine.available("c1", ADMIN)]
     assert admin == ["minta_kelengkapan", "arsipkan", "bukan_wewenang"]  # verifikasi needs lokasi
     assert [a.event for a in engine.available("c1", REPORTER)] == []
-    assert [a.event for a in engine.available("c1", SYSTEM)] == []
+    with pytest.raises(InvalidArgument, match="engine's own"):  # reserved (issue 18)
+        engine.available("c1", SYSTEM)
 
 
 def test_reopen_is_limited_by_counter(engine: Engine) -> None:
@@ -340,7 +342,8 @@ def test_reopen_is_limited_by_counter(engine: Engine) -> None:
     engine.fire("c1", "setujui_tanggapan", LIAISON, ATTEST)
     with pytest.raises(GuardRejected, match="limit of 2"):
         engine.fire("c1", "sanggah", REPORTER, {"alasan": "lagi"})
-    assert engine.fire("c1", "tutup_otomatis", SYSTEM).state == "selesai"
+    with pytest.raises(InvalidArgument, match="engine's own"):  # only the sweeper may
+        engine.fire("c1", "tutup_otomatis", SYSTEM)
 
 
 def test_final_state_accepts_nothing(engine: Engine) -> None:

@@ -58,6 +58,7 @@ EXPECTED = [
     "GuardSpec",
     "IntakeRejected",
     "IntakeSpec",
+    "InvalidArgument",
     "InvalidCaseData",
     "InvalidEventData",
     "ItemKind",

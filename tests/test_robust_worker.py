@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from sop_engine import Actor, Engine, MemoryStore, Registry, SimulatedClock, Store
 from sop_engine._core.records import Notification
 from sop_engine._ops.outbox import relay
-from sop_engine._ops.worker import run_worker
+from sop_engine._ops.worker import WorkerStats, _health, run_worker
 from sop_engine._persistence.deadletter import RetryPolicy
 from sop_engine._persistence.sqlite import SqliteStore
 from sop_engine.cli import main
@@ -208,3 +208,34 @@ def test_worker_status_lists_and_requeues_dead_letters(
     )
     assert after["status"]["dead_notifications"] == 0
     assert after["status"]["pending_notifications"] == 1
+
+
+def test_health_and_lag_are_logged_as_structured_lines(
+    tmp_path: Path, caplog: Any, registry: Registry
+) -> None:
+    """Issue 18: health and lag observable: a ``worker health`` line with queue counts and
+    the lag of the oldest due timer and pending notification, at start and at the end."""
+    import logging
+
+    clock = SimulatedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    store = SqliteStore(tmp_path / "s.sqlite3", clock=clock)
+    engine = _engine(store, clock, registry)
+    try:
+        engine.start("skala-uji", {"judul": "kasus"}, OFFICER, case_id="c1")
+        clock.advance(timedelta(days=5))  # its timers are days overdue: lag
+        with caplog.at_level(logging.INFO, logger="sop_engine.worker"):
+            _health(store, WorkerStats(), clock.now())  # what a line says before the sweep
+            stats, watchdog = _bounded(engine, _Collect(), retry=FAST)
+        assert not watchdog
+        assert stats.fired >= 1
+        lines = [r.health for r in caplog.records if r.getMessage() == "worker health"]
+        assert len(lines) >= 2
+        before, last = lines[0], lines[-1]
+        assert before["due_timers"] >= 1
+        assert before["timer_lag_s"] > 3 * 86400  # the oldest due timer is days late
+        assert last["due_timers"] == 0
+        assert last["timer_lag_s"] == 0.0
+        assert last["dead_timers"] == 0
+        assert json.dumps(last)  # plain data, ready for a log shipper
+    finally:
+        store.close()

@@ -26,6 +26,13 @@ from sop_engine._persistence.queries import CaseQuery, CaseRow
 from sop_engine._persistence.store import MemoryStore, Store
 from sop_engine._runtime import batch
 from sop_engine._runtime.admin import Admin
+from sop_engine._runtime.arguments import (
+    check_actor,
+    check_data,
+    check_id,
+    check_instant,
+    check_version,
+)
 from sop_engine._runtime.batch import CommandOutcome, FireCommand, StartCommand
 from sop_engine._runtime.catalog import Catalog
 from sop_engine._runtime.commands import AvailableEvent, Commands
@@ -143,6 +150,12 @@ class Engine:
         ``derived_from`` names the case this one derives from (a sub-task, a forwarded copy):
         the new case keeps every confidentiality flag of that case, whatever ``data`` says.
         """
+        check_id("sop_id", sop_id)
+        check_data("data", data)
+        check_actor(actor)
+        check_id("case_id", case_id, optional=True)
+        check_id("command_id", command_id, optional=True)
+        check_id("derived_from", derived_from, optional=True)
         return self.commands.start(
             sop_id, data, actor, case_id=case_id, command_id=command_id, derived_from=derived_from
         )
@@ -163,6 +176,12 @@ class Engine:
         command left it and writes nothing. ``expected_version`` makes it conditional on the case
         not having changed since the caller read it.
         """
+        check_id("case_id", case_id)
+        check_id("event", event)
+        check_actor(actor)
+        check_data("payload", payload, optional=True)
+        check_id("command_id", command_id, optional=True)
+        check_version("expected_version", expected_version)
         return self.commands.fire(
             case_id,
             event,
@@ -182,6 +201,9 @@ class Engine:
         (another writer moved a case meanwhile) nothing is written and the error is raised:
         send the group again.
         """
+        commands = list(commands)
+        for n, c in enumerate(commands):
+            batch.check_command(c, f"commands[{n}]")
         return batch.submit(self.commands, commands)
 
     def available(
@@ -194,6 +216,9 @@ class Engine:
         has not given is not held against an event (enum and bool data are tried with each
         allowed value, other data with a stand-in).
         """
+        check_id("case_id", case_id)
+        check_actor(actor)
+        check_data("payload", payload, optional=True)
         return self.commands.available(case_id, actor, payload)
 
     # -- deadlines --------------------------------------------------------------------------
@@ -204,6 +229,7 @@ class Engine:
         Each (case, deadline, arming, item) fires at most once; after downtime each missed item
         fires once and is marked late.
         """
+        check_instant("now", now)
         return self.sweeper.sweep(now)
 
     def extend(
@@ -218,6 +244,10 @@ class Engine:
     ) -> Case:
         """Extend a running deadline within the SOP's allowance (``amount`` in the clock's
         unit), with a recorded reason."""
+        check_id("case_id", case_id)
+        check_id("deadline", deadline)
+        check_actor(actor)
+        check_id("command_id", command_id, optional=True)
         return self.admin.extend(case_id, deadline, actor, amount, reason, command_id=command_id)
 
     def change_calendar(
@@ -239,6 +269,9 @@ class Engine:
         reason: str,
     ) -> Case:
         """Move a running case to another version of its SOP (explicit, validated, audited)."""
+        check_id("case_id", case_id)
+        check_id("to", to)
+        check_actor(actor)
         return self.admin.migrate(case_id, to, actor, state_map=state_map, reason=reason)
 
     def erase_personal_data(self, case_id: str, actor: Actor, reason: str) -> Case:
@@ -247,12 +280,16 @@ class Engine:
         The audit chain stays intact (it covers references, not values); an ``@erase`` event
         records who erased what and why. Fields are those the SOP marks ``personal: true``.
         """
+        check_id("case_id", case_id)
+        check_actor(actor)
         return self.admin.erase_personal_data(case_id, actor, reason)
 
     def declare(
         self, case_id: str, actor: Actor, *, conflict: bool, relation: str = "", note: str = ""
     ) -> Case:
         """Record the officer's declaration of (no) conflict of interest on the case."""
+        check_id("case_id", case_id)
+        check_actor(actor)
         return self.oversight.declare(
             case_id, actor, conflict=conflict, relation=relation, note=note
         )
@@ -261,16 +298,20 @@ class Engine:
         self, case_id: str, actor: Actor, reason: str, fields: Sequence[str] | None = None
     ) -> dict[str, Any]:
         """The reporter's identity fields, for a permitted role with a reason (audited)."""
+        check_id("case_id", case_id)
+        check_actor(actor)
         return self.oversight.reveal(case_id, actor, reason, fields)
 
     # -- queries ----------------------------------------------------------------------------
 
     def get(self, case_id: str) -> Case:
         """The current snapshot of a case."""
+        check_id("case_id", case_id)
         return self.store.get(case_id)
 
     def history(self, case_id: str) -> Sequence[AuditEvent]:
         """The case's audit trail, oldest first; its length equals the accepted commands."""
+        check_id("case_id", case_id)
         return self.store.history(case_id)
 
     def view(self, case_id: str, viewer: Actor | None = None) -> CaseView:
@@ -283,6 +324,9 @@ class Engine:
         ``rahasia`` case, a viewer outside ``see_content`` sees no content, no reported official
         and no free text of the trail. See ``docs/security.md``.
         """
+        check_id("case_id", case_id)
+        if viewer is not None:
+            check_actor(viewer, "viewer")
         return cases.view(self.catalog, self.store, case_id, viewer)
 
     def visible_cases(self, viewer: Actor) -> list[str]:
@@ -295,6 +339,7 @@ class Engine:
 
     def export(self, case_id: str) -> dict[str, Any]:
         """The case as JSON-ready data for whoever is outside the agency (always redacted)."""
+        check_id("case_id", case_id)
         return cases.export(self.catalog, self.store, case_id)
 
     def cases(

@@ -225,3 +225,27 @@ def test_configuration_is_checked_when_the_notifier_is_set_up() -> None:
         Registry().notifier("smtp.email", {**_config(0)})
     with pytest.raises(PluginError, match="sender: 'pengaduan' does not match"):
         Registry().notifier("smtp.email", {**_config(25), "sender": "pengaduan"})
+
+
+def test_a_line_break_in_the_case_id_does_not_break_delivery(
+    server: Controller, inbox: Inbox
+) -> None:
+    """Issue 18: a case id with CR/LF made every attempt raise in the header encoder."""
+    from sop_engine.records import Notification
+
+    note = Notification(
+        "c1\r\nBcc: x@evil.example/verifikasi/1/breach",
+        "c1\r\nBcc: x@evil.example",
+        "breach",
+        ("atasan",),
+        {"deadline": "verifikasi", "due_at": "2026-03-05T09:00:00+00:00"},
+        datetime(2026, 3, 5, 9, tzinfo=UTC),
+    )
+    cfg = _config(server.port)
+    cfg["recipients"]["atasan"] = ["atasan@example.go.id"]
+    EmailNotifier(cfg).deliver(note)
+    [m] = inbox.messages
+    assert m["Bcc"] is None  # nothing injected
+    assert str(m[KEY_HEADER]) == "c1%0D%0ABcc:%20x@evil.example/verifikasi/1/breach"
+    assert "\n" not in str(m["Subject"])
+    assert "c1 Bcc" in str(m["Subject"])

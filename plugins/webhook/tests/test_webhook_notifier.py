@@ -178,3 +178,66 @@ def test_configuration_and_secret_are_checked_at_set_up(monkeypatch: pytest.Monk
     assert Registry().notifier(
         "webhook.post", {"url": "http://x", "secret_env": "SOP_WEBHOOK_SECRET"}
     )
+
+
+# -- issue 18 ------------------------------------------------------------------------------
+
+
+class _Elsewhere(ThreadingHTTPServer):
+    """Another host a redirect points at; a 200 there must not count as a delivery."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _ElsewhereHandler)
+        self.hits = 0
+
+
+class _ElsewhereHandler(BaseHTTPRequestHandler):
+    server: _Elsewhere
+
+    def do_GET(self) -> None:
+        self.server.hits += 1
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_POST = do_GET  # noqa: N815 (http.server's naming)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_refused_not_followed(endpoint: Endpoint, status: int) -> None:
+    elsewhere = _Elsewhere()
+    thread = threading.Thread(target=elsewhere.serve_forever, daemon=True)
+    thread.start()
+    try:
+        where = f"http://127.0.0.1:{elsewhere.server_address[1]}/steal"
+        endpoint.script = [(status, {"Location": where})]
+        sleeps: list[float] = []
+        with pytest.raises(RuntimeError, match=rf"HTTP {status} redirect refused"):
+            _notifier(endpoint.url, sleeps, attempts=3).deliver(NOTE)
+        assert elsewhere.hits == 0  # nothing went to the other host
+        assert len(endpoint.received) == 1  # and a redirect is not retried
+    finally:
+        elsewhere.shutdown()
+        elsewhere.server_close()
+        thread.join()
+
+
+def test_a_line_break_in_the_case_id_does_not_break_delivery(endpoint: Endpoint) -> None:
+    """A case id with CR/LF (stored before ids were checked) made every attempt raise."""
+    note = Notification(
+        "c1\r\nX-Evil: 1/verifikasi/1/breach",
+        "c1\r\nX-Evil: 1",
+        "breach",
+        ("atasan",),
+        {},
+        datetime(2026, 3, 5, 9, tzinfo=UTC),
+    )
+    _notifier(endpoint.url, []).deliver(note)
+    _notifier(endpoint.url, []).deliver(note)
+    [(first, body), (again, _)] = endpoint.received
+    assert "X-Evil" not in first  # no header was injected
+    assert first[KEY_HEADER] == again[KEY_HEADER] == "c1%0D%0AX-Evil:%201/verifikasi/1/breach"
+    assert json.loads(body)["case_id"] == "c1\r\nX-Evil: 1"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
@@ -34,6 +35,7 @@ from sop_engine._core.errors import SopError
 
 __all__ = [
     "CalendarDocError",
+    "CalendarExhausted",
     "DayOff",
     "DayOffKind",
     "Unit",
@@ -47,6 +49,22 @@ DayOffKind = Literal["national", "cuti_bersama", "cuti_daerah", "closure"]
 Unit = Literal["working_days", "days", "working_hours"]
 YEARS = range(2020, 2031)
 _END_OF_DAY = time(23, 59, 59)
+
+
+class CalendarExhausted(SopError, ValueError):
+    """A count reaches past the years a calendar covers (issue 18: a 60-working-day clock
+    started late in its last year). ``calendar``, ``years`` and ``day`` say which; the fix is
+    a calendar that covers the later years (a newer ``holidays`` package, or an agency
+    calendar document). A ``ValueError`` too, as it was before it had a type."""
+
+    def __init__(self, calendar: str, years: tuple[int, int], day: date, what: str) -> None:
+        self.calendar = calendar
+        self.years = years
+        self.day = day
+        super().__init__(
+            f"calendar {calendar!r} covers {years[0]}-{years[1]}; {what}: extend the calendar "
+            "(upgrade the holidays package or load a calendar document for the later years)"
+        )
 
 
 @attrs.frozen(slots=True)
@@ -127,9 +145,7 @@ class WorkingCalendar:
 
     def _check_year(self, day: date) -> None:
         if not self.years[0] <= day.year <= self.years[1]:
-            raise ValueError(
-                f"calendar {self.id!r} covers {self.years[0]}-{self.years[1]}; {day} is outside it"
-            )
+            raise CalendarExhausted(self.id, self.years, day, f"{day} is outside it")
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after ``day``."""
@@ -156,10 +172,8 @@ class WorkingCalendar:
             return day
         i = self._rank[day] + n
         if i >= len(self._working):
-            raise ValueError(
-                f"calendar {self.id!r} covers {self.years[0]}-{self.years[1]}; counting {n} "
-                f"working days from {day} goes past it"
-            )
+            what = f"counting {n} working days from {day} goes past it"
+            raise CalendarExhausted(self.id, self.years, day, what)
         return self._working[i]
 
     def working_days_between(self, start: date, end: date) -> int:
@@ -174,8 +188,18 @@ class WorkingCalendar:
 
     def due(self, start: datetime, amount: int | float, unit: Unit) -> datetime:
         """The deadline instant (UTC) for ``amount`` ``unit`` counted from ``start``."""
+        if isinstance(amount, bool) or not isinstance(amount, int | float):
+            raise ValueError(f"a duration is a number, got {type(amount).__name__}")
+        if not math.isfinite(amount):
+            raise ValueError(f"a duration must be a finite number, got {amount}")
         if amount < 0:
             raise ValueError(f"a duration cannot be negative, got {amount}")
+        span = (self.years[1] - self.years[0] + 1) * 366 * 24
+        if amount > span:
+            # more than the calendar holds in any unit: bounded before any arithmetic that
+            # would overflow (1e308 working hours was an OverflowError traceback)
+            what = f"{amount:g} {unit.replace('_', ' ')} from {start.date()} goes past it"
+            raise CalendarExhausted(self.id, self.years, start.date(), what)
         if unit == "working_days":
             day = self.add_working_days_to_date(self.local_date(start), int(amount))
             return self.end_of_day(day)

@@ -33,6 +33,7 @@ __all__ = [
     "ExtensionRefused",
     "GuardRejected",
     "IntakeRejected",
+    "InvalidArgument",
     "InvalidCaseData",
     "InvalidEventData",
     "LeaseLost",
@@ -129,13 +130,37 @@ class CaseNotVisible(SopError, PermissionError):
         )
 
 
+def bounded(text: str, limit: int = 2000) -> str:
+    """``text`` cut to ``limit`` characters: an error message never echoes a huge input."""
+    return text if len(text) <= limit else f"{text[: limit - 30]}... ({len(text)} characters)"
+
+
+class InvalidArgument(SopError, ValueError, TypeError):
+    """A public entry point was called with an argument it cannot take (issue 18): an id that
+    is not a short printable string, an actor that is not an :class:`Actor`, a reserved
+    actor, a naive datetime, a boolean version, text with a NUL or a lone surrogate.
+
+    Nothing was read or written. ``argument`` names the parameter, ``reason`` says what is
+    wrong and how to fix it; the message never repeats the value itself (it may be huge or a
+    reporter's personal data).
+    """
+
+    def __init__(self, argument: str, reason: str) -> None:
+        self.argument = argument
+        self.reason = reason
+        super().__init__(bounded(f"argument {argument!r}: {reason}", 500))
+
+
 class InvalidCaseData(SopError, ValueError):
     """Data given to start a case does not match the SOP's case data schema."""
 
     def __init__(self, sop_id: str, problems: Sequence[str]) -> None:
         self.sop_id = sop_id
-        self.problems = tuple(problems)
-        super().__init__(f"case data for SOP {sop_id!r} is invalid: " + "; ".join(self.problems))
+        self.problems = tuple(bounded(p, 300) for p in problems[:20])
+        more = f"; ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(
+            bounded(f"case data for SOP {sop_id!r} is invalid: " + "; ".join(self.problems) + more)
+        )
 
 
 class VersionConflict(SopError):
@@ -201,11 +226,11 @@ class CommandRefused(SopError):
         self.state = state
         self.event = event
         self.msg = message if isinstance(message, Msg) else Msg("{text}", text=message)
-        super().__init__(str(message))
+        super().__init__(bounded(str(message)))
 
     def message(self, lang: Lang = "en") -> str:
         """Why the command was refused, in ``lang`` (``str(error)`` is the English)."""
-        return self.msg.render(lang)
+        return bounded(self.msg.render(lang))
 
 
 class UnknownEvent(CommandRefused, LookupError):

@@ -16,6 +16,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import TextIO
 
 import attrs
@@ -82,6 +83,7 @@ def run_worker(
     on_round: Callable[[WorkerStats], None] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
     retry: RetryPolicy | None = None,
+    health_every: float = 60.0,
 ) -> WorkerStats:
     """Sweep and relay until ``stop`` is set (or, with ``exit_when_idle``, no work is left).
 
@@ -93,11 +95,17 @@ def run_worker(
     A timer or notification that fails is retried with backoff and jitter under ``retry``
     (default :class:`RetryPolicy`), then quarantined; the others keep flowing. Each failure
     is logged on ``sop_engine.worker`` with its key, case, attempt count and error.
+
+    Health and lag are logged as a structured line (``worker health``, INFO, fields in the
+    record's ``extra``: due/retrying/quarantined timers and notifications, ``timer_lag_s`` and
+    ``outbox_lag_s`` of the oldest waiting item, this worker's counts) every ``health_every``
+    seconds of the engine's clock and when the worker stops, for a log shipper to alert on.
     """
     stats = WorkerStats()
     store = engine.store
     policy = retry if retry is not None else RetryPolicy()
     engine.sweeper.retry = policy
+    last_health: datetime | None = None
     while not stop.is_set():
         stats.rounds += 1
         progress = False
@@ -126,6 +134,10 @@ def run_worker(
                 on_error(e)
         if on_round is not None:
             on_round(stats)
+        now = engine.clock.now()
+        if last_health is None or (now - last_health).total_seconds() >= health_every:
+            last_health = now
+            _health(store, stats, now)
         if progress:
             continue
         if exit_when_idle:
@@ -133,4 +145,25 @@ def run_worker(
             if busy is None or not busy(engine.clock.now()):
                 break
         stop.wait(interval)
+    _health(store, stats, engine.clock.now())
     return stats
+
+
+def _health(store: object, stats: WorkerStats, now: datetime) -> None:
+    """One structured ``worker health`` line: queues, lag, and what this worker did."""
+    fields: dict[str, object] = {"worker": attrs.asdict(stats)}
+    status = getattr(store, "queue_status", None)
+    if status is not None:
+        try:
+            q = status(now)
+        except Exception as e:  # health must never stop the worker
+            fields["queue_error"] = type(e).__name__
+        else:
+            fields.update({k: v for k, v in attrs.asdict(q).items() if not k.startswith("oldest_")})
+            fields["timer_lag_s"] = (
+                0.0 if q.oldest_due is None else (now - q.oldest_due).total_seconds()
+            )
+            fields["outbox_lag_s"] = (
+                0.0 if q.oldest_pending is None else (now - q.oldest_pending).total_seconds()
+            )
+    _log.info("worker health", extra={"health": fields})

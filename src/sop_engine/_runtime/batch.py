@@ -25,11 +25,12 @@ from sop_engine._core.errors import SopError
 from sop_engine._core.frozen import frozen_dict
 from sop_engine._core.records import Actor, AuditEvent, Case
 from sop_engine._persistence.store import CommandRecord, Store
+from sop_engine._runtime.arguments import check_actor, check_data, check_id, check_version
 from sop_engine._runtime.commands import Commands
 from sop_engine._runtime.committer import Committer
 from sop_engine._runtime.decision import Decision, Write
 
-__all__ = ["CommandOutcome", "FireCommand", "StartCommand", "submit"]
+__all__ = ["CommandOutcome", "FireCommand", "StartCommand", "check_command", "submit"]
 
 
 @attrs.frozen(slots=True)
@@ -53,6 +54,28 @@ class FireCommand:
     payload: Mapping[str, Any] | None = None
     command_id: str | None = None
     expected_version: int | None = None
+
+
+def check_command(command: object, argument: str) -> None:
+    """The arguments of one command of a group, checked as ``start``/``fire`` check theirs
+    (:class:`~sop_engine.errors.InvalidArgument` before anything of the group is decided)."""
+    from sop_engine._core.errors import InvalidArgument
+
+    if isinstance(command, StartCommand):
+        check_id(f"{argument}.sop_id", command.sop_id)
+        check_data(f"{argument}.data", command.data)
+        check_id(f"{argument}.case_id", command.case_id, optional=True)
+    elif isinstance(command, FireCommand):
+        check_id(f"{argument}.case_id", command.case_id)
+        check_id(f"{argument}.event", command.event)
+        check_data(f"{argument}.payload", command.payload, optional=True)
+        check_version(f"{argument}.expected_version", command.expected_version)
+    else:
+        raise InvalidArgument(
+            argument, f"must be a StartCommand or a FireCommand, got {type(command).__name__}"
+        )
+    check_actor(command.actor, f"{argument}.actor")
+    check_id(f"{argument}.command_id", command.command_id, optional=True)
 
 
 @attrs.frozen(slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -73,12 +74,16 @@ def due(
     cal = _calendar(calendar_id, zone, office_hours, cutoff)
     try:
         n = float(amount)
+        if not math.isfinite(n):
+            raise ValueError(f"AMOUNT must be a finite number, got {amount[:40]!r}")
         instant = datetime.fromisoformat(start)
         if instant.tzinfo is None:
             instant = instant.replace(tzinfo=ZoneInfo(zone))
         deadline = cal.due(instant, n if unit == "working-hours" else int(n), units[unit])  # type: ignore[arg-type]
-    except ValueError as e:
-        raise click.ClickException(f"{e} (START like 2026-03-16 or 2026-03-16T09:30+07:00)") from e
+    except (ValueError, OverflowError) as e:
+        raise click.ClickException(
+            f"{str(e)[:500]} (START like 2026-03-16 or 2026-03-16T09:30+07:00)"
+        ) from e
     click.echo(deadline.astimezone(ZoneInfo(zone)).isoformat())
 
 

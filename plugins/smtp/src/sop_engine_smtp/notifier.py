@@ -15,6 +15,7 @@ import os
 import smtplib
 import ssl
 import time
+import urllib.parse
 from collections.abc import Callable, Mapping
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -71,6 +72,13 @@ CONFIG: dict[str, Any] = {
 _RETRY = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError)
 
 
+def _header_safe(value: str) -> str:
+    """A header value from text that may hold CR/LF (a case id stored before ids were
+    checked, issue 18): the e-mail library refuses line breaks in headers, which made every
+    attempt raise. Line breaks become spaces; the key header is percent-encoded instead."""
+    return " ".join(value.splitlines())
+
+
 def message_id(key: str, domain: str) -> str:
     """The Message-ID of the e-mail for notification ``key``: the same for every attempt."""
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
@@ -121,10 +129,12 @@ class EmailNotifier:
         msg = EmailMessage()
         msg["From"] = c["sender"]
         msg["To"] = ", ".join(addresses)
-        msg["Subject"] = subject
+        msg["Subject"] = _header_safe(subject)
         msg["Date"] = format_datetime(n.created_at)
         msg["Message-ID"] = message_id(n.key, c["sender"].rpartition("@")[2])
-        msg[KEY_HEADER] = n.key
+        msg[KEY_HEADER] = urllib.parse.quote(
+            n.key, safe="".join(chr(c) for c in range(0x21, 0x7F) if c != 0x25)
+        )
         msg["Content-Language"] = "id"
         msg.set_content(body)
         return msg

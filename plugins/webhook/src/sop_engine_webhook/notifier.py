@@ -8,7 +8,11 @@ Each notification is sent as canonical JSON. The request carries:
 - ``X-SOP-Notification-Key`` (and ``Idempotency-Key``): the notification's stable key, the same on
   every attempt, by which the receiver drops repeats (delivery is at least once).
 
-Any 2xx answer is a delivery. Timeouts, connection failures, 408, 425, 429 and 5xx are retried
+Any 2xx answer is a delivery. A redirect (3xx) is not followed: urllib would resend the
+notification as a GET to whatever host the answer names and count that host's 200 as a
+delivery; a redirect is refused like a 4xx, naming the configured URL to fix. The notification
+key goes in the headers percent-encoded outside printable ASCII, so a CR/LF in a case id
+cannot split a header (nor make every attempt raise). Timeouts, connection failures, 408, 425, 429 and 5xx are retried
 with exponential backoff (a ``Retry-After`` in seconds is honoured up to ``max_wait``); other
 answers (a 4xx: the endpoint refuses the message itself) are not. When every attempt failed,
 ``deliver`` raises and the notification stays pending for the next relay.
@@ -22,6 +26,7 @@ import json
 import os
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -35,6 +40,7 @@ __all__ = [
     "TIMESTAMP_HEADER",
     "WebhookNotifier",
     "body_of",
+    "header_safe",
     "sign",
     "verify",
 ]
@@ -77,6 +83,30 @@ def body_of(n: Notification) -> bytes:
         "created_at": n.created_at.isoformat(),
     }
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def header_safe(value: str) -> str:
+    """``value`` for an HTTP header: printable ASCII kept, anything else (CR, LF, NUL,
+    non-ASCII) percent-encoded, so the same key gives the same header on every attempt."""
+    return urllib.parse.quote(value, safe="".join(chr(c) for c in range(0x21, 0x7F) if c != 0x25))
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Refuses every redirect: a 3xx comes back as an :class:`urllib.error.HTTPError`."""
+
+    def redirect_request(
+        self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> None:
+        raise urllib.error.HTTPError(
+            req.full_url,
+            code,
+            f"redirect refused (to {newurl[:200]!r}); configure the final URL",
+            headers,
+            fp,
+        )
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect())
 
 
 def sign(secret: bytes, timestamp: int, body: bytes) -> str:
@@ -143,13 +173,14 @@ class WebhookNotifier:
             except urllib.error.HTTPError as e:
                 if e.code not in _RETRY_STATUS or attempt == attempts:
                     raise RuntimeError(
-                        f"webhook refused notification {notification.key}: HTTP {e.code} {e.reason}"
+                        f"webhook refused notification {notification.key!r:.200}: "
+                        f"HTTP {e.code} {e.reason}"
                     ) from e
                 pause = _retry_after(e.headers.get("Retry-After"), wait)
             except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
                 if attempt == attempts:
                     raise RuntimeError(
-                        f"webhook unreachable for notification {notification.key}: {e}"
+                        f"webhook unreachable for notification {notification.key!r:.200}: {e}"
                     ) from e
                 pause = wait
             self._sleep(min(pause, max_wait))
@@ -163,13 +194,13 @@ class WebhookNotifier:
             "User-Agent": "sop-engine-webhook/0.1",
             TIMESTAMP_HEADER: str(timestamp),
             SIGNATURE_HEADER: sign(self._secret, timestamp, body),
-            KEY_HEADER: key,
-            "Idempotency-Key": key,
+            KEY_HEADER: header_safe(key),
+            "Idempotency-Key": header_safe(key),
         }
         request = urllib.request.Request(self.config["url"], body, headers, method="POST")
         self.attempts += 1
         timeout = float(self.config.get("timeout", 10))
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             response.read()
 
 
