@@ -349,14 +349,14 @@ class World:
                 self._fail("replay", case_id, f"event {problem.seq}: {problem.reason}")
         if self.sop.deadlines is not None and "deadlines_follow_state" in self.checks:
             self._check_deadlines(case, trail)
-        if "case_can_move" in self.checks:
-            self._check_can_move(case, trail)
         for inv in self.declared:
             why = inv.violation(case, trail)
             if why is not None:
                 self._fail(
                     inv.name, case_id, Msg("in state {state!r}: {why}", state=case.state, why=why)
                 )
+        if "case_can_move" in self.checks:  # last: the SOP's own rules name the cause better
+            self._check_can_move(case, trail)
 
     def _check_chain(self, case: Case, trail: Sequence[AuditEvent]) -> None:
         """Sequence numbers, state links and the hash chain; earlier links never change."""
@@ -562,6 +562,10 @@ def _can_move(
                         )
                     except CommandRefused:
                         continue
+                    except Exception:
+                        # a crashing guard, action or check: no_crash reports it on a real
+                        # command; the probe cannot tell whether the case could move
+                        return True
                     if decision.refusal is None:
                         return True
     return False
