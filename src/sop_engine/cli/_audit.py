@@ -86,9 +86,9 @@ def checkpoint(db: str, key: str, output: str, previous: str | None) -> None:
     """Sign the head of every case's chain, the set of cases, a digest of their personal
     data and their waiting timers. Nothing is written to the store; give the file (and the
     public key) to the auditor."""
-    from datetime import UTC, datetime
     from pathlib import Path
 
+    from sop_engine._core.clock import SystemClock
     from sop_engine._ops.checkpoint import take_checkpoint
     from sop_engine.cli._integrity import open_checked
 
@@ -98,7 +98,7 @@ def checkpoint(db: str, key: str, output: str, previous: str | None) -> None:
             data = take_checkpoint(
                 st,
                 Path(key).read_bytes(),
-                datetime.now(UTC),
+                SystemClock().now(),
                 Path(previous).read_bytes() if previous else None,
             )
     finally:

@@ -24,11 +24,11 @@ def outbox() -> None:
 def list_(db: str, failed: bool, limit: int, fmt: str) -> None:
     """How many notifications are pending and retrying; with --failed, each quarantined one
     with its key, case, attempts and error (exit 1 when there is any)."""
-    from datetime import UTC, datetime
+    from sop_engine._core.clock import SystemClock
 
     st = open_store(db)
     try:
-        queue = st.queue_status(datetime.now(UTC))
+        queue = st.queue_status(SystemClock().now())
         letters = [d for d in st.dead_letters(limit) if d.kind == "notification"] if failed else []
     finally:
         st.close()

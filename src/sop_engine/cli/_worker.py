@@ -161,13 +161,12 @@ def worker(
 def status(db: str, limit: int, fmt: str) -> None:
     """Due and pending work, lag, and the quarantined timers and notifications with their
     errors; exit 1 when anything is quarantined (a health check)."""
-    from datetime import UTC, datetime
-
+    from sop_engine._core.clock import SystemClock
     from sop_engine._persistence.deadletter import QueueStatus
 
     st = open_store(db)
     try:
-        now = datetime.now(UTC)
+        now = SystemClock().now()
         queue: QueueStatus = st.queue_status(now)
         letters = st.dead_letters(limit)
     finally:
