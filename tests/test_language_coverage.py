@@ -170,7 +170,6 @@ INDONESIAN = frozenset(
         "perintah",
         "laporan",
         "kasus",
-        "status",
         "peristiwa",
         "peran",
         "senin",
