@@ -401,7 +401,10 @@ def test_an_invariant_applies_only_to_its_states_and_when() -> None:
     )
     assert inv.violation(_case("proses"), []) is None
     assert inv.violation(_case("selesai", kanal="web"), []) is None
-    assert inv.violation(_case("selesai", kanal="sms"), []) == "tanggapan is empty"
+    why = inv.violation(_case("selesai", kanal="sms"), [])
+    assert why is not None
+    assert str(why) == "tanggapan is empty"
+    assert why.render("id") == "tanggapan kosong"
 
 
 def test_invariants_section_is_read_from_the_reference_sop() -> None:

@@ -67,6 +67,7 @@ def messages() -> tuple[list[str], dict[str, str]]:
     ids.update(help_texts(main))
     click_dir = Path(click.__file__).parent
     ids.update(_python(click_dir, CLICK_FILES, {"_": None, "ngettext": (1, 2)}))
+    ids.add("required")  # click marks it as `_(extra["required"])`, which extraction cannot see
     legacy: dict[str, str] = {}
     for code in CODES.values():
         legacy.update(code.legacy)

@@ -64,16 +64,19 @@ def _catalogue(lang: Lang) -> _gettext.NullTranslations:
     return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
 
 
-def gettext(message: str, lang: Lang = "id") -> str:
+def gettext(message: str, lang: Lang = "id", *, record: bool = True) -> str:
     """``message`` (an English message id) in ``lang``; itself when the catalogue lacks it.
 
-    A lookup that misses is remembered (see :func:`missing`) so the coverage test can name it.
+    A lookup that misses is remembered (see :func:`missing`) so the coverage test can name it;
+    ``record=False`` is for lookups of text that may legitimately not be a message id (the help
+    formatter sees click's already translated texts and bare ``[default: ...]`` extras).
     """
     if not message:
         return message
     catalogue = _catalogue(lang)
     if message not in getattr(catalogue, "_catalog", {}):
-        _missing.add((lang, message))
+        if record:
+            _missing.add((lang, message))
         return message
     return catalogue.gettext(message)
 

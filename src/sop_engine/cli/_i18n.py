@@ -85,18 +85,30 @@ def _scan(args: Sequence[str]) -> tuple[Lang, bool]:
     return locale_lang(), False
 
 
+def _tr_help(text: str) -> str:
+    """A help text in the invocation's language, without recording a miss.
+
+    The formatter also sees texts click has already translated (its own option help) and rows
+    that are only ``[default: ...]`` extras; the catalogue's completeness for help texts is
+    checked on the extracted ids instead (tests/test_catalogue.py).
+    """
+    lang = CLI_LANG.get()
+    return gettext(text, lang, record=False) if lang else text
+
+
 class _Formatter(click.HelpFormatter):
     """Looks every help text up in the catalogue as it is written."""
 
     def write_text(self, text: str) -> None:
-        super().write_text(tr(text))
+        super().write_text(_tr_help(text))
 
     def write_dl(self, rows: Iterable[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
         translated = []
         for term, text in rows:
             match = _EXTRAS.match(text)
             assert match is not None  # the pattern matches every string
-            translated.append((term, tr(match[1]) + (match[2] or "") if match[1] else text))
+            help_text = match[1] if match[1] and not match[1].startswith("[") else ""
+            translated.append((term, _tr_help(help_text) + (match[2] or "") if help_text else text))
         super().write_dl(translated, *args, **kwargs)
 
 
