@@ -40,3 +40,11 @@ autodoc_typehints = "description"
 autodoc_preserve_defaults = True
 napoleon_google_docstring = False
 nitpicky = False
+
+
+def setup(app: object) -> None:
+    """Mermaid blocks (docs/diagrams.md) are shown as text on the site: their pictures are the
+    Graphviz SVGs beside them, and the forge draws the Mermaid itself."""
+    from pygments.lexers.special import TextLexer
+
+    app.add_lexer("mermaid", TextLexer)  # type: ignore[attr-defined]

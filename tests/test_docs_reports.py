@@ -20,6 +20,13 @@ def test_the_diagrams_page_draws_the_shipped_sops() -> None:
     page = (ROOT / "docs" / "diagrams.md").read_text(encoding="utf-8")
     assert page == module.page(), "run `make docs` to redraw docs/diagrams.md"
     assert page.count("```mermaid") == 4  # two SOPs, two languages
+    for name in ("lapor-id", "lapor-en", "dpmptsp-id", "dpmptsp-en"):  # the site's pictures
+        assert (
+            (ROOT / "docs" / "_static" / "diagrams" / f"{name}.svg")
+            .read_bytes()
+            .lstrip(b"\n")
+            .startswith((b"<?xml", b"<svg"))
+        )
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

@@ -12,6 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "docs" / "diagrams.md"
+PICTURES = ROOT / "docs" / "_static" / "diagrams"
 SOPS = (
     ("lapor", ROOT / "examples" / "lapor" / "sop.yaml"),
     ("dpmptsp", ROOT / "examples" / "dpmptsp" / "sop.yaml"),
@@ -35,21 +36,31 @@ states it runs in, with its limit, reminders and escalation levels. SVG/PNG:
 """
 
 
-def page() -> str:
-    """The page's text (what ``docs/diagrams.md`` must hold)."""
+def page(pictures: bool = False) -> str:
+    """The page's text (what ``docs/diagrams.md`` must hold); with ``pictures``, also write
+    each drawing as SVG (Graphviz) under ``docs/_static/diagrams/`` for the docs site, where
+    Mermaid text is not drawn."""
     sys.path.insert(0, str(ROOT / "src"))
     from sop_engine import Engine, Registry
-    from sop_engine._reports.diagram import mermaid
+    from sop_engine._reports.diagram import dot, mermaid, render
 
     engine = Engine(registry=Registry(load_entry_points=False))
     parts = [INTRO]
     for name, path in SOPS:
         sop = engine.load(path)
         for lang, heading in (("id", "Bahasa Indonesia"), ("en", "English")):
-            parts.append(f"\n## `{name}` — {heading}\n\n```mermaid\n{mermaid(sop, lang)}```\n")
+            picture = f"{name}-{lang}.svg"
+            if pictures:
+                PICTURES.mkdir(parents=True, exist_ok=True)
+                (PICTURES / picture).write_bytes(render(dot(sop, lang), "svg"))
+            parts.append(
+                f"\n## `{name}` — {heading}\n\n![{name} ({lang})](_static/diagrams/{picture})\n\n"
+                f"<details><summary>Mermaid</summary>\n\n```mermaid\n{mermaid(sop, lang)}```\n\n"
+                "</details>\n"
+            )
     return "".join(parts)
 
 
 if __name__ == "__main__":
-    PAGE.write_text(page(), encoding="utf-8")
-    print(f"wrote {PAGE.relative_to(ROOT)}")
+    PAGE.write_text(page(pictures=True), encoding="utf-8")
+    print(f"wrote {PAGE.relative_to(ROOT)} and {PICTURES.relative_to(ROOT)}/*.svg")
