@@ -46,10 +46,14 @@ def ordinal(n: int) -> Text:
     return Text(str(n), f"{n}{suffix}")
 
 
-def _label(node: Any) -> str:
+def _label(node: Any) -> Text | str:
+    """The node's label in the reader's language (a ``{id, en}`` label renders per reader)."""
     raw = node.get("label") if isinstance(node, dict) else None
     if isinstance(raw, dict):
-        raw = raw.get("id")
+        first, second = raw.get("id"), raw.get("en")
+        if isinstance(first, str) and isinstance(second, str):
+            return Text(first, second)
+        raw = first if isinstance(first, str) else second
     return raw if isinstance(raw, str) else ""
 
 
@@ -81,14 +85,14 @@ def _piece(parent: Any, key: str | int, path: Sequence[str | int], node: Any) ->
         kind = {"states": N_("state"), "events": N_("event"), "roles": N_("role")}.get(
             str(top), N_("field")
         )
-        label = _label(node)
-        if label:
-            return Msg("{kind} {name!r} ({label})", kind=Msg(kind), name=key, label=label)
+        named = _label(node)
+        if named:
+            return Msg("{kind} {name!r} ({label})", kind=Msg(kind), name=key, label=named)
         return Msg("{kind} {name!r}", kind=Msg(kind), name=key)
     if len(path) == 2 and path[0] == "deadlines" and path[1] == "clocks":
-        label = _label(node)
-        if label:
-            return Msg("clock {name!r} ({label})", name=key, label=label)
+        named = _label(node)
+        if named:
+            return Msg("clock {name!r} ({label})", name=key, label=named)
         return Msg("clock {name!r}", name=key)
     return str(key)
 

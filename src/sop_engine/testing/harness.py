@@ -33,6 +33,7 @@ from sop_engine._compile.compiled import CompiledSop, compile_sop
 from sop_engine._compile.loading import load_definition
 from sop_engine._compile.registry import Registry
 from sop_engine._core.records import Actor
+from sop_engine._runtime.arguments import RESERVED_ROLES
 from sop_engine.testing.coverage import Coverage
 from sop_engine.testing.strategies import actors, case_data, clock_steps, payloads, units
 from sop_engine.testing.world import InvariantViolated, Outcome, Step, World
@@ -98,9 +99,18 @@ def _machine(
     )
     every_event = [*sorted(sop.events), "peristiwa_asing"]
     unit_names = units(sop)
+    # what a caller can fire: the engine's own role (timed transitions) is not a caller's
+    callable_table = {
+        state: {
+            e: kept
+            for e, ts in by_event.items()
+            if (kept := [t for t in ts if set(t.roles) - RESERVED_ROLES])
+        }
+        for state, by_event in sop.table.items()
+    }
     onward_events = {
         state: sorted(e for e, ts in by_event.items() if any(t.dest not in sop.finals for t in ts))
-        for state, by_event in sop.table.items()
+        for state, by_event in callable_table.items()
     }
     # strategies are built once: building and validating them per draw costs more than drawing
     valid_data = {e: payloads(sop, e) for e in sop.events}
@@ -137,7 +147,7 @@ def _machine(
             world = self.world
             case_id = world.cases[d(_pick(len(world.cases)), label="case")]
             case = world.engine.get(case_id)
-            options = sop.table.get(case.state, {})
+            options = callable_table.get(case.state, {})
             if options and d(_DIGIT, label="kind") < 9:
                 # mostly an event that keeps the case open, so runs get deep into the procedure
                 onward = onward_events[case.state]
@@ -146,7 +156,7 @@ def _machine(
                 event = pool[d(_pick(len(pool)), label="event")]
                 alternatives = options[event]
                 t = alternatives[d(_pick(len(alternatives)), label="transition")]
-                roles = sorted(t.roles)
+                roles = sorted(set(t.roles) - RESERVED_ROLES)
                 role = roles[d(_pick(len(roles)), label="role")]
                 own = [case.data[f] for f in unit_fields if case.data.get(f)]
                 unit = None

@@ -19,6 +19,7 @@ from sop_engine._compile.compiled import CompiledSop
 from sop_engine._core.calendar import WorkingCalendar
 from sop_engine._core.definition import FieldSpec
 from sop_engine._core.records import Actor
+from sop_engine._runtime.arguments import RESERVED_ROLES
 
 __all__ = [
     "actors",
@@ -107,7 +108,11 @@ def actors(
 
     ``outsiders`` adds a role the SOP does not know, whose every command must be refused.
     """
-    pool = list(roles if roles is not None else [r.name for r in sop.definition.roles])
+    pool = [
+        r
+        for r in (roles if roles is not None else [r.name for r in sop.definition.roles])
+        if r not in RESERVED_ROLES  # the engine's own role: callers are refused it
+    ]
     if outsiders:
         pool.append("orang_luar")
     return st.builds(

@@ -28,6 +28,7 @@ from sop_engine._features.invariants import BUILTIN, Invariant
 from sop_engine._ops.replay import replay_case
 from sop_engine._persistence.codec import actor_from_json, actor_to_json, chain_hash
 from sop_engine._persistence.store import MemoryStore
+from sop_engine._runtime.arguments import RESERVED_ROLES
 from sop_engine.testing.coverage import Coverage
 
 __all__ = ["BUILTIN_INVARIANTS", "InvariantViolated", "Outcome", "Step", "World"]
@@ -552,7 +553,9 @@ def _can_move(
     for event, options in sop.table[case.state].items():
         spec = sop.events[event]
         payloads = _probe_payloads(spec.data, unit_names)
-        for role in sorted({r for t in options for r in t.roles}):
+        # the engine's own role moves a case only through a clock (counted below), never as a
+        # caller: it is not a way out here
+        for role in sorted({r for t in options for r in t.roles} - RESERVED_ROLES):
             for unit in unit_names:
                 actor = Actor(_PROBE_ID, role, unit)
                 for payload in payloads:
