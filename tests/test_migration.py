@@ -93,7 +93,11 @@ def test_running_deadlines_are_rearmed_not_dropped(store: object) -> None:
 def test_a_running_clock_the_new_version_lacks_refuses_the_move(store: object) -> None:
     engine = _engine(store)
     _in_progress(engine, "c1")
-    text = _v2_text().replace("    tindak_lanjut:\n", "    tindak_lanjut_unit:\n")
+    text = (
+        _v2_text()
+        .replace("    tindak_lanjut:\n", "    tindak_lanjut_unit:\n")
+        .replace("deadlines: [tindak_lanjut,", "deadlines: [tindak_lanjut_unit,")  # SOP178
+    )
     engine.add(load_definition("v2.yaml", text=text, registry=engine.registry))
     with pytest.raises(MigrationRefused, match="deadline 'tindak_lanjut' is running"):
         engine.migrate(
