@@ -43,10 +43,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_engine import ADMIN, DATA, PATH  # noqa: E402
 
-from sop_engine import CaseQuery, Engine, SimulatedClock, SqliteStore  # noqa: E402
-from sop_engine._persistence.queries import sqlite_instant  # noqa: E402
-from sop_engine._reports.report import build_report  # noqa: E402
-from sop_engine._runtime.batch import FireCommand, StartCommand  # noqa: E402
+from sop_engine import (  # noqa: E402
+    CaseQuery,
+    Engine,
+    FireCommand,
+    SimulatedClock,
+    SqliteStore,
+    StartCommand,
+    me_report,
+)
 
 SOP = ROOT / "examples" / "lapor" / "sop.yaml"
 START = datetime(2026, 4, 6, 2, tzinfo=UTC)  # Monday 09:00 WIB, after Idul Fitri
@@ -116,7 +121,7 @@ def bench_report(n: int, console: Console) -> dict[str, Any]:
         engine = build_cases(path, n, bar)
         built = time.perf_counter() - t0
         t0 = time.perf_counter()
-        report = build_report(engine, date(2026, 4, 1), date(2026, 7, 1))
+        report = me_report(engine, date(2026, 4, 1), date(2026, 7, 1))
         seconds = time.perf_counter() - t0
         floor = raw_floor(path)
         events = sqlite3.connect(path).execute("SELECT COUNT(*) FROM events").fetchone()[0]
@@ -131,6 +136,11 @@ def bench_report(n: int, console: Console) -> dict[str, Any]:
         "raw_floor_s": floor,
         "received": report["received"]["total"] if "received" in report else None,
     }
+
+
+def sqlite_instant(at: datetime) -> str:
+    """An instant as the store writes ``case_index.next_due`` (UTC text, milliseconds)."""
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
 
 
 def bench_queue(rows: int, console: Console) -> dict[str, Any]:

@@ -59,10 +59,10 @@ from sop_engine import (  # noqa: E402
     Registry,
     SimulatedClock,
     SqliteStore,
+    StartCommand,
     compile_sop,
     load_definition,
 )
-from sop_engine._runtime.batch import StartCommand  # noqa: E402
 
 SOP = ROOT / "examples" / "lapor" / "sop.yaml"
 CPU = time.process_time

@@ -113,7 +113,11 @@ class Engine:
         Raises :class:`~sop_engine.IntakeRejected` for a message the channel refuses.
         """
         new = channel(raw, meta or {})
-        return self.start(new.sop_id, new.data, new.actor, command_id=new.command_id)
+        check_id("sop_id", new.sop_id)
+        check_data("data", new.data)
+        check_actor(new.actor, channel=True)  # the channel's own actor, from its configuration
+        check_id("command_id", new.command_id, optional=True)
+        return self.commands.start(new.sop_id, new.data, new.actor, command_id=new.command_id)
 
     # -- SOPs -------------------------------------------------------------------------------
 

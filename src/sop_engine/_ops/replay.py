@@ -123,7 +123,10 @@ def replay_case(
                 # what the engine added to the event (``@deadlines``: re-armed deadlines) is
                 # produced again by the command, not sent with it
                 data = {k: v for k, v in e.payload.items() if not k.startswith("@")}
-                engine.fire(e.case_id, e.event, e.actor, data, command_id=e.command_id)
+                # through the command path itself, not the public entry point: the trail holds
+                # the engine's own commands too (a timed transition's event, fired as
+                # ``sop-engine``/``sistem``), which callers are refused (issue 18)
+                engine.commands.fire(e.case_id, e.event, e.actor, data, command_id=e.command_id)
         except SopError as err:
             return ReplayProblem(e.case_id, e.seq, f"replaying {e.event!r} failed: {err}")
         produced = len(engine.store.history(e.case_id))

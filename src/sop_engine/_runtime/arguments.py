@@ -64,8 +64,13 @@ def check_id(argument: str, value: object, *, optional: bool = False) -> None:
         )
 
 
-def check_actor(actor: object, argument: str = "actor") -> None:
-    """An :class:`Actor` with valid id, role and unit, not claiming the engine's identity."""
+def check_actor(actor: object, argument: str = "actor", *, channel: bool = False) -> None:
+    """An :class:`Actor` with valid id, role and unit, not claiming the engine's identity.
+
+    ``channel``: the actor an installed intake channel configured for itself (the LAPOR! SMS
+    gateway opens cases in the role ``sistem`` under its own id): the role is allowed, the
+    engine's ids are not. A caller never chooses this actor, the agency's configuration does.
+    """
     if not isinstance(actor, Actor):
         raise InvalidArgument(
             argument, f"must be an Actor(id, role, unit), got {type(actor).__name__}"
@@ -73,7 +78,7 @@ def check_actor(actor: object, argument: str = "actor") -> None:
     check_id(f"{argument}.id", actor.id)
     check_id(f"{argument}.role", actor.role)
     check_id(f"{argument}.unit", actor.unit, optional=True)
-    if actor.id in RESERVED_ACTOR_IDS or actor.role in RESERVED_ROLES:
+    if actor.id in RESERVED_ACTOR_IDS or (actor.role in RESERVED_ROLES and not channel):
         raise InvalidArgument(
             argument,
             "the actor id 'sop-engine'/'sistem' and the role 'sistem' are the engine's own; "
