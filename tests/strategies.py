@@ -42,7 +42,8 @@ def value_for(field: FieldSpec) -> st.SearchStrategy[Any]:
 
 
 def actors(sop: CompiledSop) -> st.SearchStrategy[Actor]:
-    roles = [r.name for r in sop.definition.roles]
+    # 'sistem' is the engine's own role: callers are refused it before any SOP rule (issue 18)
+    roles = [r.name for r in sop.definition.roles if r.name != "sistem"]
     return st.builds(
         Actor,
         id=st.sampled_from(["a", "b", "c"]),
@@ -72,8 +73,14 @@ def commands(draw: st.DrawFn, sop: CompiledSop) -> tuple[str, Actor, dict[str, A
     return event, draw(actors(sop)), draw(payloads(sop, event))
 
 
+def _filled(field: FieldSpec) -> st.SearchStrategy[Any]:
+    """A value for a required field at intake: required text is never blank (issue 20)."""
+    values = value_for(field)
+    return values.filter(lambda v: str(v).strip() != "") if field.type == "text" else values
+
+
 def case_data(sop: CompiledSop) -> st.SearchStrategy[dict[str, Any]]:
-    required = {n: value_for(f) for n, f in sop.fields.items() if f.required}
+    required = {n: _filled(f) for n, f in sop.fields.items() if f.required}
     optional = {n: value_for(f) for n, f in sop.fields.items() if not f.required}
     return st.fixed_dictionaries(required, optional=optional)
 
