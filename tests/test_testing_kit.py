@@ -185,9 +185,7 @@ MUTATIONS = {
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
 def test_seeded_mutations_of_the_lapor_sop_are_caught(name: str) -> None:
     mutate, invariant = MUTATIONS[name]
-    # the exploration is seeded; lapor's disposition guard (issue 20) shifted the paths Hypothesis
-    # takes, and with seed 0 the feedback expiry is not reached within the budget
-    seed = 1 if name == "drop tutup_otomatis" else 0
+    seed = 0  # the exploration is seeded: the same paths every run
     # the procedure without its code of ethics: blocked commands (fees, conflicts of interest)
     # would make the runs that reach the end of the procedure rarer, and slow this test down
     sop = compile_sop(

@@ -113,7 +113,7 @@ def actors(
         for r in (roles if roles is not None else [r.name for r in sop.definition.roles])
         if r not in RESERVED_ROLES  # the engine's own role: callers are refused it
     ]
-    if outsiders:
+    if outsiders or not pool:  # an event only the engine fires: a caller tries, and is refused
         pool.append("orang_luar")
     return st.builds(
         Actor,
