@@ -388,6 +388,26 @@ def reevaluate(
     return tuple(out), timers, rearms
 
 
+def with_fired(d: Deadline, fired: Sequence[str], level: int) -> Deadline:
+    """``d`` with ``fired`` items recorded and its escalation ``level`` (what a sweep writes for
+    each fired item; direct construction, as in :func:`_with_status`)."""
+    return Deadline(
+        d.name,
+        d.arming,
+        d.status,
+        d.anchor,
+        d.amount,
+        d.unit,
+        d.due_at,
+        d.calendar_version,
+        d.extensions,
+        d.extended_by,
+        d.fired + tuple(fired),
+        level,
+        d.paused_at,
+    )
+
+
 def _with_status(d: Deadline, status: str, paused_at: datetime | None = None) -> Deadline:
     """``d`` with another status (direct construction: ``attrs.evolve`` is slow on this path)."""
     return Deadline(

@@ -20,10 +20,10 @@ from sop_engine._core.clock import Clock
 from sop_engine._core.errors import CommandRefused, LeaseLost, VersionConflict
 from sop_engine._core.frozen import frozen_dict
 from sop_engine._core.protocol import ItemKind, TimerItem
-from sop_engine._core.records import Actor, AuditEvent, Case, Deadline, Notification, Timer
+from sop_engine._core.records import Actor, AuditEvent, Case, Notification, Timer
 from sop_engine._core.redaction import Redactor
 from sop_engine._features.confidentiality import WITHHELD
-from sop_engine._features.deadlines import ClockSpec
+from sop_engine._features.deadlines import ClockSpec, with_fired
 from sop_engine._persistence.deadletter import RetryPolicy, error_text
 from sop_engine._persistence.store import MemoryStore
 from sop_engine._runtime.catalog import Catalog
@@ -282,23 +282,7 @@ class Sweeper:
             fired += [f"remind:{k}" for k in range(item.number) if f"remind:{k}" not in d.fired]
             done += together[:-1]
         level = item.number if kind is ItemKind.LEVEL else d.level
-        # built directly, not through attrs.evolve (which costs a dict and a lookup per field):
-        # this runs once per fired item
-        new_deadline = Deadline(
-            d.name,
-            d.arming,
-            d.status,
-            d.anchor,
-            d.amount,
-            d.unit,
-            d.due_at,
-            d.calendar_version,
-            d.extensions,
-            d.extended_by,
-            d.fired + tuple(fired),
-            level,
-            d.paused_at,
-        )
+        new_deadline = with_fired(d, fired, level)
         new = Case(
             case.id,
             case.sop_id,
