@@ -160,7 +160,8 @@ def event_sequences(
     draw: st.DrawFn, sop: CompiledSop, *, max_size: int = 20, refused: int = 10
 ) -> list[tuple[str, Actor, dict[str, Any]]]:
     """Commands that walk the SOP: mostly an event of the state reached so far, fired in a role
-    its transition allows; about ``refused`` in a hundred are arbitrary (likely refused).
+    its transition allows; about ``refused`` in a hundred are arbitrary (likely refused). A
+    transition only the engine fires is tried by an outsider, refused, and the walk stays put.
 
     The walk follows each chosen transition's target assuming its guards pass; the engine may
     still refuse (that is the point of running them).
@@ -175,7 +176,10 @@ def event_sequences(
             t = draw(st.sampled_from(options[event]))
             actor = draw(actors(sop, sorted(t.roles)))
             out.append((event, actor, draw(payloads(sop, event))))
-            state = t.dest
+            if actor.role in t.roles:
+                state = t.dest
+            # else the transition is the engine's own (timed): a caller's try is refused and the
+            # case stays where it is, so the walk does too
         else:
             event = draw(st.sampled_from([*sorted(sop.events), "peristiwa_asing"]))
             out.append((event, draw(everyone), draw(payloads(sop, event, valid=False))))
