@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 # The plugin packages and the custom-plugin example are installed (editable) and tested with the
 # engine; their source is linted and type-checked like the engine's.
+# the suite runs on every core (pytest-xdist; work stealing evens out the long tests);
+# PYTEST_ARGS= runs it in one process
+PYTEST_ARGS ?= -n auto --dist worksteal
 PLUGINS := plugins/lapor plugins/smtp plugins/webhook examples/custom-plugin
 PLUGIN_SRC := $(filter-out %.egg-info,$(foreach p,$(PLUGINS),$(wildcard $(p)/src/*)))
 LINTED := src tests bench plugins examples/custom-plugin tools
@@ -33,7 +36,7 @@ typecheck: $(STAMP)
 test: lint typecheck
 	$(BIN)/sop lint examples/lapor/sop.yaml examples/dpmptsp/sop.yaml examples/buggy/sop.yaml \
 		examples/custom-plugin/sop-izin.yaml
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # every figure of docs/performance.md in one table (bench/results/*.json); BENCH=--full for the
 # issue's sizes (tens of minutes), BENCH=--quick for a smoke test
