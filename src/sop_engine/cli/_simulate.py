@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import click
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from sop_engine._core.i18n import N_, Msg
 from sop_engine._core.text import Lang
@@ -21,7 +20,15 @@ from sop_engine._simulate.codes import Problem
 from sop_engine._simulate.fit import fit_scenario
 from sop_engine._simulate.render import render_html, render_json, render_table
 from sop_engine._simulate.report import simulate as run_simulation
-from sop_engine.cli._common import LANG, console, json_text, open_store, registry
+from sop_engine.cli._common import (
+    LANG,
+    PROGRESS,
+    console,
+    json_text,
+    open_store,
+    progress_bar,
+    registry,
+)
 
 __all__ = ["simulate"]
 
@@ -88,12 +95,7 @@ def _fail(problems: list[Problem], fmt: str, lang: Lang) -> None:
     "from_db",
     help="Fit arrival rate and work times from this store's trail (SQLite file or PostgreSQL URL).",
 )
-@click.option(
-    "--progress/--no-progress",
-    default=True,
-    show_default=True,
-    help="Show a progress bar on standard error.",
-)
+@PROGRESS
 @LANG
 def simulate(
     sop_path: Path,
@@ -104,7 +106,7 @@ def simulate(
     output: Path | None,
     compare_path: Path | None,
     from_db: str | None,
-    progress: bool,
+    progress: bool | None,
     lang: Lang,
 ) -> None:
     """Simulate SOP with the workload and staff of --scenario on the real calendar.
@@ -142,15 +144,7 @@ def simulate(
             if close is not None:
                 close()
     reports: list[dict[str, Any]] = []
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        console=console(stderr=True),
-        disable=not progress,
-        transient=True,
-    )
+    bar = progress_bar(progress)
     make = engine_factory(plugins)
     with bar:
         for sop, scenario, calendar in inputs:
