@@ -44,7 +44,7 @@ def _say(key: str, lang: Lang, **args: Any) -> str:
     return Msg(_TEXT[key], **args).render(lang)
 
 
-def _fail(problems: list[Problem], fmt: str, lang: Lang) -> None:
+def _fail(problems: list[Problem], fmt: str, lang: Lang, code: int = 1) -> None:
     if fmt == "json":
         click.echo(
             json_text({"errors": len(problems), "findings": [p.to_json(lang) for p in problems]})
@@ -55,7 +55,7 @@ def _fail(problems: list[Problem], fmt: str, lang: Lang) -> None:
             out.print(p.format(lang), style="red", markup=False, soft_wrap=True)
             out.print(f"    {_say('hint', lang)}: {p.hint(lang)}", markup=False, soft_wrap=True)
         out.print(f"{len(problems)} {_say('errors', lang)}", style="bold red")
-    sys.exit(1)
+    sys.exit(code)
 
 
 @click.command("simulate")
@@ -127,8 +127,9 @@ def simulate(
             problems.extend(got)
         else:
             inputs.append(got)
-    if problems:
-        _fail(problems, fmt, lang)
+    if problems:  # a file that does not exist is a usage error (2), a broken one a finding (1)
+        missing = any(not p.exists() for p in (sop_path, *paths))
+        _fail(problems, fmt, lang, 2 if missing else 1)
     fits: list[dict[str, Any]] = []
     if from_db is not None:
         store = open_store(from_db)
