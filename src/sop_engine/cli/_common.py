@@ -116,6 +116,11 @@ def progress_bar(progress: bool | None) -> Progress:
         console=console(stderr=True, force_terminal=True if show else None),
         transient=True,
         disable=not show,
+        # rich would otherwise capture what the command prints while the bar is drawn and
+        # write it to the bar's console (standard error): a --format json document would
+        # leave standard output
+        redirect_stdout=False,
+        redirect_stderr=False,
     )
 
 

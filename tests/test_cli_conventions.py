@@ -1,0 +1,355 @@
+"""The conventions every ``sop`` command follows (issue 16, "CLI conventions").
+
+- a command that prints a result can print it as JSON (``--format json``), with the same facts
+  as the text; the few that cannot are listed below with the reason;
+- ``sop test --junit-xml`` writes a report a CI system reads (checked with junitparser);
+- long commands draw a progress bar on standard error only when it is a terminal (checked on a
+  real pseudo-terminal), never in a pipe, and never on standard output, so the JSON stays
+  parseable while the bar is drawn;
+- exit codes: 0 ok, 1 findings or failed checks, 2 usage or environment errors;
+- shell completion scripts are printed and complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from sop_engine import Engine, SimulatedClock
+from sop_engine._persistence.sqlite import SqliteStore
+from sop_engine.cli import main
+
+from conftest import ADMIN, COMPLETE, EXAMPLES, LAPOR, full_workflow
+
+SOP = str(Path(sys.executable).parent / "sop")
+BUGGY = EXAMPLES / "buggy" / "sop.yaml"
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+# Commands that print a result but have no --format json, each with why. Everything else that
+# prints a result must offer it; the walk below fails on a new command that forgets it.
+EXEMPT = {
+    "demo": "a guided walkthrough for people; its cases are in the store it names (--db)",
+    "schema": "its output is a JSON document already (the JSON Schema)",
+    "export": "writes the XES or OCEL file -o names; those are the machine formats",
+    "serve": "runs the HTTP service until stopped; the API speaks JSON",
+    "worker": "runs until stopped; delivered notifications are JSON lines already, progress "
+    "is a log on standard error",
+}
+
+
+def _cli(*args: str, **kwargs: object) -> Result:
+    return CliRunner().invoke(main, list(args), **kwargs)  # type: ignore[arg-type]
+
+
+def _commands(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[
+    tuple[str, click.Command]
+]:  # fmt: skip
+    if isinstance(command, click.Group):
+        if command.invoke_without_command:
+            yield " ".join(path), command
+        for name, sub in command.commands.items():
+            yield from _commands(sub, (*path, name))
+    else:
+        yield " ".join(path), command
+
+
+def _format_choices(command: click.Command) -> list[str]:
+    for param in command.params:
+        if isinstance(param, click.Option) and "--format" in param.opts:
+            assert isinstance(param.type, click.Choice)
+            return [str(c) for c in param.type.choices]
+    return []
+
+
+def test_every_result_printing_command_can_answer_in_json() -> None:
+    names = dict(_commands(main))
+    lacking = sorted(
+        name for name, cmd in names.items() if "json" not in _format_choices(cmd)
+    )
+    assert lacking == sorted(EXEMPT), (
+        "a command without --format json must be listed in EXEMPT with its reason"
+    )
+    for name in ("audit verify", "audit checkpoint", "store check", "plugins", "test",
+                 "calendar due", "calendar holidays", "worker status", "outbox list"):  # fmt: skip
+        assert "json" in _format_choices(names[name]), name
+
+
+def _world(path: Path) -> None:
+    """c1, c2: closed LAPOR! cases; c3: just opened (a running clock)."""
+    clock = SimulatedClock(T0)
+    store = SqliteStore(path, clock=clock)
+    engine = Engine(store=store, clock=clock)
+    engine.load(LAPOR)
+    full_workflow(engine, "c1")
+    full_workflow(engine, "c2")
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c3")
+    store.close()
+
+
+def _tamper(path: Path) -> None:
+    """An insider edits one event of c2: its chain no longer holds (a finding, exit 1)."""
+    db = sqlite3.connect(path)
+    for (trigger,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    db.execute(
+        "UPDATE events SET body = replace(body, '\"at\":\"2026', '\"at\":\"2025') "
+        "WHERE case_id = 'c2' AND seq = 2"
+    )
+    db.commit()
+    db.close()
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A sound SQLite store and a tampered copy."""
+    base = tmp_path_factory.mktemp("stores")
+    good, bad = base / "good.sqlite3", base / "bad.sqlite3"
+    _world(good)
+    _world(bad)
+    _tamper(bad)
+    return good, bad
+
+
+# -- JSON carries the same facts as the text -----------------------------------------------------
+
+
+def test_plugins_json_names_what_the_text_lists() -> None:
+    text = _cli("plugins")
+    doc = json.loads(_cli("plugins", "--format", "json").output)
+    assert text.exit_code == 0
+    names = [p["name"] for p in doc["plugins"]]
+    assert "sop_engine.builtins" in names
+    for plugin in doc["plugins"]:
+        assert plugin["name"] in text.output
+        for kind, items in plugin["registers"].items():
+            assert f"{kind.replace('_', ' ')}: {', '.join(items)}" in text.output
+
+
+def test_calendar_json_gives_the_same_deadline_and_days_off() -> None:
+    args = ("calendar", "due", "2026-03-16", "5", "--office-hours", "08:00-16:00")
+    text = _cli(*args).output.strip()
+    doc = json.loads(_cli(*args, "--format", "json").output)
+    assert doc["due"] == text == "2026-03-30T16:00:00+07:00"  # Nyepi, Idul Fitri skipped
+    assert doc["amount"] == 5 and doc["unit"] == "working-days"
+    lines = _cli("calendar", "holidays", "2026").output.splitlines()
+    days = json.loads(_cli("calendar", "holidays", "2026", "--format", "json").output)
+    assert ["\t".join(d.values()) for d in days["days_off"]] == lines
+    assert days["year"] == 2026 and len(lines) > 10
+
+
+def test_store_and_audit_commands_answer_in_json(stores: tuple[Path, Path], tmp_path: Path) -> None:
+    good, bad = stores
+    copy = tmp_path / "copy.sqlite3"
+    copy.write_bytes(good.read_bytes())
+    migrated = json.loads(_cli("store", "migrate", "--db", str(copy), "--format", "json").output)
+    text = _cli("store", "migrate", "--db", str(copy)).output
+    assert text.strip() == f"{copy}: schema version {migrated['schema_version']}"
+    key = tmp_path / "auditor.pem"
+    made = _cli("audit", "keygen", "-o", str(key), "--format", "json")
+    assert json.loads(made.output) == {"private_key": str(key), "public_key": f"{key}.pub"}
+    again = _cli("audit", "keygen", "-o", str(key))
+    assert again.exit_code == 2 and "Traceback" not in again.output  # never overwritten
+    point = tmp_path / "cp1"
+    signed = _cli(
+        "audit", "checkpoint", "--db", str(good), "--key", str(key), "-o", str(point),
+        "--format", "json",
+    )  # fmt: skip
+    assert signed.exit_code == 0, signed.output
+    doc = json.loads(signed.output)
+    assert doc["sha256"] == hashlib.sha256(point.read_bytes()).hexdigest()
+    assert doc["bytes"] == point.stat().st_size
+    verified = _cli(
+        "audit", "verify", "--db", str(good), "--checkpoint", str(point),
+        "--pubkey", f"{key}.pub", "--format", "json",
+    )  # fmt: skip
+    assert verified.exit_code == 0, verified.output
+    assert json.loads(verified.output)["problems"] == []
+    broken = _cli("store", "check", "--db", str(bad), "--format", "json")
+    assert broken.exit_code == 1
+    found = json.loads(broken.output)
+    assert found["cases_checked"] == 3
+    assert {p["case_id"] for p in found["problems"]} == {"c2"}
+    text = _cli("store", "check", "--db", str(bad)).output
+    assert all(f"case {p['case_id']}" in text for p in found["problems"])
+
+
+def test_sop_test_json_has_the_verdict_the_text_has(tmp_path: Path) -> None:
+    saved = tmp_path / "s.json"
+    run = _cli(
+        "test", str(BUGGY), "--seed", "5", "--max-examples", "60", "--format", "json",
+        "--save", str(saved), "--lang", "en",
+    )  # fmt: skip
+    assert run.exit_code == 1
+    doc = json.loads(run.output)  # nothing but the document on standard output
+    assert doc["status"] == "failed" and doc["seed"] == 5
+    failure = doc["failure"]
+    assert failure["steps"] == json.loads(saved.read_text(encoding="utf-8"))["steps"]
+    assert failure["replay_command"] == f"sop test {BUGGY} --replay {saved}"
+    statuses = {i["name"]: i["status"] for i in doc["invariants"]}
+    assert statuses[failure["invariant"]] == "failed"
+    assert set(statuses.values()) == {"failed", "unfinished"}
+    text = _cli(
+        "test", str(BUGGY), "--seed", "5", "--max-examples", "60", "--save", str(saved),
+        "--lang", "en",
+    ).output  # fmt: skip
+    assert failure["scenario"] in text
+    passed = json.loads(
+        _cli("test", str(LAPOR), "--seed", "1", "--max-examples", "5", "--format", "json").output
+    )
+    assert passed["status"] == "passed" and passed["failure"] is None
+    assert {i["status"] for i in passed["invariants"]} == {"passed"}
+    assert 0 < passed["coverage"]["ratio"] <= 1
+
+
+# -- JUnit XML -----------------------------------------------------------------------------------
+
+
+def test_junit_xml_has_one_testcase_per_invariant_and_the_shortest_scenario(
+    tmp_path: Path,
+) -> None:
+    junitparser = pytest.importorskip("junitparser")
+    report = tmp_path / "junit.xml"
+    run = _cli(
+        "test", str(BUGGY), "--seed", "5", "--max-examples", "60", "--junit-xml", str(report),
+        "--save", str(tmp_path / "s.json"), "--format", "json", "--lang", "en",
+    )  # fmt: skip
+    assert run.exit_code == 1
+    doc = json.loads(run.output)
+    xml = junitparser.JUnitXml.fromfile(str(report))
+    suites = list(xml)
+    assert len(suites) == 1
+    suite = suites[0]
+    cases = {c.name: c for c in suite}
+    assert sorted(cases) == sorted(i["name"] for i in doc["invariants"])
+    assert suite.tests == len(cases) and suite.failures == 1
+    broken = cases[doc["failure"]["invariant"]]
+    assert not broken.is_passed
+    (failure,) = broken.result
+    assert isinstance(failure, junitparser.Failure)
+    assert failure.type == "InvariantViolated"
+    assert "  1. " in failure.text and "✗" in failure.text  # the numbered shortest scenario
+    assert doc["failure"]["replay_command"] in failure.text
+    assert all(c.is_skipped for n, c in cases.items() if n != doc["failure"]["invariant"])
+
+    ok = tmp_path / "ok.xml"
+    passed = _cli(
+        "test", str(LAPOR), "--seed", "1", "--max-examples", "5", "--junit-xml", str(ok),
+        "--min-coverage", "1",
+    )  # fmt: skip
+    assert passed.exit_code == 0, passed.output
+    suite = list(junitparser.JUnitXml.fromfile(str(ok)))[0]
+    assert suite.failures == 0 and suite.skipped == 0
+    assert "coverage" in {c.name for c in suite}
+    assert all(c.is_passed for c in suite)
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("sop: [\n", encoding="utf-8")
+    invalid = tmp_path / "invalid.xml"
+    assert _cli("test", str(bad), "--junit-xml", str(invalid)).exit_code == 1
+    (lint,) = list(list(junitparser.JUnitXml.fromfile(str(invalid)))[0])
+    assert lint.name == "lint" and "SOP002" in lint.result[0].text
+
+
+# -- progress bars: a real terminal gets one, a pipe never, standard output never ------------
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "FORCE_COLOR", "NO_COLOR")}
+    return {**env, "TERM": "xterm-256color", "SOP_LANG": "en", "COLUMNS": "100"}
+
+
+def _on_terminal(*args: str, cwd: Path) -> tuple[int, str, str]:
+    """Run ``sop`` with standard error on a pseudo-terminal and standard output on a pipe."""
+    master, slave = os.openpty()
+    proc = subprocess.Popen(
+        [SOP, *args], stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL,
+        env=_env(), cwd=cwd,
+    )  # fmt: skip
+    os.close(slave)
+    out: list[bytes] = []
+    reader = threading.Thread(target=lambda: out.append(proc.stdout.read()))  # type: ignore[union-attr]
+    reader.start()
+    seen = bytearray()
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    code = proc.wait(timeout=600)
+    reader.join()
+    proc.stdout.close()  # type: ignore[union-attr]
+    return code, out[0].decode(), seen.decode(errors="replace")
+
+
+def _in_pipe(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [SOP, *args], capture_output=True, text=True, env=_env(), cwd=cwd, check=False,
+        timeout=600,
+    )  # fmt: skip
+
+
+def test_store_check_draws_a_bar_on_a_terminal_and_json_stays_parseable(
+    stores: tuple[Path, Path], tmp_path: Path
+) -> None:
+    good, _ = stores
+    for command in (["store", "check"], ["audit", "verify"]):
+        code, out, terminal = _on_terminal(
+            *command, "--db", str(good), "--format", "json", cwd=tmp_path
+        )
+        assert code == 0, terminal
+        assert json.loads(out)["cases_checked"] == 3  # nothing but the document
+        assert "checking cases" in terminal and "\x1b[" in terminal  # the bar was drawn
+        quiet = _on_terminal(*command, "--db", str(good), "--no-progress", cwd=tmp_path)
+        assert quiet[0] == 0 and "checking cases" not in quiet[2]
+        piped = _in_pipe(*command, "--db", str(good), "--format", "json", cwd=tmp_path)
+        assert piped.returncode == 0 and json.loads(piped.stdout)["cases_checked"] == 3
+        assert piped.stderr == ""  # a pipe or CI log gets no bar at all
+
+
+def test_sop_test_draws_its_bar_on_standard_error_only(tmp_path: Path) -> None:
+    args = ("test", str(LAPOR), "--seed", "1", "--max-examples", "5", "--format", "json")
+    code, out, terminal = _on_terminal(*args, cwd=tmp_path)
+    assert code == 0, terminal
+    assert json.loads(out)["status"] == "passed"
+    assert "exploring scenarios" in terminal
+    piped = _in_pipe(*args, cwd=tmp_path)
+    assert piped.returncode == 0 and piped.stderr == ""
+    assert json.loads(piped.stdout)["status"] == "passed"
+
+
+def test_the_ci_variable_switches_the_automatic_bar_off(
+    stores: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sop_engine.cli._common import show_progress
+
+    monkeypatch.setenv("CI", "true")
+    assert show_progress(None) is False
+    assert show_progress(True) is True  # --progress wins
+    monkeypatch.delenv("CI")
+    assert show_progress(False) is False
+
+
+def test_long_commands_offer_progress_switches() -> None:
+    names = dict(_commands(main))
+    for name in ("test", "store check", "audit verify", "report", "simulate"):
+        opts = {o for p in names[name].params if isinstance(p, click.Option) for o in p.opts}
+        assert "--progress" in opts, name
+        assert "--no-progress" in {
+            o for p in names[name].params if isinstance(p, click.Option) for o in p.secondary_opts
+        }, name
