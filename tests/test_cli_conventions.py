@@ -75,9 +75,7 @@ def _format_choices(command: click.Command) -> list[str]:
 
 def test_every_result_printing_command_can_answer_in_json() -> None:
     names = dict(_commands(main))
-    lacking = sorted(
-        name for name, cmd in names.items() if "json" not in _format_choices(cmd)
-    )
+    lacking = sorted(name for name, cmd in names.items() if "json" not in _format_choices(cmd))
     assert lacking == sorted(EXEMPT), (
         "a command without --format json must be listed in EXEMPT with its reason"
     )
@@ -104,7 +102,7 @@ def _tamper(path: Path) -> None:
     for (trigger,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
         db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     db.execute(
-        "UPDATE events SET body = replace(body, '\"at\":\"2026', '\"at\":\"2025') "
+        'UPDATE events SET body = replace(body, \'"at":"2026\', \'"at":"2025\') '
         "WHERE case_id = 'c2' AND seq = 2"
     )
     db.commit()
@@ -142,11 +140,13 @@ def test_calendar_json_gives_the_same_deadline_and_days_off() -> None:
     text = _cli(*args).output.strip()
     doc = json.loads(_cli(*args, "--format", "json").output)
     assert doc["due"] == text == "2026-03-30T16:00:00+07:00"  # Nyepi, Idul Fitri skipped
-    assert doc["amount"] == 5 and doc["unit"] == "working-days"
+    assert doc["amount"] == 5
+    assert doc["unit"] == "working-days"
     lines = _cli("calendar", "holidays", "2026").output.splitlines()
     days = json.loads(_cli("calendar", "holidays", "2026", "--format", "json").output)
     assert ["\t".join(d.values()) for d in days["days_off"]] == lines
-    assert days["year"] == 2026 and len(lines) > 10
+    assert days["year"] == 2026
+    assert len(lines) > 10
 
 
 def test_store_and_audit_commands_answer_in_json(stores: tuple[Path, Path], tmp_path: Path) -> None:
@@ -160,7 +160,8 @@ def test_store_and_audit_commands_answer_in_json(stores: tuple[Path, Path], tmp_
     made = _cli("audit", "keygen", "-o", str(key), "--format", "json")
     assert json.loads(made.output) == {"private_key": str(key), "public_key": f"{key}.pub"}
     again = _cli("audit", "keygen", "-o", str(key))
-    assert again.exit_code == 2 and "Traceback" not in again.output  # never overwritten
+    assert again.exit_code == 2
+    assert "Traceback" not in again.output
     point = tmp_path / "cp1"
     signed = _cli(
         "audit", "checkpoint", "--db", str(good), "--key", str(key), "-o", str(point),
@@ -193,7 +194,8 @@ def test_sop_test_json_has_the_verdict_the_text_has(tmp_path: Path) -> None:
     )  # fmt: skip
     assert run.exit_code == 1
     doc = json.loads(run.output)  # nothing but the document on standard output
-    assert doc["status"] == "failed" and doc["seed"] == 5
+    assert doc["status"] == "failed"
+    assert doc["seed"] == 5
     failure = doc["failure"]
     assert failure["steps"] == json.loads(saved.read_text(encoding="utf-8"))["steps"]
     assert failure["replay_command"] == f"sop test {BUGGY} --replay {saved}"
@@ -208,7 +210,8 @@ def test_sop_test_json_has_the_verdict_the_text_has(tmp_path: Path) -> None:
     passed = json.loads(
         _cli("test", str(LAPOR), "--seed", "1", "--max-examples", "5", "--format", "json").output
     )
-    assert passed["status"] == "passed" and passed["failure"] is None
+    assert passed["status"] == "passed"
+    assert passed["failure"] is None
     assert {i["status"] for i in passed["invariants"]} == {"passed"}
     assert 0 < passed["coverage"]["ratio"] <= 1
 
@@ -233,13 +236,15 @@ def test_junit_xml_has_one_testcase_per_invariant_and_the_shortest_scenario(
     suite = suites[0]
     cases = {c.name: c for c in suite}
     assert sorted(cases) == sorted(i["name"] for i in doc["invariants"])
-    assert suite.tests == len(cases) and suite.failures == 1
+    assert suite.tests == len(cases)
+    assert suite.failures == 1
     broken = cases[doc["failure"]["invariant"]]
     assert not broken.is_passed
     (failure,) = broken.result
     assert isinstance(failure, junitparser.Failure)
     assert failure.type == "InvariantViolated"
-    assert "  1. " in failure.text and "✗" in failure.text  # the numbered shortest scenario
+    assert "  1. " in failure.text
+    assert "✗" in failure.text
     assert doc["failure"]["replay_command"] in failure.text
     assert all(c.is_skipped for n, c in cases.items() if n != doc["failure"]["invariant"])
 
@@ -249,8 +254,9 @@ def test_junit_xml_has_one_testcase_per_invariant_and_the_shortest_scenario(
         "--min-coverage", "1",
     )  # fmt: skip
     assert passed.exit_code == 0, passed.output
-    suite = list(junitparser.JUnitXml.fromfile(str(ok)))[0]
-    assert suite.failures == 0 and suite.skipped == 0
+    suite = next(iter(junitparser.JUnitXml.fromfile(str(ok))))
+    assert suite.failures == 0
+    assert suite.skipped == 0
     assert "coverage" in {c.name for c in suite}
     assert all(c.is_passed for c in suite)
 
@@ -258,8 +264,9 @@ def test_junit_xml_has_one_testcase_per_invariant_and_the_shortest_scenario(
     bad.write_text("sop: [\n", encoding="utf-8")
     invalid = tmp_path / "invalid.xml"
     assert _cli("test", str(bad), "--junit-xml", str(invalid)).exit_code == 1
-    (lint,) = list(list(junitparser.JUnitXml.fromfile(str(invalid)))[0])
-    assert lint.name == "lint" and "SOP002" in lint.result[0].text
+    (lint,) = list(next(iter(junitparser.JUnitXml.fromfile(str(invalid)))))
+    assert lint.name == "lint"
+    assert "SOP002" in lint.result[0].text
 
 
 # -- progress bars: a real terminal gets one, a pipe never, standard output never ------------
@@ -314,11 +321,14 @@ def test_store_check_draws_a_bar_on_a_terminal_and_json_stays_parseable(
         )
         assert code == 0, terminal
         assert json.loads(out)["cases_checked"] == 3  # nothing but the document
-        assert "checking cases" in terminal and "\x1b[" in terminal  # the bar was drawn
+        assert "checking cases" in terminal
+        assert "\x1b[" in terminal
         quiet = _on_terminal(*command, "--db", str(good), "--no-progress", cwd=tmp_path)
-        assert quiet[0] == 0 and "checking cases" not in quiet[2]
+        assert quiet[0] == 0
+        assert "checking cases" not in quiet[2]
         piped = _in_pipe(*command, "--db", str(good), "--format", "json", cwd=tmp_path)
-        assert piped.returncode == 0 and json.loads(piped.stdout)["cases_checked"] == 3
+        assert piped.returncode == 0
+        assert json.loads(piped.stdout)["cases_checked"] == 3
         assert piped.stderr == ""  # a pipe or CI log gets no bar at all
 
 
@@ -329,7 +339,8 @@ def test_sop_test_draws_its_bar_on_standard_error_only(tmp_path: Path) -> None:
     assert json.loads(out)["status"] == "passed"
     assert "exploring scenarios" in terminal
     piped = _in_pipe(*args, cwd=tmp_path)
-    assert piped.returncode == 0 and piped.stderr == ""
+    assert piped.returncode == 0
+    assert piped.stderr == ""
     assert json.loads(piped.stdout)["status"] == "passed"
 
 
