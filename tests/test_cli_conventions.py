@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+import junitparser
 import pytest
 from click.testing import CliRunner, Result
 
@@ -222,7 +223,6 @@ def test_sop_test_json_has_the_verdict_the_text_has(tmp_path: Path) -> None:
 def test_junit_xml_has_one_testcase_per_invariant_and_the_shortest_scenario(
     tmp_path: Path,
 ) -> None:
-    junitparser = pytest.importorskip("junitparser")
     report = tmp_path / "junit.xml"
     run = _cli(
         "test", str(BUGGY), "--seed", "5", "--max-examples", "60", "--junit-xml", str(report),
@@ -364,3 +364,133 @@ def test_long_commands_offer_progress_switches() -> None:
         assert "--no-progress" in {
             o for p in names[name].params if isinstance(p, click.Option) for o in p.secondary_opts
         }, name
+
+
+# -- exit codes: 0 ok, 1 findings, 2 usage or environment --------------------------------------
+
+BROKEN_SOP = "sop:\n  id: x\n"  # valid YAML, not a valid SOP: findings
+
+
+def _paths(stores: tuple[Path, Path], tmp_path: Path) -> dict[str, str]:
+    good, bad = stores
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(BROKEN_SOP, encoding="utf-8")
+    key = tmp_path / "k.pem"
+    if not key.exists():
+        assert _cli("audit", "keygen", "-o", str(key)).exit_code == 0
+    taken = tmp_path / "taken"
+    taken.mkdir(exist_ok=True)
+    (taken / "sop.yaml").write_text("x", encoding="utf-8")
+    return {
+        "GOOD": str(good),
+        "BAD": str(bad),
+        "MISSING": str(tmp_path / "missing.sqlite3"),
+        "BROKEN": str(broken),
+        "KEY": str(key),
+        "NEWKEY": str(tmp_path / "new.pem"),
+        "OUT": str(tmp_path / "out"),
+        "NEWDIR": str(tmp_path / "fresh"),
+        "TAKEN": str(taken),
+        "LAPOR": str(LAPOR),
+        "BUGGY": str(BUGGY),
+    }
+
+
+# (command line with placeholders, exit code): each command's ok, findings and usage or
+# environment paths where the command has them (docs/reference/cli.md has the same table)
+EXIT_CODES = [
+    ("lint LAPOR", 0),
+    ("lint BROKEN", 1),
+    ("lint MISSING", 2),
+    ("init NEWDIR --template minimal", 0),
+    ("init TAKEN", 2),
+    ("schema --core", 0),
+    ("schema --nonsense", 2),
+    ("calendar due 2026-03-16 3", 0),
+    ("calendar due yesterday 3", 2),
+    ("calendar holidays 2026 --calendar XX", 2),
+    ("audit verify --db GOOD", 0),
+    ("audit verify --db BAD", 1),
+    ("audit verify --db MISSING", 2),
+    ("audit verify --db postgresql://nobody@127.0.0.1:1/none", 2),
+    ("audit checkpoint --db GOOD --key KEY -o OUT", 0),
+    ("audit checkpoint --db MISSING --key KEY -o OUT", 2),
+    ("audit keygen -o NEWKEY", 0),
+    ("audit keygen -o KEY", 2),
+    ("store check --db GOOD", 0),
+    ("store check --db BAD", 1),
+    ("store check --db MISSING", 2),
+    ("store check --db BROKEN", 2),
+    ("plugins", 0),
+    ("worker status --db GOOD", 0),
+    ("worker status --db MISSING", 2),
+    ("worker --db GOOD --batch 0", 2),
+    ("outbox list --db GOOD --failed", 0),
+    ("outbox list --db MISSING", 2),
+    ("test LAPOR --max-examples 3 --seed 1", 0),
+    ("test BUGGY --max-examples 60 --seed 5 --save OUT", 1),
+    ("test BROKEN", 1),
+    ("test LAPOR --invariant no_such_rule", 2),
+    ("test MISSING", 2),
+    ("diagram LAPOR", 0),
+    ("diagram --db GOOD --case nope", 2),
+    ("case list --db GOOD", 0),
+    ("case show --db GOOD c1", 0),
+    ("case show --db GOOD nope", 2),
+    ("case list --db MISSING", 2),
+    ("report --db GOOD --from 2026-03-01 --to 2026-04-01 --format json", 0),
+    ("report --db GOOD --from 2026-04-01 --to 2026-03-01", 2),
+    ("report --db MISSING --from 2026-03-01 --to 2026-04-01", 2),
+    ("export xes --db GOOD -o OUT", 0),
+    ("export xes --db MISSING -o OUT", 2),
+    ("simulate BROKEN --scenario MISSING", 2),
+    ("serve-token --id a --role r --agency x --format json", 0),
+]
+
+
+@pytest.mark.parametrize(("line", "code"), EXIT_CODES, ids=[line for line, _ in EXIT_CODES])
+def test_exit_codes(line: str, code: int, stores: tuple[Path, Path], tmp_path: Path) -> None:
+    paths = _paths(stores, tmp_path)
+    args = [paths.get(word, word) for word in line.split()]
+    result = _cli(*args, env={"SOP_LANG": "en"})
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+
+
+def test_every_command_appears_in_the_exit_code_table() -> None:
+    covered = {line.split()[0] for line, _ in EXIT_CODES}
+    top = set(main.commands)
+    assert top - covered == {"demo", "serve"}  # both run for long; tests/test_cli.py, server/
+
+
+# -- shell completion ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_script_is_printed(shell: str) -> None:
+    done = subprocess.run(
+        [SOP], env={**_env(), "_SOP_COMPLETE": f"{shell}_source"}, capture_output=True,
+        text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "_SOP_COMPLETE" in done.stdout
+    assert ("complete " if shell != "zsh" else "compdef") in done.stdout
+
+
+def test_completion_completes_commands_and_options() -> None:
+    def complete(words: str) -> list[str]:
+        done = subprocess.run(
+            [SOP],
+            env={
+                **_env(), "_SOP_COMPLETE": "bash_complete", "COMP_WORDS": words,
+                "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+            },
+            capture_output=True, text=True, check=False, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return [line.split(",", 1)[1] for line in done.stdout.splitlines()]
+
+    assert complete("sop sto") == ["store"]
+    assert set(complete("sop store ")) == {"migrate", "check"}
+    assert "--no-progress" in complete("sop store check --")

@@ -19,7 +19,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from sop_engine._compile.registry import Registry
-from sop_engine._core.errors import PluginError, SopError, StoreUnavailable
+from sop_engine._core.errors import (
+    CaseNotFound,
+    PluginError,
+    SopError,
+    StoreUnavailable,
+    UnknownSop,
+)
 from sop_engine._core.i18n import Msg, env_lang, locale_lang
 from sop_engine._core.text import Lang
 from sop_engine.cli._i18n import CLI_LANG, explicit_lang
@@ -176,14 +182,16 @@ class _SopErrors:
     ) -> None:
         if isinstance(error, StoreUnavailable | PluginError):  # the machine, not the input
             raise EnvironmentProblem(str(error)) from error
+        if isinstance(error, CaseNotFound | UnknownSop):  # an id that names nothing: usage
+            raise EnvironmentProblem(str(error)) from error
         if isinstance(error, SopError):
             raise click.ClickException(str(error)) from error
 
 
 def sop_errors() -> _SopErrors:
     """``with sop_errors():`` prints a library error as ``Error: ...``, no traceback: exit 2 for
-    an unreachable store or a broken plugin (the environment), 1 for the rest (a refusal, an
-    unknown case: the command ran and the answer is no)."""
+    an unreachable store or a broken plugin (the environment) and for an unknown case or SOP
+    id (usage), 1 for the rest (a refusal: the command ran and the answer is no)."""
     return _SopErrors()
 
 
