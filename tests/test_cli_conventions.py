@@ -494,3 +494,53 @@ def test_completion_completes_commands_and_options() -> None:
     assert complete("sop sto") == ["store"]
     assert set(complete("sop store ")) == {"migrate", "check"}
     assert "--no-progress" in complete("sop store check --")
+
+
+# -- the documented shapes are the real ones ---------------------------------------------------
+
+CLI_DOC = Path(__file__).resolve().parents[1] / "docs" / "reference" / "cli.md"
+
+
+def _same_keys(documented: object, real: object, where: str) -> None:
+    if isinstance(documented, dict) and isinstance(real, dict):
+        assert set(documented) == set(real), where
+        for key, value in documented.items():
+            # registers: its keys are the plugin's kinds; steps: the scenario file's own format
+            if key not in ("registers", "steps"):
+                _same_keys(value, real[key], f"{where}.{key}")
+    elif isinstance(documented, list) and isinstance(real, list) and documented and real:
+        _same_keys(documented[0], real[0], f"{where}[0]")
+
+
+def test_the_documented_json_shapes_are_what_the_commands_print(
+    stores: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import re
+
+    _good, bad = stores
+    text = CLI_DOC.read_text(encoding="utf-8")
+    documented = dict(
+        re.findall(r"(?s)`(sop [^`]+?) --format json`[^\n]*:\n\n```json\n(.*?)```", text)
+    )
+    runs = {
+        "sop store check": ["store", "check", "--db", str(bad)],
+        "sop plugins": ["plugins"],
+        "sop calendar due": ["calendar", "due", "2026-03-16", "5", "--office-hours", "08:00-16:00"],
+        "sop test": [
+            "test", str(BUGGY), "--seed", "5", "--max-examples", "60",
+            "--save", str(tmp_path / "s.json"),
+        ],
+    }  # fmt: skip
+    heads = {head.split(" and ")[0].removesuffix("`").strip("`") for head in documented}
+    assert heads == set(runs), heads
+    for head, block in documented.items():
+        name = head.split(" and ")[0].strip("`")
+        real = json.loads(_cli(*runs[name], "--format", "json").output)
+        _same_keys(json.loads(block), real, name)
+
+
+def test_the_exit_code_table_names_every_command() -> None:
+    text = CLI_DOC.read_text(encoding="utf-8")
+    table = text.split("Per command", 1)[1].split("### `--format json`", 1)[0]
+    for name, _ in _commands(main):
+        assert f"`{name}`" in table or f"`{name.split()[0]}`" in table, name
