@@ -544,3 +544,36 @@ def test_the_exit_code_table_names_every_command() -> None:
     table = text.split("Per command", 1)[1].split("### `--format json`", 1)[0]
     for name, _ in _commands(main):
         assert f"`{name}`" in table or f"`{name.split()[0]}`" in table, name
+
+
+# A fresh interpreter in which an optional dependency cannot be imported (as on a machine
+# without the extra); the rest of the engine is the installed one.
+WITHOUT = """
+import sys
+for name in sys.argv[1].split(","):
+    sys.modules[name] = None
+from sop_engine.cli import main
+main(sys.argv[2:])
+"""
+
+
+@pytest.mark.parametrize(
+    ("missing", "args", "says"),
+    [
+        ("psycopg,psycopg_pool", ["store", "check", "--db", "postgresql://u@127.0.0.1:1/x"],
+         "pip install 'sop-engine[postgres]'"),
+        ("psycopg,psycopg_pool", ["worker", "status", "--db", "postgresql://u@127.0.0.1:1/x"],
+         "pip install 'sop-engine[postgres]'"),
+        ("litestar", ["serve-token", "--id", "a", "--role", "r", "--agency", "x"], "server"),
+    ],
+)  # fmt: skip
+def test_a_missing_optional_dependency_exits_2(
+    missing: str, args: list[str], says: str, tmp_path: Path
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT, missing, *args], cwd=tmp_path, env=_env(),
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert says in done.stderr
+    assert "Traceback" not in done.stderr
