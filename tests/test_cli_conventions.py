@@ -344,9 +344,7 @@ def test_sop_test_draws_its_bar_on_standard_error_only(tmp_path: Path) -> None:
     assert json.loads(piped.stdout)["status"] == "passed"
 
 
-def test_the_ci_variable_switches_the_automatic_bar_off(
-    stores: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_ci_variable_switches_the_automatic_bar_off(monkeypatch: pytest.MonkeyPatch) -> None:
     from sop_engine.cli._common import show_progress
 
     monkeypatch.setenv("CI", "true")
