@@ -238,8 +238,9 @@ def test_cli_holidays_lists_days_off_with_kind() -> None:
         (["holidays", "2099"], "covers 2020-2030"),
     ],
 )
-def test_cli_bad_input_exits_1_with_a_message(args: list[str], message: str) -> None:
+def test_cli_bad_input_exits_2_with_a_message(args: list[str], message: str) -> None:
+    # a bad START, zone, calendar, unit or year is a usage error (2), not a finding (1)
     code, out = _cli(*args)
-    assert code == 1
+    assert code == 2
     assert message in out
     assert "Traceback" not in out

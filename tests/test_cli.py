@@ -83,7 +83,7 @@ def test_lint_reports_every_problem_with_position(tmp_path: object) -> None:
 
 def test_lint_missing_file_has_no_traceback() -> None:
     result = CliRunner().invoke(main, ["lint", "/nonexistent/sop.yaml"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a missing file is a usage error; its finding still printed
     assert "SOP001" in result.output
     assert "Traceback" not in result.output
 

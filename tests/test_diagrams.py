@@ -183,7 +183,7 @@ def test_the_cli_writes_each_format(tmp_path: Path, plugins: Registry) -> None:
     assert doc["case"] == "c1"
     assert "class s_diproses current" in doc["mermaid"]
     bad = runner.invoke(main, ["diagram", "--db", str(db), "--case", "nope"])
-    assert bad.exit_code == 1
+    assert bad.exit_code == 2  # an id that names no case: a usage error
     assert "nope" in bad.output
     both = runner.invoke(main, ["diagram", "--case", "c1"])
     assert both.exit_code == 2

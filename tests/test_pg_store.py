@@ -316,9 +316,9 @@ def test_an_unreachable_server_is_one_clear_error(pg_server: object) -> None:
     with pytest.raises(StoreUnavailable, match="check the URL"):
         PgStore(url, connect_timeout=timedelta(seconds=1))
     result = CliRunner().invoke(main, ["audit", "verify", "--db", url])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # the environment, not a broken chain
     assert "cannot use the store at" in result.output
     assert "Traceback" not in result.output
     no_sqlite = CliRunner().invoke(main, ["worker", "--db", "x.sqlite3", "--agency", "A"])
-    assert no_sqlite.exit_code == 1
+    assert no_sqlite.exit_code == 2  # a usage error
     assert "--agency needs a PostgreSQL store" in no_sqlite.output

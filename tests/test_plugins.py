@@ -100,7 +100,7 @@ def test_a_plugin_that_fails_to_import_is_named(
     with pytest.raises(PluginError, match=r"plugin 'rusak' \(from sop-engine-rusak\)"):
         Registry()
     result = CliRunner().invoke(main, ["plugins"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a broken installation: the environment, not a finding
     assert "sop-engine-rusak" in result.output
     assert "Traceback" not in result.output
 

@@ -126,7 +126,7 @@ def test_an_empty_or_foreign_file_is_refused_not_passed(tmp_path: Path) -> None:
         before = path.read_bytes()
         for command in (["store", "check"], ["audit", "verify"]):
             result = _cli(*command, "--db", str(path))
-            assert result.exit_code == 1, (command, result.output)
+            assert result.exit_code == 2, (command, result.output)  # environment, not finding
             assert "not a readable sop_engine database" in result.output
             assert "not a sop_engine store" in result.output
             assert "Traceback" not in result.output

@@ -206,7 +206,7 @@ def test_calendar_due_never_overflows(args: list[str]) -> None:
     from sop_engine.cli import main
 
     result = CliRunner().invoke(main, ["calendar", "due", *args], env={"SOP_LANG": "en"})
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output  # a usage error, not a finding
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
     assert len(result.output) < 800

@@ -135,13 +135,14 @@ def test_audit_verify_names_the_first_tampered_event(
 
 
 def test_audit_verify_bad_input(tmp_path: Path) -> None:
+    # a missing or foreign file is an environment error (2), not a broken chain (1)
     result = CliRunner().invoke(main, ["audit", "verify", "--db", str(tmp_path / "none.db")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "no database" in result.output
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all" * 100)
     result = CliRunner().invoke(main, ["audit", "verify", "--db", str(junk)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "not a readable sop_engine database" in result.output
     assert "Traceback" not in result.output
 

@@ -108,12 +108,12 @@ def test_a_bad_notifier_configuration_is_an_error_naming_it(tmp_path: Path) -> N
             "--exit-when-idle",
         ],
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a bad configuration: the environment, not a finding
     assert "webhook.post" in result.output
     assert "Traceback" not in result.output
     result = CliRunner().invoke(
         main, ["worker", "--db", str(db), "--notifier", "pigeon.post", "--exit-when-idle"]
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error
     assert "pigeon.post" in result.output
     assert "webhook.post" in result.output  # the installed ones are listed

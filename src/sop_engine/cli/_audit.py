@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from sop_engine.cli._common import DB, FORMAT, sop_errors
+from sop_engine.cli._common import DB, FORMAT, PROGRESS, json_text, sop_errors
 
 __all__ = ["audit"]
 
@@ -36,8 +36,14 @@ def audit() -> None:
     help="The Ed25519 public key (PEM) the checkpoints were signed with.",
 )
 @FORMAT
+@PROGRESS
 def verify(
-    db: str, case_id: str | None, checkpoints: tuple[str, ...], pubkey: str | None, fmt: str
+    db: str,
+    case_id: str | None,
+    checkpoints: tuple[str, ...],
+    pubkey: str | None,
+    fmt: str,
+    progress: bool | None,
 ) -> None:
     """Check every case's hash chain and rows without writing anything; with --checkpoint,
     check the store against signed checkpoints too. Every problem is reported (case, event,
@@ -50,7 +56,7 @@ def verify(
         raise click.UsageError("--checkpoint needs --pubkey (the key it was signed with)")
     st = open_checked(db)
     try:
-        checked, problems = run_checks(st, ("chain", "rows"), case_id)
+        checked, problems = run_checks(st, ("chain", "rows"), case_id, progress=progress)
         if checkpoints:
             from sop_engine._ops.checkpoint import verify_checkpoint
 
@@ -82,7 +88,8 @@ def verify(
     type=click.Path(exists=True, dir_okay=False),
     help="The checkpoint before this one: the new one names it (a chain).",
 )
-def checkpoint(db: str, key: str, output: str, previous: str | None) -> None:
+@FORMAT
+def checkpoint(db: str, key: str, output: str, previous: str | None, fmt: str) -> None:
     """Sign the head of every case's chain, the set of cases, a digest of their personal
     data and their waiting timers. Nothing is written to the store; give the file (and the
     public key) to the auditor."""
@@ -104,12 +111,28 @@ def checkpoint(db: str, key: str, output: str, previous: str | None) -> None:
     finally:
         st.close()
     Path(output).write_bytes(data)
-    click.echo(f"{db}: checkpoint written to {output}")
+    if fmt == "json":
+        import hashlib
+
+        click.echo(
+            json_text(
+                {
+                    "store": db,
+                    "checkpoint": output,
+                    "previous": previous,
+                    "bytes": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                }
+            )
+        )
+    else:
+        click.echo(f"{db}: checkpoint written to {output}")
 
 
 @audit.command()
 @click.option("-o", "--output", required=True, help="The private key file; PUB goes to OUTPUT.pub.")
-def keygen(output: str) -> None:
+@FORMAT
+def keygen(output: str, fmt: str) -> None:
     """Make an Ed25519 key pair for checkpoints (keep the private key off the database host)."""
     import os
     from pathlib import Path
@@ -117,8 +140,19 @@ def keygen(output: str) -> None:
     from sop_engine._ops.checkpoint import generate_key
 
     private, public = generate_key()
-    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    from sop_engine._core.i18n import Msg
+    from sop_engine.cli._common import EnvironmentProblem, say
+
+    try:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as e:  # an existing key is never overwritten: it may sign a chain already
+        raise EnvironmentProblem(
+            say(Msg("cannot create the key file {path}: {cause}", path=output, cause=e.strerror))
+        ) from e
     with os.fdopen(fd, "wb") as f:
         f.write(private)
     Path(output + ".pub").write_bytes(public)
-    click.echo(f"private key {output}, public key {output}.pub")
+    if fmt == "json":
+        click.echo(json_text({"private_key": output, "public_key": output + ".pub"}))
+    else:
+        click.echo(f"private key {output}, public key {output}.pub")

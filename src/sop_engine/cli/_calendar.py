@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from sop_engine._core.calendar import WorkingCalendar
-from sop_engine.cli._common import registry
+from sop_engine.cli._common import FORMAT, EnvironmentProblem, json_text, registry
 
 __all__ = ["calendar"]
 
@@ -29,7 +29,10 @@ def _calendar(
     spec = calendars.get(calendar_id)
     if spec is None:
         known = ", ".join(sorted(calendars))
-        raise click.ClickException(f"unknown calendar {calendar_id!r}; known calendars: {known}")
+        raise click.BadParameter(
+            f"unknown calendar {calendar_id!r}; known calendars: {known}",
+            param_hint="'--calendar'",
+        )
     try:
         hours = None
         if office_hours:
@@ -37,8 +40,8 @@ def _calendar(
             hours = (time.fromisoformat(a), time.fromisoformat(b))
         cut = time.fromisoformat(cutoff) if cutoff else None
         return spec.build(zone=zone, office_hours=hours, cutoff=cut)
-    except ValueError as e:
-        raise click.ClickException(str(e)) from e
+    except ValueError as e:  # a bad --zone, --office-hours or --cutoff: a usage error (exit 2)
+        raise click.UsageError(str(e)) from e
 
 
 @calendar.command()
@@ -54,6 +57,7 @@ def _calendar(
 )
 @click.option("--office-hours", help="e.g. 08:00-16:00: the deadline is the end of office hours.")
 @click.option("--cutoff", help="e.g. 15:00: a start after it counts from the next day.")
+@FORMAT
 def due(
     start: str,
     amount: str,
@@ -62,6 +66,7 @@ def due(
     unit: str,
     office_hours: str | None,
     cutoff: str | None,
+    fmt: str,
 ) -> None:
     """Print the deadline for AMOUNT units counted from START (ISO date or date-time).
 
@@ -70,7 +75,9 @@ def due(
     """
     units = {"working-days": "working_days", "days": "days", "working-hours": "working_hours"}
     if unit not in units:
-        raise click.ClickException(f"unknown unit {unit!r}; use {', '.join(units)}")
+        raise click.BadParameter(
+            f"unknown unit {unit!r}; use {', '.join(units)}", param_hint="'--unit'"
+        )
     cal = _calendar(calendar_id, zone, office_hours, cutoff)
     try:
         n = float(amount)
@@ -81,21 +88,53 @@ def due(
             instant = instant.replace(tzinfo=ZoneInfo(zone))
         deadline = cal.due(instant, n if unit == "working-hours" else int(n), units[unit])  # type: ignore[arg-type]
     except (ValueError, OverflowError) as e:
-        raise click.ClickException(
+        raise click.UsageError(
             f"{str(e)[:500]} (START like 2026-03-16 or 2026-03-16T09:30+07:00)"
         ) from e
-    click.echo(deadline.astimezone(ZoneInfo(zone)).isoformat())
+    due_at = deadline.astimezone(ZoneInfo(zone)).isoformat()
+    if fmt == "json":
+        click.echo(
+            json_text(
+                {
+                    "calendar": calendar_id,
+                    "zone": zone,
+                    "start": instant.isoformat(),
+                    "amount": n if unit == "working-hours" else int(n),
+                    "unit": unit,
+                    "office_hours": office_hours,
+                    "cutoff": cutoff,
+                    "due": due_at,
+                }
+            )
+        )
+    else:
+        click.echo(due_at)
 
 
 @calendar.command()
 @click.argument("year", type=int)
 @click.option("--calendar", "calendar_id", default="ID", show_default=True)
-def holidays(year: int, calendar_id: str) -> None:
+@FORMAT
+def holidays(year: int, calendar_id: str, fmt: str) -> None:
     """Print one line per day off in YEAR: DATE<TAB>KIND<TAB>NAME (weekends not listed)."""
     cal = _calendar(calendar_id, "Asia/Jakarta")
     if not cal.years[0] <= year <= cal.years[1]:
-        raise click.ClickException(
+        raise EnvironmentProblem(
             f"calendar {calendar_id!r} covers {cal.years[0]}-{cal.years[1]}, not {year}"
         )
-    for day_off in cal.holidays(year):
+    days = cal.holidays(year)
+    if fmt == "json":
+        click.echo(
+            json_text(
+                {
+                    "calendar": calendar_id,
+                    "year": year,
+                    "days_off": [
+                        {"date": d.day.isoformat(), "kind": d.kind, "name": d.name} for d in days
+                    ],
+                }
+            )
+        )
+        return
+    for day_off in days:
         click.echo(f"{day_off.day.isoformat()}\t{day_off.kind}\t{day_off.name}")

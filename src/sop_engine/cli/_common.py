@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
@@ -15,10 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from sop_engine._compile.registry import Registry
-from sop_engine._core.errors import SopError
-from sop_engine._core.i18n import env_lang, locale_lang
+from sop_engine._core.errors import (
+    CaseNotFound,
+    PluginError,
+    SopError,
+    StoreUnavailable,
+    UnknownSop,
+)
+from sop_engine._core.i18n import Msg, env_lang, locale_lang
 from sop_engine._core.text import Lang
 from sop_engine.cli._i18n import CLI_LANG, explicit_lang
 
@@ -31,6 +39,7 @@ __all__ = [
     "DB",
     "FORMAT",
     "LANG",
+    "PROGRESS",
     "EnvironmentProblem",
     "choose_lang",
     "console",
@@ -39,7 +48,10 @@ __all__ = [
     "json_text",
     "open_store",
     "postgres_driver",
+    "progress_bar",
     "registry",
+    "say",
+    "show_progress",
     "sop_errors",
 ]
 
@@ -68,22 +80,70 @@ def choose_lang(lang: Lang, sop_language: str | None) -> Lang:
     return lang
 
 
-FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for scripts and CI.",
+PROGRESS = click.option(
+    "--progress/--no-progress",
+    "progress",
+    default=None,
+    help="Show a progress bar on standard error. Default: only when standard error is a "
+    "terminal and the CI variable is not set; never on standard output, so --format json "
+    "stays parseable.",
 )
-"""The output option: ``--format text`` (the default) or ``--format json``."""
+"""The progress option of long commands: ``--progress``, ``--no-progress``, or automatic."""
+
+
+def show_progress(progress: bool | None) -> bool:
+    """Whether a long command draws its progress bar: as ``--progress/--no-progress`` says,
+    else only on an interactive terminal. A bar redrawn in a pipe, a log file or a CI log is
+    noise (dozens of carriage-return lines), so the automatic choice looks at the real standard
+    error stream, not at rich's guess (which ``FORCE_COLOR``, set by many CI systems, turns on).
+    """
+    if progress is not None:
+        return progress
+    if os.environ.get("CI"):
+        return False
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # a replaced or closed stream
+        return False
+
+
+def progress_bar(progress: bool | None) -> Progress:
+    """A transient rich progress bar on standard error (disabled: see :func:`show_progress`).
+
+    Standard output never carries it, so a command's ``--format json`` result stays one
+    parseable document even while the bar is drawn.
+    """
+    show = show_progress(progress)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=console(stderr=True, force_terminal=True if show else None),
+        transient=True,
+        disable=not show,
+        # rich would otherwise capture what the command prints while the bar is drawn and
+        # write it to the bar's console (standard error): a --format json document would
+        # leave standard output
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+
+
+def say(message: Msg) -> str:
+    """A CLI message in the language of the running invocation (``--lang``, ``SOP_LANG``, the
+    locale). Write it as ``say(Msg("English text {name}", name=value))`` so the extraction
+    finds it and the Indonesian catalogue holds it."""
+    return message.render(CLI_LANG.get() or env_lang() or locale_lang())
 
 
 class EnvironmentProblem(click.ClickException):
     """A usage or environment error (a missing file, an existing one in the way): exit code 2.
 
     Exit codes of every command: 0 ok, 1 findings (an invalid SOP, a broken chain, a failing
-    scenario), 2 the command could not do its work.
+    scenario), 2 the command could not do its work (bad usage, a missing or unusable file or
+    database, a missing optional dependency). A monitoring job or CI step can then tell "the
+    deployment has a problem" (1) from "the check itself could not run" (2).
     """
 
     exit_code = 2
@@ -120,12 +180,18 @@ class _SopErrors:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        if isinstance(error, StoreUnavailable | PluginError):  # the machine, not the input
+            raise EnvironmentProblem(str(error)) from error
+        if isinstance(error, CaseNotFound | UnknownSop):  # an id that names nothing: usage
+            raise EnvironmentProblem(str(error)) from error
         if isinstance(error, SopError):
             raise click.ClickException(str(error)) from error
 
 
 def sop_errors() -> _SopErrors:
-    """``with sop_errors():`` prints a library error as ``Error: ...`` (exit 1), no traceback."""
+    """``with sop_errors():`` prints a library error as ``Error: ...``, no traceback: exit 2 for
+    an unreachable store or a broken plugin (the environment) and for an unknown case or SOP
+    id (usage), 1 for the rest (a refusal: the command ran and the answer is no)."""
     return _SopErrors()
 
 
@@ -148,7 +214,7 @@ def console(**options: Any) -> Console:
 def existing(db: str) -> Path:
     """The SQLite file ``db``, which must exist."""
     if not Path(db).is_file():
-        raise click.ClickException(f"no database at {db}")
+        raise EnvironmentProblem(f"no database at {db}")
     return Path(db)
 
 
@@ -163,7 +229,7 @@ def postgres_driver() -> None:
         import psycopg  # noqa: F401
         import psycopg_pool  # noqa: F401
     except ImportError as e:
-        raise click.ClickException(
+        raise EnvironmentProblem(
             f"a postgresql:// database needs the PostgreSQL driver ({e}); "
             "install it with: pip install 'sop-engine[postgres]'"
         ) from e
@@ -202,15 +268,17 @@ def open_store(
         postgres_driver()
         from sop_engine._persistence.postgres import PgStore
 
-        with sop_errors():
+        try:
             keys = key_file_from_env()
             return PgStore(db, agencies=agencies, keys=keys, **tuning)  # type: ignore[arg-type]
+        except SopError as e:  # unreachable server, refused login, bad key file: environment
+            raise EnvironmentProblem(str(e)) from e
     if agencies:
-        raise click.ClickException(
+        raise click.UsageError(
             "--agency needs a PostgreSQL store (a SQLite file serves one deployment)"
         )
     path = existing(db) if must_exist else Path(db)
     try:
         return SqliteStore(path, lease=lease or timedelta(minutes=5))
     except sqlite3.DatabaseError as e:
-        raise click.ClickException(f"{db} is not a usable sop_engine SQLite database: {e}") from e
+        raise EnvironmentProblem(f"{db} is not a usable sop_engine SQLite database: {e}") from e

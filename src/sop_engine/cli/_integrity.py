@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
 import click
 
-from sop_engine.cli._common import console, is_url, json_text, postgres_driver, registry
+from sop_engine._core.i18n import Msg
+from sop_engine.cli._common import (
+    EnvironmentProblem,
+    is_url,
+    json_text,
+    postgres_driver,
+    progress_bar,
+    registry,
+    say,
+)
 
 if TYPE_CHECKING:
     from sop_engine._ops.integrity import Check, Problem
@@ -20,8 +28,9 @@ __all__ = ["open_checked", "report", "run_checks"]
 
 
 def open_checked(db: str) -> ReadOnlyStore:
-    """The store ``db`` names, opened read-only; a missing file or a file that is no
-    sop_engine store is a one-line error (exit 1), never a pass."""
+    """The store ``db`` names, opened read-only; a missing file, a file that is no sop_engine
+    store or an unreachable server is a one-line environment error (exit 2), never a pass and
+    never mistaken for a finding (exit 1)."""
     from pathlib import Path
 
     from sop_engine._core.errors import StoreUnavailable
@@ -30,33 +39,35 @@ def open_checked(db: str) -> ReadOnlyStore:
     if is_url(db):
         postgres_driver()
     elif not Path(db).is_file():
-        raise click.ClickException(f"no database at {db}")
+        raise EnvironmentProblem(f"no database at {db}")
     try:
         return open_readonly(db)
     except StoreUnavailable as e:
         if is_url(db):
-            raise click.ClickException(str(e)) from e
-        raise click.ClickException(f"{db} is not a readable sop_engine database: {e.cause}") from e
+            raise EnvironmentProblem(str(e)) from e
+        raise EnvironmentProblem(f"{db} is not a readable sop_engine database: {e.cause}") from e
 
 
 def run_checks(
-    store: ReadOnlyStore, checks: Iterable[Check], case_id: str | None = None
+    store: ReadOnlyStore,
+    checks: Iterable[Check],
+    case_id: str | None = None,
+    *,
+    progress: bool | None = None,
 ) -> tuple[int, list[Problem]]:
-    """Run the checks on every case (or one), with a progress bar on standard error."""
-    from rich.progress import Progress
-
+    """Run the checks on every case (or one), with a progress bar on standard error
+    (``progress``: see :func:`sop_engine.cli._common.progress_bar`)."""
     from sop_engine._ops.integrity import check_store
 
     total = store.count_cases() if case_id is None else 1
-    with ExitStack() as stack:
-        progress = stack.enter_context(Progress(console=console(stderr=True), transient=True))
-        task = progress.add_task("checking cases", total=total)
+    with progress_bar(progress) as bar:
+        task = bar.add_task(say(Msg("checking cases")), total=total)
         return check_store(
             store,
             registry(),
             checks=checks,
             case_id=case_id,
-            on_case=lambda _: progress.advance(task),
+            on_case=lambda _: bar.advance(task),
         )
 
 

@@ -28,7 +28,7 @@ __all__ = ["lint"]
 )
 @LANG
 def lint(paths: tuple[Path, ...], fmt: Literal["text", "json"], lang: Lang) -> None:
-    """Check SOP files; exit 0 when every file is valid, 1 otherwise.
+    """Check SOP files; exit 0 when every file is valid, 1 otherwise, 2 when a file is missing.
 
     Each finding reads PATH:LINE:COL: SOPnnn message, followed by a hint.
     Error codes are documented in docs/error-codes.md.
@@ -66,4 +66,6 @@ def lint(paths: tuple[Path, ...], fmt: Literal["text", "json"], lang: Lang) -> N
             out.print(f"{errors} {bad}, {len(findings) - errors} {warn}", style="bold red")
         else:
             out.print(f"{len(paths)} {ok}, {len(findings)} {warn}", style="bold green")
-    sys.exit(1 if errors else 0)
+    # a path that does not exist is a mistake on the command line, not a finding in a file:
+    # its SOP001 finding is still printed (editors show it), but the exit code says "usage" (2)
+    sys.exit(2 if any(not p.exists() for p in paths) else 1 if errors else 0)

@@ -5,18 +5,39 @@ from __future__ import annotations
 import click
 
 from sop_engine._spec.specs import KINDS
-from sop_engine.cli._common import registry
+from sop_engine.cli._common import FORMAT, json_text, registry
 
 __all__ = ["plugins"]
 
 
 @click.command()
-def plugins() -> None:
+@FORMAT
+def plugins(fmt: str) -> None:
     """List the installed plugins and what each registers (guards, actions, channels, ...)."""
     installed = registry()
     by_plugin: dict[str, list[tuple[str, str]]] = {}
     for (kind, name), owner in sorted(installed.owners.items()):
         by_plugin.setdefault(owner, []).append((kind, name))
+    if fmt == "json":
+        click.echo(
+            json_text(
+                {
+                    "plugins": [
+                        {
+                            "name": owner,
+                            "package": installed.packages.get(owner),
+                            "registers": {
+                                kind: [n for k, n in items if k == kind]
+                                for kind in KINDS
+                                if any(k == kind for k, _ in items)
+                            },
+                        }
+                        for owner, items in by_plugin.items()
+                    ]
+                }
+            )
+        )
+        return
     for owner, items in by_plugin.items():
         package = installed.packages.get(owner)
         click.echo(f"{owner} ({package})" if package else owner)

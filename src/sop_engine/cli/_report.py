@@ -8,10 +8,18 @@ from pathlib import Path
 from typing import Literal
 
 import click
-from rich.progress import Progress
 
 from sop_engine._core.text import Lang
-from sop_engine.cli._common import DB, LANG, json_text, open_store, registry, sop_errors
+from sop_engine.cli._common import (
+    DB,
+    LANG,
+    PROGRESS,
+    json_text,
+    open_store,
+    progress_bar,
+    registry,
+    sop_errors,
+)
 from sop_engine.cli._diagram import instant, now_option
 
 __all__ = ["report"]
@@ -53,6 +61,7 @@ __all__ = ["report"]
     "--public", is_flag=True, help="Figures that leave the agency: cells of 1-4 cases suppressed."
 )
 @now_option
+@PROGRESS
 def report(
     db: str,
     start: datetime,
@@ -64,6 +73,7 @@ def report(
     output: Path | None,
     public: bool,
     now: datetime | None,
+    progress: bool | None,
 ) -> None:
     """The M&E report of a period: received, % on time per deadline (with its denominator),
     stage times, backlog, breaches, escalations, ethics flags, reopened, closed automatically,
@@ -83,7 +93,7 @@ def report(
             after: date = end.date()
             if not first < after:
                 raise click.UsageError("--to must be after --from (it is exclusive)")
-            with Progress(console=None, transient=True, disable=not sys.stderr.isatty()) as bar:
+            with progress_bar(progress) as bar:
                 task = bar.add_task("cases", total=None)
                 doc = build_report(
                     engine,

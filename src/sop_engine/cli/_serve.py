@@ -13,7 +13,14 @@ from typing import Any
 
 import click
 
-from sop_engine.cli._common import DB, json_text, open_store, registry, sop_errors
+from sop_engine.cli._common import (
+    DB,
+    EnvironmentProblem,
+    json_text,
+    open_store,
+    registry,
+    sop_errors,
+)
 
 __all__ = ["serve", "serve_token"]
 
@@ -29,9 +36,9 @@ def _sop_files(paths: tuple[str, ...]) -> list[Path]:
         elif p.is_file():
             files.append(p)
         else:
-            raise click.ClickException(f"--sop {raw}: no such file or directory")
+            raise EnvironmentProblem(f"--sop {raw}: no such file or directory")
     if not files:
-        raise click.ClickException("--sop names no SOP file (*.yaml)")
+        raise EnvironmentProblem("--sop names no SOP file (*.yaml)")
     return files
 
 
@@ -84,13 +91,13 @@ def serve(
 
         from sop_engine.server import DeskSettings, PrincipalBook, create_app
     except ImportError as e:
-        raise click.ClickException(f"{_EXTRA} ({e})") from e
+        raise EnvironmentProblem(f"{_EXTRA} ({e})") from e
     from sop_engine import Engine
 
     try:
         settings = DeskSettings.from_toml(config) if config else DeskSettings()
     except (OSError, ValueError, TypeError) as e:
-        raise click.ClickException(f"--config {config}: {e}") from e
+        raise EnvironmentProblem(f"--config {config}: {e}") from e
     secret = os.environ.get("SOP_DESK_SECRET")
     if secret:
         import attrs
@@ -103,7 +110,7 @@ def serve(
             else PrincipalBook([], secret=settings.secret)
         )
     except (OSError, ValueError) as e:
-        raise click.ClickException(f"--principals {principals}: {e}") from e
+        raise EnvironmentProblem(f"--principals {principals}: {e}") from e
     store = open_store(db, must_exist=False)
     engine = Engine(store=store, registry=registry(), ids=tracking_id)
     with sop_errors():
@@ -132,7 +139,7 @@ def serve_token(person: str, role: str, agency: str, unit: str | None, fmt: str)
     try:
         from sop_engine.server import hash_token, new_token
     except ImportError as e:
-        raise click.ClickException(f"{_EXTRA} ({e})") from e
+        raise EnvironmentProblem(f"{_EXTRA} ({e})") from e
     token = new_token()
     entry: dict[str, Any] = {"id": person, "role": role, "agency": agency}
     if unit:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import click
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from sop_engine._core.i18n import N_, Msg
 from sop_engine._core.text import Lang
@@ -21,7 +20,15 @@ from sop_engine._simulate.codes import Problem
 from sop_engine._simulate.fit import fit_scenario
 from sop_engine._simulate.render import render_html, render_json, render_table
 from sop_engine._simulate.report import simulate as run_simulation
-from sop_engine.cli._common import LANG, console, json_text, open_store, registry
+from sop_engine.cli._common import (
+    LANG,
+    PROGRESS,
+    console,
+    json_text,
+    open_store,
+    progress_bar,
+    registry,
+)
 
 __all__ = ["simulate"]
 
@@ -37,7 +44,7 @@ def _say(key: str, lang: Lang, **args: Any) -> str:
     return Msg(_TEXT[key], **args).render(lang)
 
 
-def _fail(problems: list[Problem], fmt: str, lang: Lang) -> None:
+def _fail(problems: list[Problem], fmt: str, lang: Lang, code: int = 1) -> None:
     if fmt == "json":
         click.echo(
             json_text({"errors": len(problems), "findings": [p.to_json(lang) for p in problems]})
@@ -48,7 +55,7 @@ def _fail(problems: list[Problem], fmt: str, lang: Lang) -> None:
             out.print(p.format(lang), style="red", markup=False, soft_wrap=True)
             out.print(f"    {_say('hint', lang)}: {p.hint(lang)}", markup=False, soft_wrap=True)
         out.print(f"{len(problems)} {_say('errors', lang)}", style="bold red")
-    sys.exit(1)
+    sys.exit(code)
 
 
 @click.command("simulate")
@@ -88,12 +95,7 @@ def _fail(problems: list[Problem], fmt: str, lang: Lang) -> None:
     "from_db",
     help="Fit arrival rate and work times from this store's trail (SQLite file or PostgreSQL URL).",
 )
-@click.option(
-    "--progress/--no-progress",
-    default=True,
-    show_default=True,
-    help="Show a progress bar on standard error.",
-)
+@PROGRESS
 @LANG
 def simulate(
     sop_path: Path,
@@ -104,7 +106,7 @@ def simulate(
     output: Path | None,
     compare_path: Path | None,
     from_db: str | None,
-    progress: bool,
+    progress: bool | None,
     lang: Lang,
 ) -> None:
     """Simulate SOP with the workload and staff of --scenario on the real calendar.
@@ -125,8 +127,9 @@ def simulate(
             problems.extend(got)
         else:
             inputs.append(got)
-    if problems:
-        _fail(problems, fmt, lang)
+    if problems:  # a file that does not exist is a usage error (2), a broken one a finding (1)
+        missing = any(not p.exists() for p in (sop_path, *paths))
+        _fail(problems, fmt, lang, 2 if missing else 1)
     fits: list[dict[str, Any]] = []
     if from_db is not None:
         store = open_store(from_db)
@@ -142,15 +145,7 @@ def simulate(
             if close is not None:
                 close()
     reports: list[dict[str, Any]] = []
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        console=console(stderr=True),
-        disable=not progress,
-        transient=True,
-    )
+    bar = progress_bar(progress)
     make = engine_factory(plugins)
     with bar:
         for sop, scenario, calendar in inputs:

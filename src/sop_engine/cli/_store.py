@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sop_engine.cli._common import DB, FORMAT, open_store
+from sop_engine.cli._common import DB, FORMAT, PROGRESS, json_text, open_store
 
 __all__ = ["store"]
 
@@ -16,21 +16,27 @@ def store() -> None:
 
 @store.command()
 @DB
-def migrate(db: str) -> None:
+@FORMAT
+def migrate(db: str, fmt: str) -> None:
     """Create or upgrade the store's schema (every step once, in order); print its version."""
     st = open_store(db, must_exist=False)
     try:
         version = st.migrate()
     finally:
         st.close()
-    click.echo(f"{getattr(st, 'path', db)}: schema version {version}")
+    where = str(getattr(st, "path", db))
+    if fmt == "json":
+        click.echo(json_text({"store": where, "schema_version": version}))
+    else:
+        click.echo(f"{where}: schema version {version}")
 
 
 @store.command()
 @DB
 @click.option("--case", "case_id", help="Check this case only.")
 @FORMAT
-def check(db: str, case_id: str | None, fmt: str) -> None:
+@PROGRESS
+def check(db: str, case_id: str | None, fmt: str, progress: bool | None) -> None:
     """Check every case without writing anything: its hash chain, its rows (readable, no
     orphaned trail), its replay (the snapshot equals what the trail produces) and its timers
     (every running clock's next items are scheduled). Each problem is reported with its case,
@@ -42,7 +48,9 @@ def check(db: str, case_id: str | None, fmt: str) -> None:
 
     st = open_checked(db)
     try:
-        checked, problems = run_checks(st, ("chain", "rows", "replay", "timers"), case_id)
+        checked, problems = run_checks(
+            st, ("chain", "rows", "replay", "timers"), case_id, progress=progress
+        )
     finally:
         st.close()
     ok = "{checked} case(s) replayed, every snapshot equals its trail"

@@ -7,15 +7,16 @@ from datetime import timedelta
 
 import click
 
+from sop_engine._core.errors import SopError
 from sop_engine.cli._common import (
     DB,
     FORMAT,
+    EnvironmentProblem,
     console,
     is_url,
     json_text,
     open_store,
     registry,
-    sop_errors,
 )
 from sop_engine.plugin import Notifier
 
@@ -95,7 +96,7 @@ def worker(
     from sop_engine._ops.worker import JsonLinesNotifier, WorkerStats, run_worker
 
     if batch < 1 or lease <= 0 or interval < 0:
-        raise click.ClickException("--batch must be >= 1, --lease > 0 and --interval >= 0")
+        raise click.UsageError("--batch must be >= 1, --lease > 0 and --interval >= 0")
     plugin_notifier = _plugin_notifier(notifier, notifier_config)
     st = open_store(db, agencies=agencies, lease=timedelta(seconds=lease), batch=batch)
     transient: tuple[type[BaseException], ...] = ()
@@ -228,7 +229,7 @@ def _plugin_notifier(name: str | None, config_path: str | None) -> Notifier | No
     """The installed notifier ``name`` bound to its TOML configuration (checked by its schema)."""
     if name is None:
         if config_path is not None:
-            raise click.ClickException("--config configures a --notifier: name one")
+            raise click.UsageError("--config configures a --notifier: name one")
         return None
     import tomllib
 
@@ -238,12 +239,14 @@ def _plugin_notifier(name: str | None, config_path: str | None) -> Notifier | No
             with open(config_path, "rb") as f:
                 doc = tomllib.load(f)
         except (OSError, tomllib.TOMLDecodeError) as e:
-            raise click.ClickException(f"--config {config_path}: {e}") from e
+            raise EnvironmentProblem(f"--config {config_path}: {e}") from e
         table = doc.get(name)
         config = dict(table) if isinstance(table, dict) else doc
     reg = registry()
     if name not in reg.notifiers:
         known = ", ".join(sorted(reg.notifiers)) or "none installed"
-        raise click.ClickException(f"--notifier {name}: no such notifier ({known})")
-    with sop_errors():
+        raise click.UsageError(f"--notifier {name}: no such notifier ({known})")
+    try:
         return reg.notifier(name, config)
+    except SopError as e:  # the configuration file is wrong: the environment (exit 2)
+        raise EnvironmentProblem(str(e)) from e

@@ -8,20 +8,24 @@ replayed after the SOP is fixed (``--replay``) and kept as a regression case.
 
 from __future__ import annotations
 
+import io
 import json
 import shlex
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from rich.console import Console
 
 from sop_engine._compile.loading import lint_file
 from sop_engine._compile.registry import Registry
 from sop_engine._core.errors import SopError
+from sop_engine._core.i18n import render
 from sop_engine._core.text import Lang, Text
 from sop_engine.testing.harness import DEFAULT_START, Result, explore, replay
+from sop_engine.testing.junit import junit_xml
 from sop_engine.testing.report import coverage_table, scenario_text
 from sop_engine.testing.world import BUILTIN_INVARIANTS, Step
 
@@ -102,14 +106,53 @@ def run_test_command(
     save: Path | None,
     lang: Lang,
     registry: Registry,
+    fmt: Literal["text", "json"] = "text",
+    junit: Path | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Run ``sop test`` and return its exit code (0 passed, 1 failed or file invalid)."""
-    console = Console(highlight=False, emoji=False, soft_wrap=True)
+    """Run ``sop test`` and return its exit code: 0 passed, 1 failed or file invalid, 2 an
+    unknown ``--invariant`` (a usage error).
+
+    ``fmt="json"`` prints one JSON document on standard output instead of the text (its shape is
+    documented in docs/testing.md); ``junit`` also writes a JUnit XML report there (one testcase
+    per invariant, a failure carrying the shortest scenario); ``progress`` is told how many
+    scenarios have started (the command line's progress bar).
+    """
+    human = fmt == "text"
+    console = Console(
+        highlight=False, emoji=False, soft_wrap=True, file=None if human else io.StringIO()
+    )
+    doc: dict[str, Any] = {
+        "sop_file": str(sop_file),
+        "sop": None,
+        "sop_hash": None,
+        "mode": "explore" if replay_file is None else "replay",
+        "seed": None,
+        "max_examples": max_examples,
+        "max_steps": max_steps,
+        "status": "passed",
+        "findings": [],
+        "invariants": [],
+        "failure": None,
+        "coverage": None,
+        "min_coverage": min_coverage,
+        "steps": 0,
+    }
+
+    def finish(code: int, status: str) -> int:
+        doc["status"] = status
+        if junit is not None:
+            junit.write_text(junit_xml(doc, lang), encoding="utf-8")
+        if not human:
+            sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        return code
+
     findings = [f for f in lint_file(sop_file, registry=registry) if f.severity == "error"]
     if findings:
         for f in findings:
             console.print(f.format(lang), style="red", markup=False)
-        return 1
+        doc["findings"] = [f.to_json(lang) for f in findings]
+        return finish(1, "invalid")
     from sop_engine._compile.compiled import compile_sop
     from sop_engine._compile.loading import load_definition
 
@@ -117,20 +160,25 @@ def run_test_command(
         sop = compile_sop(load_definition(sop_file, registry=registry), registry)
     except SopError as e:  # pragma: no cover - lint_file found nothing above
         console.print(str(e), style="red", markup=False)
-        return 1
+        doc["findings"] = [{"message": str(e)}]
+        return finish(1, "invalid")
+    doc["sop"], doc["sop_hash"] = sop.id, sop.hash
     section = sop.definition.sections.get("invariants", ())
     declared = [i.name for i in section if i.disabled_because is None]
     off = {i.name: i.disabled_because for i in section if i.disabled_because is not None}
     known = [*(n for n in BUILTIN_INVARIANTS if n not in off), *declared]
     unknown = [n for n in invariants if n not in known]
     if unknown:
-        console.print(
-            _T["unknown"].get(lang).format(names=", ".join(unknown), known=", ".join(known)),
-            style="red",
-            markup=False,
-        )
-        return 1
+        message = _T["unknown"].get(lang).format(names=", ".join(unknown), known=", ".join(known))
+        if not human:  # a usage error: the message goes to standard error, exit 2
+            print(message, file=sys.stderr)
+        console.print(message, style="red", markup=False)
+        return 2
     selected = list(invariants) or None
+    titles = {
+        **{n: t.get(lang) for n, t in BUILTIN_INVARIANTS.items()},
+        **{i.name: i.title.get(lang) for i in section},
+    }
     calendar = None
     if replay_file is not None:
         start, steps, sop_hash = load_scenario(replay_file)
@@ -138,48 +186,87 @@ def run_test_command(
             console.print(_T["other_sop"].get(lang), style="yellow")
         result = replay(sop, steps, registry=registry, invariants=selected, start=start)
     else:
-        with console.status("…"):
-            result = explore(
-                sop,
-                registry=registry,
-                max_examples=max_examples,
-                max_steps=max_steps,
-                seed=seed,
-                invariants=selected,
-            )
+        result = explore(
+            sop,
+            registry=registry,
+            max_examples=max_examples,
+            max_steps=max_steps,
+            seed=seed,
+            invariants=selected,
+            progress=progress,
+        )
+        doc["seed"] = result.seed
         console.print(
             _T["exploring"]
             .get(lang)
             .format(sop=sop_file, n=max_examples, m=max_steps, seed=result.seed),
             markup=False,
         )
+    doc["steps"] = result.steps
+    doc["coverage"] = {
+        "ratio": round(result.coverage.ratio, 4),
+        "parts": [
+            {
+                "kind": row.kind,
+                "label": row.label.get(lang),
+                "exercised": row.hit,
+                "total": row.total,
+                "not_exercised": list(row.missing),
+            }
+            for row in result.coverage.rows()
+        ],
+    }
+    failed = result.failure.invariant if result.failure is not None else None
+    doc["invariants"] = [
+        {
+            "name": name,
+            "title": titles.get(name, name),
+            "status": "failed" if name == failed else "passed" if failed is None else "unfinished",
+        }
+        for name in (selected or known)
+    ] + [
+        {"name": name, "title": titles.get(name, name), "status": "switched_off",
+         "reason": reason.get(lang)}
+        for name, reason in off.items()
+    ]  # fmt: skip
     if sop.calendar is not None:
         calendar = sop.calendar
     if result.failure is not None:
+        text = scenario_text(result.failure, sop, calendar, lang)
         console.print(_T["failed"].get(lang), style="bold red")
-        console.print(scenario_text(result.failure, sop, calendar, lang), markup=False)
+        console.print(text, markup=False)
         target = save or Path(f"sop-test-{sop.id}.json")
         if replay_file is None:
             save_scenario(result, target, sop_file)
             console.print(_T["saved"].get(lang).format(path=target), markup=False)
         console.print(_T["replay"].get(lang), style="bold")
         again = replay_file if replay_file is not None else target
-        console.print(
-            f"  sop test {shlex.quote(str(sop_file))} --replay {shlex.quote(str(again))}",
-            markup=False,
-        )
+        replay_line = f"sop test {shlex.quote(str(sop_file))} --replay {shlex.quote(str(again))}"
+        console.print(f"  {replay_line}", markup=False)
+        rerun_line = None
         if replay_file is None:
             console.print(_T["rerun"].get(lang), style="bold")
-            line = (
-                f"  sop test {shlex.quote(str(sop_file))} --seed {result.seed} "
+            rerun_line = (
+                f"sop test {shlex.quote(str(sop_file))} --seed {result.seed} "
                 f"--max-examples {max_examples} --max-steps {max_steps}"
             )
-            line += "".join(f" --invariant {n}" for n in invariants)
-            console.print(line, markup=False)
-        return 1
+            rerun_line += "".join(f" --invariant {n}" for n in invariants)
+            console.print(f"  {rerun_line}", markup=False)
+        doc["failure"] = {
+            "invariant": result.failure.invariant,
+            "title": result.failure.title.get(lang),
+            "case_id": result.failure.case_id,
+            "detail": render(result.failure.detail, lang),
+            "steps": [step.to_json() for step in result.scenario],
+            "scenario": text,
+            "saved_to": str(target) if replay_file is None else None,
+            "replay_command": replay_line,
+            "rerun_command": rerun_line,
+        }
+        return finish(1, "failed")
     if replay_file is not None:
         console.print(_T["replay_ok"].get(lang).format(steps=result.steps), style="green")
-        return 0
+        return finish(0, "passed")
     console.print(coverage_table(result.coverage, lang))
     for name, reason in off.items():
         line = _T["switched_off"].get(lang).format(name=name, reason=reason.get(lang))
@@ -191,5 +278,5 @@ def run_test_command(
             _T["coverage"].get(lang).format(got=result.coverage.ratio * 100, want=min_coverage),
             style="bold red",
         )
-        return 1
-    return 0
+        return finish(1, "coverage_below")
+    return finish(0, "passed")

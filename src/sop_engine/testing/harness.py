@@ -12,7 +12,7 @@ minimal scenario Hypothesis shrank it to.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -57,10 +57,13 @@ def _pick(n: int) -> st.SearchStrategy[int]:
 
 @attrs.define
 class _Sink:
-    """What the runs of one exploration share: coverage and a step count."""
+    """What the runs of one exploration share: coverage, a step count, a run count (and
+    whom to tell when a run starts: the command line's progress bar)."""
 
     coverage: Coverage
     steps: int = 0
+    runs: int = 0
+    on_run: Callable[[int], None] | None = None
 
 
 def state_machine(
@@ -121,6 +124,9 @@ def _machine(
         def __init__(self) -> None:
             super().__init__()
             self.world = World(sop, registry, start, invariants=wanted, coverage=sink.coverage)
+            sink.runs += 1
+            if sink.on_run is not None:
+                sink.on_run(sink.runs)
 
         def _apply(self, step: Step) -> Outcome:
             sink.steps += 1
@@ -227,16 +233,18 @@ def explore(
     seed: int | None = None,
     invariants: Iterable[str] | None = None,
     start: datetime = DEFAULT_START,
+    progress: Callable[[int], None] | None = None,
 ) -> Result:
     """Explore ``sop`` with Hypothesis and check every invariant (or those named).
 
     Deterministic for a given ``seed`` (a random one is chosen and reported otherwise). Failures
-    are shrunk to a minimal scenario and returned, not raised.
+    are shrunk to a minimal scenario and returned, not raised. ``progress`` is called with the
+    number of scenarios started so far (at most about ``max_examples``), for a progress bar.
     """
     reg = registry if registry is not None else Registry()
     compiled = _compiled(sop, reg)
     chosen = seed if seed is not None else random.SystemRandom().randrange(2**32)
-    sink = _Sink(Coverage(compiled))
+    sink = _Sink(Coverage(compiled), on_run=progress)
     machine = _machine(compiled, reg, invariants, sink, start)
     hypothesis_seed(chosen)(machine)
     config = settings(
