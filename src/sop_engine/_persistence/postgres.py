@@ -168,6 +168,7 @@ class PgStore:
                 "accepts this user",
             ) from e
         self.migrate()
+        self.finish_erasures()  # a process that crashed mid-erasure left a key to destroy
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -413,12 +414,37 @@ class PgStore:
             ("UPDATE commands SET request = %s, result = %s WHERE command_id = %s", params)
             for params in commands
         ]
+        # the intent to destroy the key, committed with the erasure (see finish_erasures)
+        before.append(
+            (
+                "INSERT INTO erasures_pending VALUES (%s, %s) "
+                "ON CONFLICT (case_id) DO UPDATE SET version = EXCLUDED.version",
+                (case.id, case.version),
+            )
+        )
         params = self._commit_params(case, event, None, (), (), ())
         self._transact(POSTGRES_COMMIT, params, case, before)
-        if self.vault is not None:
-            self.vault.shred(case.id)  # after the commit: a refused erasure keeps the data
+        self.finish_erasures()  # after the commit: a refused erasure keeps the data
         with self._pool.connection() as conn:
             conn.execute("VACUUM personal_data, commands")  # autocommit: outside a transaction
+
+    def finish_erasures(self) -> list[str]:
+        """Destroy the keys of erasures committed but not finished; the ids of their cases.
+
+        The erasing transaction records the intent with the erasure, so a crash between the
+        commit and the key's destruction is finished here, when any writer opens the
+        database. Idempotent; the intent is deleted only after its key is gone.
+        """
+        with self._pool.connection() as conn:
+            pending = conn.execute("SELECT case_id, version FROM erasures_pending").fetchall()
+            for case_id, version in pending:
+                if self.vault is not None:
+                    self.vault.shred(case_id)
+                conn.execute(
+                    "DELETE FROM erasures_pending WHERE case_id = %s AND version = %s",
+                    (case_id, version),
+                )
+        return [str(case_id) for case_id, _ in pending]
 
     # -- reads -------------------------------------------------------------------------------
 
