@@ -298,13 +298,35 @@ class Engine:
             case_id, actor, conflict=conflict, relation=relation, note=note
         )
 
-    def reveal(
+    def request_reveal(
         self, case_id: str, actor: Actor, reason: str, fields: Sequence[str] | None = None
-    ) -> dict[str, Any]:
-        """The reporter's identity fields, for a permitted role with a reason (audited)."""
+    ) -> int:
+        """Ask, with a reason, to see an anonymous reporter's identity fields (all by default).
+
+        Only a role of ``confidentiality.reveal`` may ask. Returns the request's number (the
+        version of its ``@reveal_request`` event) for :meth:`approve_reveal` and :meth:`reveal`.
+        """
         check_id("case_id", case_id)
         check_actor(actor)
-        return self.oversight.reveal(case_id, actor, reason, fields)
+        return self.oversight.request_reveal(case_id, actor, reason, fields)
+
+    def approve_reveal(self, case_id: str, request: int, actor: Actor, note: str = "") -> Case:
+        """Approve a reveal request: a second person, of a role in ``reveal_approve`` other
+        than the requester's. Raises :class:`~sop_engine.errors.RevealRefused` otherwise."""
+        check_id("case_id", case_id)
+        check_actor(actor)
+        return self.oversight.approve_reveal(case_id, request, actor, note)
+
+    def reveal(self, case_id: str, actor: Actor, request: int) -> dict[str, Any]:
+        """The identity fields of an approved reveal request, to the person who asked, once.
+
+        Revealing takes two people (issue 17): :meth:`request_reveal` by one person with a
+        reason, :meth:`approve_reveal` by a second person of another role, then this call by
+        the requester. The ``@reveal`` event names both and carries the reason.
+        """
+        check_id("case_id", case_id)
+        check_actor(actor)
+        return self.oversight.reveal(case_id, actor, request)
 
     # -- queries ----------------------------------------------------------------------------
 

@@ -58,6 +58,11 @@ SCHEMA: dict[str, Any] = {
         "see_identity": {**_NAMES, "description": "roles that see the identity of anonim cases"},
         "see_content": {**_NAMES, "description": "roles that see the content of rahasia cases"},
         "reveal": {**_NAMES, "description": "roles that may reveal an identity (with a reason)"},
+        "reveal_approve": {
+            **_NAMES,
+            "description": "roles that approve a reveal (another person, another role; "
+            "default: see_identity and reveal)",
+        },
         "consent": {**_NAME, "description": "bool field: the reporter consents to lowering"},
         "reporter": {**_NAMES, "description": "roles whose actors are the reporter (pelapor)"},
         "reported": {**_NAMES, "description": "fields naming the reported official (rahasia)"},
@@ -97,6 +102,8 @@ class Confidentiality:
     """Roles that see only the cases of their own unit (``Actor.unit``)."""
     erase: frozenset[str] = frozenset()
     """Roles that may erase the reporter's personal data (empty: any role the SOP declares)."""
+    reveal_approve: frozenset[str] = frozenset()
+    """Roles that may approve a reveal request: always a second person of another role."""
 
     def flags(self, value: Any) -> frozenset[str]:
         """The flags a value of the field sets (``anonim``, ``rahasia``, both or none)."""
@@ -265,7 +272,12 @@ def build_confidentiality(
         units=tuple(check("field", raw.get("units"), (*base, "units"))),
         unit_roles=frozenset(check("role", raw.get("unit_roles"), (*base, "unit_roles"))),
         erase=frozenset(check("role", raw.get("erase"), (*base, "erase"))),
+        reveal_approve=frozenset(
+            check("role", raw.get("reveal_approve"), (*base, "reveal_approve"))
+        ),
     )
+    if "reveal_approve" not in raw:  # those who see the identity anyway, and the revealers
+        conf = attrs.evolve(conf, reveal_approve=conf.see_identity | conf.reveal)
     return conf, problems
 
 

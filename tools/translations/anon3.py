@@ -1,0 +1,27 @@
+"""Indonesian for the messages of issue 17, wave 3 (four eyes for revealing an anonymous
+reporter, unfinished erasures, exports by audience)."""
+
+T = {
+    "cannot reveal the reporter's identity: {reason}": "identitas pelapor tidak dapat dibuka: "
+    "{reason}",
+    "give the number of a reveal request (request_reveal by one person, approve_reveal by a "
+    "second person of another role), not {kind}": "berikan nomor permintaan pembukaan identitas "
+    "(request_reveal oleh satu orang, approve_reveal oleh orang kedua dengan peran lain), bukan "
+    "{kind}",
+    "the case has no reveal request number {request}": "laporan ini tidak memiliki permintaan "
+    "pembukaan identitas nomor {request}",
+    "the person who asked cannot approve the request; a second person must": "orang yang "
+    "mengajukan permintaan tidak dapat menyetujuinya sendiri; persetujuan harus diberikan oleh "
+    "orang kedua",
+    "the approver must hold another role than the requester ({role!r})": "pemberi persetujuan "
+    "harus memegang peran lain daripada pemohon ({role!r})",
+    "reveal request {request} is already approved": "permintaan pembukaan identitas {request} "
+    "sudah disetujui",
+    "only the person who asked may use reveal request {request}": "permintaan pembukaan "
+    "identitas {request} hanya dapat dipakai oleh orang yang mengajukannya",
+    "reveal request {request} is not approved yet: a second person of another role must "
+    "approve it": "permintaan pembukaan identitas {request} belum disetujui: orang kedua dengan "
+    "peran lain harus menyetujuinya",
+    "reveal request {request} was used already; ask again": "permintaan pembukaan identitas "
+    "{request} sudah dipakai; ajukan permintaan baru",
+}
