@@ -24,4 +24,12 @@ T = {
     "peran lain harus menyetujuinya",
     "reveal request {request} was used already; ask again": "permintaan pembukaan identitas "
     "{request} sudah dipakai; ajukan permintaan baru",
+    "WARNING: no key source (SOP_KEY_FILE is not set): this PostgreSQL store keeps the "
+    "reporters' personal data and the complaints' free text apart but NOT encrypted, so its "
+    "backups and WAL archives keep them after an erasure. Set SOP_KEY_FILE to a private file "
+    "on an encrypted volume, outside the database's backups, in every process that opens it.": "PERINGATAN: tidak ada sumber kunci (SOP_KEY_FILE belum diatur): basis data PostgreSQL ini "
+    "menyimpan data pribadi pelapor dan teks bebas pengaduan secara terpisah tetapi TIDAK "
+    "terenkripsi, sehingga cadangan dan arsip WAL-nya tetap menyimpannya setelah penghapusan. "
+    "Atur SOP_KEY_FILE ke berkas privat pada volume terenkripsi, di luar cadangan basis data, "
+    "di setiap proses yang membukanya.",
 }

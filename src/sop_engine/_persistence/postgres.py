@@ -36,6 +36,7 @@ Requires the ``postgres`` extra: ``pip install 'sop-engine[postgres]'``.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -80,6 +81,8 @@ from sop_engine._persistence.vault import KeySource, Vault
 __all__ = ["MIGRATIONS", "PgStore", "verify_chains"]
 
 MIGRATIONS = POSTGRES_MIGRATIONS
+
+_log = logging.getLogger("sop_engine.store")
 """Every step of the schema, in order (kept in :mod:`~sop_engine._persistence.relational`)."""
 
 _MIGRATION_LOCK = 0x50F_E2617E  # the advisory lock taken while migrating
@@ -138,6 +141,12 @@ class PgStore:
         # sealed personal data (issue 17): with a key source, values are encrypted per case
         # and erasure destroys the key; without one they are kept apart in clear and deleted
         self.vault = None if keys is None else Vault(keys)
+        if keys is None:
+            _log.warning(
+                "PgStore without a key source: personal data and free text are kept apart but "
+                "not encrypted; erasure deletes them, backups and WAL archives keep them "
+                "(pass keys=KeyFile(...), or set SOP_KEY_FILE for the CLI)"
+            )
         self.path = _display(url)  # where the data is, fit to print
         self.agencies = tuple(agencies) if agencies else None
         self.lease = lease
