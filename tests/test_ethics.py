@@ -529,7 +529,7 @@ def test_no_identity_value_ever_leaves_an_anonymous_case(
         if op == "ubah":
             engine.fire("c1", "ubah", Actor(name, "pelapor"), {"isi": f"Saya {name}, {phone}"})
         elif op == "export":
-            outward.append(engine.export("c1"))
+            outward.append(engine.export("c1", "internal"))
         else:
             role = op.removeprefix("view-")
             viewer = None if role == "public" else Actor("v", role)

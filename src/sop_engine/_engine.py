@@ -21,7 +21,9 @@ from sop_engine._compile.registry import Registry
 from sop_engine._core.calendar import WorkingCalendar
 from sop_engine._core.clock import Clock, SystemClock
 from sop_engine._core.definition import SopDefinition
+from sop_engine._core.errors import InvalidArgument
 from sop_engine._core.records import Actor, AuditEvent, Case
+from sop_engine._features.confidentiality import AUDIENCES
 from sop_engine._persistence.queries import CaseQuery, CaseRow
 from sop_engine._persistence.store import MemoryStore, Store
 from sop_engine._runtime import batch
@@ -363,10 +365,17 @@ class Engine:
         """
         return cases.visible_cases(self.catalog, self.store, viewer)
 
-    def export(self, case_id: str) -> dict[str, Any]:
-        """The case as JSON-ready data for whoever is outside the agency (always redacted)."""
+    def export(self, case_id: str, audience: str = "public") -> dict[str, Any]:
+        """The case as JSON-ready data for ``audience``: ``public`` (the default, the
+        narrowest), ``oversight`` or ``internal``.
+
+        Always redacted like the outward view, then narrowed to the fields the SOP allows the
+        audience (``confidentiality.audiences``; see docs/security.md).
+        """
         check_id("case_id", case_id)
-        return cases.export(self.catalog, self.store, case_id)
+        if audience not in AUDIENCES:
+            raise InvalidArgument("audience", f"must be one of {', '.join(AUDIENCES)}")
+        return cases.export(self.catalog, self.store, case_id, audience)
 
     def cases(
         self,

@@ -32,4 +32,26 @@ T = {
     "terenkripsi, sehingga cadangan dan arsip WAL-nya tetap menyimpannya setelah penghapusan. "
     "Atur SOP_KEY_FILE ke berkas privat pada volume terenkripsi, di luar cadangan basis data, "
     "di setiap proses yang membukanya.",
+    # sop case export / sop case counts
+    "Cases by unit, category and month, as JSON; for the public, small cells suppressed\nso "
+    "that a rare case in a small unit cannot be singled out.": "Jumlah laporan per unit, "
+    "kategori dan bulan, dalam JSON; untuk publik, sel kecil disembunyikan\nagar laporan yang "
+    "jarang di unit kecil tidak dapat dikenali pelapornya.",
+    "Cases by unit, category and month, as JSON; for the public, small cells suppressed so "
+    "that a rare case in a small unit cannot be singled out": "Jumlah laporan per unit, "
+    "kategori dan bulan, dalam JSON; untuk publik, sel kecil disembunyikan agar laporan yang "
+    "jarang di unit kecil tidak dapat dikenali pelapornya",
+    "One case as JSON for an audience outside the case: redacted, narrowed to the\naudience's "
+    "allowlist of fields (docs/security.md).": "Satu laporan dalam JSON untuk pihak di luar "
+    "penanganannya: disamarkan, dibatasi pada\ndaftar kolom yang diizinkan bagi pihak tersebut "
+    "(docs/security.md).",
+    "One case as JSON for an audience outside the case: redacted, narrowed to the audience's "
+    "allowlist of fields (docs/security.md)": "Satu laporan dalam JSON untuk pihak di luar "
+    "penanganannya: disamarkan, dibatasi pada daftar kolom yang diizinkan bagi pihak tersebut "
+    "(docs/security.md)",
+    "Who receives it: only the fields the SOP allows this audience "
+    "(confidentiality.audiences), always redacted.": "Siapa penerimanya: hanya kolom yang "
+    "diizinkan SOP bagi pihak ini (confidentiality.audiences), selalu disamarkan.",
+    "public: cells (unit x category x month) under --k cases are left out.": "public: sel "
+    "(unit x kategori x bulan) dengan kurang dari --k laporan tidak ditampilkan.",
 }
