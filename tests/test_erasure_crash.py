@@ -159,3 +159,26 @@ def test_postgres_a_process_killed_after_the_erasure_commit_leaves_no_key_once_r
     for command in (["store", "check", "--db", pg_url], ["audit", "verify", "--db", pg_url]):
         result = CliRunner().invoke(main, command)
         assert result.exit_code == 0, result.output
+
+
+def test_a_running_worker_finishes_an_erasure_another_process_was_killed_in(
+    tmp_path: Path,
+) -> None:
+    """The desk process is killed mid-erasure while a worker runs on the same file: the worker
+    destroys the key on its next health round, without being restarted."""
+    import threading
+
+    from sop_engine import Engine
+    from sop_engine._ops.worker import JsonLinesNotifier, run_worker
+
+    path = tmp_path / "s.db"
+    worker_store = SqliteStore(path)  # opened before the crash: nothing pending yet
+    key = _crash_mid_erasure(path)
+    assert key.encode() in Path(f"{path}.keys").read_bytes()
+    engine = Engine(store=worker_store)
+    engine.load(LAPOR)
+    with (tmp_path / "out.jsonl").open("w", encoding="utf-8") as out:
+        run_worker(engine, JsonLinesNotifier(out), stop=threading.Event(), exit_when_idle=True)
+    assert key.encode() not in Path(f"{path}.keys").read_bytes()
+    assert worker_store._db.execute("SELECT count(*) FROM erasures_pending").fetchone() == (0,)
+    worker_store.close()
