@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sop_engine import Actor, Engine, InvalidEventData, SimulatedClock
+from sop_engine import Actor, Engine, InvalidEventData, SimulatedClock, Store
 from sop_engine._core.records import ERASED
 from sop_engine._persistence.sqlite import SqliteStore, verify_chains
 from sop_engine.cli import main
@@ -98,3 +98,27 @@ def test_an_erasure_reason_that_names_the_reporter_is_refused(tmp_path: Path, re
     assert len(engine.history("c1")) == before  # nothing written
     assert engine.get("c1").data["pelapor"] == NAME  # nothing erased
     store.close()
+
+
+def test_every_store_erases_the_officials_reasons_with_the_reporter(store: Store) -> None:
+    """Memory, SQLite and PostgreSQL (opened by the fixture without a key source: values kept
+    apart and deleted at erasure) agree: the reasons read back until the erasure and as erased
+    after it; the reveal trail keeps who asked and who approved."""
+    engine = Engine(store=store, clock=SimulatedClock(T0))
+    engine.load(LAPOR)
+    data = {**COMPLETE, "pelapor": NAME, "kerahasiaan": "anonim"}
+    engine.start("lapor-upp", data, Actor("p-1", "pelapor"), case_id="c1")
+    engine.fire("c1", "verifikasi", ADMIN, {"klasifikasi": "pengaduan"})
+    engine.fire("c1", "disposisi", ADMIN, {"unit_tujuan": "dinas_pupr"})
+    engine.extend("c1", "tindak_lanjut", SUPERVISOR, 3, WHY)
+    request = engine.request_reveal("c1", Actor("agus", "pengawas"), "pemeriksaan APIP")
+    engine.approve_reveal("c1", request, ADMIN)
+    by_event = {e.event: e for e in engine.history("c1")}
+    assert by_event["@extend"].payload["reason"] == WHY
+    assert by_event["@reveal_request"].payload["reason"] == "pemeriksaan APIP"
+    engine.erase_personal_data("c1", ADMIN, "permintaan pelapor, surat 12/2026")
+    by_event = {e.event: e for e in engine.history("c1")}
+    assert by_event["@extend"].payload["reason"] == ERASED
+    assert by_event["@reveal_request"].payload["reason"] == ERASED
+    assert by_event["@reveal_approve"].payload["requested_by"] == "agus"
+    assert by_event["@reveal_approve"].actor == ADMIN
