@@ -210,7 +210,8 @@ def show(
     help="Who receives it: only the fields the SOP allows this audience "
     "(confidentiality.audiences), always redacted.",
 )
-def export_case(db: str, case_id: str, audience: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+def export_case(db: str, case_id: str, audience: str, fmt: str) -> None:
     """One case as JSON for an audience outside the case: redacted, narrowed to the
     audience's allowlist of fields (docs/security.md)."""
     from sop_engine._engine import Engine
@@ -234,7 +235,8 @@ def export_case(db: str, case_id: str, audience: str) -> None:
     help="public: cells (unit x category x month) under --k cases are left out.",
 )
 @click.option("--k", type=click.IntRange(min=2), default=5, show_default=True)
-def counts_cmd(db: str, audience: str, k: int) -> None:
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+def counts_cmd(db: str, audience: str, k: int, fmt: str) -> None:
     """Cases by unit, category and month, as JSON; for the public, small cells suppressed
     so that a rare case in a small unit cannot be singled out."""
     from sop_engine._engine import Engine
