@@ -93,7 +93,7 @@ def _to_officer(engine: Engine, case_id: str, *, kerahasiaan: str = "anonim") ->
 def test_f2_free_text_is_redacted_in_the_export_and_the_unit_view() -> None:
     engine = _engine()
     _to_officer(engine, "c1")
-    public = json.dumps(engine.export("c1"), ensure_ascii=False)
+    public = json.dumps(engine.export("c1", "internal"), ensure_ascii=False)
     assert _leaks(public) == []
     officer = engine.view("c1", OFFICER)  # the handling unit's officer: not in see_identity
     assert _leaks(repr((officer.case, officer.history))) == []
@@ -116,7 +116,7 @@ def test_f3_rahasia_hides_the_reporter_actor_the_reported_official_and_event_tex
     engine.fire("c1", "minta_kelengkapan", ADMIN, {"kekurangan": "Foto kwitansi Pak Joko Susilo"})
     engine.fire("c1", "lengkapi", reporter, {"lokasi": "Jl. Merdeka 5"})
     engine.fire("c1", "verifikasi", ADMIN, {"klasifikasi": "pengaduan", "terlapor": "Joko Susilo"})
-    public = json.dumps(engine.export("c1"), ensure_ascii=False)
+    public = json.dumps(engine.export("c1", "internal"), ensure_ascii=False)
     assert PID not in public
     assert "Joko" not in public
     assert "kwitansi" not in public
@@ -152,7 +152,7 @@ def test_f4_consent_recorded_by_the_admin_does_not_let_the_same_admin_lower_the_
     with pytest.raises(EthicsViolation):
         engine.fire("c1", "verifikasi", ADMIN, {"klasifikasi": "pengaduan", "kerahasiaan": "biasa"})
     assert engine.get("c1").data["kerahasiaan"] == "anonim"
-    assert NAME not in json.dumps(engine.export("c1"))
+    assert NAME not in json.dumps(engine.export("c1", "internal"))
     # a second person may approve it (four eyes), and the trail says who
     engine.fire(
         "c1", "verifikasi", SECOND_ADMIN, {"klasifikasi": "pengaduan", "kerahasiaan": "biasa"}

@@ -123,7 +123,7 @@ def test_an_identity_in_any_form_never_leaves(
         engine.fire("c1", "tindak_lanjuti", OFFICER)
         engine.fire("c1", "ajukan_tanggapan", OFFICER, {"tanggapan": f"Kepada {forms[1]}: ..."})
     outward = {
-        "export": json.dumps(engine.export("c1"), ensure_ascii=False),
+        "export": json.dumps(engine.export("c1", "internal"), ensure_ascii=False),
         "officer view": repr(engine.view("c1", OFFICER)),
         "listener failures": repr(list(engine.listener_failures)),
         "log": caplog.text,

@@ -31,6 +31,7 @@ from sop_engine import (
 from sop_engine._core.errors import SopTextTampered
 from sop_engine._core.protocol import ItemKind, SystemEvent, TimerItem
 from sop_engine._persistence.sqlite import SqliteStore
+from test_ethics import ADMIN as MINI_ADMIN
 from test_ethics import PENGAWAS, PETUGAS, T0, mini, start
 
 from conftest import ADMIN, COMPLETE, LAPOR, OFFICER
@@ -42,8 +43,16 @@ def test_declarations_and_reveals_reach_event_listeners() -> None:
     engine.listen("uji", lambda case, event: seen.append((str(event.event), event.seq)))
     start(engine, kerahasiaan="anonim")
     engine.declare("c1", PETUGAS, conflict=False)
-    engine.reveal("c1", PENGAWAS, "pemeriksaan Inspektorat atas laporan balasan")
-    assert seen == [("@start", 1), ("@declare", 2), ("@reveal", 3)]
+    request = engine.request_reveal("c1", PENGAWAS, "pemeriksaan Inspektorat atas laporan balasan")
+    engine.approve_reveal("c1", request, MINI_ADMIN)
+    engine.reveal("c1", PENGAWAS, request)
+    assert seen == [
+        ("@start", 1),
+        ("@declare", 2),
+        ("@reveal_request", 3),
+        ("@reveal_approve", 4),
+        ("@reveal", 5),
+    ]
 
 
 # -- available() is a dry run of the command pipeline ------------------------------------------

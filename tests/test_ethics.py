@@ -18,6 +18,7 @@ from sop_engine import (
     InvalidCaseData,
     InvalidEventData,
     Registry,
+    RevealRefused,
     RoleNotPermitted,
     SimulatedClock,
     Store,
@@ -450,15 +451,23 @@ def test_reveal_needs_a_permitted_role_and_a_reason_and_is_audited() -> None:
     engine = mini()
     start(engine, kerahasiaan="anonim", telepon="0812")
     with pytest.raises(RoleNotPermitted):
-        engine.reveal("c1", PETUGAS, "ingin tahu")
+        engine.request_reveal("c1", PETUGAS, "ingin tahu")
     with pytest.raises(InvalidEventData, match="reason"):
-        engine.reveal("c1", PENGAWAS, "   ")
+        engine.request_reveal("c1", PENGAWAS, "   ")
     assert len(engine.history("c1")) == 1  # refusals write nothing
-    shown = engine.reveal("c1", PENGAWAS, "pemeriksaan APIP no. 12/2026", ["pelapor"])
+    request = engine.request_reveal("c1", PENGAWAS, "pemeriksaan APIP no. 12/2026", ["pelapor"])
+    engine.approve_reveal("c1", request, ADMIN, "disetujui")
+    shown = engine.reveal("c1", PENGAWAS, request)
     assert shown == {"pelapor": "Ani Lestari"}
     event = engine.history("c1")[-1]
     assert event.event == "@reveal"
-    assert event.payload == {"fields": ["pelapor"], "reason": "pemeriksaan APIP no. 12/2026"}
+    assert event.payload == {
+        "request": request,
+        "fields": ["pelapor"],
+        "reason": "pemeriksaan APIP no. 12/2026",
+        "approved_by": ADMIN.id,
+        "approved_role": ADMIN.role,
+    }
     assert event.actor == PENGAWAS
     assert "Ani Lestari" not in json.dumps(event.payload)
 
@@ -520,7 +529,7 @@ def test_no_identity_value_ever_leaves_an_anonymous_case(
         if op == "ubah":
             engine.fire("c1", "ubah", Actor(name, "pelapor"), {"isi": f"Saya {name}, {phone}"})
         elif op == "export":
-            outward.append(engine.export("c1"))
+            outward.append(engine.export("c1", "internal"))
         else:
             role = op.removeprefix("view-")
             viewer = None if role == "public" else Actor("v", role)
@@ -550,13 +559,16 @@ def test_every_revealed_identity_has_an_audit_event_with_its_reason(
     revealed = []
     for role, reason in attempts:
         try:
-            engine.reveal("c1", Actor("x", role), reason)
-        except (RoleNotPermitted, InvalidEventData):
+            request = engine.request_reveal("c1", Actor("x", role), reason)
+            engine.approve_reveal("c1", request, ADMIN)
+            engine.reveal("c1", Actor("x", role), request)
+        except (RoleNotPermitted, InvalidEventData, RevealRefused):
             continue
         revealed.append(reason.strip())
     events = [e for e in engine.history("c1") if e.event == "@reveal"]
     assert [e.payload["reason"] for e in events] == revealed
     assert all(e.payload["reason"] and e.actor.role == "pengawas" for e in events)
+    assert all(e.payload["approved_by"] == ADMIN.id for e in events)
 
 
 # -- the ledger --------------------------------------------------------------------------------

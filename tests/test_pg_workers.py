@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,6 +28,10 @@ from pgserver import ITEMS_PER_CASE, seed_due_cases
 
 CASES = 5_000
 ITEMS = CASES * ITEMS_PER_CASE  # 10,000 deadline items
+
+
+# a private key file for these workers (docs/security.md: never PostgreSQL without one)
+_ENV = {**os.environ, "SOP_KEY_FILE": os.path.join(tempfile.mkdtemp(prefix="sop-"), "pg.keys")}
 
 
 def _worker(url: str, out: Path, *extra: str) -> subprocess.Popen[str]:
@@ -50,6 +55,7 @@ def _worker(url: str, out: Path, *extra: str) -> subprocess.Popen[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        env=_ENV,  # deployed as docs/security.md says: with a key file
     )
 
 
@@ -150,6 +156,7 @@ def test_an_idle_worker_stops_cleanly_on_sigterm(pg_url: str, tmp_path: Path) ->
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        env=_ENV,  # deployed as docs/security.md says: with a key file
     )
     try:
         assert proc.stderr is not None

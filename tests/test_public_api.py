@@ -76,6 +76,7 @@ EXPECTED = [
     "PluginError",
     "Registry",
     "RelayReport",
+    "RevealRefused",
     "RoleNotPermitted",
     "RuleFinding",
     "SectionProblem",

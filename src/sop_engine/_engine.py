@@ -21,7 +21,9 @@ from sop_engine._compile.registry import Registry
 from sop_engine._core.calendar import WorkingCalendar
 from sop_engine._core.clock import Clock, SystemClock
 from sop_engine._core.definition import SopDefinition
+from sop_engine._core.errors import InvalidArgument
 from sop_engine._core.records import Actor, AuditEvent, Case
+from sop_engine._features.confidentiality import AUDIENCES
 from sop_engine._persistence.queries import CaseQuery, CaseRow
 from sop_engine._persistence.store import MemoryStore, Store
 from sop_engine._runtime import batch
@@ -298,13 +300,35 @@ class Engine:
             case_id, actor, conflict=conflict, relation=relation, note=note
         )
 
-    def reveal(
+    def request_reveal(
         self, case_id: str, actor: Actor, reason: str, fields: Sequence[str] | None = None
-    ) -> dict[str, Any]:
-        """The reporter's identity fields, for a permitted role with a reason (audited)."""
+    ) -> int:
+        """Ask, with a reason, to see an anonymous reporter's identity fields (all by default).
+
+        Only a role of ``confidentiality.reveal`` may ask. Returns the request's number (the
+        version of its ``@reveal_request`` event) for :meth:`approve_reveal` and :meth:`reveal`.
+        """
         check_id("case_id", case_id)
         check_actor(actor)
-        return self.oversight.reveal(case_id, actor, reason, fields)
+        return self.oversight.request_reveal(case_id, actor, reason, fields)
+
+    def approve_reveal(self, case_id: str, request: int, actor: Actor, note: str = "") -> Case:
+        """Approve a reveal request: a second person, of a role in ``reveal_approve`` other
+        than the requester's. Raises :class:`~sop_engine.errors.RevealRefused` otherwise."""
+        check_id("case_id", case_id)
+        check_actor(actor)
+        return self.oversight.approve_reveal(case_id, request, actor, note)
+
+    def reveal(self, case_id: str, actor: Actor, request: int) -> dict[str, Any]:
+        """The identity fields of an approved reveal request, to the person who asked, once.
+
+        Revealing takes two people (issue 17): :meth:`request_reveal` by one person with a
+        reason, :meth:`approve_reveal` by a second person of another role, then this call by
+        the requester. The ``@reveal`` event names both and carries the reason.
+        """
+        check_id("case_id", case_id)
+        check_actor(actor)
+        return self.oversight.reveal(case_id, actor, request)
 
     # -- queries ----------------------------------------------------------------------------
 
@@ -341,10 +365,17 @@ class Engine:
         """
         return cases.visible_cases(self.catalog, self.store, viewer)
 
-    def export(self, case_id: str) -> dict[str, Any]:
-        """The case as JSON-ready data for whoever is outside the agency (always redacted)."""
+    def export(self, case_id: str, audience: str = "public") -> dict[str, Any]:
+        """The case as JSON-ready data for ``audience``: ``public`` (the default, the
+        narrowest), ``oversight`` or ``internal``.
+
+        Always redacted like the outward view, then narrowed to the fields the SOP allows the
+        audience (``confidentiality.audiences``; see docs/security.md).
+        """
         check_id("case_id", case_id)
-        return cases.export(self.catalog, self.store, case_id)
+        if audience not in AUDIENCES:
+            raise InvalidArgument("audience", f"must be one of {', '.join(AUDIENCES)}")
+        return cases.export(self.catalog, self.store, case_id, audience)
 
     def cases(
         self,

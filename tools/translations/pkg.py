@@ -140,6 +140,5 @@ T = {
     "{guard}: {reason}": "{guard}: {reason}",
     "{text}": "{text}",
     "sop test needs Hypothesis, which is not installed: {fix}": "sop test memerlukan Hypothesis, yang belum terpasang: {fix}",
-    "Explore an SOP with random cases, officers, dates and deadlines; check its invariants.\n\nExit 0 when every invariant held (the coverage table is printed), 1 when one failed: the\nshortest scenario found is printed step by step and saved, with the command to replay it;\n2 when it cannot run (the testing extra is missing: pip install 'sop-engine[testing]').": "Jelajahi SOP dengan kasus, petugas, tanggal dan tenggat acak; periksa invariannya.\n\nKode keluar 0 bila setiap invarian terpenuhi (tabel cakupan dicetak), 1 bila ada yang dilanggar:\nskenario terpendek yang ditemukan dicetak langkah demi langkah dan disimpan, beserta perintah\nuntuk memutarnya ulang; 2 bila tidak dapat berjalan (extra testing belum terpasang:\npip install 'sop-engine[testing]').",
     "required": "wajib",
 }

@@ -39,6 +39,7 @@ __all__ = [
     "LeaseLost",
     "MigrationRefused",
     "PluginError",
+    "RevealRefused",
     "RoleNotPermitted",
     "SealBroken",
     "SopError",
@@ -368,6 +369,20 @@ class InvalidEventData(CommandRefused, ValueError):
                 event=event,
                 problems="; ".join(self.problems),
             ),
+            case_id=case_id,
+            state=state,
+            event=event,
+        )
+
+
+class RevealRefused(CommandRefused, PermissionError):
+    """Revealing an anonymous reporter was refused: it takes a request with a reason by one
+    person and the approval of a second person of another role, and is used once."""
+
+    def __init__(self, *, case_id: str, state: str, event: str, reason: Msg) -> None:
+        self.reason = reason
+        super().__init__(
+            Msg("cannot reveal the reporter's identity: {reason}", reason=reason),
             case_id=case_id,
             state=state,
             event=event,

@@ -31,7 +31,12 @@ class SystemEvent(enum.StrEnum):
     ETHICS = "@ethics"
     """A command the code of ethics blocked: the attempt is recorded, the case is unchanged."""
     DECLARE = "@declare"
+    REVEAL_REQUEST = "@reveal_request"
+    """Someone of a ``reveal`` role asks, with a reason, to see an anonymous reporter."""
+    REVEAL_APPROVE = "@reveal_approve"
+    """A second person, of another role, approves a reveal request (four eyes)."""
     REVEAL = "@reveal"
+    """The requester saw the identity, under an approved request."""
 
 
 class ItemKind(enum.StrEnum):

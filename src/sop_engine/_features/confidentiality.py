@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sop_engine._core.definition import SopDefinition
 
 __all__ = [
+    "AUDIENCES",
     "CONFIDENTIALITY_RULE",
     "SCHEMA",
     "WITHHELD",
@@ -58,6 +59,19 @@ SCHEMA: dict[str, Any] = {
         "see_identity": {**_NAMES, "description": "roles that see the identity of anonim cases"},
         "see_content": {**_NAMES, "description": "roles that see the content of rahasia cases"},
         "reveal": {**_NAMES, "description": "roles that may reveal an identity (with a reason)"},
+        "audiences": {
+            "type": "object",
+            "description": "fields each export audience may receive (an allowlist); default: "
+            "public gets no text and nothing of the reporter, oversight all but the reporter, "
+            "internal all (always after redaction)",
+            "properties": {a: {**_NAMES} for a in ("public", "oversight", "internal")},
+            "additionalProperties": False,
+        },
+        "reveal_approve": {
+            **_NAMES,
+            "description": "roles that approve a reveal (another person, another role; "
+            "default: see_identity and reveal)",
+        },
         "consent": {**_NAME, "description": "bool field: the reporter consents to lowering"},
         "reporter": {**_NAMES, "description": "roles whose actors are the reporter (pelapor)"},
         "reported": {**_NAMES, "description": "fields naming the reported official (rahasia)"},
@@ -97,6 +111,10 @@ class Confidentiality:
     """Roles that see only the cases of their own unit (``Actor.unit``)."""
     erase: frozenset[str] = frozenset()
     """Roles that may erase the reporter's personal data (empty: any role the SOP declares)."""
+    reveal_approve: frozenset[str] = frozenset()
+    """Roles that may approve a reveal request: always a second person of another role."""
+    audiences: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
+    """The fields (case data and event data) each export audience may receive."""
 
     def flags(self, value: Any) -> frozenset[str]:
         """The flags a value of the field sets (``anonim``, ``rahasia``, both or none)."""
@@ -265,8 +283,68 @@ def build_confidentiality(
         units=tuple(check("field", raw.get("units"), (*base, "units"))),
         unit_roles=frozenset(check("role", raw.get("unit_roles"), (*base, "unit_roles"))),
         erase=frozenset(check("role", raw.get("erase"), (*base, "erase"))),
+        reveal_approve=frozenset(
+            check("role", raw.get("reveal_approve"), (*base, "reveal_approve"))
+        ),
     )
-    return conf, problems
+    if "reveal_approve" not in raw:  # those who see the identity anyway, and the revealers
+        conf = attrs.evolve(conf, reveal_approve=conf.see_identity | conf.reveal)
+    audiences, more = _audiences(raw.get("audiences") or {}, sop, conf)
+    problems += more
+    return attrs.evolve(conf, audiences=audiences), problems
+
+
+AUDIENCES = ("public", "oversight", "internal")
+"""Who an export is for: the public (open data, the press), oversight bodies (APIP, Ombudsman,
+the LAPOR! administrator), the agency itself. Each gets an allowlist of fields."""
+
+
+def _audiences(
+    raw: Mapping[str, Any],
+    sop: SopDefinition,
+    conf: Confidentiality,
+) -> tuple[dict[str, frozenset[str]], list[SectionProblem]]:
+    """Each audience's allowlist: as declared, or the default for data of this SOP.
+
+    Defaults: ``public`` gets no free text and nothing about the reporter or the reported
+    official (enums, dates, numbers, flags); ``oversight`` everything but the reporter's
+    identity and personal fields; ``internal`` every field. An export never shows more than
+    the redacted outward view: the allowlist only narrows it.
+    """
+    specs = [*sop.fields, *(d for e in sop.events for d in e.data)]
+    known = {f.name for f in specs}
+    reporter = conf.identity | {f.name for f in specs if f.personal}
+    # closed values only: no free text, no person, no exact date (a date and a unit can single
+    # a reporter out; public counts are by month)
+    closed = {
+        f.name
+        for f in specs
+        if f.type in ("enum", "bool", "number", "integer") or (f.type == "ref" and f.ref == "unit")
+    }
+    defaults = {
+        "public": closed - reporter - conf.content - conf.reported,
+        "oversight": known - reporter,
+        "internal": known,
+    }
+    out: dict[str, frozenset[str]] = {}
+    problems: list[SectionProblem] = []
+    for audience in AUDIENCES:
+        if audience not in raw:
+            out[audience] = frozenset(defaults[audience])
+            continue
+        path: tuple[str | int, ...] = ("confidentiality", "audiences", audience)
+        names = raw[audience] if isinstance(raw[audience], list) else [raw[audience]]
+        for k, name in enumerate(names):
+            if name not in known:
+                problems.append(
+                    SectionProblem(
+                        (*path, k),
+                        "SOP051",
+                        {"reason": f"{name!r} is neither a case field nor data of an event"},
+                    )
+                )
+        out[audience] = frozenset(n for n in names if n in known)
+    return out, problems
 
 
 def _consent_by(

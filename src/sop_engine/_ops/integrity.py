@@ -44,6 +44,8 @@ _TEXT = {
     "timer": "timer {item} of clock {clock} (arming {arming}) is missing: it would never fire",
     "crash": "checking it failed: {error}",
     "none": "no such case",
+    "erasure": "its erasure is committed but its key was not destroyed yet (a writer stopped "
+    "in between): run 'sop store migrate' (any writer that opens the store finishes it)",
 }
 """Every problem text of this module, in one place."""
 
@@ -73,6 +75,10 @@ def check_store(
     if "rows" in wanted and case_id is None:
         for table, cid, n in store.orphans():
             problems.append(Problem(cid, 0, "rows", _TEXT["orphan"].format(n=n, table=table)))
+    if "rows" in wanted:
+        for cid in store.pending_erasures():
+            if case_id is None or cid == case_id:
+                problems.append(Problem(cid, 0, "rows", _TEXT["erasure"]))
     engine = Engine(store=store, registry=registry)  # loads the pinned versions on demand
     timer_keys = store.timer_keys() if "timers" in wanted else set()
     checked = 0

@@ -31,7 +31,12 @@ from sop_engine._runtime.sweeper import SweepReport
 __all__ = ["ReplayProblem", "replay_case"]
 
 _SWEPT = (SystemEvent.REMIND, SystemEvent.BREACH, SystemEvent.ESCALATE, SystemEvent.EXPIRE)
-_AUDIT_ONLY = (SystemEvent.ETHICS, SystemEvent.REVEAL)
+_AUDIT_ONLY = (
+    SystemEvent.ETHICS,
+    SystemEvent.REVEAL_REQUEST,
+    SystemEvent.REVEAL_APPROVE,
+    SystemEvent.REVEAL,
+)
 """Events that record something without changing the case's state, data or deadlines."""
 
 

@@ -137,6 +137,7 @@ def run_worker(
         now = engine.clock.now()
         if last_health is None or (now - last_health).total_seconds() >= health_every:
             last_health = now
+            _finish_erasures(store)
             _health(store, stats, now)
         if progress:
             continue
@@ -147,6 +148,21 @@ def run_worker(
         stop.wait(interval)
     _health(store, stats, engine.clock.now())
     return stats
+
+
+def _finish_erasures(store: object) -> None:
+    """Destroy the keys of erasures another process committed but did not finish (it was
+    killed in between): a long-running worker does not wait for the next open (issue 17)."""
+    finish: Callable[[], list[str]] | None = getattr(store, "finish_erasures", None)
+    if finish is None:
+        return
+    try:
+        done = finish()
+    except Exception as e:  # never stop the worker; the next round (or open) tries again
+        _log.warning("finishing interrupted erasures failed", extra={"error": type(e).__name__})
+        return
+    if done:
+        _log.warning("finished interrupted erasures", extra={"cases": len(done)})
 
 
 def _health(store: object, stats: WorkerStats, now: datetime) -> None:

@@ -36,6 +36,7 @@ Requires the ``postgres`` extra: ``pip install 'sop-engine[postgres]'``.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -80,6 +81,8 @@ from sop_engine._persistence.vault import KeySource, Vault
 __all__ = ["MIGRATIONS", "PgStore", "verify_chains"]
 
 MIGRATIONS = POSTGRES_MIGRATIONS
+
+_log = logging.getLogger("sop_engine.store")
 """Every step of the schema, in order (kept in :mod:`~sop_engine._persistence.relational`)."""
 
 _MIGRATION_LOCK = 0x50F_E2617E  # the advisory lock taken while migrating
@@ -138,6 +141,12 @@ class PgStore:
         # sealed personal data (issue 17): with a key source, values are encrypted per case
         # and erasure destroys the key; without one they are kept apart in clear and deleted
         self.vault = None if keys is None else Vault(keys)
+        if keys is None:
+            _log.warning(
+                "PgStore without a key source: personal data and free text are kept apart but "
+                "not encrypted; erasure deletes them, backups and WAL archives keep them "
+                "(pass keys=KeyFile(...), or set SOP_KEY_FILE for the CLI)"
+            )
         self.path = _display(url)  # where the data is, fit to print
         self.agencies = tuple(agencies) if agencies else None
         self.lease = lease
@@ -168,6 +177,7 @@ class PgStore:
                 "accepts this user",
             ) from e
         self.migrate()
+        self.finish_erasures()  # a process that crashed mid-erasure left a key to destroy
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -413,12 +423,37 @@ class PgStore:
             ("UPDATE commands SET request = %s, result = %s WHERE command_id = %s", params)
             for params in commands
         ]
+        # the intent to destroy the key, committed with the erasure (see finish_erasures)
+        before.append(
+            (
+                "INSERT INTO erasures_pending VALUES (%s, %s) "
+                "ON CONFLICT (case_id) DO UPDATE SET version = EXCLUDED.version",
+                (case.id, case.version),
+            )
+        )
         params = self._commit_params(case, event, None, (), (), ())
         self._transact(POSTGRES_COMMIT, params, case, before)
-        if self.vault is not None:
-            self.vault.shred(case.id)  # after the commit: a refused erasure keeps the data
+        self.finish_erasures()  # after the commit: a refused erasure keeps the data
         with self._pool.connection() as conn:
             conn.execute("VACUUM personal_data, commands")  # autocommit: outside a transaction
+
+    def finish_erasures(self) -> list[str]:
+        """Destroy the keys of erasures committed but not finished; the ids of their cases.
+
+        The erasing transaction records the intent with the erasure, so a crash between the
+        commit and the key's destruction is finished here, when any writer opens the
+        database. Idempotent; the intent is deleted only after its key is gone.
+        """
+        with self._pool.connection() as conn:
+            pending = conn.execute("SELECT case_id, version FROM erasures_pending").fetchall()
+            for case_id, version in pending:
+                if self.vault is not None:
+                    self.vault.shred(case_id)
+                conn.execute(
+                    "DELETE FROM erasures_pending WHERE case_id = %s AND version = %s",
+                    (case_id, version),
+                )
+        return [str(case_id) for case_id, _ in pending]
 
     # -- reads -------------------------------------------------------------------------------
 

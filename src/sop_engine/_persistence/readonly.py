@@ -145,6 +145,19 @@ class ReadOnlyStore:
         version, snapshot, sop_hash = row if row is not None else (None, None, None)
         return CaseRows(case_id, version, snapshot, sop_hash, [tuple(e) for e in events])
 
+    def pending_erasures(self) -> list[str]:
+        """Cases whose erasure is committed but whose key is not destroyed yet (a writer
+        crashed in between; the next writer that opens the store finishes it)."""
+        exists = (
+            "SELECT to_regclass('erasures_pending') IS NOT NULL"
+            if self.postgres
+            else "SELECT count(*) FROM sqlite_master WHERE name = 'erasures_pending'"
+        )
+        if not self.conn.execute(exists).fetchone()[0]:
+            return []  # a store from before the table was added: nothing can be pending
+        rows = self.conn.execute("SELECT case_id FROM erasures_pending").fetchall()
+        return sorted(str(r[0]) for r in rows)
+
     def orphans(self) -> list[tuple[str, str, int]]:
         """``(table, case_id, rows)`` for each case id that has rows but no ``cases`` row."""
         out = []

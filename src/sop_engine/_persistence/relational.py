@@ -132,6 +132,14 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE outbox ADD COLUMN dead_us INTEGER;
     """,
     SQLITE_QUERY_INDEX,  # the query index and breach/escalation marks (queries.py)
+    # 7 (issue 17): erasures committed whose key is not destroyed yet; written in the erasing
+    # transaction, so a crash before the key is gone leaves the intent to finish (vault.py)
+    """
+    CREATE TABLE erasures_pending (
+        case_id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL
+    );
+    """,
 )
 
 POSTGRES_MIGRATIONS: tuple[str, ...] = (
@@ -256,6 +264,13 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
         ADD COLUMN retry_at timestamptz, ADD COLUMN error text, ADD COLUMN dead_at timestamptz;
     """,
     POSTGRES_QUERY_INDEX,  # the query index and breach/escalation marks (queries.py)
+    # 5 (issue 17): SQLite's migration 7, erasures committed whose key is not destroyed yet
+    """
+    CREATE TABLE erasures_pending (
+        case_id text PRIMARY KEY,
+        version integer NOT NULL
+    );
+    """,
 )
 
 # -- PostgreSQL's two write statements (they follow its schema above) ----------------------------

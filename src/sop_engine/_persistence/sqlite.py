@@ -132,6 +132,7 @@ class SqliteStore:
         self._db.execute("PRAGMA secure_delete=ON")  # erased personal data is overwritten
         self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout.total_seconds() * 1000)}")
         self.migrate()
+        self.finish_erasures()  # a process that crashed mid-erasure left a key to destroy
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -351,6 +352,11 @@ class SqliteStore:
         Rows written in clear before sealing existed are rewritten as before. The WAL is then
         checkpointed; its outcome is kept in :attr:`last_checkpoint` (busy while a reader holds
         an old snapshot: harmless for sealed data, the pages hold only ciphertext).
+
+        The key cannot be destroyed in the database's transaction, so the erasing transaction
+        also records the intent (``erasures_pending``): a crash after the commit leaves it, and
+        :meth:`finish_erasures` (run when any writer opens the file) destroys the key then.
+        There is no moment where the erasure is committed and nothing will destroy the key.
         """
         with self._tx() as db:
             reporters = reporter_ids(read_history(db, "?", case.id, self.vault))
@@ -361,10 +367,31 @@ class SqliteStore:
                 erased_commands(db, "?", case, reporters),
             )
             self._write(db, case, event, None, (), ())
-        self.vault.shred(case.id)  # after the commit: a refused erasure keeps the data readable
+            db.execute(
+                "INSERT OR REPLACE INTO erasures_pending VALUES (?, ?)", (case.id, case.version)
+            )
+        # after the commit: a refused erasure keeps the data readable
+        self.finish_erasures()
         with self._lock:  # drop old pages from the WAL where no reader still needs them
             row = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             self.last_checkpoint = (int(row[0]), int(row[1]), int(row[2]))
+
+    def finish_erasures(self) -> list[str]:
+        """Destroy the keys of erasures committed but not finished; the ids of their cases.
+
+        Idempotent: destroying a key twice changes nothing, and the intent is deleted only
+        after its key is gone, so a crash in here is finished by the next call.
+        """
+        with self._lock:
+            pending = self._db.execute("SELECT case_id, version FROM erasures_pending").fetchall()
+        for case_id, version in pending:
+            self.vault.shred(case_id)
+            with self._tx() as db:
+                db.execute(
+                    "DELETE FROM erasures_pending WHERE case_id = ? AND version = ?",
+                    (case_id, version),
+                )
+        return [case_id for case_id, _ in pending]
 
     def recall(self, command_id: str) -> CommandRecord | None:
         with self._lock:

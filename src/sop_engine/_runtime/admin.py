@@ -12,6 +12,7 @@ from datetime import datetime
 
 import attrs
 
+from sop_engine._compile.compiled import CompiledSop
 from sop_engine._core.calendar import WorkingCalendar
 from sop_engine._core.clock import Clock
 from sop_engine._core.errors import (
@@ -21,9 +22,10 @@ from sop_engine._core.errors import (
     RoleNotPermitted,
 )
 from sop_engine._core.protocol import SystemEvent
-from sop_engine._core.records import ERASED, Actor, Case, Deadline, Timer
+from sop_engine._core.records import ERASED, SEALED_ACTOR, Actor, Case, Deadline, Timer
+from sop_engine._core.redaction import Redactor
 from sop_engine._features.deadlines import timers_for
-from sop_engine._persistence.store import CommandRecord
+from sop_engine._persistence.store import CommandRecord, Store
 from sop_engine._runtime import pipeline
 from sop_engine._runtime.catalog import Catalog
 from sop_engine._runtime.committer import Committer
@@ -122,6 +124,9 @@ class Admin:
                 "due_after": due.isoformat(),
             },
             command_id=command_id,
+            # the official's reason is free text about the case (it may quote the reporter):
+            # sealed under the case's key like the case's own text, erased with it
+            personal=("reason",),
         )
         record = None
         if command_id is not None:
@@ -281,6 +286,19 @@ class Admin:
                 event=SystemEvent.ERASE,
                 problems=["a reason is required"],
             )
+        if _names_someone(reason, case, sop, self.store):
+            # the @erase reason outlives the key it destroys (it is why the data is gone), so
+            # it is kept in clear: it must not itself hold what is being erased
+            raise InvalidEventData(
+                case_id=case_id,
+                state=case.state,
+                event=SystemEvent.ERASE,
+                problems=[
+                    "the reason must not name the reporter or hold a NIK, phone number, e-mail "
+                    "address or vehicle plate: it stays readable after the erasure (write e.g. "
+                    "'permintaan pelapor, surat 12/2026')"
+                ],
+            )
         # personal and free-text fields: their values are sealed under the case's key, which
         # the store destroys, so the snapshot must not keep them readable either
         sealed = {*sop.personal, *sop.sealed, *case.sealed}
@@ -296,6 +314,15 @@ class Admin:
             payload={"fields": fields, "reason": reason},
         )
         return self.committer.commit(Decision(case=new, event=event, write=Write.ERASE))
+
+
+def _names_someone(reason: str, case: Case, sop: CompiledSop, store: Store) -> bool:
+    """Whether ``reason`` holds the reporter's identity (any form) or an Indonesian identifier."""
+    conf = sop.ethics.confidentiality if sop.ethics is not None else None
+    fields = {*sop.personal, *(conf.identity if conf is not None else ())}
+    values = {str(v) for k, v in case.data.items() if k in fields and v not in (None, "", ERASED)}
+    values |= {e.actor.id for e in store.history(case.id) if SEALED_ACTOR in e.personal} - {ERASED}
+    return Redactor(values).text(reason) != reason
 
 
 def _with_deadlines(case: Case, changed: list[Deadline]) -> Case:

@@ -16,7 +16,7 @@ from sop_engine._core.definition import SopDefinition
 from sop_engine._core.errors import CaseNotVisible
 from sop_engine._core.records import ERASED, Actor, AuditEvent, Case
 from sop_engine._core.redaction import Redactor
-from sop_engine._features.confidentiality import WITHHELD, redact
+from sop_engine._features.confidentiality import AUDIENCES, WITHHELD, redact
 from sop_engine._persistence.codec import actor_to_json
 from sop_engine._persistence.store import Store
 from sop_engine._runtime.catalog import Catalog
@@ -115,15 +115,35 @@ def _free_text(sop: SopDefinition) -> frozenset[str]:
     return frozenset(names)
 
 
-def export(catalog: Catalog, store: Store, case_id: str) -> dict[str, Any]:
-    """The case as JSON-ready data for whoever is outside the agency (always redacted)."""
+def export(
+    catalog: Catalog, store: Store, case_id: str, audience: str = "public"
+) -> dict[str, Any]:
+    """The case as JSON-ready data for ``audience`` (``public``, ``oversight``, ``internal``).
+
+    Always built from the redacted outward view, then narrowed to the audience's allowlist
+    (``confidentiality.audiences``): case data and event data outside it are left out, not
+    masked. The public also gets actors by role only, never an id.
+    """
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown export audience {audience!r}: use one of {', '.join(AUDIENCES)}")
     v = view(catalog, store, case_id, None)
     sop = catalog.pinned(v.case.sop_hash)
+    plan = sop.ethics
+    conf = plan.confidentiality if plan is not None else None
+    allowed = None if conf is None else conf.audiences[audience]
+
+    def keep(values: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in values.items() if allowed is None or k in allowed}
+
+    def who(a: Actor) -> dict[str, Any]:
+        return {"role": a.role} if audience == "public" else actor_to_json(a)
+
     return {
         "case": v.case.id,
+        "audience": audience,
         "sop": {"id": sop.id, "version": sop.definition.meta.version},
         "state": v.case.state,
-        "data": dict(v.case.data),
+        "data": keep(v.case.data),
         "trail": [
             {
                 "seq": e.seq,
@@ -131,8 +151,8 @@ def export(catalog: Catalog, store: Store, case_id: str) -> dict[str, Any]:
                 "event": str(e.event),
                 "from": e.source,
                 "to": e.target,
-                "actor": actor_to_json(e.actor),
-                "payload": dict(e.payload),
+                "actor": who(e.actor),
+                "payload": keep(e.payload),
             }
             for e in v.history
         ],

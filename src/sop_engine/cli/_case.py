@@ -1,4 +1,5 @@
-"""``sop case``: an officer's work queue (``list``) and one case explained (``show``)."""
+"""``sop case``: an officer's work queue (``list``), one case explained (``show``), one case
+exported for an audience (``export``) and counts with small cells suppressed (``counts``)."""
 
 from __future__ import annotations
 
@@ -196,3 +197,55 @@ def show(
         click.echo(json_text(to_json(explained)))
         return
     render_text(console(width=None if sys.stdout.isatty() else 160), explained, lang)
+
+
+@case.command("export")
+@DB
+@click.argument("case_id")
+@click.option(
+    "--audience",
+    type=click.Choice(["public", "oversight", "internal"]),
+    default="public",
+    show_default=True,
+    help="Who receives it: only the fields the SOP allows this audience "
+    "(confidentiality.audiences), always redacted.",
+)
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+def export_case(db: str, case_id: str, audience: str, fmt: str) -> None:
+    """One case as JSON for an audience outside the case: redacted, narrowed to the
+    audience's allowlist of fields (docs/security.md)."""
+    from sop_engine._engine import Engine
+
+    st = open_store(db)
+    try:
+        with sop_errors():
+            doc = Engine(store=st, registry=registry()).export(case_id, audience)
+    finally:
+        st.close()
+    click.echo(json_text(doc))
+
+
+@case.command("counts")
+@DB
+@click.option(
+    "--audience",
+    type=click.Choice(["public", "oversight", "internal"]),
+    default="public",
+    show_default=True,
+    help="public: cells (unit x category x month) under --k cases are left out.",
+)
+@click.option("--k", type=click.IntRange(min=2), default=5, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+def counts_cmd(db: str, audience: str, k: int, fmt: str) -> None:
+    """Cases by unit, category and month, as JSON; for the public, small cells suppressed
+    so that a rare case in a small unit cannot be singled out."""
+    from sop_engine._engine import Engine
+    from sop_engine._reports.audience import counts
+
+    st = open_store(db)
+    try:
+        with sop_errors():
+            doc = counts(Engine(store=st, registry=registry()), audience, k)
+    finally:
+        st.close()
+    click.echo(json_text(doc))

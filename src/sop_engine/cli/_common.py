@@ -26,7 +26,7 @@ from sop_engine._core.errors import (
     StoreUnavailable,
     UnknownSop,
 )
-from sop_engine._core.i18n import Msg, env_lang, locale_lang
+from sop_engine._core.i18n import N_, Msg, env_lang, gettext, locale_lang
 from sop_engine._core.text import Lang
 from sop_engine.cli._i18n import CLI_LANG, explicit_lang
 
@@ -245,6 +245,20 @@ def key_file_from_env() -> KeyFile | None:
     return KeyFile(path) if path else None
 
 
+UNSEALED = N_(
+    "WARNING: no key source (SOP_KEY_FILE is not set): this PostgreSQL store keeps the "
+    "reporters' personal data and the complaints' free text apart but NOT encrypted, so its "
+    "backups and WAL archives keep them after an erasure. Set SOP_KEY_FILE to a private file "
+    "on an encrypted volume, outside the database's backups, in every process that opens it."
+)
+"""Said on standard error whenever the CLI opens PostgreSQL without a key source (issue 17)."""
+
+
+def unsealed_warning() -> str:
+    """:data:`UNSEALED` in the CLI's language."""
+    return gettext(UNSEALED, CLI_LANG.get() or env_lang() or locale_lang())
+
+
 def open_store(
     db: str,
     *,
@@ -270,6 +284,8 @@ def open_store(
 
         try:
             keys = key_file_from_env()
+            if keys is None:
+                click.echo(unsealed_warning(), err=True)
             return PgStore(db, agencies=agencies, keys=keys, **tuning)  # type: ignore[arg-type]
         except SopError as e:  # unreachable server, refused login, bad key file: environment
             raise EnvironmentProblem(str(e)) from e
