@@ -22,7 +22,7 @@ import attrs
 
 from sop_engine._core.calendar import DayOff, Unit, WorkingCalendar
 from sop_engine._core.protocol import ItemKind, TimerItem
-from sop_engine._core.records import Deadline, Timer
+from sop_engine._core.records import ArmedTimers, Deadline, Schedule, Timer
 from sop_engine._core.text import Text
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "Offset",
     "Rearm",
     "advance",
+    "armed_timers",
     "matches",
     "reevaluate",
     "timers_for",
@@ -227,20 +228,21 @@ def advance(
     calendar: WorkingCalendar,
     final: bool,
     case_id: str,
-) -> tuple[tuple[Deadline, ...], list[Timer]]:
+) -> tuple[tuple[Deadline, ...], Sequence[Timer]]:
     """The deadlines after a transition ``old_state --event--> new_state``, and new timers.
 
     ``old_state`` is ``None`` when the case is being opened; ``final`` says ``new_state`` is
-    final (every running clock closes).
+    final (every running clock closes). The timers come as :class:`ArmedTimers` (built only
+    when a store reads them; the in-memory store keeps one entry per arming).
     """
     moved = old_state != new_state
     if not final and not plan.concerns(
         old_state if moved else None, new_state if moved else None, event
     ):
-        return tuple(deadlines), []  # no clock starts, stops, pauses or resumes here
+        return tuple(deadlines), ()  # no clock starts, stops, pauses or resumes here
     current = {d.name: d for d in deadlines}
     out: list[Deadline] = []
-    armed: list[Deadline] = []
+    armed: list[tuple[ClockSpec, Deadline]] = []
     for clock in plan.clocks:
         d = current.get(clock.name)
         active = d is not None and d.status in ("running", "paused")
@@ -259,7 +261,7 @@ def advance(
                 assert d.paused_at is not None
                 lost = calendar.paused_units(d.paused_at, now, d.unit)  # type: ignore[arg-type]
                 d = _arm(d, clock, d.anchor, d.amount + lost, d.unit, calendar, fresh=False)  # type: ignore[arg-type]
-                armed.append(d)
+                armed.append((clock, d))
         elif not final and (
             (moved and new_state in clock.start_enter)
             or (event is not None and event in clock.start_event)
@@ -267,13 +269,29 @@ def advance(
             duration = clock.duration(data) if clock.applies(data) else None
             if duration is not None:
                 d = _arm(d, clock, now, duration[0], duration[1], calendar, fresh=True)
-                armed.append(d)
+                armed.append((clock, d))
         if d is not None:
             out.append(d)
-    timers = [
-        t for d in armed for t in timers_for(plan.clock(d.name), d, calendar, case_id=case_id)
-    ]
-    return tuple(out), timers
+    if not armed:
+        return tuple(out), ()
+    return tuple(out), armed_timers(armed, calendar, case_id=case_id)
+
+
+def armed_timers(
+    armed: Sequence[tuple[ClockSpec, Deadline]], calendar: WorkingCalendar, *, case_id: str
+) -> ArmedTimers:
+    """The timers of these armings, unbuilt: each arming is its shared, ordered schedule.
+
+    Iterating the result yields the same timers :func:`timers_for` lists, ordered by (instant,
+    item); nothing per timer is allocated until a store reads them.
+    """
+    return ArmedTimers(
+        tuple(
+            (case_id, d.name, d.arming, _schedule(clock, d.due_at, calendar)[1])
+            for clock, d in armed
+            if d.due_at is not None
+        )
+    )
 
 
 REARMED = "@deadlines"
@@ -466,21 +484,21 @@ def timers_for(
         return []
     name, arming = d.name, d.arming
     return [
-        Timer(at, case_id, name, arming, item) for at, item in _schedule(clock, d.due_at, calendar)
+        Timer(at, case_id, name, arming, item)
+        for at, item in _schedule(clock, d.due_at, calendar)[0]
     ]
 
 
-_SCHEDULES: dict[
-    tuple[int, str, datetime], tuple[ClockSpec, tuple[tuple[datetime, TimerItem], ...]]
-]
+_SCHEDULES: dict[tuple[int, str, datetime], tuple[ClockSpec, Schedule, Schedule]]
 _SCHEDULES = {}
 _SCHEDULES_MAX = 4096
 
 
 def _schedule(
     clock: ClockSpec, due: datetime, calendar: WorkingCalendar
-) -> tuple[tuple[datetime, TimerItem], ...]:
-    """When each item of a clock due at ``due`` comes due, remembered per (clock, calendar, due).
+) -> tuple[Schedule, Schedule]:
+    """When each item of a clock due at ``due`` comes due, remembered per (clock, calendar, due):
+    in declaration order, and ordered by (instant, item) as a store hands them out.
 
     Every case opened on the same working day under a day-counted clock is due at the same
     instant, so a busy intake computes each schedule once instead of once per case (the
@@ -491,7 +509,7 @@ def _schedule(
     key = (id(clock), calendar.version, due)
     hit = _SCHEDULES.get(key)
     if hit is not None and hit[0] is clock:
-        return hit[1]
+        return hit[1], hit[2]
     out = [
         (_before(calendar, due, off), TimerItem.coerce(f"remind:{k}"))
         for k, (off, _) in enumerate(clock.reminders)
@@ -505,7 +523,8 @@ def _schedule(
     if clock.expiry_event is not None:
         out.append((due, TimerItem.coerce("expiry")))
     schedule = tuple(out)
+    ordered = tuple(sorted(schedule, key=lambda x: (x[0], str(x[1]))))
     if len(_SCHEDULES) >= _SCHEDULES_MAX:
         _SCHEDULES.clear()
-    _SCHEDULES[key] = (clock, schedule)
-    return schedule
+    _SCHEDULES[key] = (clock, schedule, ordered)
+    return schedule, ordered

@@ -172,10 +172,10 @@ def deadlines_after(
     event: str | None,
     data: Mapping[str, Any],
     now: datetime,
-) -> tuple[tuple[Deadline, ...], list[Timer]]:
+) -> tuple[tuple[Deadline, ...], Sequence[Timer]]:
     """Clocks started, paused, resumed or met by entering ``new_state``, and their new timers."""
     if sop.deadlines is None or calendar is None:
-        return (), []
+        return (), ()
     return advance(
         sop.deadlines,
         deadlines=deadlines,
@@ -270,7 +270,7 @@ def decide(
             notes = breach_notifications(
                 case.id, version, actor, event, outcome.notify, now, secrets(sop, data)
             )
-    timers: list[Timer] = []
+    timers: Sequence[Timer] = ()
     deadlines: tuple[Deadline, ...] = ()
     recorded: Mapping[str, Any] = clean
     if sop.deadlines is not None and calendar is not None:  # deadlines_after, inlined
@@ -297,7 +297,7 @@ def decide(
                 case_id=case.id,
             )
             if rearms:
-                timers += more
+                timers = [*timers, *more]
                 recorded = {**clean, REARMED: [r.payload for r in rearms]}
     new = Case(
         case.id,
