@@ -55,6 +55,10 @@ class DurationRule:
     unit: Unit
 
 
+_DUES: dict[tuple[str, bool, date, float, str], datetime] = {}
+"""Day-counted due instants by (calendar version, roll, local day, amount, unit); bounded."""
+
+
 def matches(when: Mapping[str, Any], data: Mapping[str, Any]) -> bool:
     """Whether case ``data`` holds every value of a ``when`` mapping (an absent field matches
     nothing but an explicit ``null``)."""
@@ -115,7 +119,25 @@ class ClockSpec:
 
         Every place that (re)computes a deadline of this clock goes through here, so an
         extension, a new calendar or a migration rolls exactly as the first arming did.
+
+        A day-counted due instant depends on the anchor only through its day in the agency's
+        zone (after the cut-off), so it is remembered per (calendar version, roll, day, amount,
+        unit): every case opened on the same day shares one computation.
         """
+        if unit == "working_days" or unit == "days":
+            key = (calendar.version, self.roll, calendar.local_date(anchor), amount, unit)
+            hit = _DUES.get(key)
+            if hit is None:
+                hit = self._due(calendar, anchor, amount, unit)
+                if len(_DUES) >= _SCHEDULES_MAX:
+                    _DUES.clear()
+                _DUES[key] = hit
+            return hit
+        return self._due(calendar, anchor, amount, unit)
+
+    def _due(
+        self, calendar: WorkingCalendar, anchor: datetime, amount: float, unit: str
+    ) -> datetime:
         due = calendar.due(anchor, amount, unit)  # type: ignore[arg-type]
         if self.roll and unit == "days":
             day = calendar._due_date(due)
@@ -168,6 +190,9 @@ class DeadlinePlan:
     _events: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
     reads: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
     """Every case field some clock re-evaluates a running deadline on (see :func:`reevaluate`)."""
+    _starts: dict[tuple[str | None, str | None], tuple[ClockSpec, ...]] = attrs.field(
+        init=False, repr=False, eq=False, factory=dict
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "reads", frozenset(f for c in self.clocks for f in c.reads))
@@ -178,6 +203,20 @@ class DeadlinePlan:
             events |= c.start_event | c.stop_event
         object.__setattr__(self, "_states", frozenset(states))
         object.__setattr__(self, "_events", frozenset(events))
+
+    def starting(self, entered: str | None, event: str | None) -> tuple[ClockSpec, ...]:
+        """The clocks entering ``entered`` or ``event`` starts, in declaration order
+        (remembered per pair: the states and events of one SOP are few)."""
+        key = (entered, event)
+        hit = self._starts.get(key)
+        if hit is None:
+            hit = self._starts[key] = tuple(
+                c
+                for c in self.clocks
+                if (entered is not None and entered in c.start_enter)
+                or (event is not None and event in c.start_event)
+            )
+        return hit
 
     def concerns(self, left: str | None, entered: str | None, event: str | None) -> bool:
         """Whether leaving/entering these states or this event can change any clock."""
@@ -236,13 +275,26 @@ def advance(
     when a store reads them; the in-memory store keeps one entry per arming).
     """
     moved = old_state != new_state
+    if not deadlines:  # no clock yet (a case being opened): only starts are possible
+        if final:
+            return (), ()
+        armed: list[tuple[ClockSpec, Deadline]] = []
+        for clock in plan.starting(new_state if moved else None, event):
+            duration = clock.duration(data) if clock.applies(data) else None
+            if duration is not None:
+                armed.append(
+                    (clock, _arm(None, clock, now, duration[0], duration[1], calendar, fresh=True))
+                )
+        if not armed:
+            return (), ()
+        return tuple(d for _, d in armed), armed_timers(armed, calendar, case_id=case_id)
     if not final and not plan.concerns(
         old_state if moved else None, new_state if moved else None, event
     ):
         return tuple(deadlines), ()  # no clock starts, stops, pauses or resumes here
     current = {d.name: d for d in deadlines}
     out: list[Deadline] = []
-    armed: list[tuple[ClockSpec, Deadline]] = []
+    armed = []
     for clock in plan.clocks:
         d = current.get(clock.name)
         active = d is not None and d.status in ("running", "paused")
