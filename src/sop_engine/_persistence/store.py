@@ -222,6 +222,10 @@ class _Run:
         return f"{self.case_id}/{self.deadline}/{self.arming}/{self.schedule[self.next][1]}"
 
 
+def _runs(held: _Run | tuple[_Run, ...]) -> tuple[_Run, ...]:
+    return (held,) if isinstance(held, _Run) else held
+
+
 class MemoryStore:
     """Everything in dictionaries: for tests, simulations and the benchmark.
 
@@ -255,7 +259,9 @@ class MemoryStore:
         # a heap of (instant, key, timer or run): plain tuples compare fast, keys are unique
         self._timers: list[tuple[datetime, str, Timer | _Run]] = []
         self._timer_keys: set[str] = set()  # keys of the timers pending one by one
-        self._runs: dict[tuple[str, str, int], _Run] = {}  # pending runs by arming
+        # pending runs by case (one run, or a tuple when several clocks of a case run): keyed
+        # by the case id the case record already holds, so an open case costs no extra key
+        self._runs: dict[str, _Run | tuple[_Run, ...]] = {}
         self._claimed: dict[str, Timer] = {}
         self._delivered: dict[str, datetime] = {}
         self._outbox: list[Notification] = []
@@ -359,16 +365,31 @@ class MemoryStore:
         for case_id, deadline, arming, schedule in timers.runs:
             if not schedule:
                 continue
-            group = (case_id, deadline, arming)
-            if group in runs:  # the same arming again: one by one, deduplicated by key
+            if case_id in runs and self._run_of(case_id, deadline, arming) is not None:
+                # the same arming again: one by one, deduplicated by key
                 self._add(list(ArmedTimers(((case_id, deadline, arming, schedule),))), ())
                 continue
-            run = runs[group] = _Run(case_id, deadline, arming, schedule)
+            run = _Run(case_id, deadline, arming, schedule)
+            held = runs.get(case_id)
+            runs[case_id] = run if held is None else (*_runs(held), run)
             heapq.heappush(heap, (schedule[0][0], run.key(), run))
+
+    def _run_of(self, case_id: str, deadline: str, arming: int) -> _Run | None:
+        held = self._runs.get(case_id)
+        if held is None:
+            return None
+        return next((r for r in _runs(held) if r.deadline == deadline and r.arming == arming), None)
+
+    def _drop_run(self, run: _Run) -> None:
+        rest = tuple(r for r in _runs(self._runs[run.case_id]) if r is not run)
+        if not rest:
+            del self._runs[run.case_id]
+        else:
+            self._runs[run.case_id] = rest[0] if len(rest) == 1 else rest
 
     def _in_run(self, t: Timer) -> bool:
         """Whether ``t`` is still pending in its arming's run."""
-        run = self._runs.get((t.case_id, t.deadline, t.arming))
+        run = self._run_of(t.case_id, t.deadline, t.arming)
         return run is not None and any(item == t.item for _, item in run.schedule[run.next :])
 
     def due_timers(self, now: datetime) -> list[Timer]:
@@ -383,7 +404,7 @@ class MemoryStore:
                 if run.next < len(run.schedule):
                     heapq.heappush(heap, (run.schedule[run.next][0], run.key(), run))
                 else:
-                    del self._runs[(run.case_id, run.deadline, run.arming)]
+                    self._drop_run(run)
             else:
                 assert isinstance(entry, Timer)
                 t = entry
