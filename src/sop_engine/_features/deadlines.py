@@ -193,6 +193,10 @@ class DeadlinePlan:
     _starts: dict[tuple[str | None, str | None], tuple[ClockSpec, ...]] = attrs.field(
         init=False, repr=False, eq=False, factory=dict
     )
+    _moves: dict[
+        tuple[str | None, str, str | None, bool],
+        tuple[tuple[ClockSpec, bool, bool, bool, bool], ...],
+    ] = attrs.field(init=False, repr=False, eq=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "reads", frozenset(f for c in self.clocks for f in c.reads))
@@ -216,6 +220,38 @@ class DeadlinePlan:
                 if (entered is not None and entered in c.start_enter)
                 or (event is not None and event in c.start_event)
             )
+        return hit
+
+    def moves(
+        self, old_state: str | None, new_state: str, event: str | None, final: bool
+    ) -> tuple[tuple[ClockSpec, bool, bool, bool, bool], ...]:
+        """For each clock, what the transition ``old_state --event--> new_state`` does to it,
+        from the states and event alone: ``(clock, stops, pauses, new state pauses it,
+        starts)``. Remembered per transition: :func:`advance` runs on every event, and the
+        set lookups were most of its cost; only the deadline's status is left to read."""
+        key = (old_state, new_state, event, final)
+        hit = self._moves.get(key)
+        if hit is None:
+            moved = old_state != new_state
+            hit = tuple(
+                (
+                    c,
+                    (moved and new_state in c.stop_enter)
+                    or (moved and old_state in c.stop_leave)
+                    or (event is not None and event in c.stop_event),
+                    moved and new_state in c.pause,
+                    new_state in c.pause,
+                    not final
+                    and (
+                        (moved and new_state in c.start_enter)
+                        or (event is not None and event in c.start_event)
+                    ),
+                )
+                for c in self.clocks
+            )
+            if len(self._moves) >= 4096:
+                self._moves.clear()
+            self._moves[key] = hit
         return hit
 
     def concerns(self, left: str | None, entered: str | None, event: str | None) -> bool:
@@ -295,29 +331,21 @@ def advance(
     current = {d.name: d for d in deadlines}
     out: list[Deadline] = []
     armed = []
-    for clock in plan.clocks:
+    for clock, stops, pauses, in_pause, starts in plan.moves(old_state, new_state, event, final):
         d = current.get(clock.name)
-        active = d is not None and d.status in ("running", "paused")
-        if active and d is not None:
+        if d is not None and (d.status == "running" or d.status == "paused"):
             if final:
                 d = _with_status(d, "closed")
-            elif (
-                (moved and new_state in clock.stop_enter)
-                or (moved and old_state in clock.stop_leave)
-                or (event is not None and event in clock.stop_event)
-            ):
+            elif stops:
                 d = _with_status(d, "met")
-            elif d.status == "running" and moved and new_state in clock.pause:
+            elif pauses and d.status == "running":
                 d = _with_status(d, "paused", now)
-            elif d.status == "paused" and new_state not in clock.pause:
+            elif d.status == "paused" and not in_pause:
                 assert d.paused_at is not None
                 lost = calendar.paused_units(d.paused_at, now, d.unit)  # type: ignore[arg-type]
                 d = _arm(d, clock, d.anchor, d.amount + lost, d.unit, calendar, fresh=False)  # type: ignore[arg-type]
                 armed.append((clock, d))
-        elif not final and (
-            (moved and new_state in clock.start_enter)
-            or (event is not None and event in clock.start_event)
-        ):
+        elif starts:
             duration = clock.duration(data) if clock.applies(data) else None
             if duration is not None:
                 d = _arm(d, clock, now, duration[0], duration[1], calendar, fresh=True)
