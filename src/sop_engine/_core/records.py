@@ -7,9 +7,9 @@ refused command provably changed nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
@@ -26,6 +26,7 @@ __all__ = [
     "ERASED",
     "START_EVENT",
     "Actor",
+    "ArmedTimers",
     "AuditEvent",
     "Breach",
     "Case",
@@ -101,6 +102,68 @@ class Timer:
     def key(self) -> str:
         """The natural key: one fire per (case, deadline, arming, item), ever."""
         return f"{self.case_id}/{self.deadline}/{self.arming}/{self.item}"
+
+
+Schedule = tuple[tuple[datetime, TimerItem], ...]
+"""When each item of one arming comes due, in (instant, item) order; shared by every arming of
+the same clock due at the same instant on the same calendar."""
+
+
+class ArmedTimers(Sequence[Timer]):
+    """The timers of one or more armings, built only when read.
+
+    Opening a case arms a clock: four or five timers (reminders, the breach, escalation
+    levels). Each is a :class:`Timer` with its key, and the in-memory store kept one heap entry
+    and one key per timer (about 300 bytes each, most of the memory of an open case; building
+    them was most of the cost of arming). This sequence holds each arming as ``(case_id,
+    deadline, arming, schedule)``, the schedule shared between cases; iterating it yields the
+    very timers :func:`~sop_engine._features.deadlines.timers_for` lists (in schedule order),
+    so a durable store writes its rows as before, while the in-memory store keeps one pending
+    entry per arming (:class:`~sop_engine.MemoryStore`). Read-only, like every record here.
+    """
+
+    __slots__ = ("runs",)
+
+    def __init__(self, runs: tuple[tuple[str, str, int, Schedule], ...]) -> None:
+        self.runs = runs
+
+    def __iter__(self) -> Iterator[Timer]:
+        for case_id, deadline, arming, schedule in self.runs:
+            for at, item in schedule:
+                yield Timer(at, case_id, deadline, arming, item)
+
+    def __len__(self) -> int:
+        return sum(len(r[3]) for r in self.runs)
+
+    def __bool__(self) -> bool:
+        return any(r[3] for r in self.runs)
+
+    @overload
+    def __getitem__(self, index: int) -> Timer: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Timer]: ...
+
+    def __getitem__(self, index: int | slice) -> Timer | Sequence[Timer]:
+        return list(self)[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ArmedTimers):
+            return self.runs == other.runs
+        if isinstance(other, list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # compares like a list
+
+    def __add__(self, other: Sequence[Timer]) -> list[Timer]:
+        return [*self, *other]
+
+    def __radd__(self, other: Sequence[Timer]) -> list[Timer]:
+        return [*other, *self]
+
+    def __repr__(self) -> str:
+        return f"ArmedTimers({list(self)!r})"
 
 
 @attrs.frozen(slots=True)

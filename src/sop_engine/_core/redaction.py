@@ -13,6 +13,7 @@ free text kept outside the chain at erasure) both use it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 
@@ -36,6 +37,32 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 """Identifiers withheld wherever they appear, whoever the text is about."""
 
 
+_IDENTIFIER_HINT = re.compile(r"[\d@]")
+"""Every pattern of :data:`PATTERNS` needs a digit or an ``@``: text without either is left
+as it is after one scan instead of four substitutions."""
+
+
+@functools.lru_cache(maxsize=256)
+def _names_pattern(identities: frozenset[str]) -> re.Pattern[str] | None:
+    """The pattern matching every form of these identity values (``None``: no values).
+
+    Remembered per set of values: notifications, views and exports of one case build a
+    redactor for the same reporter many times, and compiling the pattern dominated building it.
+    """
+    patterns = []
+    for value in sorted(identities, key=lambda v: (len(v), v)):
+        parts = [p for p in re.split(r"\s+", value) if p]
+        whole = r"\s+".join(re.escape(p) for p in parts)
+        patterns.append(whole)
+        if len(parts) > 1:  # partial names: each part long enough to be a name alone
+            patterns += [re.escape(p) for p in parts if len(p) >= _MIN_PART and p.isalpha()]
+    if not patterns:
+        return None
+    honor = "|".join(HONORIFICS)
+    alternatives = "|".join(sorted(set(patterns), key=lambda p: (-len(p), p)))
+    return re.compile(rf"(?:\b(?:{honor})\.?\s+)?(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
 class Redactor:
     """Withholds ``identities`` (and their variants) and :data:`PATTERNS` in free text.
 
@@ -48,21 +75,7 @@ class Redactor:
     def __init__(self, identities: Iterable[str] = (), token: str = "[pelapor]") -> None:
         self._seen: dict[tuple[str, str], str] = {}
         self._token = token  # the one reporter: every form of his identity reads the same
-        patterns = []
-        for value in sorted({v.strip() for v in identities if v and v.strip()}, key=len):
-            parts = [p for p in re.split(r"\s+", value) if p]
-            whole = r"\s+".join(re.escape(p) for p in parts)
-            patterns.append(whole)
-            if len(parts) > 1:  # partial names: each part long enough to be a name alone
-                patterns += [re.escape(p) for p in parts if len(p) >= _MIN_PART and p.isalpha()]
-        if patterns:
-            honor = "|".join(HONORIFICS)
-            alternatives = "|".join(sorted(set(patterns), key=len, reverse=True))
-            self._names: re.Pattern[str] | None = re.compile(
-                rf"(?:\b(?:{honor})\.?\s+)?(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE
-            )
-        else:
-            self._names = None
+        self._names = _names_pattern(frozenset(v.strip() for v in identities if v and v.strip()))
 
     def _pseudonym(self, kind: str, found: str) -> str:
         key = (kind, re.sub(r"\W+", "", found).casefold())
@@ -75,6 +88,8 @@ class Redactor:
         """``value`` with every identity form and identifier replaced by its pseudonym."""
         if self._names is not None:
             value = self._names.sub(lambda m: self._token, value)
+        if _IDENTIFIER_HINT.search(value) is None:
+            return value  # no digit and no "@": no pattern can match (most titles, units)
         for kind, pattern in PATTERNS:
             value = pattern.sub(self._replacer(kind), value)
         return value

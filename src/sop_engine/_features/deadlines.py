@@ -22,7 +22,7 @@ import attrs
 
 from sop_engine._core.calendar import DayOff, Unit, WorkingCalendar
 from sop_engine._core.protocol import ItemKind, TimerItem
-from sop_engine._core.records import Deadline, Timer
+from sop_engine._core.records import ArmedTimers, Deadline, Schedule, Timer
 from sop_engine._core.text import Text
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "Offset",
     "Rearm",
     "advance",
+    "armed_timers",
     "matches",
     "reevaluate",
     "timers_for",
@@ -52,6 +53,10 @@ class DurationRule:
     when: Mapping[str, Any]
     amount: float
     unit: Unit
+
+
+_DUES: dict[tuple[str, bool, date, float, str], datetime] = {}
+"""Day-counted due instants by (calendar version, roll, local day, amount, unit); bounded."""
 
 
 def matches(when: Mapping[str, Any], data: Mapping[str, Any]) -> bool:
@@ -114,7 +119,25 @@ class ClockSpec:
 
         Every place that (re)computes a deadline of this clock goes through here, so an
         extension, a new calendar or a migration rolls exactly as the first arming did.
+
+        A day-counted due instant depends on the anchor only through its day in the agency's
+        zone (after the cut-off), so it is remembered per (calendar version, roll, day, amount,
+        unit): every case opened on the same day shares one computation.
         """
+        if unit == "working_days" or unit == "days":
+            key = (calendar.version, self.roll, calendar.local_date(anchor), amount, unit)
+            hit = _DUES.get(key)
+            if hit is None:
+                hit = self._due(calendar, anchor, amount, unit)
+                if len(_DUES) >= _SCHEDULES_MAX:
+                    _DUES.clear()
+                _DUES[key] = hit
+            return hit
+        return self._due(calendar, anchor, amount, unit)
+
+    def _due(
+        self, calendar: WorkingCalendar, anchor: datetime, amount: float, unit: str
+    ) -> datetime:
         due = calendar.due(anchor, amount, unit)  # type: ignore[arg-type]
         if self.roll and unit == "days":
             day = calendar._due_date(due)
@@ -167,6 +190,13 @@ class DeadlinePlan:
     _events: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
     reads: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
     """Every case field some clock re-evaluates a running deadline on (see :func:`reevaluate`)."""
+    _starts: dict[tuple[str | None, str | None], tuple[ClockSpec, ...]] = attrs.field(
+        init=False, repr=False, eq=False, factory=dict
+    )
+    _moves: dict[
+        tuple[str | None, str, str | None, bool],
+        tuple[tuple[ClockSpec, bool, bool, bool, bool], ...],
+    ] = attrs.field(init=False, repr=False, eq=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "reads", frozenset(f for c in self.clocks for f in c.reads))
@@ -177,6 +207,52 @@ class DeadlinePlan:
             events |= c.start_event | c.stop_event
         object.__setattr__(self, "_states", frozenset(states))
         object.__setattr__(self, "_events", frozenset(events))
+
+    def starting(self, entered: str | None, event: str | None) -> tuple[ClockSpec, ...]:
+        """The clocks entering ``entered`` or ``event`` starts, in declaration order
+        (remembered per pair: the states and events of one SOP are few)."""
+        key = (entered, event)
+        hit = self._starts.get(key)
+        if hit is None:
+            hit = self._starts[key] = tuple(
+                c
+                for c in self.clocks
+                if (entered is not None and entered in c.start_enter)
+                or (event is not None and event in c.start_event)
+            )
+        return hit
+
+    def moves(
+        self, old_state: str | None, new_state: str, event: str | None, final: bool
+    ) -> tuple[tuple[ClockSpec, bool, bool, bool, bool], ...]:
+        """For each clock, what the transition ``old_state --event--> new_state`` does to it,
+        from the states and event alone: ``(clock, stops, pauses, new state pauses it,
+        starts)``. Remembered per transition: :func:`advance` runs on every event, and the
+        set lookups were most of its cost; only the deadline's status is left to read."""
+        key = (old_state, new_state, event, final)
+        hit = self._moves.get(key)
+        if hit is None:
+            moved = old_state != new_state
+            hit = tuple(
+                (
+                    c,
+                    (moved and new_state in c.stop_enter)
+                    or (moved and old_state in c.stop_leave)
+                    or (event is not None and event in c.stop_event),
+                    moved and new_state in c.pause,
+                    new_state in c.pause,
+                    not final
+                    and (
+                        (moved and new_state in c.start_enter)
+                        or (event is not None and event in c.start_event)
+                    ),
+                )
+                for c in self.clocks
+            )
+            if len(self._moves) >= 4096:
+                self._moves.clear()
+            self._moves[key] = hit
+        return hit
 
     def concerns(self, left: str | None, entered: str | None, event: str | None) -> bool:
         """Whether leaving/entering these states or this event can change any clock."""
@@ -227,53 +303,75 @@ def advance(
     calendar: WorkingCalendar,
     final: bool,
     case_id: str,
-) -> tuple[tuple[Deadline, ...], list[Timer]]:
+) -> tuple[tuple[Deadline, ...], Sequence[Timer]]:
     """The deadlines after a transition ``old_state --event--> new_state``, and new timers.
 
     ``old_state`` is ``None`` when the case is being opened; ``final`` says ``new_state`` is
-    final (every running clock closes).
+    final (every running clock closes). The timers come as :class:`ArmedTimers` (built only
+    when a store reads them; the in-memory store keeps one entry per arming).
     """
     moved = old_state != new_state
+    if not deadlines:  # no clock yet (a case being opened): only starts are possible
+        if final:
+            return (), ()
+        armed: list[tuple[ClockSpec, Deadline]] = []
+        for clock in plan.starting(new_state if moved else None, event):
+            duration = clock.duration(data) if clock.applies(data) else None
+            if duration is not None:
+                armed.append(
+                    (clock, _arm(None, clock, now, duration[0], duration[1], calendar, fresh=True))
+                )
+        if not armed:
+            return (), ()
+        return tuple(d for _, d in armed), armed_timers(armed, calendar, case_id=case_id)
     if not final and not plan.concerns(
         old_state if moved else None, new_state if moved else None, event
     ):
-        return tuple(deadlines), []  # no clock starts, stops, pauses or resumes here
+        return tuple(deadlines), ()  # no clock starts, stops, pauses or resumes here
     current = {d.name: d for d in deadlines}
     out: list[Deadline] = []
-    armed: list[Deadline] = []
-    for clock in plan.clocks:
+    armed = []
+    for clock, stops, pauses, in_pause, starts in plan.moves(old_state, new_state, event, final):
         d = current.get(clock.name)
-        active = d is not None and d.status in ("running", "paused")
-        if active and d is not None:
+        if d is not None and (d.status == "running" or d.status == "paused"):
             if final:
                 d = _with_status(d, "closed")
-            elif (
-                (moved and new_state in clock.stop_enter)
-                or (moved and old_state in clock.stop_leave)
-                or (event is not None and event in clock.stop_event)
-            ):
+            elif stops:
                 d = _with_status(d, "met")
-            elif d.status == "running" and moved and new_state in clock.pause:
+            elif pauses and d.status == "running":
                 d = _with_status(d, "paused", now)
-            elif d.status == "paused" and new_state not in clock.pause:
+            elif d.status == "paused" and not in_pause:
                 assert d.paused_at is not None
                 lost = calendar.paused_units(d.paused_at, now, d.unit)  # type: ignore[arg-type]
                 d = _arm(d, clock, d.anchor, d.amount + lost, d.unit, calendar, fresh=False)  # type: ignore[arg-type]
-                armed.append(d)
-        elif not final and (
-            (moved and new_state in clock.start_enter)
-            or (event is not None and event in clock.start_event)
-        ):
+                armed.append((clock, d))
+        elif starts:
             duration = clock.duration(data) if clock.applies(data) else None
             if duration is not None:
                 d = _arm(d, clock, now, duration[0], duration[1], calendar, fresh=True)
-                armed.append(d)
+                armed.append((clock, d))
         if d is not None:
             out.append(d)
-    timers = [
-        t for d in armed for t in timers_for(plan.clock(d.name), d, calendar, case_id=case_id)
-    ]
-    return tuple(out), timers
+    if not armed:
+        return tuple(out), ()
+    return tuple(out), armed_timers(armed, calendar, case_id=case_id)
+
+
+def armed_timers(
+    armed: Sequence[tuple[ClockSpec, Deadline]], calendar: WorkingCalendar, *, case_id: str
+) -> ArmedTimers:
+    """The timers of these armings, unbuilt: each arming is its shared, ordered schedule.
+
+    Iterating the result yields the same timers :func:`timers_for` lists, ordered by (instant,
+    item); nothing per timer is allocated until a store reads them.
+    """
+    return ArmedTimers(
+        tuple(
+            (case_id, d.name, d.arming, _schedule(clock, d.due_at, calendar)[1])
+            for clock, d in armed
+            if d.due_at is not None
+        )
+    )
 
 
 REARMED = "@deadlines"
@@ -466,21 +564,21 @@ def timers_for(
         return []
     name, arming = d.name, d.arming
     return [
-        Timer(at, case_id, name, arming, item) for at, item in _schedule(clock, d.due_at, calendar)
+        Timer(at, case_id, name, arming, item)
+        for at, item in _schedule(clock, d.due_at, calendar)[0]
     ]
 
 
-_SCHEDULES: dict[
-    tuple[int, str, datetime], tuple[ClockSpec, tuple[tuple[datetime, TimerItem], ...]]
-]
+_SCHEDULES: dict[tuple[int, str, datetime], tuple[ClockSpec, Schedule, Schedule]]
 _SCHEDULES = {}
 _SCHEDULES_MAX = 4096
 
 
 def _schedule(
     clock: ClockSpec, due: datetime, calendar: WorkingCalendar
-) -> tuple[tuple[datetime, TimerItem], ...]:
-    """When each item of a clock due at ``due`` comes due, remembered per (clock, calendar, due).
+) -> tuple[Schedule, Schedule]:
+    """When each item of a clock due at ``due`` comes due, remembered per (clock, calendar, due):
+    in declaration order, and ordered by (instant, item) as a store hands them out.
 
     Every case opened on the same working day under a day-counted clock is due at the same
     instant, so a busy intake computes each schedule once instead of once per case (the
@@ -491,7 +589,7 @@ def _schedule(
     key = (id(clock), calendar.version, due)
     hit = _SCHEDULES.get(key)
     if hit is not None and hit[0] is clock:
-        return hit[1]
+        return hit[1], hit[2]
     out = [
         (_before(calendar, due, off), TimerItem.coerce(f"remind:{k}"))
         for k, (off, _) in enumerate(clock.reminders)
@@ -505,7 +603,8 @@ def _schedule(
     if clock.expiry_event is not None:
         out.append((due, TimerItem.coerce("expiry")))
     schedule = tuple(out)
+    ordered = tuple(sorted(schedule, key=lambda x: (x[0], str(x[1]))))
     if len(_SCHEDULES) >= _SCHEDULES_MAX:
         _SCHEDULES.clear()
-    _SCHEDULES[key] = (clock, schedule)
-    return schedule
+    _SCHEDULES[key] = (clock, schedule, ordered)
+    return schedule, ordered

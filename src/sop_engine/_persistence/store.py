@@ -23,9 +23,11 @@ from sop_engine._core.records import (
     ERASED,
     SEALED_ACTOR,
     Actor,
+    ArmedTimers,
     AuditEvent,
     Case,
     Notification,
+    Schedule,
     Timer,
 )
 from sop_engine._persistence.deadletter import DeadLetter, QueueStatus, Retry
@@ -195,10 +197,43 @@ def _canonical(event: AuditEvent) -> AuditEvent:
     return attrs.evolve(event, personal=tuple(sorted(event.personal)))
 
 
+class _Run:
+    """The pending rest of one arming's timers, kept as one heap entry (see :class:`ArmedTimers`).
+
+    ``schedule`` is shared between every case armed at the same due instant; ``next`` is the
+    index of the item the run's heap entry stands for. The timer itself is built when it comes
+    due, so an open case costs one entry per arming instead of one record, key, heap entry and
+    set entry per timer.
+    """
+
+    __slots__ = ("arming", "case_id", "deadline", "next", "schedule")
+
+    def __init__(
+        self, case_id: str, deadline: str, arming: int, schedule: Schedule, next: int = 0
+    ) -> None:
+        self.case_id = case_id
+        self.deadline = deadline
+        self.arming = arming
+        self.schedule = schedule
+        self.next = next
+
+    def key(self) -> str:
+        """The natural key of the next item (the same text as :attr:`Timer.key`)."""
+        return f"{self.case_id}/{self.deadline}/{self.arming}/{self.schedule[self.next][1]}"
+
+
+def _runs(held: _Run | tuple[_Run, ...]) -> tuple[_Run, ...]:
+    return (held,) if isinstance(held, _Run) else held
+
+
 class MemoryStore:
     """Everything in dictionaries: for tests, simulations and the benchmark.
 
     Single-threaded by design: an engine on a memory store is used by one thread at a time.
+    Timers arriving as :class:`ArmedTimers` are kept as one pending run per arming (built
+    when they come due); any other timer, and every timer when an overlap with a pending one or
+    a quarantined one is possible, is kept one by one. Either way the heap hands timers out in
+    (instant, key) order and each key at most once while pending.
     """
 
     __slots__ = (
@@ -212,6 +247,7 @@ class MemoryStore:
         "_failures",
         "_outbox",
         "_outbox_keys",
+        "_runs",
         "_timer_keys",
         "_timers",
     )
@@ -220,9 +256,12 @@ class MemoryStore:
         self._cases: dict[str, Case] = {}
         self._events: dict[str, list[AuditEvent]] = {}
         self._commands: dict[str, CommandRecord] = {}
-        # a heap of (instant, key, timer): plain tuples compare fast, keys are unique
-        self._timers: list[tuple[datetime, str, Timer]] = []
-        self._timer_keys: set[str] = set()
+        # a heap of (instant, key, timer or run): plain tuples compare fast, keys are unique
+        self._timers: list[tuple[datetime, str, Timer | _Run]] = []
+        self._timer_keys: set[str] = set()  # keys of the timers pending one by one
+        # pending runs by case (one run, or a tuple when several clocks of a case run): keyed
+        # by the case id the case record already holds, so an open case costs no extra key
+        self._runs: dict[str, _Run | tuple[_Run, ...]] = {}
         self._claimed: dict[str, Timer] = {}
         self._delivered: dict[str, datetime] = {}
         self._outbox: list[Notification] = []
@@ -302,25 +341,93 @@ class MemoryStore:
                 self.commit(w.case, w.event, w.command, w.timers, w.notifications, w.done)
 
     def _add(self, timers: Iterable[Timer], notifications: Iterable[Notification]) -> None:
-        keys = self._timer_keys
-        for t in timers:  # the natural key makes a second copy of a timer impossible
-            key = t.key
-            if key not in keys and key not in self._dead:
-                keys.add(key)
-                heapq.heappush(self._timers, (t.at, key, t))
+        if type(timers) is ArmedTimers and not self._timer_keys and not self._dead:
+            self._add_runs(timers)
+        else:
+            keys = self._timer_keys
+            runs = self._runs
+            for t in timers:  # the natural key makes a second copy of a timer impossible
+                key = t.key
+                if key not in keys and key not in self._dead:
+                    if runs and self._in_run(t):
+                        continue
+                    keys.add(key)
+                    heapq.heappush(self._timers, (t.at, key, t))
         for n in notifications:  # and of a notification
             if n.key not in self._outbox_keys:
                 self._outbox_keys.add(n.key)
                 self._outbox.append(n)
 
+    def _add_runs(self, timers: ArmedTimers) -> None:
+        """Each arming as one pending run (nothing else is pending one by one, nothing is
+        quarantined: no key of these can be pending or dead already, unless its run is)."""
+        heap, runs = self._timers, self._runs
+        for case_id, deadline, arming, schedule in timers.runs:
+            if not schedule:
+                continue
+            if case_id in runs and self._run_of(case_id, deadline, arming) is not None:
+                # the same arming again: one by one, deduplicated by key
+                self._add(list(ArmedTimers(((case_id, deadline, arming, schedule),))), ())
+                continue
+            run = _Run(case_id, deadline, arming, schedule)
+            held = runs.get(case_id)
+            runs[case_id] = run if held is None else (*_runs(held), run)
+            heapq.heappush(heap, (schedule[0][0], run.key(), run))
+
+    def _run_of(self, case_id: str, deadline: str, arming: int) -> _Run | None:
+        held = self._runs.get(case_id)
+        if held is None:
+            return None
+        return next((r for r in _runs(held) if r.deadline == deadline and r.arming == arming), None)
+
+    def _drop_run(self, run: _Run) -> None:
+        rest = tuple(r for r in _runs(self._runs[run.case_id]) if r is not run)
+        if not rest:
+            del self._runs[run.case_id]
+        else:
+            self._runs[run.case_id] = rest[0] if len(rest) == 1 else rest
+
+    def _in_run(self, t: Timer) -> bool:
+        """Whether ``t`` is still pending in its arming's run."""
+        run = self._run_of(t.case_id, t.deadline, t.arming)
+        return run is not None and any(item == t.item for _, item in run.schedule[run.next :])
+
     def due_timers(self, now: datetime) -> list[Timer]:
         out = []
-        while self._timers and self._timers[0][0] <= now:
-            t = heapq.heappop(self._timers)[2]
-            self._timer_keys.discard(t.key)
-            self._claimed[t.key] = t
+        heap = self._timers
+        while heap and heap[0][0] <= now:
+            at, key, entry = heapq.heappop(heap)
+            if type(entry) is _Run:
+                run = entry
+                t = Timer(at, run.case_id, run.deadline, run.arming, run.schedule[run.next][1])
+                run.next += 1
+                if run.next < len(run.schedule):
+                    heapq.heappush(heap, (run.schedule[run.next][0], run.key(), run))
+                else:
+                    self._drop_run(run)
+            else:
+                assert isinstance(entry, Timer)
+                t = entry
+                self._timer_keys.discard(key)
+            self._claimed[key] = t
             out.append(t)
         return out
+
+    def _pending(self) -> Iterator[tuple[datetime, str, Timer]]:
+        """Every pending timer, built (for the queue's counts)."""
+        for at, key, entry in self._timers:
+            if isinstance(entry, Timer):
+                yield at, key, entry
+                continue
+            for i in range(entry.next, len(entry.schedule)):
+                t = Timer(
+                    entry.schedule[i][0],
+                    entry.case_id,
+                    entry.deadline,
+                    entry.arming,
+                    entry.schedule[i][1],
+                )
+                yield t.at, t.key, t
 
     def next_timer_at(self) -> datetime | None:
         """The due instant of the earliest pending timer, or ``None`` when there is none.
@@ -439,13 +546,14 @@ class MemoryStore:
 
     def queue_status(self, now: datetime) -> QueueStatus:
         """Counts of due, retrying and quarantined timers and notifications."""
-        due = [t for at, _, t in self._timers if at <= now]
+        waiting = list(self._pending())
+        due = [t for at, _, t in waiting if at <= now]
         retrying = {k for k, (_, at, _) in self._failures.items() if at is not None}
         pending = [n for n in self._outbox if n.key not in self._delivered | self._dead.keys()]
         dead = [d for d, _ in self._dead.values()]
         return QueueStatus(
             due_timers=len(due),
-            retrying_timers=sum(1 for _, k, _ in self._timers if k in retrying),
+            retrying_timers=sum(1 for _, k, _ in waiting if k in retrying),
             dead_timers=sum(1 for d in dead if d.kind == "timer"),
             pending_notifications=len(pending),
             retrying_notifications=sum(1 for n in pending if n.key in retrying),

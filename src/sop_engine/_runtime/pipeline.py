@@ -172,10 +172,10 @@ def deadlines_after(
     event: str | None,
     data: Mapping[str, Any],
     now: datetime,
-) -> tuple[tuple[Deadline, ...], list[Timer]]:
+) -> tuple[tuple[Deadline, ...], Sequence[Timer]]:
     """Clocks started, paused, resumed or met by entering ``new_state``, and their new timers."""
     if sop.deadlines is None or calendar is None:
-        return (), []
+        return (), ()
     return advance(
         sop.deadlines,
         deadlines=deadlines,
@@ -217,7 +217,9 @@ def decide_start(
     case = Case(case_id, sop.id, sop.hash, sop.initial, clean, 1, deadlines, (), sop.sealed)
     # the snapshot and the first event share one read-only mapping
     # sorted, as every store gives them back ("@actor" sorts first)
-    personal = _actor_sealed(sop, actor) + tuple(sorted(k for k in clean if k in sop.sealed))
+    personal = _shared(
+        _actor_sealed(sop, actor) + tuple(sorted(k for k in clean if k in sop.sealed))
+    )
     event = audit(None, case, now, actor, SystemEvent.START, clean, (), command_id, personal)
     record = None
     if command_id is not None:
@@ -270,7 +272,7 @@ def decide(
             notes = breach_notifications(
                 case.id, version, actor, event, outcome.notify, now, secrets(sop, data)
             )
-    timers: list[Timer] = []
+    timers: Sequence[Timer] = ()
     deadlines: tuple[Deadline, ...] = ()
     recorded: Mapping[str, Any] = clean
     if sop.deadlines is not None and calendar is not None:  # deadlines_after, inlined
@@ -297,7 +299,7 @@ def decide(
                 case_id=case.id,
             )
             if rearms:
-                timers += more
+                timers = [*timers, *more]
                 recorded = {**clean, REARMED: [r.payload for r in rearms]}
     new = Case(
         case.id,
@@ -316,6 +318,7 @@ def decide(
     personal = tuple(sorted(k for k in clean if k in spec.sealed)) if spec.sealed else ()
     if sop.ethics is not None:
         personal = _actor_sealed(sop, actor) + personal  # sorted: "@actor" sorts first
+    personal = _shared(personal)
     trail = audit(
         case,
         new,
@@ -369,6 +372,22 @@ def _blocked(
         case_id=case.id, state=case.state, event=event, breach=outcome.blocked, seq=blocked.version
     )
     return Decision(case=blocked, event=attempt, notifications=notes, done=done, refusal=error)
+
+
+_PERSONAL: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _shared(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """One tuple per distinct list of personal keys (an event keeps it for the life of the
+    trail; the same few lists recur on every case of an SOP). Bounded."""
+    if not keys:
+        return ()
+    hit = _PERSONAL.get(keys)
+    if hit is None:
+        if len(_PERSONAL) >= 4096:
+            _PERSONAL.clear()
+        hit = _PERSONAL[keys] = keys
+    return hit
 
 
 def _actor_sealed(sop: CompiledSop, actor: Actor) -> tuple[str, ...]:

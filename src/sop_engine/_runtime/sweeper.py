@@ -18,10 +18,11 @@ import attrs
 from sop_engine._compile.compiled import CompiledSop
 from sop_engine._core.clock import Clock
 from sop_engine._core.errors import CommandRefused, LeaseLost, VersionConflict
-from sop_engine._core.frozen import frozen_dict
+from sop_engine._core.frozen import FrozenDict, frozen_dict
 from sop_engine._core.protocol import ItemKind, TimerItem
 from sop_engine._core.records import Actor, AuditEvent, Case, Notification, Timer
 from sop_engine._core.redaction import Redactor
+from sop_engine._core.text import Text
 from sop_engine._features.confidentiality import WITHHELD
 from sop_engine._features.deadlines import ClockSpec, with_fired
 from sop_engine._persistence.deadletter import RetryPolicy, error_text
@@ -82,11 +83,11 @@ def _about(sop: CompiledSop, case: Case, clock: ClockSpec, item: TimerItem) -> d
     withholds outward is ``[dirahasiakan]``, and free text has the reporter's identity (every
     form of it) and Indonesian identifiers replaced (:class:`Redactor`).
     """
-    out: dict[str, Any] = {"clock": {"id": clock.label.id, "en": clock.label.en}}
+    out: dict[str, Any] = {"clock": _label(clock.label)}
     if item.kind is ItemKind.LEVEL:
         label = clock.levels[item.number - 1].label
         if label is not None:
-            out["level_label"] = {"id": label.id, "en": label.en}
+            out["level_label"] = _label(label)
     plan = sop.deadlines
     if plan is None or not plan.notices:
         return out
@@ -99,8 +100,25 @@ def _about(sop: CompiledSop, case: Case, clock: ClockSpec, item: TimerItem) -> d
         if value is None:
             continue
         about[key] = WITHHELD if field in hidden else redactor.text(str(value))
-    out["case"] = about
+    out["case"] = frozen_dict(about)
     return out
+
+
+_LABELS: dict[int, tuple[Text, FrozenDict]] = {}
+
+
+def _label(text: Text) -> FrozenDict:
+    """``{"id": ..., "en": ...}`` of a label, read-only and built once per label: it goes into
+    every notification of its clock, and an already frozen value keeps the message's freezing
+    on the fast path. (Keyed by identity; the entry holds the label, so its id is not reused.)"""
+    hit = _LABELS.get(id(text))
+    if hit is not None and hit[0] is text:
+        return hit[1]
+    frozen = frozen_dict({"id": text.id, "en": text.en})
+    if len(_LABELS) >= 4096:
+        _LABELS.clear()
+    _LABELS[id(text)] = (text, frozen)
+    return frozen
 
 
 class Sweeper:

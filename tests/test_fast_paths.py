@@ -1,0 +1,96 @@
+"""The shortcuts issue 19 added to the command path refuse exactly what the full checks refuse.
+
+- An actor that passed :func:`check_actor` is remembered; a channel's own actor (role
+  ``sistem``) is never remembered, so a caller reusing it is still refused.
+- A flat payload of clean text and atoms skips the tree walk; any NUL, lone surrogate or bad
+  key still falls through to the walk, which names the problem.
+- A redactor's identity pattern is compiled once per reporter, and text without a digit or
+  ``@`` skips the identifier patterns: the output is the same as before.
+- Personal-key tuples of audit events are shared, never mixed between different key lists.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sop_engine import Actor, Engine, InvalidArgument
+from sop_engine._core.redaction import Redactor
+from sop_engine._runtime.arguments import check_actor, check_data
+
+from conftest import ADMIN, COMPLETE, LAPOR
+
+GATEWAY = Actor("sms-gateway", "sistem")
+
+
+def test_a_channel_actor_is_never_remembered_for_callers() -> None:
+    check_actor(GATEWAY, channel=True)
+    check_actor(GATEWAY, channel=True)
+    with pytest.raises(InvalidArgument):
+        check_actor(GATEWAY)
+
+
+def test_a_remembered_actor_still_passes_and_a_bad_one_still_fails() -> None:
+    ok = Actor("budi", "petugas_unit", "dinas_pupr")
+    check_actor(ok)
+    check_actor(Actor("budi", "petugas_unit", "dinas_pupr"))  # equal: remembered
+    for bad in (
+        Actor("budi\x00", "petugas_unit"),
+        Actor("budi", "petugas_unit", ""),
+        Actor("sop-engine", "petugas_unit"),
+        Actor([], "petugas_unit"),  # type: ignore[arg-type]  # unhashable: the checks name it
+    ):
+        with pytest.raises(InvalidArgument):
+            check_actor(bad)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"judul": "jalan\x00rusak"},
+        {"judul": "jalan \ud800 rusak"},
+        {"": "x"},
+        {1: "x"},
+        {"a" * 201: "x"},
+        {"bad\nkey": 1},
+        {"nested": {"deep": "nul\x00"}},
+        {"items": ["ok", "nul\x00"]},
+    ],
+)
+def test_payloads_the_walk_refuses_are_still_refused(payload: dict[object, object]) -> None:
+    with pytest.raises(InvalidArgument):
+        check_data("payload", payload)
+
+
+def test_clean_flat_and_nested_payloads_pass() -> None:
+    check_data("payload", {"judul": "Jalan rusak — Jl. Merdeka", "n": 3, "ok": True, "x": None})
+    check_data("payload", {"lampiran": [{"nama": "foto.jpg"}], "judul": "ünïcode"})
+
+
+def test_redaction_unchanged_by_its_shortcuts() -> None:
+    r = Redactor(["Ani Wijaya", "0812-3456-7890"])
+    assert r.text("Bu Ani melapor lewat 0812-3456-7890, NIK 3201234567890001") == (
+        "[pelapor] melapor lewat [pelapor], NIK [nik-1]"
+    )
+    assert r.text("Jalan rusak di depan pasar") == "Jalan rusak di depan pasar"
+    assert r.text("surel budi@example.id") == "surel [email-1]"
+    # a second redactor for the same reporter shares the pattern, not the pseudonyms
+    again = Redactor(["0812-3456-7890", "Ani Wijaya"])
+    assert again.text("nomor B 1234 XYZ") == "nomor [plat-1]"
+    assert again._names is r._names
+
+
+def test_events_share_personal_key_tuples_but_not_across_lists(tmp_path: object) -> None:
+    engine = Engine()
+    engine.load(LAPOR)
+    a = engine.start("lapor-upp", COMPLETE, ADMIN, case_id="a")
+    b = engine.start("lapor-upp", COMPLETE, ADMIN, case_id="b")
+    ea, eb = engine.history(a.id)[0], engine.history(b.id)[0]
+    assert ea.personal == eb.personal
+    assert ea.personal
+    assert ea.personal is eb.personal
+    fewer = {k: v for k, v in COMPLETE.items() if k not in ea.personal[-1:]}
+    try:
+        c = engine.start("lapor-upp", fewer, ADMIN, case_id="c")
+    except Exception:  # the SOP requires that field: nothing to compare
+        return
+    assert engine.history(c.id)[0].personal != ea.personal
