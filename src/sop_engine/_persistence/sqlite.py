@@ -190,8 +190,8 @@ class SqliteStore:
         notifications: Iterable[Notification] = (),
     ) -> None:
         with self._tx() as db:
-            _insert_case(db, case, _last_created(db) + 1, self.vault)
-            self._write(db, case, event, command, timers, notifications)
+            snapshot = _insert_case(db, case, _last_created(db) + 1, self.vault)
+            self._write(db, case, event, command, timers, notifications, snapshot)
 
     def commit(
         self,
@@ -204,8 +204,8 @@ class SqliteStore:
     ) -> None:
         with self._tx() as db:
             _complete(db, done)
-            _update_case(db, case, self.vault)
-            self._write(db, case, event, command, timers, notifications)
+            snapshot = _update_case(db, case, self.vault)
+            self._write(db, case, event, command, timers, notifications, snapshot)
 
     def commit_many(self, writes: Sequence[Staged]) -> None:
         """Every write in one ``BEGIN IMMEDIATE`` transaction (one fsync), or none.
@@ -215,18 +215,19 @@ class SqliteStore:
         in one group. The caches learn the new snapshots and chain heads after the COMMIT only.
         """
         written: list[tuple[Case, tuple[str, int, str] | None]] = []
-        with self._tx() as db:
+        # the new cases' keys are stored once for the group, before its COMMIT
+        with self._tx() as db, self.vault.batch():
             created: int | None = None
             for w in writes:
                 if w.new:
                     if created is None:
                         created = _last_created(db)
                     created += 1
-                    _insert_case(db, w.case, created, self.vault)
+                    snapshot = _insert_case(db, w.case, created, self.vault)
                 else:
                     _complete(db, w.done)
-                    _update_case(db, w.case, self.vault)
-                self._write(db, w.case, w.event, w.command, w.timers, w.notifications)
+                    snapshot = _update_case(db, w.case, self.vault)
+                self._write(db, w.case, w.event, w.command, w.timers, w.notifications, snapshot)
                 written.append((w.case, self._pending_head))
             self._pending_case = self._pending_head = None
         for case, head in written:
@@ -242,7 +243,14 @@ class SqliteStore:
         command: CommandRecord | None,
         timers: Iterable[Timer],
         notifications: Iterable[Notification],
+        snapshot: str | None = None,
     ) -> None:
+        """The event, command record, timers and notifications of a case just written.
+
+        ``snapshot`` is the case's stored (sealed) snapshot; a command's result is that very
+        case, so its record reuses it instead of sealing every field again (issue 19: sealing
+        was a large part of the CPU per command).
+        """
         previous = ""
         if event.seq > 1:
             cached = self._heads.get(case.id)
@@ -270,7 +278,9 @@ class SqliteStore:
                     command.command_id,
                     case.id,
                     command_request(command, event, self.vault),
-                    seal_case(command.result, self.vault),
+                    snapshot
+                    if snapshot is not None and command.result is case
+                    else seal_case(command.result, self.vault),
                 ),
             )
         rows = [(t.key, _us(t.at), timer_body(t)) for t in timers]
@@ -580,23 +590,18 @@ def _last_created(db: sqlite3.Connection) -> int:
     return int(last)
 
 
-def _insert_case(db: sqlite3.Connection, case: Case, created: int, vault: Vault) -> None:
-    """A new case row (``created`` is its creation ordinal), refused if the id exists."""
+def _insert_case(db: sqlite3.Connection, case: Case, created: int, vault: Vault) -> str:
+    """A new case row (``created`` is its creation ordinal), refused if the id exists; the
+    stored snapshot."""
     row = db.execute("SELECT version FROM cases WHERE id = ?", (case.id,)).fetchone()
     if row is not None:
         raise VersionConflict(case.id, 0, row[0])
+    snapshot = seal_case(case, vault)
     db.execute(
         "INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            case.id,
-            case.sop_id,
-            case.sop_hash,
-            case.state,
-            case.version,
-            seal_case(case, vault),
-            created,
-        ),
+        (case.id, case.sop_id, case.sop_hash, case.state, case.version, snapshot, created),
     )
+    return snapshot
 
 
 def _complete(db: sqlite3.Connection, done: Iterable[Timer]) -> None:
@@ -608,17 +613,20 @@ def _complete(db: sqlite3.Connection, done: Iterable[Timer]) -> None:
         db.execute("DELETE FROM timers WHERE key = ?", (t.key,))
 
 
-def _update_case(db: sqlite3.Connection, case: Case, vault: Vault) -> None:
-    """Write the new snapshot, only on top of the version it was computed from."""
+def _update_case(db: sqlite3.Connection, case: Case, vault: Vault) -> str:
+    """Write the new snapshot, only on top of the version it was computed from; the stored
+    snapshot."""
+    snapshot = seal_case(case, vault)
     cur = db.execute(
         "UPDATE cases SET state = ?, version = ?, snapshot = ? WHERE id = ? AND version = ?",
-        (case.state, case.version, seal_case(case, vault), case.id, case.version - 1),
+        (case.state, case.version, snapshot, case.id, case.version - 1),
     )
     if cur.rowcount != 1:
         row = db.execute("SELECT version FROM cases WHERE id = ?", (case.id,)).fetchone()
         if row is None:
             raise CaseNotFound(case.id)
         raise VersionConflict(case.id, case.version - 1, row[0])
+    return snapshot
 
 
 class _Transaction:

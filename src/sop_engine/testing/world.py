@@ -550,15 +550,28 @@ def _can_move(
     """
     from sop_engine._runtime import pipeline
 
+    # Every candidate (event, role, unit, data) is tried; the answer is "some candidate goes
+    # through (or crashes)", so the order does not change it, only how soon it is found. The
+    # plainest data of every event, role and unit goes first: a case is usually movable by
+    # one of those, while an event whose guard refuses on the case itself (``verifikasi`` before
+    # the report is complete) would otherwise be tried with every variation of its data first
+    # (issue 19: this probe was most of a `sop test` step).
+    candidates = []
     for event, options in sop.table[case.state].items():
-        spec = sop.events[event]
-        payloads = _probe_payloads(spec.data, unit_names)
+        payloads = _probe_payloads(sop.events[event].data, unit_names)
         # the engine's own role moves a case only through a clock (counted below), never as a
         # caller: it is not a way out here
-        for role in sorted({r for t in options for r in t.roles} - RESERVED_ROLES):
-            for unit in unit_names:
-                actor = Actor(_PROBE_ID, role, unit)
-                for payload in payloads:
+        roles = sorted({r for t in options for r in t.roles} - RESERVED_ROLES)
+        candidates.append((event, roles, payloads))
+    rounds = max((len(p) for _, _, p in candidates), default=0)
+    for k in range(rounds):
+        for event, roles, payloads in candidates:
+            if k >= len(payloads):
+                continue
+            payload = payloads[k]
+            for role in roles:
+                for unit in unit_names:
+                    actor = Actor(_PROBE_ID, role, unit)
                     try:
                         decision = pipeline.decide(
                             sop, None, case, event, actor, payload, now=now, history=lambda: trail
