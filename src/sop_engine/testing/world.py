@@ -25,7 +25,7 @@ from sop_engine._core.text import Text
 from sop_engine._engine import Engine
 from sop_engine._features.deadlines import timers_for
 from sop_engine._features.invariants import BUILTIN, Invariant
-from sop_engine._ops.replay import replay_case
+from sop_engine._ops.replay import CaseReplay
 from sop_engine._persistence.codec import actor_from_json, actor_to_json, chain_hash
 from sop_engine._persistence.store import MemoryStore
 from sop_engine._runtime.arguments import RESERVED_ROLES
@@ -161,6 +161,8 @@ class World:
         # (immutable) object keeps its link without hashing again
         self._chains: dict[str, list[tuple[AuditEvent, str]]] = {}
         self._checked: dict[str, Case] = {}
+        # per case: its replay, kept between steps so each check feeds only the new events
+        self._replays: dict[str, CaseReplay] = {}
 
     # -- steps ------------------------------------------------------------------------------
 
@@ -345,7 +347,10 @@ class World:
         if "audit_chain" in self.checks:
             self._check_chain(case, trail)
         if "replay" in self.checks:
-            problem = replay_case(case, trail, self.sop, self.registry)
+            replay = self._replays.get(case_id)
+            if replay is None:
+                replay = self._replays[case_id] = CaseReplay(self.sop, self.registry)
+            problem = replay.check(case, trail)
             if problem is not None:
                 self._fail("replay", case_id, f"event {problem.seq}: {problem.reason}")
         if self.sop.deadlines is not None and "deadlines_follow_state" in self.checks:
