@@ -116,6 +116,7 @@ class SqliteStore:
         self._lock = threading.RLock()
         # the hash of the last event per case, as this store wrote it: saves a read per command
         self._heads: BoundedCache[str, tuple[int, str]] = BoundedCache()
+        self._group_heads: dict[str, tuple[int, str]] | None = None  # inside commit_many
         self._pending_head: tuple[str, int, str] | None = None
         # decoded snapshots by case, trusted only while the stored version is theirs
         self._snapshots: BoundedCache[str, Case] = BoundedCache()
@@ -217,18 +218,25 @@ class SqliteStore:
         written: list[tuple[Case, tuple[str, int, str] | None]] = []
         # the new cases' keys are stored once for the group, before its COMMIT
         with self._tx() as db, self.vault.batch():
-            created: int | None = None
-            for w in writes:
-                if w.new:
-                    if created is None:
-                        created = _last_created(db)
-                    created += 1
-                    snapshot = _insert_case(db, w.case, created, self.vault)
-                else:
-                    _complete(db, w.done)
-                    snapshot = _update_case(db, w.case, self.vault)
-                self._write(db, w.case, w.event, w.command, w.timers, w.notifications, snapshot)
-                written.append((w.case, self._pending_head))
+            # the chain heads written in this transaction (set under the store's lock, so only
+            # this transaction's own writes are in it): the next write of the same case (a
+            # sweep fires several items of one case in a group) links without reading back
+            self._group_heads = {}
+            try:
+                created: int | None = None
+                for w in writes:
+                    if w.new:
+                        if created is None:
+                            created = _last_created(db)
+                        created += 1
+                        snapshot = _insert_case(db, w.case, created, self.vault)
+                    else:
+                        _complete(db, w.done)
+                        snapshot = _update_case(db, w.case, self.vault)
+                    self._write(db, w.case, w.event, w.command, w.timers, w.notifications, snapshot)
+                    written.append((w.case, self._pending_head))
+            finally:
+                self._group_heads = None
             self._pending_case = self._pending_head = None
         for case, head in written:
             self._snapshots.put(case.id, case)
@@ -252,8 +260,11 @@ class SqliteStore:
         was a large part of the CPU per command).
         """
         previous = ""
+        group = self._group_heads
         if event.seq > 1:
-            cached = self._heads.get(case.id)
+            cached = group.get(case.id) if group is not None else None
+            if cached is None or cached[0] != event.seq - 1:
+                cached = self._heads.get(case.id)
             if cached is not None and cached[0] == event.seq - 1:
                 previous = cached[1]  # safe: the version-checked UPDATE above pinned seq - 1
             else:
@@ -270,6 +281,8 @@ class SqliteStore:
             "INSERT INTO events VALUES (?, ?, ?, ?, ?)", (case.id, event.seq, body, previous, link)
         )
         self._pending_head = (case.id, event.seq, link)
+        if group is not None:
+            group[case.id] = (event.seq, link)
         self._pending_case = case
         if command is not None:
             db.execute(
@@ -607,10 +620,11 @@ def _insert_case(db: sqlite3.Connection, case: Case, created: int, vault: Vault)
 def _complete(db: sqlite3.Connection, done: Iterable[Timer]) -> None:
     """Remove the claimed timers a commit completes; the fence: each claim must still stand."""
     for t in done:
-        row = db.execute("SELECT claim_token FROM timers WHERE key = ?", (t.key,)).fetchone()
-        if row is None or row[0] != t.claim:
+        # one statement, not a SELECT then a DELETE (issue 19): the row goes only while the
+        # claim stands (``IS``: an unclaimed timer has no token on either side)
+        cur = db.execute("DELETE FROM timers WHERE key = ? AND claim_token IS ?", (t.key, t.claim))
+        if cur.rowcount != 1:
             raise LeaseLost(t.key)
-        db.execute("DELETE FROM timers WHERE key = ?", (t.key,))
 
 
 def _update_case(db: sqlite3.Connection, case: Case, vault: Vault) -> str:
