@@ -884,8 +884,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--chart",
         type=Path,
-        default=ROOT / "docs" / "performance-scaling.svg",
-        help="where to draw the scaling chart from every run in --out (bench/chart.py)",
+        help="where to draw the scaling chart from every run in --out (bench/chart.py); "
+        "default docs/performance-scaling.svg, except in --quick mode (a smoke test: no chart)",
     )
     args = parser.parse_args(argv)
     name = "quick" if args.quick else "full" if args.full else "default"
@@ -948,10 +948,13 @@ def main(argv: list[str] | None = None) -> int:
     path = args.out / f"{name}-{stamp}.json"
     path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     print(f"written {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-    if mem or sql:
+    chart = args.chart
+    if chart is None and not args.quick:
+        chart = ROOT / "docs" / "performance-scaling.svg"
+    if (mem or sql) and chart is not None:
         from chart import draw
 
-        drawn = draw(args.out, args.chart)
+        drawn = draw(args.out, chart)
         if drawn is not None:
             print(f"chart {drawn.relative_to(ROOT) if drawn.is_relative_to(ROOT) else drawn}")
     return 0
