@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import importlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any, cast
@@ -351,9 +350,11 @@ def _call_kind(path: Sequence[str | int]) -> str | None:
 
 _rs: Any
 try:  # the Rust validator is optional: without it every file takes the jsonschema path
-    _rs = importlib.import_module("jsonschema_rs")
+    import jsonschema_rs as _jsonschema_rs
 except ImportError:  # pragma: no cover - depends on the installation
     _rs = None
+else:
+    _rs = _jsonschema_rs
 
 _FAST: dict[int, tuple[dict[str, Any], Any]] = {}
 

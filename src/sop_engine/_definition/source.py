@@ -25,7 +25,6 @@ file in the repository.
 
 from __future__ import annotations
 
-import importlib
 import io
 import math
 import os
@@ -264,9 +263,11 @@ def _resolvers() -> dict[str, list[tuple[str, Any]]]:
 
 _CParser: Any
 try:  # PyYAML with libyaml is optional: without it every file takes the ruamel path
-    _CParser = importlib.import_module("yaml._yaml").CParser
+    from yaml._yaml import CParser as _LibyamlParser  # type: ignore[import-untyped,unused-ignore]
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     _CParser = None
+else:
+    _CParser = _LibyamlParser
 _IMPLICIT = _resolvers() if _CParser is not None else {}
 _STR = _STANDARD + "str"
 
