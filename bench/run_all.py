@@ -533,16 +533,21 @@ def _all_cases() -> Any:
     return CaseQuery()
 
 
-def _seed_sqlite(path: Path, n: int) -> None:
-    """``n`` open cases with their opening timers, written through ``submit`` in groups."""
+def _seed_sqlite(path: Path, n: int, later: timedelta | None = None) -> datetime:
+    """``n`` open cases with their opening timers, written through ``submit`` in groups of
+    2,000; with ``later`` every group after the first opens that much later (so a sweep can
+    find the first group's items due and no other's). The instant the last group opened."""
     clock = SimulatedClock(T0)
     store = SqliteStore(path, clock=clock)
     engine, _, _ = lapor_engine(store=store, clock=clock)
     commands = _intake(n)
     for i in range(0, n, 2000):
+        if later is not None and i == 2000:
+            clock.advance(later)
         engine.submit(commands[i : i + 2000])
     store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
+    return clock.now()
 
 
 def rows_sqlite_sweep(size: dict[str, Any], tmp: Path) -> list[Row]:
@@ -736,13 +741,29 @@ def _pct(samples: list[float], q: float) -> float:
 
 
 def scaling_sqlite(n: int, samples: int, tmp: Path) -> dict[str, float]:
-    """Fire and sweep latency (p50/p99, ms) on a SQLite file holding ``n`` open cases."""
+    """Fire and sweep latency on a SQLite file holding ``n`` open cases.
+
+    Sweep: the first 2,000 cases open at T0, the others two weeks later; the sweep runs 30 s
+    after the earliest timer, so it fires the first group's due items only and the latency
+    per item is measured on the same amount of work at every size, in a file of ``n`` cases.
+    Fire: then ``samples`` single durable commands on cases spread over the file (p50/p99).
+    """
     path = tmp / f"scale-{n}.db"
-    _seed_sqlite(path, n)
+    last = _seed_sqlite(path, n, later=timedelta(days=14))
     size = path.stat().st_size
-    clock = SimulatedClock(T0 + timedelta(hours=1))
+    db = sqlite3.connect(path)
+    (first_us,) = db.execute("SELECT MIN(at_us) FROM timers").fetchone()
+    db.close()
+    first_due = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=first_us)
+    clock = SimulatedClock(first_due + timedelta(seconds=30))
     store = SqliteStore(path, clock=clock)
     engine, _, _ = lapor_engine(store=store, clock=clock)
+    t_all = time.perf_counter()
+    report = engine.sweep()
+    t_all = time.perf_counter() - t_all
+    assert not report.failed
+    assert len({t.case_id for t in report.fired}) <= min(n, 2000)
+    clock.set(max(last, clock.now()) + timedelta(minutes=1))
     step = max(n // samples, 1)
     picked = [f"c{i}" for i in range(0, n, step)][:samples]
     event, actor, payload = PATH[0]
@@ -751,13 +772,6 @@ def scaling_sqlite(n: int, samples: int, tmp: Path) -> dict[str, float]:
         t0 = time.perf_counter()
         engine.fire(cid, event, actor, payload)
         fires.append((time.perf_counter() - t0) * 1e3)
-    clock.set(LATER)
-    sweeps = []
-    t_all = time.perf_counter()
-    report = engine.sweep()
-    t_all = time.perf_counter() - t_all
-    # per item latency: the sweep's total over its items is the mean; time single items too
-    sweeps = [t_all / max(len(report.fired), 1) * 1e3]
     store.close()
     return {
         "cases": n,
@@ -765,7 +779,7 @@ def scaling_sqlite(n: int, samples: int, tmp: Path) -> dict[str, float]:
         "fire_p50_ms": _pct(fires, 0.5),
         "fire_p99_ms": _pct(fires, 0.99),
         "sweep_items": len(report.fired),
-        "sweep_ms_per_item": sweeps[0],
+        "sweep_ms_per_item": t_all / max(len(report.fired), 1) * 1e3,
     }
 
 
@@ -809,11 +823,13 @@ def scaling_markdown(mem: list[dict[str, float]], sql: list[dict[str, float]]) -
             for m in mem
         ),
         "",
-        "| SQLite: cases | fire p50 ms | fire p99 ms | sweep ms per item | file bytes per case |",
+        "| SQLite: cases | fire p50 ms | fire p99 ms | sweep ms per item (items) "
+        "| file bytes per case |",
         "|---|---|---|---|---|",
         *(
             f"| {s['cases']:,} | {s['fire_p50_ms']:.2f} | {s['fire_p99_ms']:.2f} | "
-            f"{s['sweep_ms_per_item']:.3f} | {s['file_bytes_per_case']:,.0f} |"
+            f"{s['sweep_ms_per_item']:.3f} ({s.get('sweep_items', 0):,.0f}) "
+            f"| {s['file_bytes_per_case']:,.0f} |"
             for s in sql
         ),
     ]
@@ -857,6 +873,20 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--full", action="store_true", help="the issue's sizes (tens of minutes)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--only", help="run only the sections whose name contains this")
+    parser.add_argument(
+        "--sqlite-scale",
+        help="comma-separated case counts for the SQLite scaling run (default: the mode's; "
+        "e.g. 1000000 alone, since seeding a million cases takes long)",
+    )
+    parser.add_argument(
+        "--memory-scale", help="comma-separated case counts for the in-memory scaling run"
+    )
+    parser.add_argument(
+        "--chart",
+        type=Path,
+        help="where to draw the scaling chart from every run in --out (bench/chart.py); "
+        "default docs/performance-scaling.svg, except in --quick mode (a smoke test: no chart)",
+    )
     args = parser.parse_args(argv)
     name = "quick" if args.quick else "full" if args.full else "default"
     size = SIZES[name]
@@ -886,11 +916,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
         if not args.only or args.only in "scaling":
             print("... scaling", file=sys.stderr, flush=True)
-            mem = [scaling_memory(n) for n in size["scaling"]]
-            sql = [
-                scaling_sqlite(n, size["latency_samples"], tmp)
-                for n in sorted({size["sqlite_scale"] // 10, size["sqlite_scale"]})
-            ]
+            mem_sizes = _sizes(args.memory_scale, size["scaling"])
+            sql_sizes = _sizes(
+                args.sqlite_scale, sorted({size["sqlite_scale"] // 10, size["sqlite_scale"]})
+            )
+            mem = [scaling_memory(n) for n in mem_sizes]
+            sql = [scaling_sqlite(n, size["latency_samples"], tmp) for n in sql_sizes]
     total = time.perf_counter() - started
     info = machine()
     title = (
@@ -917,7 +948,23 @@ def main(argv: list[str] | None = None) -> int:
     path = args.out / f"{name}-{stamp}.json"
     path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     print(f"written {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    chart = args.chart
+    if chart is None and not args.quick:
+        chart = ROOT / "docs" / "performance-scaling.svg"
+    if (mem or sql) and chart is not None:
+        from chart import draw
+
+        drawn = draw(args.out, chart)
+        if drawn is not None:
+            print(f"chart {drawn.relative_to(ROOT) if drawn.is_relative_to(ROOT) else drawn}")
     return 0
+
+
+def _sizes(option: str | None, default: Any) -> list[int]:
+    """Case counts from a comma-separated option (``0`` or empty: none), else the default."""
+    if option is None:
+        return list(default)
+    return [n for n in (int(x.replace("_", "")) for x in option.split(",") if x.strip()) if n > 0]
 
 
 if __name__ == "__main__":

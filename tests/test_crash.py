@@ -47,9 +47,9 @@ class Crashing(SqliteStore):
         if timers:
             maybe_die("after_claim")
         return timers
-    def _write(self, db, case, event, command, timers, notifications):
+    def _write(self, db, case, event, command, timers, notifications, *more):
         maybe_die("mid_snapshot")  # the snapshot row is written, its event not yet
-        super()._write(db, case, event, command, timers, notifications)
+        super()._write(db, case, event, command, timers, notifications, *more)
         maybe_die("before_commit")  # everything written, COMMIT not yet issued
     def commit(self, case, event, *args, **kwargs):
         super().commit(case, event, *args, **kwargs)

@@ -348,8 +348,46 @@ def _call_kind(path: Sequence[str | int]) -> str | None:
     return None
 
 
+_rs: Any
+try:  # the Rust validator is optional: without it every file takes the jsonschema path
+    import jsonschema_rs as _jsonschema_rs
+except ImportError:  # pragma: no cover - depends on the installation
+    _rs = None
+else:
+    _rs = _jsonschema_rs
+
+_FAST: dict[int, tuple[dict[str, Any], Any]] = {}
+
+
+def _valid_fast(data: Any, schema: dict[str, Any]) -> bool:
+    """True when the compiled (Rust) validator finds no error at all (issue 19: jsonschema's
+    pure-Python walk was most of loading a large SOP once its YAML was read in C).
+
+    Only a clean answer is trusted: "invalid", an error or a missing package all mean "ask
+    jsonschema", which words every finding as before. The Rust validator is never more lenient
+    here (its ECMA ``$`` refuses a trailing newline Python's accepts; it refuses NaN), and
+    ``tests/test_source_fast.py`` checks both agree on every SOP file of the repository.
+    """
+    if _rs is None:
+        return False
+    entry = _FAST.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        if len(_FAST) >= 16:  # bounded: one entry per plugin set in practice
+            _FAST.clear()
+        try:
+            entry = _FAST[id(schema)] = (schema, _rs.Draft202012Validator(schema))
+        except Exception:  # a schema it cannot compile: use jsonschema
+            return False
+    try:
+        return bool(entry[1].is_valid(data))
+    except Exception:  # data it cannot convert: use jsonschema
+        return False
+
+
 def shape_findings(source: Source, schema: dict[str, Any]) -> Iterator[Finding]:
     """Every schema error of ``source`` as a finding, each position reported once."""
+    if _valid_fast(source.data, schema):
+        return
     validator = Draft202012Validator(schema)
     seen: set[tuple[str, int, int]] = set()
     hint = Suggester()

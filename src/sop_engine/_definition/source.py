@@ -10,6 +10,17 @@ duplicate keys (the second silently wins in most loaders), huge or absurdly nest
 ruamel.yaml is used because it speaks YAML 1.2 (``no``, ``on`` and ``010`` stay what they look
 like, unlike YAML 1.1 loaders) and gives a line and column for every node. Positions are kept in a
 side table keyed by the path of each value, so later validation can point at ``file:line:col``.
+
+Speed (issue 19): ruamel's parser is pure Python and was ~90 % of loading a large SOP. When
+PyYAML's C parser (libyaml) is installed, a file is first read from libyaml's *event stream*
+(one pass, no nodes, no object construction); plain scalars are typed with ruamel's own YAML 1.2
+table, so ``no``/``on``/``010`` mean what they mean on the ruamel path. That fast path only
+accepts the plain, well-formed case: at the first thing it does not handle identically (a syntax
+error, a directive, an anchor or alias, a non-standard or non-specific tag, a duplicate key, a bad
+number, too deep or too many values, a document that is not one mapping) it gives
+up and the file is read again by the ruamel path, which words every finding exactly as before.
+``tests/test_source_fast.py`` checks both paths give the same data and positions on every SOP
+file in the repository.
 """
 
 from __future__ import annotations
@@ -105,6 +116,9 @@ def read_source(path: str | Path, text: str | bytes | None = None) -> Source | l
         decoded = raw
         if len(decoded.encode("utf-8", "surrogatepass")) > MAX_BYTES:
             return [Finding("SOP007", name, 1, 1, {"reason": f"the limit is {MAX_BYTES} bytes"})]
+    fast = _parse_fast(name, decoded)
+    if fast is not None:
+        return fast
     try:
         return _parse(name, decoded)
     except _Problem as p:
@@ -235,6 +249,168 @@ def _parse(name: str, text: str) -> Source:
     return Source(name, data, positions, key_positions, text)
 
 
+def _resolvers() -> dict[str, list[tuple[str, Any]]]:
+    """ruamel's YAML 1.2 implicit typing of plain scalars, by first character, in its order."""
+    from ruamel.yaml.resolver import implicit_resolvers
+
+    table: dict[str, list[tuple[str, Any]]] = {}
+    for versions, tag, regexp, first in implicit_resolvers:
+        if (1, 2) in versions:
+            for ch in first:
+                table.setdefault(ch, []).append((str(tag), regexp))
+    return table
+
+
+_CParser: Any
+try:  # PyYAML with libyaml is optional: without it every file takes the ruamel path
+    from yaml._yaml import CParser as _LibyamlParser  # type: ignore[import-untyped,unused-ignore]
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    _CParser = None
+else:
+    _CParser = _LibyamlParser
+_IMPLICIT = _resolvers() if _CParser is not None else {}
+_STR = _STANDARD + "str"
+
+
+class _GiveUp(Exception):
+    """The fast path met something only the ruamel path words exactly: read the file again."""
+
+
+def _parse_fast(name: str, text: str) -> Source | None:
+    """The file read from libyaml's event stream, or None to take the ruamel path."""
+    if _CParser is None:
+        return None
+    try:
+        data, positions, key_positions = _from_events(_CParser(text))
+    except (_GiveUp, RecursionError):
+        return None
+    except Exception:  # any libyaml complaint: the ruamel path words it
+        return None
+    return Source(name, data, positions, key_positions, text)
+
+
+def _from_events(
+    parser: Any,
+) -> tuple[dict[str, Any], dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]]:
+    positions: dict[PathKey, tuple[int, int]] = {}
+    keys: dict[PathKey, tuple[int, int]] = {}
+    get = parser.get_event
+    get()  # StreamStart
+    start = get()
+    if type(start).__name__ != "DocumentStartEvent" or start.version or start.tags:
+        raise _GiveUp
+    count = [0]
+    root = get()
+    if type(root).__name__ != "MappingStartEvent":
+        raise _GiveUp
+    data = _fast_node(get, root, (), positions, keys, 1, count)
+    if type(get()).__name__ != "DocumentEndEvent" or type(get()).__name__ != "StreamEndEvent":
+        raise _GiveUp
+    if not data:
+        raise _GiveUp
+    return data, positions, keys
+
+
+def _fast_node(
+    get: Any,
+    event: Any,
+    path: PathKey,
+    positions: dict[PathKey, tuple[int, int]],
+    keys: dict[PathKey, tuple[int, int]],
+    depth: int,
+    count: list[int],
+) -> Any:
+    """One value from the event stream (``event`` is its first event); mirrors :func:`_build`."""
+    count[0] += 1
+    if count[0] > MAX_NODES or event.anchor is not None:
+        raise _GiveUp
+    mark = event.start_mark
+    positions[path] = (mark.line + 1, mark.column + 1)
+    kind = type(event).__name__
+    if kind == "ScalarEvent":
+        return _fast_scalar(event)
+    if depth > MAX_DEPTH:
+        raise _GiveUp
+    if kind == "MappingStartEvent":
+        if event.tag is not None and event.tag != _STANDARD + "map":
+            raise _GiveUp
+        out: dict[str, Any] = {}
+        while True:
+            key_event = get()
+            if type(key_event).__name__ != "ScalarEvent":
+                if type(key_event).__name__ == "MappingEndEvent":
+                    return out
+                raise _GiveUp
+            key = _fast_scalar(key_event)
+            if not isinstance(key, str) or key in out or key_event.anchor is not None:
+                raise _GiveUp
+            km = key_event.start_mark
+            here = (*path, key)
+            keys[here] = (km.line + 1, km.column + 1)
+            value_event = get()
+            out[key] = _fast_node(get, value_event, here, positions, keys, depth + 1, count)
+            if (
+                type(value_event).__name__ == "ScalarEvent"
+                and value_event.value == ""
+                and out[key] is None
+            ):
+                positions[here] = keys[here]
+    if kind == "SequenceStartEvent":
+        if event.tag is not None and event.tag != _STANDARD + "seq":
+            raise _GiveUp
+        items: list[Any] = []
+        while True:
+            item = get()
+            if type(item).__name__ == "SequenceEndEvent":
+                return items
+            items.append(
+                _fast_node(get, item, (*path, len(items)), positions, keys, depth + 1, count)
+            )
+    raise _GiveUp  # an alias
+
+
+def _fast_scalar(event: Any) -> Any:
+    """A scalar typed as the ruamel path types it; anything unusual gives up."""
+    value: str = event.value
+    tag = event.tag
+    if tag is None:
+        if not event.implicit[0]:
+            return value  # quoted: always text
+        tag = _STR
+        for candidate, regexp in _IMPLICIT.get(value[:1], ()):
+            if regexp.match(value):
+                tag = candidate
+                break
+    elif tag not in _ALLOWED_TAGS:
+        raise _GiveUp
+    try:
+        if tag == _STR:
+            return value
+        if tag == _STANDARD + "null":
+            return None
+        if tag == _STANDARD + "bool":
+            low = value.lower()
+            if low in _TRUE or low in _FALSE:
+                return low in _TRUE
+            raise _GiveUp
+        if tag == _STANDARD + "int":
+            return _int(value, None)
+        if tag == _STANDARD + "float":
+            low = value.lower()
+            if low in (".inf", "+.inf"):
+                return math.inf
+            if low == "-.inf":
+                return -math.inf
+            if low == ".nan":
+                return math.nan
+            return float(value.replace("_", ""))
+    except (_Problem, ValueError):
+        raise _GiveUp from None
+    if tag == _STANDARD + "timestamp":
+        return value
+    raise _GiveUp
+
+
 def _build(
     node: Node,
     path: PathKey,
@@ -319,7 +495,7 @@ def _scalar(node: ScalarNode) -> Any:
     return value
 
 
-def _int(value: str, node: ScalarNode) -> int:
+def _int(value: str, node: ScalarNode | None) -> int:
     v = value.replace("_", "")
     sign = -1 if v.startswith("-") else 1
     v = v.lstrip("+-")
@@ -330,6 +506,8 @@ def _int(value: str, node: ScalarNode) -> int:
             return sign * int(v[2:], 16)
         return sign * int(v, 10)
     except ValueError:
+        if node is None:
+            raise
         raise _Problem(
             "SOP013", *_mark(node), where="number", reason=f"{value!r} is not a number"
         ) from None

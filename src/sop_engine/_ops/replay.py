@@ -28,7 +28,7 @@ from sop_engine._engine import Engine
 from sop_engine._runtime.decision import Decision
 from sop_engine._runtime.sweeper import SweepReport
 
-__all__ = ["ReplayProblem", "replay_case"]
+__all__ = ["CaseReplay", "ReplayProblem", "replay_case"]
 
 _SWEPT = (SystemEvent.REMIND, SystemEvent.BREACH, SystemEvent.ESCALATE, SystemEvent.EXPIRE)
 _AUDIT_ONLY = (
@@ -61,104 +61,177 @@ def replay_case(
     ``sop`` is the version the case started under; ``resolve`` finds the versions it was moved
     to (``@migrate`` events) by content hash.
     """
-    if not trail:
-        return ReplayProblem(snapshot.id, 1, "the case has no events")
-    clock = SimulatedClock(trail[0].at)
-    engine = Engine(clock=clock, registry=registry)
-    engine.add(sop)
-    produced = 0
-    for e in trail:
-        if e.seq <= produced:
-            continue  # already produced by an earlier step (a sweep and the event it fired)
-        if e.at < clock.now():
-            return ReplayProblem(e.case_id, e.seq, "events are not in time order")
-        clock.set(e.at)
-        try:
-            if e.event == START_EVENT:
-                engine.start(
-                    sop.hash, e.payload, e.actor, case_id=e.case_id, command_id=e.command_id
+    return CaseReplay(sop, registry, resolve).check(snapshot, trail)
+
+
+class CaseReplay:
+    """The replay of one case kept between checks: each check feeds only the new events.
+
+    ``sop test`` checks the replay invariant after every step; replaying the whole trail each
+    time made a scenario quadratic in its length (issue 19). The replaying engine is
+    deterministic (the same events at the same instants give the same results), so the engine
+    that has folded the first ``n`` events is exactly what a fresh replay of them would build,
+    and feeding it event ``n + 1`` equals a full replay of ``n + 1`` events. The shortcut is
+    taken only while the first ``n`` events of the trail are the very objects (``is``) already
+    fed and compared; any other trail (an event rewritten by erasure, a shorter trail, a
+    problem found) starts again from a fresh engine, as :func:`replay_case` always does.
+    """
+
+    def __init__(
+        self,
+        sop: CompiledSop,
+        registry: Registry,
+        resolve: Callable[[str], CompiledSop | None] | None = None,
+    ) -> None:
+        self.sop = sop
+        self.registry = registry
+        self.resolve = resolve
+        self._engine: Engine | None = None
+        self._clock: SimulatedClock | None = None
+        self._produced = 0
+        # (stored event, replayed event) pairs found equal so far, in trail order
+        self._checked: list[tuple[AuditEvent, AuditEvent]] = []
+
+    def _fresh(self, first: AuditEvent) -> tuple[Engine, SimulatedClock]:
+        self._clock = SimulatedClock(first.at)
+        self._engine = Engine(clock=self._clock, registry=self.registry)
+        self._engine.add(self.sop)
+        self._produced = 0
+        self._checked = []
+        return self._engine, self._clock
+
+    def check(self, snapshot: Case, trail: Sequence[AuditEvent]) -> ReplayProblem | None:
+        """``None`` when ``trail`` reproduces ``snapshot`` and itself exactly."""
+        problem = self._check(snapshot, trail)
+        if problem is not None:
+            self._engine = None  # the next check starts from a fresh engine
+        return problem
+
+    def _check(self, snapshot: Case, trail: Sequence[AuditEvent]) -> ReplayProblem | None:
+        if not trail:
+            return ReplayProblem(snapshot.id, 1, "the case has no events")
+        fed = len(self._checked)
+        engine, clock = self._engine, self._clock
+        if (
+            engine is None
+            or clock is None
+            or fed > len(trail)
+            or any(a is not trail[k] for k, (a, _) in enumerate(self._checked))
+        ):
+            engine, clock = self._fresh(trail[0])
+            fed = 0
+        problem = self._feed(engine, clock, trail[fed:])
+        if problem is not None:
+            return problem
+        replayed = engine.store.history(snapshot.id)
+        checked = self._checked
+        for k, (a, b) in enumerate(zip(trail, replayed, strict=False)):
+            if k < len(checked) and checked[k][0] is a and checked[k][1] is b:
+                continue  # the same two (immutable) events were found equal before
+            # which payload keys a store keeps sealed is how it stores the event, not what the
+            # event says (the chain covers the list): a trail written before free text was
+            # sealed (issue 17) replays to the same events with a longer list
+            if a != b and a != attrs.evolve(b, personal=a.personal):
+                return ReplayProblem(
+                    snapshot.id,
+                    a.seq,
+                    f"the event differs from what replay produces ({_differing(a, b)})",
                 )
-            elif e.event in _SWEPT:
-                _refire(engine, e)
-            elif e.event == SystemEvent.EXTEND:
-                p = e.payload
-                engine.extend(
-                    e.case_id,
-                    p["deadline"],
-                    e.actor,
-                    p["amount"],
-                    p["reason"],
-                    command_id=e.command_id,
-                )
-            elif e.event == SystemEvent.MIGRATE:
-                target = resolve(e.payload["to_hash"]) if resolve is not None else None
-                if target is None:
-                    return ReplayProblem(e.case_id, e.seq, "the SOP version it moved to is unknown")
-                engine.add(target)
-                engine.migrate(
-                    e.case_id,
-                    target.hash,
-                    e.actor,
-                    state_map=e.payload["state_map"],
-                    reason=e.payload["reason"],
-                )
-            elif e.event == SystemEvent.ERASE:
-                engine.erase_personal_data(e.case_id, e.actor, e.payload["reason"])
-            elif e.event == SystemEvent.DECLARE:
-                p = e.payload
-                engine.declare(
-                    e.case_id,
-                    e.actor,
-                    conflict=p["conflict"],
-                    relation=p.get("relation", ""),
-                    note=p.get("note", ""),
-                )
-            elif e.event in _AUDIT_ONLY:
-                # what they record (a refused attempt, a declaration, a reveal) is not a command
-                # to run again; replay checks that they leave the case as it was
-                current = engine.get(e.case_id)
-                if not (e.source == e.target == current.state and e.seq == current.version + 1):
-                    return ReplayProblem(e.case_id, e.seq, f"{e.event} changes the case")
-                engine.committer.commit(
-                    Decision(case=attrs.evolve(current, version=e.seq), event=e)
-                )
-            elif e.event.startswith("@"):
-                return ReplayProblem(e.case_id, e.seq, f"{e.event} events cannot be replayed")
-            else:
-                # what the engine added to the event (``@deadlines``: re-armed deadlines) is
-                # produced again by the command, not sent with it
-                data = {k: v for k, v in e.payload.items() if not k.startswith("@")}
-                # through the command path itself, not the public entry point: the trail holds
-                # the engine's own commands too (a timed transition's event, fired as
-                # ``sop-engine``/``sistem``), which callers are refused (issue 18)
-                engine.commands.fire(e.case_id, e.event, e.actor, data, command_id=e.command_id)
-        except SopError as err:
-            return ReplayProblem(e.case_id, e.seq, f"replaying {e.event!r} failed: {err}")
-        produced = len(engine.store.history(e.case_id))
-    replayed = engine.store.history(snapshot.id)
-    for a, b in zip(trail, replayed, strict=False):
-        # which payload keys a store keeps sealed is how it stores the event, not what the
-        # event says (the chain covers the list): a trail written before free text was sealed
-        # (issue 17) replays to the same events with a longer list
-        if a != b and a != attrs.evolve(b, personal=a.personal):
+        if len(replayed) != len(trail):
+            seq = min(len(replayed), len(trail)) + 1
             return ReplayProblem(
                 snapshot.id,
-                a.seq,
-                f"the event differs from what replay produces ({_differing(a, b)})",
+                seq,
+                f"replay produces {len(replayed)} events, the trail has {len(trail)}",
             )
-    if len(replayed) != len(trail):
-        seq = min(len(replayed), len(trail)) + 1
-        return ReplayProblem(
-            snapshot.id, seq, f"replay produces {len(replayed)} events, the trail has {len(trail)}"
-        )
-    again = attrs.evolve(engine.get(snapshot.id), sealed=snapshot.sealed)  # likewise
-    if again != snapshot:
-        return ReplayProblem(
-            snapshot.id,
-            len(trail),
-            f"the snapshot differs from the replayed case ({_differing(snapshot, again)})",
-        )
-    return None
+        again = attrs.evolve(engine.get(snapshot.id), sealed=snapshot.sealed)  # likewise
+        if again != snapshot:
+            return ReplayProblem(
+                snapshot.id,
+                len(trail),
+                f"the snapshot differs from the replayed case ({_differing(snapshot, again)})",
+            )
+        self._checked = list(zip(trail, replayed, strict=True))
+        return None
+
+    def _feed(
+        self, engine: Engine, clock: SimulatedClock, events: Sequence[AuditEvent]
+    ) -> ReplayProblem | None:
+        """Run the commands of ``events`` again, in order, at their recorded instants."""
+        sop, resolve = self.sop, self.resolve
+        produced = self._produced
+        for e in events:
+            if e.seq <= produced:
+                continue  # already produced by an earlier step (a sweep and the event it fired)
+            if e.at < clock.now():
+                return ReplayProblem(e.case_id, e.seq, "events are not in time order")
+            clock.set(e.at)
+            try:
+                if e.event == START_EVENT:
+                    engine.start(
+                        sop.hash, e.payload, e.actor, case_id=e.case_id, command_id=e.command_id
+                    )
+                elif e.event in _SWEPT:
+                    _refire(engine, e)
+                elif e.event == SystemEvent.EXTEND:
+                    p = e.payload
+                    engine.extend(
+                        e.case_id,
+                        p["deadline"],
+                        e.actor,
+                        p["amount"],
+                        p["reason"],
+                        command_id=e.command_id,
+                    )
+                elif e.event == SystemEvent.MIGRATE:
+                    target = resolve(e.payload["to_hash"]) if resolve is not None else None
+                    if target is None:
+                        return ReplayProblem(
+                            e.case_id, e.seq, "the SOP version it moved to is unknown"
+                        )
+                    engine.add(target)
+                    engine.migrate(
+                        e.case_id,
+                        target.hash,
+                        e.actor,
+                        state_map=e.payload["state_map"],
+                        reason=e.payload["reason"],
+                    )
+                elif e.event == SystemEvent.ERASE:
+                    engine.erase_personal_data(e.case_id, e.actor, e.payload["reason"])
+                elif e.event == SystemEvent.DECLARE:
+                    p = e.payload
+                    engine.declare(
+                        e.case_id,
+                        e.actor,
+                        conflict=p["conflict"],
+                        relation=p.get("relation", ""),
+                        note=p.get("note", ""),
+                    )
+                elif e.event in _AUDIT_ONLY:
+                    # what they record (a refused attempt, a declaration, a reveal) is not a command
+                    # to run again; replay checks that they leave the case as it was
+                    current = engine.get(e.case_id)
+                    if not (e.source == e.target == current.state and e.seq == current.version + 1):
+                        return ReplayProblem(e.case_id, e.seq, f"{e.event} changes the case")
+                    engine.committer.commit(
+                        Decision(case=attrs.evolve(current, version=e.seq), event=e)
+                    )
+                elif e.event.startswith("@"):
+                    return ReplayProblem(e.case_id, e.seq, f"{e.event} events cannot be replayed")
+                else:
+                    # what the engine added to the event (``@deadlines``: re-armed deadlines) is
+                    # produced again by the command, not sent with it
+                    data = {k: v for k, v in e.payload.items() if not k.startswith("@")}
+                    # through the command path itself, not the public entry point: the trail holds
+                    # the engine's own commands too (a timed transition's event, fired as
+                    # ``sop-engine``/``sistem``), which callers are refused (issue 18)
+                    engine.commands.fire(e.case_id, e.event, e.actor, data, command_id=e.command_id)
+            except SopError as err:
+                return ReplayProblem(e.case_id, e.seq, f"replaying {e.event!r} failed: {err}")
+            produced = len(engine.store.history(e.case_id))
+        self._produced = produced
+        return None
 
 
 def _differing(stored: Case | AuditEvent, replayed: Case | AuditEvent) -> str:

@@ -25,7 +25,7 @@ from sop_engine._core.text import Text
 from sop_engine._engine import Engine
 from sop_engine._features.deadlines import timers_for
 from sop_engine._features.invariants import BUILTIN, Invariant
-from sop_engine._ops.replay import replay_case
+from sop_engine._ops.replay import CaseReplay
 from sop_engine._persistence.codec import actor_from_json, actor_to_json, chain_hash
 from sop_engine._persistence.store import MemoryStore
 from sop_engine._runtime.arguments import RESERVED_ROLES
@@ -161,6 +161,8 @@ class World:
         # (immutable) object keeps its link without hashing again
         self._chains: dict[str, list[tuple[AuditEvent, str]]] = {}
         self._checked: dict[str, Case] = {}
+        # per case: its replay, kept between steps so each check feeds only the new events
+        self._replays: dict[str, CaseReplay] = {}
 
     # -- steps ------------------------------------------------------------------------------
 
@@ -345,7 +347,10 @@ class World:
         if "audit_chain" in self.checks:
             self._check_chain(case, trail)
         if "replay" in self.checks:
-            problem = replay_case(case, trail, self.sop, self.registry)
+            replay = self._replays.get(case_id)
+            if replay is None:
+                replay = self._replays[case_id] = CaseReplay(self.sop, self.registry)
+            problem = replay.check(case, trail)
             if problem is not None:
                 self._fail("replay", case_id, f"event {problem.seq}: {problem.reason}")
         if self.sop.deadlines is not None and "deadlines_follow_state" in self.checks:
@@ -550,15 +555,28 @@ def _can_move(
     """
     from sop_engine._runtime import pipeline
 
+    # Every candidate (event, role, unit, data) is tried; the answer is "some candidate goes
+    # through (or crashes)", so the order does not change it, only how soon it is found. The
+    # plainest data of every event, role and unit goes first: a case is usually movable by
+    # one of those, while an event whose guard refuses on the case itself (``verifikasi`` before
+    # the report is complete) would otherwise be tried with every variation of its data first
+    # (issue 19: this probe was most of a `sop test` step).
+    candidates = []
     for event, options in sop.table[case.state].items():
-        spec = sop.events[event]
-        payloads = _probe_payloads(spec.data, unit_names)
+        payloads = _probe_payloads(sop.events[event].data, unit_names)
         # the engine's own role moves a case only through a clock (counted below), never as a
         # caller: it is not a way out here
-        for role in sorted({r for t in options for r in t.roles} - RESERVED_ROLES):
-            for unit in unit_names:
-                actor = Actor(_PROBE_ID, role, unit)
-                for payload in payloads:
+        roles = sorted({r for t in options for r in t.roles} - RESERVED_ROLES)
+        candidates.append((event, roles, payloads))
+    rounds = max((len(p) for _, _, p in candidates), default=0)
+    for k in range(rounds):
+        for event, roles, payloads in candidates:
+            if k >= len(payloads):
+                continue
+            payload = payloads[k]
+            for role in roles:
+                for unit in unit_names:
+                    actor = Actor(_PROBE_ID, role, unit)
                     try:
                         decision = pipeline.decide(
                             sop, None, case, event, actor, payload, now=now, history=lambda: trail
