@@ -311,35 +311,11 @@ def test_every_help_is_in_one_language(lang: Lang) -> None:
     _check(outputs, lang, frozenset(names))  # command names are code: `sop case`, `sop test`
 
 
-# Corpus files whose Indonesian findings still carry English words (texts built by the checks
-# of the deadlines, ethics, guard-parameter and event-data sections, and jsonschema's own
-# messages for minItems/minimum). Each runs as a strict xfail: fixing one turns it into a failure
-# that asks for its removal here. The list only shrinks.
-KNOWN_MIXED_ID = frozenset(
-    {
-        "ambiguous_alternatives.yaml",
-        "bad_field_type.yaml",
-        "bad_integer_tag.yaml",
-        "bool_tag_not_true_or_false.yaml",
-        "count_below_on_text_field.yaml",
-        "deadline_last_rule_conditional.yaml",
-        "enum_without_values.yaml",
-        "ethics_confidentiality_value.yaml",
-        "event_data_without_type.yaml",
-        "final_and_initial.yaml",
-        "final_and_waiting.yaml",
-        "float_like_plain_value.yaml",
-        "float_tag_not_a_number.yaml",
-        "guard_compares_fields_of_two_types.yaml",
-        "guard_param_wrong_type.yaml",
-        "increment_text_field.yaml",
-        "not_utf8.yaml",
-        "ref_without_target.yaml",
-        "set_field_value_not_in_enum.yaml",
-        "values_on_text_field.yaml",
-    }
-)
-KNOWN_MIXED_EN = frozenset({"requires_missing_plugin.yaml"})
+# Corpus files whose findings still mix languages, as strict xfails (fixing one turns it into a
+# failure that asks for its removal here). Empty since the checks of fields, deadlines, ethics and
+# guard parameters speak through the catalogue; the list only shrinks.
+KNOWN_MIXED_ID: frozenset[str] = frozenset()
+KNOWN_MIXED_EN: frozenset[str] = frozenset()
 
 
 def _corpus_cases() -> Iterator[object]:
@@ -397,3 +373,168 @@ def test_sop_test_on_the_buggy_example_is_in_one_language(
     monkeypatch.chdir(tmp_path)
     out = _run(["test", str(BUGGY), "--seed", "1", "--max-examples", "100"], lang)
     _check({"sop test": out}, lang, content_words(BUGGY, lang))
+
+
+# -- refusals and errors of the library ----------------------------------------------------------
+
+
+def _refusals() -> dict[str, Exception]:
+    """Every refusal type the engine raises, each met on a real (in-memory) engine with the
+    LAPOR! SOP, and every hostile argument of issue 18, and the calendar's edge."""
+    from datetime import UTC, datetime
+
+    from sop_engine import Actor, Engine, SimulatedClock, SopError
+    from sop_engine._core.calendar import indonesia
+    from test_robust_input import HOSTILE
+
+    from conftest import ADMIN, COMPLETE, LAPOR, OFFICER, OTHER_OFFICER
+
+    supervisor = Actor("pak-kabid", "atasan")
+    clock = SimulatedClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+    engine = Engine(clock=clock)
+    engine.load(LAPOR)
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c0")
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c1", command_id="k1")
+    engine.fire("c1", "verifikasi", ADMIN, {"klasifikasi": "pengaduan"})
+    engine.fire("c1", "disposisi", ADMIN, {"unit_tujuan": "dinas_pupr"})
+    incomplete = {k: v for k, v in COMPLETE.items() if k != "lokasi"}
+    engine.start("lapor-upp", incomplete, ADMIN, case_id="c2")
+    attempts = {
+        "unknown SOP": lambda: engine.start("tidak-ada", COMPLETE, ADMIN),
+        "unknown case": lambda: engine.get("c404"),
+        "unknown event": lambda: engine.fire("c0", "terbang", ADMIN),
+        "event not allowed": lambda: engine.fire("c0", "tindak_lanjuti", OFFICER),
+        "role may not open": lambda: engine.start("lapor-upp", COMPLETE, OFFICER),
+        "role may not fire": lambda: engine.fire("c0", "verifikasi", OFFICER, {}),
+        "guard": lambda: engine.fire("c2", "verifikasi", ADMIN, {"klasifikasi": "pengaduan"}),
+        "guard of another unit": lambda: engine.fire("c1", "tindak_lanjuti", OTHER_OFFICER),
+        "event data: enum": lambda: engine.fire("c0", "verifikasi", ADMIN, {"klasifikasi": "x"}),
+        "event data: unknown name": lambda: engine.fire(
+            "c0", "verifikasi", ADMIN, {"klasifikasi": "pengaduan", "urgensi": 1}
+        ),
+        "event data: bool": lambda: engine.fire(
+            "c0", "verifikasi", ADMIN, {"klasifikasi": "pengaduan", "berkadar_pengawasan": "ya"}
+        ),
+        "case data": lambda: engine.start("lapor-upp", {**COMPLETE, "judul": 5}, ADMIN),
+        "case data missing": lambda: engine.start("lapor-upp", {}, ADMIN),
+        "version conflict": lambda: engine.fire(
+            "c0", "verifikasi", ADMIN, {"klasifikasi": "pengaduan"}, expected_version=7
+        ),
+        "command id reused": lambda: engine.start(
+            "lapor-upp", {**COMPLETE, "judul": "lain"}, ADMIN, command_id="k1"
+        ),
+        "extension: not running": lambda: engine.extend("c0", "tidak_ada", supervisor, 1, "a"),
+        "extension: cap": lambda: engine.extend("c1", "tindak_lanjut", supervisor, 80, "a"),
+        "extension: no reason": lambda: engine.extend("c1", "tindak_lanjut", supervisor, 1, " "),
+        "extension: once": lambda: engine.extend("c1", "penyelesaian", supervisor, 1, "a"),
+        "migration: same version": lambda: engine.migrate(
+            "c0", engine.get("c0").sop_hash, ADMIN, reason="a"
+        ),
+        "not visible": lambda: engine.view("c1", OTHER_OFFICER),
+        "calendar: past its years": lambda: indonesia().due(
+            datetime(2030, 12, 1, tzinfo=UTC), 60, "working_days"
+        ),
+        "calendar: no office hours": lambda: indonesia().due(
+            datetime(2026, 3, 2, tzinfo=UTC), 1, "working_hours"
+        ),
+        "calendar: naive time": lambda: indonesia().due(datetime(2026, 3, 2), 1, "working_days"),
+        "calendar: zone": lambda: indonesia(zone="Asia/Bandung"),
+    }
+    engine_hostile = {f"argument: {name}": fn for name, fn in HOSTILE.items()}
+    out: dict[str, Exception] = {}
+    for name, attempt in attempts.items():
+        try:
+            attempt()
+        except (SopError, ValueError) as e:
+            out[name] = e
+        else:
+            raise AssertionError(f"{name}: was not refused")
+    for name, hostile in engine_hostile.items():
+        try:
+            hostile(engine)
+        except SopError as e:
+            out[name] = e
+        else:
+            raise AssertionError(f"{name}: was not refused")
+    return out
+
+
+def _said(error: Exception, lang: Lang) -> str:
+    from sop_engine import SopError
+
+    if isinstance(error, SopError):
+        return error.message(lang)
+    return i18n.render(i18n.reason_of(error), lang)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_refusal_and_argument_error_is_in_one_language(lang: Lang) -> None:
+    """Every refusal type, every hostile argument of issue 18 and the calendar's errors, said
+    in ``lang``: nothing missing from the catalogue, no word of the other language (guard and
+    ethics reasons are the SOP's or the plugin's bilingual texts, in their ``lang`` side)."""
+    from sop_engine import (
+        CaseNotFound,
+        CaseNotVisible,
+        CommandIdReused,
+        EventNotAllowed,
+        ExtensionRefused,
+        GuardRejected,
+        InvalidArgument,
+        InvalidCaseData,
+        InvalidEventData,
+        MigrationRefused,
+        RoleNotPermitted,
+        UnknownEvent,
+        UnknownSop,
+        VersionConflict,
+    )
+    from sop_engine._core.calendar import CalendarExhausted
+    from sop_engine._ops.examples import example_path
+
+    errors = _refusals()
+    kinds = {type(e) for e in errors.values()}
+    assert {
+        CaseNotFound,
+        CaseNotVisible,
+        CommandIdReused,
+        EventNotAllowed,
+        ExtensionRefused,
+        GuardRejected,
+        InvalidArgument,
+        InvalidCaseData,
+        InvalidEventData,
+        MigrationRefused,
+        RoleNotPermitted,
+        UnknownEvent,
+        UnknownSop,
+        VersionConflict,
+        CalendarExhausted,
+    } <= kinds
+    with example_path("lapor") as sop:
+        content = content_words(sop, lang)
+    said = {name: _said(e, lang) for name, e in errors.items()}
+    _check(said, lang, content)
+    if lang == "id":  # the Indonesian is really there, not the English passed through
+        for name, text in said.items():
+            assert text != str(errors[name]) or not re.search(r"[a-z]{4,}", text), (name, text)
+
+
+def test_the_cli_says_a_library_error_in_the_chosen_language(tmp_path: Path) -> None:
+    """`sop` prints a library error (here the calendar's edge) in the chosen language."""
+    said = {
+        lang: CliRunner(env={"SOP_LANG": lang}).invoke(main, ["calendar", "holidays", "2099"])
+        for lang in ("id", "en")
+    }
+    assert said["id"].exit_code == said["en"].exit_code == 1
+    assert "kalender 'ID' mencakup tahun 2020-2030, tidak termasuk 2099" in said["id"].output
+    assert "calendar 'ID' covers 2020-2030, not 2099" in said["en"].output
+    past = {
+        lang: CliRunner(env={"SOP_LANG": lang}).invoke(
+            main, ["calendar", "due", "2030-12-02", "60"]
+        )
+        for lang in ("id", "en")
+    }
+    assert "melewati cakupannya" in past["id"].output, past["id"].output
+    assert "goes past it" in past["en"].output, past["en"].output
+    _check({"id": past["id"].output, "hol": said["id"].output}, "id")
+    _check({"en": past["en"].output, "hol": said["en"].output}, "en")

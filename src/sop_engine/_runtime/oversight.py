@@ -14,6 +14,7 @@ import attrs
 
 from sop_engine._core.clock import Clock
 from sop_engine._core.errors import InvalidEventData, RoleNotPermitted
+from sop_engine._core.i18n import Msg
 from sop_engine._core.protocol import SystemEvent
 from sop_engine._core.records import Actor, Case, Declaration
 from sop_engine._runtime.catalog import Catalog
@@ -51,7 +52,9 @@ class Oversight:
                 case_id=case_id,
                 state="",
                 event=SystemEvent.DECLARE,
-                problems=["a declared conflict must name the relation (e.g. 'saudara kandung')"],
+                problems=[
+                    Msg("a declared conflict must name the relation (e.g. 'saudara kandung')")
+                ],
             )
         case = self.store.get(case_id)
         payload = {"conflict": conflict, "relation": relation.strip(), "note": note.strip()}
@@ -75,9 +78,13 @@ class Oversight:
                 allowed=allowed,
             )
         wanted = sorted(conf.identity if fields is None else set(fields))
-        problems = [f"{f!r} is not an identity field" for f in wanted if f not in conf.identity]
+        problems = [
+            Msg("{field!r} is not an identity field", field=f)
+            for f in wanted
+            if f not in conf.identity
+        ]
         if not reason.strip():
-            problems.append("a reason is required to reveal an identity")
+            problems.append(Msg("a reason is required to reveal an identity"))
         if problems:
             raise InvalidEventData(
                 case_id=case_id, state=case.state, event=SystemEvent.REVEAL, problems=problems

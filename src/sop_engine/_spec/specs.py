@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
+from sop_engine._core.i18n import Msg
 from sop_engine._core.records import Actor, AuditEvent, Case
 from sop_engine._core.text import Text
 from sop_engine._spec.extensions import (
@@ -66,7 +67,9 @@ class ActionContext:
 ActionFn = Callable[[dict[str, Any], ActionContext], None]
 """A bound action: changes the (copied) case data in place; must not do I/O."""
 
-ParamCheck = Callable[[Mapping[str, Any], "SopDefinition"], Sequence[str]]
+ParamCheck = Callable[[Mapping[str, Any], "SopDefinition"], Sequence[str | Msg]]
+"""A load-time check of a call's parameters against the whole SOP: each problem as text, or as a
+:class:`~sop_engine._core.i18n.Msg` so `sop lint --lang id` says it in Indonesian."""
 
 
 @attrs.frozen(slots=True)

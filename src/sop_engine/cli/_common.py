@@ -18,7 +18,7 @@ from rich.console import Console
 
 from sop_engine._compile.registry import Registry
 from sop_engine._core.errors import SopError
-from sop_engine._core.i18n import env_lang, locale_lang
+from sop_engine._core.i18n import Msg, env_lang, locale_lang, render
 from sop_engine._core.text import Lang
 from sop_engine.cli._i18n import CLI_LANG, explicit_lang
 
@@ -40,6 +40,7 @@ __all__ = [
     "open_store",
     "postgres_driver",
     "registry",
+    "said",
     "sop_errors",
 ]
 
@@ -120,8 +121,13 @@ class _SopErrors:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if isinstance(error, SopError):
-            raise click.ClickException(str(error)) from error
+        if isinstance(error, SopError):  # in the language of the invocation (--lang, SOP_LANG)
+            raise click.ClickException(error.message(CLI_LANG.get() or "en")) from error
+
+
+def said(message: Msg | str) -> str:
+    """``message`` in the language of the running invocation (English outside one)."""
+    return render(message, CLI_LANG.get() or "en")
 
 
 def sop_errors() -> _SopErrors:
