@@ -217,8 +217,10 @@ def _strip(text: str) -> str:
 
 
 def foreign_words(text: str, lang: Lang, content: frozenset[str] = frozenset()) -> list[str]:
-    """The words of ``text`` that belong to the other language, user text and ``content`` aside."""
-    words = ENGLISH if lang == "id" else INDONESIAN
+    """The words of ``text`` that belong to the other language, user text and ``content`` aside.
+
+    A word both languages write alike (``April``, ``September``) belongs to neither."""
+    words = (ENGLISH - INDONESIAN) if lang == "id" else (INDONESIAN - ENGLISH)
     found = re.findall(r"[A-Za-z]+", _strip(text))
     return sorted({w for w in found if w.lower() in words and w.lower() not in content})
 
@@ -538,3 +540,93 @@ def test_the_cli_says_a_library_error_in_the_chosen_language(tmp_path: Path) -> 
     assert "goes past it" in past["en"].output, past["en"].output
     _check({"id": past["id"].output, "hol": said["id"].output}, "id")
     _check({"en": past["en"].output, "hol": said["en"].output}, "en")
+
+
+# -- what the engine writes for people: reports, simulations, notifications, the desk ------------
+
+
+def _page_text(page: str) -> str:
+    """The words a reader sees on an HTML page (scripts, styles and tags taken out)."""
+    import html
+
+    page = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", page)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+@pytest.fixture(scope="module")
+def month_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A month of LAPOR! complaints in a real SQLite file (tests/reports_fixture.py)."""
+    from reports_fixture import build
+    from sop_engine import Registry
+
+    path = tmp_path_factory.mktemp("lang") / "month.db"
+    engine = build(path, Registry())
+    engine.store.close()  # type: ignore[attr-defined]
+    return path
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_monthly_report_is_in_one_language(lang: Lang, month_db: Path) -> None:
+    """`sop report` (HTML, the format supervisors open) over a real month, in ``lang``."""
+    from sop_engine._ops.examples import example_path
+
+    period = ["--from", "2026-03-01", "--to", "2026-04-01", "--now", "2026-04-01T01:00:00"]
+    page = _run(["report", "--db", str(month_db), *period, "--format", "html"], lang)
+    assert "<html" in page
+    with example_path("lapor") as sop:
+        content = content_words(sop, lang)
+    text = _page_text(page)
+    assert ("Maret 2026" if lang == "id" else "March 2026") in text
+    _check({"sop report": text}, lang, content)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_sop_simulate_is_in_one_language(lang: Lang) -> None:
+    """`sop simulate` as a table and as HTML, one replication of the LAPOR! scenario."""
+    from sop_engine._ops.examples import example_path
+
+    scenario = ROOT / "examples" / "lapor" / "scenario.yaml"
+    base = ["simulate", "--no-progress", str(ROOT / "examples" / "lapor" / "sop.yaml")]
+    base += ["--scenario", str(scenario), "--replications", "1"]
+    table = _run([*base, "--format", "table"], lang)
+    page = _page_text(_run([*base, "--format", "html"], lang))
+    with example_path("lapor") as sop:
+        content = content_words(sop, lang) | content_words(scenario, lang)
+    assert len(table.splitlines()) > 5
+    _check({"simulate table": table, "simulate html": page}, lang, content)
+
+
+def test_the_notifications_the_engine_sends_are_indonesian() -> None:
+    """Reminder, breach and escalation e-mails of cases left unverified for two weeks, rendered
+    by the SMTP plugin's templates (Indonesian: officers of an Indonesian agency read them)."""
+    from datetime import UTC, datetime, timedelta
+
+    from sop_engine import Engine, SimulatedClock
+    from sop_engine_smtp.templates import render as render_mail
+
+    from conftest import ADMIN, COMPLETE, LAPOR
+
+    clock = SimulatedClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+    engine = Engine(clock=clock)
+    engine.load(LAPOR)
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c1")
+    for _ in range(14):
+        clock.advance(timedelta(days=1))
+        engine.sweep()
+    notes = engine.store.pending_notifications(100)
+    assert {"reminder", "breach", "escalation"} <= {n.kind for n in notes}
+    mails = {}
+    for n in notes:
+        subject, body = render_mail(n, instansi="Dinas Contoh")
+        mails[f"{n.kind} {n.key}"] = f"{subject}\n{body}"
+    assert any("WIB" in m and "Maret 2026" in m for m in mails.values())
+    _check(mails, "id")
+
+
+def test_the_desks_texts_are_each_in_their_language() -> None:
+    """The desk's pages take their texts from server/texts.py, Indonesian and English pairs:
+    each side is in its own language (the same word check as the catalogue's)."""
+    from sop_engine.server.texts import TEXTS
+
+    for lang, side in (("id", 0), ("en", 1)):
+        _check({key: pair[side] for key, pair in TEXTS.items()}, lang)  # type: ignore[arg-type]
