@@ -630,3 +630,57 @@ def test_the_desks_texts_are_each_in_their_language() -> None:
 
     for lang, side in (("id", 0), ("en", 1)):
         _check({key: pair[side] for key, pair in TEXTS.items()}, lang)  # type: ignore[arg-type]
+
+
+# -- the JSON Schemas an editor shows: descriptions in both languages ------------------------------
+
+
+def _descriptions(schema: object) -> list[str]:
+    from sop_engine._compile.loading import schema_descriptions
+
+    return sorted(schema_descriptions(schema))
+
+
+def test_the_indonesian_schemas_describe_everything_in_indonesian() -> None:
+    """`sop schema --lang id` (docs/sop.schema.id.json) and the scenario schema's Indonesian
+    twin: the same schema, every description from the catalogue or the plugin's Indonesian
+    text, no English words; the published files are current (`make docs`)."""
+    import json
+
+    from sop_engine import Registry, sop_schema
+    from sop_engine._simulate.scenario import SCENARIO_SCHEMA, scenario_schema
+
+    core = Registry(load_entry_points=False)
+    pairs = {
+        "sop": (sop_schema(core), sop_schema(core, lang="id")),
+        "scenario": (SCENARIO_SCHEMA, scenario_schema("id")),
+    }
+    for name, (en, id_) in pairs.items():
+        published = json.loads((ROOT / "docs" / f"{name}.schema.id.json").read_text("utf-8"))
+        assert published == id_, f"run `make docs` to refresh docs/{name}.schema.id.json"
+        assert id_["$id"].endswith(f"/{name}.schema.id.json")
+        strip = lambda s: {k: v for k, v in s.items() if k != "$id"}  # noqa: E731
+        same_shape = json.dumps(strip(en)).count('"description"')
+        assert json.dumps(strip(id_)).count('"description"') == same_shape
+        english, indonesian = _descriptions(en), _descriptions(id_)
+        assert len(indonesian) >= len(english) - 2  # two English texts may share a translation
+        untranslated = set(english) & set(indonesian) - {"Bahasa Indonesia"}
+        assert not untranslated, untranslated
+        _check({f"{name} schema": "\n".join(indonesian)}, "id")
+        _check({f"{name} schema": "\n".join(english)}, "en")
+
+
+def test_sop_init_in_indonesian_writes_the_indonesian_schema(tmp_path: Path) -> None:
+    """An officer who runs `sop init --lang id` gets hover texts in Indonesian: the schema
+    written beside the SOP (the file its first line names) is the Indonesian one."""
+    import json
+
+    out = _run(["init", str(tmp_path / "id")], "id")
+    assert "sop.yaml" in out
+    schema = json.loads((tmp_path / "id" / "sop.schema.json").read_text("utf-8"))
+    assert schema["description"].startswith("SOP (standar operasional prosedur)")
+    first = (tmp_path / "id" / "sop.yaml").read_text("utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=sop.schema.json"
+    _run(["init", str(tmp_path / "en")], "en")
+    english = json.loads((tmp_path / "en" / "sop.schema.json").read_text("utf-8"))
+    assert english["description"].startswith("A complaint-handling SOP")
