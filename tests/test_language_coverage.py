@@ -684,3 +684,21 @@ def test_sop_init_in_indonesian_writes_the_indonesian_schema(tmp_path: Path) -> 
     _run(["init", str(tmp_path / "en")], "en")
     english = json.loads((tmp_path / "en" / "sop.schema.json").read_text("utf-8"))
     assert english["description"].startswith("A complaint-handling SOP")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_sop_case_show_is_in_one_language_with_babel_dates(lang: Lang, month_db: Path) -> None:
+    """`sop case show` explains a case's deadlines: dates as an officer reads them (Babel:
+    `Jumat, 27 Maret 2026 16.00 WIB`), never `2026-03-27 16:00`, and one language."""
+    from sop_engine._core.calendar import indonesia
+    from sop_engine._ops.examples import example_path
+
+    out = _run(["case", "show", "--db", str(month_db), "D", "--now", "2026-04-01T01:00:00"], lang)
+    due = "Jumat, 27 Maret 2026 16.00 WIB" if lang == "id" else "Friday, March 27, 2026"
+    assert due in out or "Friday, 27 March 2026 16:00" in out, out
+    assert not re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", out), out  # no ISO stamps for people
+    with example_path("lapor") as sop:
+        content = content_words(sop, lang)
+    holidays = " ".join(d.name for d in indonesia().holidays(2026))  # the decrees' own names
+    content |= frozenset(re.findall(r"[a-z]+", holidays.lower()))
+    _check({"sop case show": out}, lang, content)
