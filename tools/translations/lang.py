@@ -306,4 +306,14 @@ T = {
         "kalender {calendar!r} tidak dikenal; kalender yang ada: {known}"
     ),
     "unknown unit {unit!r}; use {known}": "satuan {unit!r} tidak dikenal; gunakan {known}",
+    # -- parameter forms in hints ----------------------------------------------------------
+    "case field": "kolom data kasus",
+    "list": "daftar",
+    "mapping": "pemetaan",
+    "name": "nama",
+    "no parameters": "tanpa parameter",
+    "whole number": "bilangan bulat",
+    "{name}: <{word}>": "{name}: <{word}>",
+    "{part} (optional)": "{part} (opsional)",
+    "{{ {parts} }}": "{{ {parts} }}",
 }
