@@ -200,6 +200,7 @@ _USER_TEXT = [
     re.compile(r"`[^`\n]*`"),  # code
     re.compile(r"\{[^{}\n]*\}"),  # JSON payloads
     re.compile(r"(?m)^\s*(\$ )?sop [^\n]*$"),  # command lines to copy
+    re.compile(r"\bpip install \S+"),  # a package to install: pip install sop-engine-x
     re.compile(r"(?<![\w-])--?[\w-]+"),  # options
     re.compile(r"\S*[/\\]\S*"),  # paths
     re.compile(r"\S+\.(yaml|json|toml|py|csv|xml|html)\b"),  # file names

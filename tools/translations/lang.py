@@ -23,7 +23,7 @@ T = {
     "true/false value": "nilai true/false",
     "{value!r} is not a number": "{value!r} bukan bilangan",
     "{value!r} is neither true nor false": "{value!r} bukan true maupun false",
-    "install it: `pip install {package}`": "pasang terlebih dahulu: `pip install {package}`",
+    "install it: pip install {package}": "pasang paketnya: pip install {package}",
     # -- fields ----------------------------------------------------------------------------------
     "an enum field needs 'values'": "kolom enum memerlukan 'values'",
     "'values' only applies to enum fields, this one is {kind!r}": (

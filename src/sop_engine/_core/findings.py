@@ -366,7 +366,7 @@ _ALL.extend(
             "error",
             "required plugin not installed",
             N_("the SOP needs the plugin package {package!r}, which is not installed"),
-            N_("install it: `pip install {package}`"),
+            N_("install it: pip install {package}"),
         ),
         # -- code of ethics -------------------------------------------------------------------------
         _c(
