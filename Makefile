@@ -50,10 +50,12 @@ bench-quick: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/sop schema --core -o docs/sop.schema.json
+	$(BIN)/sop schema --core --lang id -o docs/sop.schema.id.json
 	$(BIN)/python tools/diagrams_doc.py
 	$(BIN)/python -c "from sop_engine._core.findings import codes_markdown as m; open('docs/error-codes.md', 'w').write(m())"
 	$(BIN)/python -c "from sop_engine._core.findings import codes_markdown_id as m; open('docs/id/kode-temuan.md', 'w').write(m())"
 	$(BIN)/python -c "import json; from sop_engine._simulate.scenario import SCENARIO_SCHEMA as s; open('docs/scenario.schema.json', 'w').write(json.dumps(s, indent=2, ensure_ascii=False) + '\\n')"
+	$(BIN)/python -c "import json; from sop_engine._simulate.scenario import scenario_schema as s; open('docs/scenario.schema.id.json', 'w').write(json.dumps(s('id'), indent=2, ensure_ascii=False) + '\\n')"
 
 # The documentation site (Sphinx + MyST + furo): warnings are errors, as in tests/test_docs.py.
 docs-site: $(STAMP)

@@ -32,7 +32,12 @@ myst_enable_extensions = ["colon_fence", "deflist"]
 
 html_theme = "furo"
 html_title = f"sop_engine {release}"
-html_extra_path = ["sop.schema.json", "scenario.schema.json"]  # the schemas' $id URLs
+html_extra_path = [  # the schemas' $id URLs (English and Indonesian descriptions)
+    "sop.schema.json",
+    "sop.schema.id.json",
+    "scenario.schema.json",
+    "scenario.schema.id.json",
+]
 
 autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": True}
 autodoc_member_order = "bysource"

@@ -169,7 +169,7 @@ def _cli(*args: str) -> tuple[int, str]:
 
     from sop_engine.cli import main
 
-    result = CliRunner().invoke(main, ["calendar", *args])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["calendar", *args])  # English texts
     return result.exit_code, result.output
 
 
@@ -230,7 +230,7 @@ def test_cli_holidays_lists_days_off_with_kind() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["due", "kemarin", "3"], "Invalid isoformat"),
+        (["due", "kemarin", "3"], "is not a date or date-time"),
         (["due", "2026-03-16", "3", "--zone", "Asia/Bandung"], "unknown time zone"),
         (["due", "2026-03-16", "3", "--calendar", "XX"], "unknown calendar 'XX'"),
         (["due", "2026-03-16", "3", "--unit", "weeks"], "unknown unit"),

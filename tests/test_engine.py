@@ -159,7 +159,10 @@ def test_wrong_unit_is_refused_by_guard(engine: Engine) -> None:
     ("payload", "fragment"),
     [
         ({}, "'klasifikasi' is required"),
-        ({"klasifikasi": "keluhan"}, "expected one of pengaduan, aspirasi, permintaan_informasi"),
+        (
+            {"klasifikasi": "keluhan"},
+            "expected one of 'pengaduan', 'aspirasi', 'permintaan_informasi'",
+        ),
         ({"klasifikasi": "aspirasi", "urgensi": 1}, "unknown name 'urgensi'"),
         ({"klasifikasi": "aspirasi", "berkadar_pengawasan": "ya"}, "expected true or false"),
         ({"klasifikasi": None}, "'klasifikasi' is required and cannot be empty"),
@@ -190,7 +193,7 @@ def test_start_validates_case_data(engine: Engine) -> None:
         engine.start("lapor-upp", {"kanal": "pos", "tanggal_kejadian": "kemarin"}, ADMIN)
     problems = " | ".join(info.value.problems)
     assert "'pelapor' is required" in problems
-    assert "'kanal': expected one of sms, web, app, loket, media_sosial" in problems
+    assert "'kanal': expected one of 'sms', 'web', 'app', 'loket', 'media_sosial'" in problems
     assert "expected a date like 2026-03-02" in problems
     assert list(engine.store.case_ids()) == []
 

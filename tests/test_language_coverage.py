@@ -200,6 +200,7 @@ _USER_TEXT = [
     re.compile(r"`[^`\n]*`"),  # code
     re.compile(r"\{[^{}\n]*\}"),  # JSON payloads
     re.compile(r"(?m)^\s*(\$ )?sop [^\n]*$"),  # command lines to copy
+    re.compile(r"\bpip install \S+"),  # a package to install: pip install sop-engine-x
     re.compile(r"(?<![\w-])--?[\w-]+"),  # options
     re.compile(r"\S*[/\\]\S*"),  # paths
     re.compile(r"\S+\.(yaml|json|toml|py|csv|xml|html)\b"),  # file names
@@ -217,8 +218,10 @@ def _strip(text: str) -> str:
 
 
 def foreign_words(text: str, lang: Lang, content: frozenset[str] = frozenset()) -> list[str]:
-    """The words of ``text`` that belong to the other language, user text and ``content`` aside."""
-    words = ENGLISH if lang == "id" else INDONESIAN
+    """The words of ``text`` that belong to the other language, user text and ``content`` aside.
+
+    A word both languages write alike (``April``, ``September``) belongs to neither."""
+    words = (ENGLISH - INDONESIAN) if lang == "id" else (INDONESIAN - ENGLISH)
     found = re.findall(r"[A-Za-z]+", _strip(text))
     return sorted({w for w in found if w.lower() in words and w.lower() not in content})
 
@@ -311,35 +314,11 @@ def test_every_help_is_in_one_language(lang: Lang) -> None:
     _check(outputs, lang, frozenset(names))  # command names are code: `sop case`, `sop test`
 
 
-# Corpus files whose Indonesian findings still carry English words (texts built by the checks
-# of the deadlines, ethics, guard-parameter and event-data sections, and jsonschema's own
-# messages for minItems/minimum). Each runs as a strict xfail: fixing one turns it into a failure
-# that asks for its removal here. The list only shrinks.
-KNOWN_MIXED_ID = frozenset(
-    {
-        "ambiguous_alternatives.yaml",
-        "bad_field_type.yaml",
-        "bad_integer_tag.yaml",
-        "bool_tag_not_true_or_false.yaml",
-        "count_below_on_text_field.yaml",
-        "deadline_last_rule_conditional.yaml",
-        "enum_without_values.yaml",
-        "ethics_confidentiality_value.yaml",
-        "event_data_without_type.yaml",
-        "final_and_initial.yaml",
-        "final_and_waiting.yaml",
-        "float_like_plain_value.yaml",
-        "float_tag_not_a_number.yaml",
-        "guard_compares_fields_of_two_types.yaml",
-        "guard_param_wrong_type.yaml",
-        "increment_text_field.yaml",
-        "not_utf8.yaml",
-        "ref_without_target.yaml",
-        "set_field_value_not_in_enum.yaml",
-        "values_on_text_field.yaml",
-    }
-)
-KNOWN_MIXED_EN = frozenset({"requires_missing_plugin.yaml"})
+# Corpus files whose findings still mix languages, as strict xfails (fixing one turns it into a
+# failure that asks for its removal here). Empty since the checks of fields, deadlines, ethics and
+# guard parameters speak through the catalogue; the list only shrinks.
+KNOWN_MIXED_ID: frozenset[str] = frozenset()
+KNOWN_MIXED_EN: frozenset[str] = frozenset()
 
 
 def _corpus_cases() -> Iterator[object]:
@@ -397,3 +376,330 @@ def test_sop_test_on_the_buggy_example_is_in_one_language(
     monkeypatch.chdir(tmp_path)
     out = _run(["test", str(BUGGY), "--seed", "1", "--max-examples", "100"], lang)
     _check({"sop test": out}, lang, content_words(BUGGY, lang))
+
+
+# -- refusals and errors of the library ----------------------------------------------------------
+
+
+def _refusals() -> dict[str, Exception]:
+    """Every refusal type the engine raises, each met on a real (in-memory) engine with the
+    LAPOR! SOP, and every hostile argument of issue 18, and the calendar's edge."""
+    from datetime import UTC, datetime
+
+    from sop_engine import Actor, Engine, SimulatedClock, SopError
+    from sop_engine._core.calendar import indonesia
+    from test_robust_input import HOSTILE
+
+    from conftest import ADMIN, COMPLETE, LAPOR, OFFICER, OTHER_OFFICER
+
+    supervisor = Actor("pak-kabid", "atasan")
+    clock = SimulatedClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+    engine = Engine(clock=clock)
+    engine.load(LAPOR)
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c0")
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c1", command_id="k1")
+    engine.fire("c1", "verifikasi", ADMIN, {"klasifikasi": "pengaduan"})
+    engine.fire("c1", "disposisi", ADMIN, {"unit_tujuan": "dinas_pupr"})
+    incomplete = {k: v for k, v in COMPLETE.items() if k != "lokasi"}
+    engine.start("lapor-upp", incomplete, ADMIN, case_id="c2")
+    attempts = {
+        "unknown SOP": lambda: engine.start("tidak-ada", COMPLETE, ADMIN),
+        "unknown case": lambda: engine.get("c404"),
+        "unknown event": lambda: engine.fire("c0", "terbang", ADMIN),
+        "event not allowed": lambda: engine.fire("c0", "tindak_lanjuti", OFFICER),
+        "role may not open": lambda: engine.start("lapor-upp", COMPLETE, OFFICER),
+        "role may not fire": lambda: engine.fire("c0", "verifikasi", OFFICER, {}),
+        "guard": lambda: engine.fire("c2", "verifikasi", ADMIN, {"klasifikasi": "pengaduan"}),
+        "guard of another unit": lambda: engine.fire("c1", "tindak_lanjuti", OTHER_OFFICER),
+        "event data: enum": lambda: engine.fire("c0", "verifikasi", ADMIN, {"klasifikasi": "x"}),
+        "event data: unknown name": lambda: engine.fire(
+            "c0", "verifikasi", ADMIN, {"klasifikasi": "pengaduan", "urgensi": 1}
+        ),
+        "event data: bool": lambda: engine.fire(
+            "c0", "verifikasi", ADMIN, {"klasifikasi": "pengaduan", "berkadar_pengawasan": "ya"}
+        ),
+        "case data": lambda: engine.start("lapor-upp", {**COMPLETE, "judul": 5}, ADMIN),
+        "case data missing": lambda: engine.start("lapor-upp", {}, ADMIN),
+        "version conflict": lambda: engine.fire(
+            "c0", "verifikasi", ADMIN, {"klasifikasi": "pengaduan"}, expected_version=7
+        ),
+        "command id reused": lambda: engine.start(
+            "lapor-upp", {**COMPLETE, "judul": "lain"}, ADMIN, command_id="k1"
+        ),
+        "extension: not running": lambda: engine.extend("c0", "tidak_ada", supervisor, 1, "a"),
+        "extension: cap": lambda: engine.extend("c1", "tindak_lanjut", supervisor, 80, "a"),
+        "extension: no reason": lambda: engine.extend("c1", "tindak_lanjut", supervisor, 1, " "),
+        "extension: once": lambda: engine.extend("c1", "penyelesaian", supervisor, 1, "a"),
+        "migration: same version": lambda: engine.migrate(
+            "c0", engine.get("c0").sop_hash, ADMIN, reason="a"
+        ),
+        "not visible": lambda: engine.view("c1", OTHER_OFFICER),
+        "calendar: past its years": lambda: indonesia().due(
+            datetime(2030, 12, 1, tzinfo=UTC), 60, "working_days"
+        ),
+        "calendar: no office hours": lambda: indonesia().due(
+            datetime(2026, 3, 2, tzinfo=UTC), 1, "working_hours"
+        ),
+        "calendar: naive time": lambda: indonesia().due(datetime(2026, 3, 2), 1, "working_days"),
+        "calendar: zone": lambda: indonesia(zone="Asia/Bandung"),
+    }
+    engine_hostile = {f"argument: {name}": fn for name, fn in HOSTILE.items()}
+    out: dict[str, Exception] = {}
+    for name, attempt in attempts.items():
+        try:
+            attempt()
+        except (SopError, ValueError) as e:
+            out[name] = e
+        else:
+            raise AssertionError(f"{name}: was not refused")
+    for name, hostile in engine_hostile.items():
+        try:
+            hostile(engine)
+        except SopError as e:
+            out[name] = e
+        else:
+            raise AssertionError(f"{name}: was not refused")
+    return out
+
+
+def _said(error: Exception, lang: Lang) -> str:
+    from sop_engine import SopError
+
+    if isinstance(error, SopError):
+        return error.message(lang)
+    return i18n.render(i18n.reason_of(error), lang)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_refusal_and_argument_error_is_in_one_language(lang: Lang) -> None:
+    """Every refusal type, every hostile argument of issue 18 and the calendar's errors, said
+    in ``lang``: nothing missing from the catalogue, no word of the other language (guard and
+    ethics reasons are the SOP's or the plugin's bilingual texts, in their ``lang`` side)."""
+    from sop_engine import (
+        CaseNotFound,
+        CaseNotVisible,
+        CommandIdReused,
+        EventNotAllowed,
+        ExtensionRefused,
+        GuardRejected,
+        InvalidArgument,
+        InvalidCaseData,
+        InvalidEventData,
+        MigrationRefused,
+        RoleNotPermitted,
+        UnknownEvent,
+        UnknownSop,
+        VersionConflict,
+    )
+    from sop_engine._core.calendar import CalendarExhausted
+    from sop_engine._ops.examples import example_path
+
+    errors = _refusals()
+    kinds = {type(e) for e in errors.values()}
+    assert {
+        CaseNotFound,
+        CaseNotVisible,
+        CommandIdReused,
+        EventNotAllowed,
+        ExtensionRefused,
+        GuardRejected,
+        InvalidArgument,
+        InvalidCaseData,
+        InvalidEventData,
+        MigrationRefused,
+        RoleNotPermitted,
+        UnknownEvent,
+        UnknownSop,
+        VersionConflict,
+        CalendarExhausted,
+    } <= kinds
+    with example_path("lapor") as sop:
+        content = content_words(sop, lang)
+    said = {name: _said(e, lang) for name, e in errors.items()}
+    _check(said, lang, content)
+    if lang == "id":  # the Indonesian is really there, not the English passed through
+        for name, text in said.items():
+            assert text != str(errors[name]) or not re.search(r"[a-z]{4,}", text), (name, text)
+
+
+def test_the_cli_says_a_library_error_in_the_chosen_language(tmp_path: Path) -> None:
+    """`sop` prints a library error (here the calendar's edge) in the chosen language."""
+    said = {
+        lang: CliRunner(env={"SOP_LANG": lang}).invoke(main, ["calendar", "holidays", "2099"])
+        for lang in ("id", "en")
+    }
+    assert said["id"].exit_code == said["en"].exit_code == 1
+    assert "kalender 'ID' mencakup tahun 2020-2030, tidak termasuk 2099" in said["id"].output
+    assert "calendar 'ID' covers 2020-2030, not 2099" in said["en"].output
+    past = {
+        lang: CliRunner(env={"SOP_LANG": lang}).invoke(
+            main, ["calendar", "due", "2030-12-02", "60"]
+        )
+        for lang in ("id", "en")
+    }
+    assert "melewati cakupannya" in past["id"].output, past["id"].output
+    assert "goes past it" in past["en"].output, past["en"].output
+    _check({"id": past["id"].output, "hol": said["id"].output}, "id")
+    _check({"en": past["en"].output, "hol": said["en"].output}, "en")
+
+
+# -- what the engine writes for people: reports, simulations, notifications, the desk ------------
+
+
+def _page_text(page: str) -> str:
+    """The words a reader sees on an HTML page (scripts, styles and tags taken out)."""
+    import html
+
+    page = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", page)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+@pytest.fixture(scope="module")
+def month_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A month of LAPOR! complaints in a real SQLite file (tests/reports_fixture.py)."""
+    from reports_fixture import build
+    from sop_engine import Registry
+
+    path = tmp_path_factory.mktemp("lang") / "month.db"
+    engine = build(path, Registry())
+    engine.store.close()  # type: ignore[attr-defined]
+    return path
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_monthly_report_is_in_one_language(lang: Lang, month_db: Path) -> None:
+    """`sop report` (HTML, the format supervisors open) over a real month, in ``lang``."""
+    from sop_engine._ops.examples import example_path
+
+    period = ["--from", "2026-03-01", "--to", "2026-04-01", "--now", "2026-04-01T01:00:00"]
+    page = _run(["report", "--db", str(month_db), *period, "--format", "html"], lang)
+    assert "<html" in page
+    with example_path("lapor") as sop:
+        content = content_words(sop, lang)
+    text = _page_text(page)
+    assert ("Maret 2026" if lang == "id" else "March 2026") in text
+    _check({"sop report": text}, lang, content)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_sop_simulate_is_in_one_language(lang: Lang) -> None:
+    """`sop simulate` as a table and as HTML, one replication of the LAPOR! scenario."""
+    from sop_engine._ops.examples import example_path
+
+    scenario = ROOT / "examples" / "lapor" / "scenario.yaml"
+    base = ["simulate", "--no-progress", str(ROOT / "examples" / "lapor" / "sop.yaml")]
+    base += ["--scenario", str(scenario), "--replications", "1"]
+    table = _run([*base, "--format", "table"], lang)
+    page = _page_text(_run([*base, "--format", "html"], lang))
+    with example_path("lapor") as sop:
+        content = content_words(sop, lang) | content_words(scenario, lang)
+    assert len(table.splitlines()) > 5
+    _check({"simulate table": table, "simulate html": page}, lang, content)
+
+
+def test_the_notifications_the_engine_sends_are_indonesian() -> None:
+    """Reminder, breach and escalation e-mails of cases left unverified for two weeks, rendered
+    by the SMTP plugin's templates (Indonesian: officers of an Indonesian agency read them)."""
+    from datetime import UTC, datetime, timedelta
+
+    from sop_engine import Engine, SimulatedClock
+    from sop_engine_smtp.templates import render as render_mail
+
+    from conftest import ADMIN, COMPLETE, LAPOR
+
+    clock = SimulatedClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+    engine = Engine(clock=clock)
+    engine.load(LAPOR)
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c1")
+    for _ in range(14):
+        clock.advance(timedelta(days=1))
+        engine.sweep()
+    notes = engine.store.pending_notifications(100)
+    assert {"reminder", "breach", "escalation"} <= {n.kind for n in notes}
+    mails = {}
+    for n in notes:
+        subject, body = render_mail(n, instansi="Dinas Contoh")
+        mails[f"{n.kind} {n.key}"] = f"{subject}\n{body}"
+    assert any("WIB" in m and "Maret 2026" in m for m in mails.values())
+    _check(mails, "id")
+
+
+def test_the_desks_texts_are_each_in_their_language() -> None:
+    """The desk's pages take their texts from server/texts.py, Indonesian and English pairs:
+    each side is in its own language (the same word check as the catalogue's)."""
+    from sop_engine.server.texts import TEXTS
+
+    for lang, side in (("id", 0), ("en", 1)):
+        _check({key: pair[side] for key, pair in TEXTS.items()}, lang)  # type: ignore[arg-type]
+
+
+# -- the JSON Schemas an editor shows: descriptions in both languages ------------------------------
+
+
+def _descriptions(schema: object) -> list[str]:
+    from sop_engine._compile.loading import schema_descriptions
+
+    return sorted(schema_descriptions(schema))
+
+
+def test_the_indonesian_schemas_describe_everything_in_indonesian() -> None:
+    """`sop schema --lang id` (docs/sop.schema.id.json) and the scenario schema's Indonesian
+    twin: the same schema, every description from the catalogue or the plugin's Indonesian
+    text, no English words; the published files are current (`make docs`)."""
+    import json
+
+    from sop_engine import Registry, sop_schema
+    from sop_engine._simulate.scenario import SCENARIO_SCHEMA, scenario_schema
+
+    core = Registry(load_entry_points=False)
+    pairs = {
+        "sop": (sop_schema(core), sop_schema(core, lang="id")),
+        "scenario": (SCENARIO_SCHEMA, scenario_schema("id")),
+    }
+    for name, (en, id_) in pairs.items():
+        published = json.loads((ROOT / "docs" / f"{name}.schema.id.json").read_text("utf-8"))
+        assert published == id_, f"run `make docs` to refresh docs/{name}.schema.id.json"
+        assert id_["$id"].endswith(f"/{name}.schema.id.json")
+        strip = lambda s: {k: v for k, v in s.items() if k != "$id"}  # noqa: E731
+        same_shape = json.dumps(strip(en)).count('"description"')
+        assert json.dumps(strip(id_)).count('"description"') == same_shape
+        english, indonesian = _descriptions(en), _descriptions(id_)
+        assert len(indonesian) >= len(english) - 2  # two English texts may share a translation
+        untranslated = set(english) & set(indonesian) - {"Bahasa Indonesia"}
+        assert not untranslated, untranslated
+        _check({f"{name} schema": "\n".join(indonesian)}, "id")
+        _check({f"{name} schema": "\n".join(english)}, "en")
+
+
+def test_sop_init_in_indonesian_writes_the_indonesian_schema(tmp_path: Path) -> None:
+    """An officer who runs `sop init --lang id` gets hover texts in Indonesian: the schema
+    written beside the SOP (the file its first line names) is the Indonesian one."""
+    import json
+
+    out = _run(["init", str(tmp_path / "id")], "id")
+    assert "sop.yaml" in out
+    schema = json.loads((tmp_path / "id" / "sop.schema.json").read_text("utf-8"))
+    assert schema["description"].startswith("SOP (standar operasional prosedur)")
+    first = (tmp_path / "id" / "sop.yaml").read_text("utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=sop.schema.json"
+    _run(["init", str(tmp_path / "en")], "en")
+    english = json.loads((tmp_path / "en" / "sop.schema.json").read_text("utf-8"))
+    assert english["description"].startswith("A complaint-handling SOP")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_sop_case_show_is_in_one_language_with_babel_dates(lang: Lang, month_db: Path) -> None:
+    """`sop case show` explains a case's deadlines: dates as an officer reads them (Babel:
+    `Jumat, 27 Maret 2026 16.00 WIB`), never `2026-03-27 16:00`, and one language."""
+    from sop_engine._core.calendar import indonesia
+    from sop_engine._ops.examples import example_path
+
+    out = _run(["case", "show", "--db", str(month_db), "D", "--now", "2026-04-01T01:00:00"], lang)
+    due = "Jumat, 27 Maret 2026 16.00 WIB" if lang == "id" else "Friday, March 27, 2026"
+    assert due in out or "Friday, 27 March 2026 16:00" in out, out
+    assert not re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", out), out  # no ISO stamps for people
+    with example_path("lapor") as sop:
+        content = content_words(sop, lang)
+    holidays = " ".join(d.name for d in indonesia().holidays(2026))  # the decrees' own names
+    content |= frozenset(re.findall(r"[a-z]+", holidays.lower()))
+    _check({"sop case show": out}, lang, content)

@@ -65,6 +65,7 @@ def messages() -> tuple[list[str], dict[str, str]]:
     ids: set[str] = set()
     ids.update(_python(SRC, None, {"N_": None, "Msg": None, "gettext": None}))
     ids.update(help_texts(main))
+    ids.update(_schema_texts())
     click_dir = Path(click.__file__).parent
     ids.update(_python(click_dir, CLICK_FILES, {"_": None, "ngettext": (1, 2)}))
     ids.add("required")  # click marks it as `_(extra["required"])`, which extraction cannot see
@@ -74,6 +75,18 @@ def messages() -> tuple[list[str], dict[str, str]]:
     ids.update(legacy)
     ids.discard("")
     return sorted(ids), legacy
+
+
+def _schema_texts() -> set[str]:
+    """The descriptions of the SOP and scenario schemas (an editor shows them), except the
+    plugins' own bilingual texts."""
+    from sop_engine._compile.loading import schema_descriptions, sop_schema, spec_texts
+    from sop_engine._compile.registry import Registry
+    from sop_engine._simulate.scenario import SCENARIO_SCHEMA
+
+    registry = Registry(load_entry_points=False)
+    known = spec_texts(registry, "id")
+    return schema_descriptions(sop_schema(registry), known) | schema_descriptions(SCENARIO_SCHEMA)
 
 
 def _read(path: Path, lang: str) -> dict[str, str]:

@@ -121,7 +121,6 @@ T = {
     "keys must be plain words": "kunci harus berupa kata biasa",
     "mapping key": "kunci pemetaan",
     "more than one YAML document": "lebih dari satu dokumen YAML",
-    "not UTF-8 text ({detail})": "bukan teks UTF-8 ({detail})",
     "syntax error (the parser says: {detail})": "kesalahan sintaks (pesan pengurai: {detail})",
     "the indentation does not match the lines above (or a ':' is missing)": "indentasi tidak sejajar dengan baris di atasnya (atau ada ':' yang hilang)",
     "yes": "ya",

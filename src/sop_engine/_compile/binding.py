@@ -18,6 +18,7 @@ from sop_engine._compile.registry import Registry
 from sop_engine._core.calendar import WorkingCalendar
 from sop_engine._core.definition import CallRef, Pos, SopDefinition
 from sop_engine._core.findings import Finding
+from sop_engine._core.i18n import Msg, reason_of
 from sop_engine._definition.shape import suggest
 from sop_engine._definition.source import PathKey, Source, read_source
 from sop_engine._features.deadlines import CalendarConfig
@@ -66,7 +67,7 @@ class Binder:
             fallback=fallback,
             name=name,
             suggestion=suggest(name, known),
-            known=", ".join(known) or "none",
+            known=", ".join(known) or Msg("none"),
         )
 
     # -- what is bound ---------------------------------------------------------------------
@@ -86,7 +87,7 @@ class Binder:
                 key=True,
                 fallback=ref.pos,
                 name=ref.name,
-                reason=str(e),
+                reason=reason_of(e),
                 params=param_form(spec.params),
             )
             return None
@@ -116,7 +117,7 @@ class Binder:
                     "SOP047",
                     (*rule.path, "with"),
                     name=rule.check,
-                    reason=str(e),
+                    reason=reason_of(e),
                     params=param_form(spec.params),
                 )
         if len(checks) != len(section.rules):
@@ -150,7 +151,7 @@ class Binder:
             )
         except Exception as e:  # a plugin's calendar that rejects the SOP's settings
             owner = self.registry.owners.get(("calendars", config.id), "?")
-            self.fail("SOP074", path, name=config.id, plugin=owner, reason=str(e))
+            self.fail("SOP074", path, name=config.id, plugin=owner, reason=reason_of(e))
             return None
         self.registry.built_calendars[config] = built
         return built

@@ -28,6 +28,7 @@ from sop_engine._core.datatypes import Validator, check_record, validator_for
 from sop_engine._core.definition import FieldSpec, SopDefinition
 from sop_engine._core.errors import SopValidationError
 from sop_engine._core.findings import Finding
+from sop_engine._core.i18n import Msg
 from sop_engine._core.text import Text
 from sop_engine._features.deadlines import DeadlinePlan
 from sop_engine._features.ethics import EthicsPlan, EthicsSection
@@ -67,7 +68,7 @@ class CompiledEvent:
     sealed: frozenset[str] = frozenset()
     """Names of carried data kept sealed by durable stores: personal ones and free text."""
 
-    def check(self, payload: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    def check(self, payload: Mapping[str, Any]) -> tuple[dict[str, Any], list[Msg]]:
         """Validate and normalise the carried data; problems are returned, not raised."""
         validators = self.validators
         out: dict[str, Any] = {}
@@ -117,7 +118,7 @@ class CompiledSop:
         """Events that have at least one transition out of ``state`` (guards and roles ignored)."""
         return tuple(self.table.get(state, {}))
 
-    def check_case_data(self, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    def check_case_data(self, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Msg]]:
         return check_record(data, self.fields, self.field_validators)
 
     def machine(self, model: Any = None, *, initial: str | None = None) -> Any:

@@ -9,6 +9,7 @@ rejects its parameters is a finding of ``sop lint`` as well as of ``load_definit
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,21 @@ from sop_engine._compile.registry import Registry
 from sop_engine._core.definition import SopDefinition
 from sop_engine._core.errors import SopValidationError
 from sop_engine._core.findings import Finding
+from sop_engine._core.i18n import gettext
+from sop_engine._core.text import Lang
 from sop_engine._definition.loader import read_definition
-from sop_engine._definition.schema import schema_for
+from sop_engine._definition.schema import SCHEMA_ID, reserved_for, schema_for
+from sop_engine._spec.names import RESERVED_SECTIONS
 
-__all__ = ["lint_file", "lint_text", "load_definition", "sop_schema"]
+__all__ = [
+    "lint_file",
+    "lint_text",
+    "load_definition",
+    "localised",
+    "schema_descriptions",
+    "sop_schema",
+    "spec_texts",
+]
 
 
 def load_definition(
@@ -45,9 +57,72 @@ def lint_text(
     return _read(name, registry or Registry(), text)[1]
 
 
-def sop_schema(registry: Registry | None = None) -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of SOP files for the guards/actions in ``registry``."""
-    return schema_for(registry if registry is not None else Registry())
+def sop_schema(registry: Registry | None = None, *, lang: Lang = "en") -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of SOP files for the guards/actions in ``registry``.
+
+    ``lang="id"`` gives the same schema with every ``description`` (what an editor shows on
+    hover and in completion) in Bahasa Indonesia and its own ``$id`` (``sop.schema.id.json``):
+    the engine's descriptions come from the catalogue, a plugin's guards, actions, checks and
+    sections from the Indonesian side of their bilingual texts.
+    """
+    reg = registry if registry is not None else Registry()
+    schema = schema_for(reg)
+    if lang == "en":
+        return schema
+    out: dict[str, Any] = localised(schema, lang, spec_texts(reg, lang))
+    out["$id"] = SCHEMA_ID.removesuffix(".json") + f".{lang}.json"
+    return out
+
+
+def spec_texts(reg: Registry, lang: Lang) -> dict[str, str]:
+    """The English descriptions of the registered specifications and their text in ``lang``
+    (bilingual texts of the plugins: not in the engine's catalogue)."""
+    out: dict[str, str] = {}
+    tables = (reg.guards, reg.actions, reg.ethics_checks)
+    for table in tables:
+        for spec in table.values():
+            out[spec.description.get("en")] = spec.description.get(lang)
+    for section in reg.sections.values():
+        out[section.purpose.get("en")] = section.purpose.get(lang)
+    for name, purpose in RESERVED_SECTIONS.items():
+        if name not in reg.sections:
+            out[reserved_for(purpose).render("en")] = reserved_for(purpose).render(lang)
+    return out
+
+
+def localised(schema: Any, lang: Lang, known: Mapping[str, str]) -> Any:
+    """``schema`` with each ``description`` and ``title`` in ``lang``: from ``known`` (the
+    specifications' own texts), else the catalogue. Everything else is kept as it is."""
+    if isinstance(schema, dict):
+        return {
+            k: (
+                known.get(v) or gettext(v, lang)
+                if k in ("description", "title") and isinstance(v, str)
+                else localised(v, lang, known)
+            )
+            for k, v in schema.items()
+        }
+    if isinstance(schema, list):
+        return [localised(v, lang, known) for v in schema]
+    return schema
+
+
+def schema_descriptions(schema: Any, known: Mapping[str, str] | None = None) -> set[str]:
+    """Every ``description`` and ``title`` of ``schema`` that is not in ``known`` (the message
+    ids ``make catalogues`` extracts from the schemas)."""
+    found: set[str] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("description", "title") and isinstance(v, str):
+                    found.add(v)
+                else:
+                    stack.append(v)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found - set(known or {})
 
 
 def _read(

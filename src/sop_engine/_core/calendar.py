@@ -32,8 +32,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from sop_engine._core.errors import SopError
+from sop_engine._core.i18n import N_, Msg, MsgError
 
 __all__ = [
+    "UNIT_WORDS",
     "CalendarDocError",
     "CalendarExhausted",
     "DayOff",
@@ -48,6 +50,11 @@ __all__ = [
 DayOffKind = Literal["national", "cuti_bersama", "cuti_daerah", "closure"]
 Unit = Literal["working_days", "days", "working_hours"]
 YEARS = range(2020, 2031)
+UNIT_WORDS: Mapping[str, str] = {
+    "working_days": N_("working days"),
+    "days": N_("days"),
+    "working_hours": N_("working hours"),
+}
 _END_OF_DAY = time(23, 59, 59)
 
 
@@ -57,13 +64,19 @@ class CalendarExhausted(SopError, ValueError):
     a calendar that covers the later years (a newer ``holidays`` package, or an agency
     calendar document). A ``ValueError`` too, as it was before it had a type."""
 
-    def __init__(self, calendar: str, years: tuple[int, int], day: date, what: str) -> None:
+    def __init__(self, calendar: str, years: tuple[int, int], day: date, what: str | Msg) -> None:
         self.calendar = calendar
         self.years = years
         self.day = day
-        super().__init__(
-            f"calendar {calendar!r} covers {years[0]}-{years[1]}; {what}: extend the calendar "
-            "(upgrade the holidays package or load a calendar document for the later years)"
+        self._say(
+            Msg(
+                "calendar {calendar!r} covers {first}-{last}; {what}: extend the calendar "
+                "(upgrade the holidays package or load a calendar document for the later years)",
+                calendar=calendar,
+                first=years[0],
+                last=years[1],
+                what=what,
+            )
         )
 
 
@@ -81,9 +94,12 @@ def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"unknown time zone {name!r}; Indonesian agencies use Asia/Jakarta or Asia/Pontianak "
-            "(WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)"
+        raise MsgError(
+            Msg(
+                "unknown time zone {zone!r}; Indonesian agencies use Asia/Jakarta or "
+                "Asia/Pontianak (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)",
+                zone=name,
+            )
         ) from None
 
 
@@ -145,7 +161,8 @@ class WorkingCalendar:
 
     def _check_year(self, day: date) -> None:
         if not self.years[0] <= day.year <= self.years[1]:
-            raise CalendarExhausted(self.id, self.years, day, f"{day} is outside it")
+            what = Msg("{day} is outside it", day=day)
+            raise CalendarExhausted(self.id, self.years, day, what)
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after ``day``."""
@@ -166,13 +183,13 @@ class WorkingCalendar:
     def add_working_days_to_date(self, day: date, n: int) -> date:
         """The Nth working day after ``day`` (``day`` itself never counts)."""
         if n < 0:
-            raise ValueError(f"cannot count {n} working days")
+            raise MsgError(Msg("cannot count {n} working days", n=n))
         self._check_year(day)
         if n == 0:
             return day
         i = self._rank[day] + n
         if i >= len(self._working):
-            what = f"counting {n} working days from {day} goes past it"
+            what = Msg("counting {n} working days from {day} goes past it", n=n, day=day)
             raise CalendarExhausted(self.id, self.years, day, what)
         return self._working[i]
 
@@ -189,16 +206,24 @@ class WorkingCalendar:
     def due(self, start: datetime, amount: int | float, unit: Unit) -> datetime:
         """The deadline instant (UTC) for ``amount`` ``unit`` counted from ``start``."""
         if isinstance(amount, bool) or not isinstance(amount, int | float):
-            raise ValueError(f"a duration is a number, got {type(amount).__name__}")
+            raise MsgError(
+                Msg("a duration is a number, got Python type {kind!r}", kind=type(amount).__name__)
+            )
         if not math.isfinite(amount):
-            raise ValueError(f"a duration must be a finite number, got {amount}")
+            raise MsgError(Msg("a duration must be a finite number, got {amount}", amount=amount))
         if amount < 0:
-            raise ValueError(f"a duration cannot be negative, got {amount}")
+            raise MsgError(Msg("a duration cannot be negative, got {amount}", amount=amount))
         span = (self.years[1] - self.years[0] + 1) * 366 * 24
         if amount > span:
             # more than the calendar holds in any unit: bounded before any arithmetic that
             # would overflow (1e308 working hours was an OverflowError traceback)
-            what = f"{amount:g} {unit.replace('_', ' ')} from {start.date()} goes past it"
+            shown = f"{amount:g}"
+            what = Msg(
+                "{amount} {unit} from {day} goes past it",
+                amount=shown,
+                unit=Msg(UNIT_WORDS.get(unit, unit)),
+                day=start.date(),
+            )
             raise CalendarExhausted(self.id, self.years, start.date(), what)
         if unit == "working_days":
             day = self.add_working_days_to_date(self.local_date(start), int(amount))
@@ -207,7 +232,9 @@ class WorkingCalendar:
             return self.end_of_day(self.local_date(start) + timedelta(days=int(amount)))
         if unit == "working_hours":
             return self._add_working_hours(start, float(amount))
-        raise ValueError(f"unknown unit {unit!r}; use working_days, days or working_hours")
+        raise MsgError(
+            Msg("unknown unit {unit!r}; use working_days, days or working_hours", unit=unit)
+        )
 
     def paused_units(self, paused_at: datetime, resumed_at: datetime, unit: Unit) -> float:
         """How much of ``unit`` a pause from ``paused_at`` to ``resumed_at`` took away.
@@ -232,9 +259,12 @@ class WorkingCalendar:
 
     def _hours(self) -> tuple[time, time]:
         if self.office_hours is None:
-            raise ValueError(
-                f"calendar {self.id!r} has no office hours: working hours cannot be counted; "
-                "configure office_hours (e.g. 08:00-16:00)"
+            raise MsgError(
+                Msg(
+                    "calendar {calendar!r} has no office hours: working hours cannot be counted; "
+                    "configure office_hours (e.g. 08:00-16:00)",
+                    calendar=self.id,
+                )
             )
         return self.office_hours
 
@@ -298,7 +328,7 @@ class WorkingCalendar:
 
 def _aware(instant: datetime) -> datetime:
     if instant.tzinfo is None:
-        raise ValueError(f"instant {instant} has no time zone; pass an aware datetime (UTC)")
+        raise MsgError(Msg("the time has no time zone; pass an aware datetime (tzinfo=UTC)"))
     return instant
 
 

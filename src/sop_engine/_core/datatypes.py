@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sop_engine._core.definition import FieldSpec
+from sop_engine._core.i18n import Msg, MsgError, reason_of
 
 __all__ = ["Validator", "check_record", "validator_for"]
 
@@ -21,7 +22,8 @@ MAX_TEXT = 100_000
 
 
 def validator_for(spec: FieldSpec) -> Validator:
-    """A function that returns the normalised value or raises ``ValueError`` saying why not."""
+    """A function that returns the normalised value or raises ``ValueError`` saying why not
+    (a :class:`~sop_engine._core.i18n.MsgError`: the reason in the reader's language)."""
     kind = spec.type
     if kind == "text":
         return _text_filled if spec.required and not spec.allow_blank else _text
@@ -39,31 +41,35 @@ def validator_for(spec: FieldSpec) -> Validator:
         return _datetime
     if kind == "enum":
         allowed = frozenset(spec.values)
-        shown = ", ".join(spec.values)
+        shown = ", ".join(repr(v) for v in spec.values)
 
         def _enum(value: Any) -> Any:
             if not isinstance(value, str) or value not in allowed:
-                raise ValueError(f"expected one of {shown}, got {_shape(value)}")
+                raise MsgError(
+                    Msg(
+                        "expected one of {allowed}, got {found}", allowed=shown, found=_shape(value)
+                    )
+                )
             return value
 
         return _enum
     raise AssertionError(f"unhandled field type {kind!r}")
 
 
-def _shape(value: Any) -> str:
+def _shape(value: Any) -> Msg | str:
     """What a refused value is, never the value: it may be a NIK, a name or a phone number."""
     if isinstance(value, str):
-        return f"text of {len(value)} character(s)"
+        return Msg("text of {n} character(s)", n=len(value))
     if isinstance(value, bool) or value is None:
         return repr(value)
-    return type(value).__name__
+    return Msg("a value of Python type {kind!r}", kind=type(value).__name__)
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"expected text, got {_shape(value)}")
+        raise MsgError(Msg("expected text, got {found}", found=_shape(value)))
     if len(value) > MAX_TEXT:
-        raise ValueError(f"text longer than {MAX_TEXT} characters")
+        raise MsgError(Msg("text longer than {limit} characters", limit=MAX_TEXT))
     return value
 
 
@@ -72,41 +78,44 @@ def _text_filled(value: Any) -> str:
     if type(value) is str and value and not value.isspace() and len(value) <= MAX_TEXT:
         return value
     text = _text(value)
-    raise ValueError(
-        f"required text is blank ({_shape(text)}): write it, or mark the data "
-        "'allow_blank: true' in the SOP"
+    raise MsgError(
+        Msg(
+            "required text is blank ({found}): write it, or mark the data "
+            "'allow_blank: true' in the SOP",
+            found=_shape(text),
+        )
     )
 
 
 def _ref(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"expected the id of a person or unit, got {_shape(value)}")
+        raise MsgError(Msg("expected the id of a person or unit, got {found}", found=_shape(value)))
     return value
 
 
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {_shape(value)}")
+        raise MsgError(Msg("expected true or false, got {found}", found=_shape(value)))
     return value
 
 
 def _number(value: Any) -> int | float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"expected a number, got {_shape(value)}")
+        raise MsgError(Msg("expected a number, got {found}", found=_shape(value)))
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"expected a finite number, got {_shape(value)}")
+        raise MsgError(Msg("expected a finite number, got {found}", found=_shape(value)))
     return value
 
 
 def _integer(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"expected a whole number, got {_shape(value)}")
+        raise MsgError(Msg("expected a whole number, got {found}", found=_shape(value)))
     return value
 
 
 def _date(value: Any) -> str:
     if isinstance(value, datetime):
-        raise ValueError("expected a date without a time of day")
+        raise MsgError(Msg("expected a date without a time of day"))
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
@@ -114,7 +123,7 @@ def _date(value: Any) -> str:
             return date.fromisoformat(value).isoformat()
         except ValueError:
             pass
-    raise ValueError(f"expected a date like 2026-03-02, got {_shape(value)}")
+    raise MsgError(Msg("expected a date like 2026-03-02, got {found}", found=_shape(value)))
 
 
 def _datetime(value: Any) -> str:
@@ -127,11 +136,14 @@ def _datetime(value: Any) -> str:
         except ValueError:
             parsed = None
     if parsed is None:
-        raise ValueError(
-            f"expected a date and time like 2026-03-02T09:30:00+07:00, got {_shape(value)}"
+        raise MsgError(
+            Msg(
+                "expected a date and time like 2026-03-02T09:30:00+07:00, got {found}",
+                found=_shape(value),
+            )
         )
     if parsed.tzinfo is None:
-        raise ValueError("a date and time needs a UTC offset or time zone (e.g. +07:00 for WIB)")
+        raise MsgError(Msg("a date and time needs a UTC offset or time zone (e.g. +07:00 for WIB)"))
     return parsed.astimezone(UTC).isoformat()
 
 
@@ -141,31 +153,37 @@ def check_record(
     validators: Mapping[str, Validator],
     *,
     require: bool = True,
-) -> tuple[dict[str, Any], list[str]]:
+) -> tuple[dict[str, Any], list[Msg]]:
     """Validate a whole mapping: unknown names, missing required names, wrong types.
 
-    Returns the normalised mapping and every problem found (empty when valid).
+    Returns the normalised mapping and every problem found (empty when valid), each a message
+    (``str(problem)`` is the English; a refusal renders it in the reader's language).
     """
-    problems: list[str] = []
+    problems: list[Msg] = []
     out: dict[str, Any] = {}
     if not isinstance(values, Mapping):
-        return out, [f"expected a mapping of names to values, got {type(values).__name__}"]
+        return out, [
+            Msg(
+                "expected a mapping of names to values, got {found}",
+                found=_shape(values),
+            )
+        ]
     for key, value in values.items():
         validate = validators.get(key)
         if validate is None:
-            known = ", ".join(sorted(specs)) or "none"
-            problems.append(f"unknown name {key!r} (known: {known})")
+            known: Msg | str = ", ".join(sorted(specs)) or Msg("none")
+            problems.append(Msg("unknown name {key!r} (known: {known})", key=key, known=known))
             continue
         if value is None:
             if specs[key].required and require:
-                problems.append(f"{key!r} is required and cannot be empty")
+                problems.append(Msg("{key!r} is required and cannot be empty", key=key))
             continue
         try:
             out[key] = validate(value)
         except ValueError as e:
-            problems.append(f"{key!r}: {e}")
+            problems.append(Msg("{key!r}: {reason}", key=key, reason=reason_of(e)))
     if require:
         for name, spec in specs.items():
             if spec.required and name not in values:
-                problems.append(f"{name!r} is required")
+                problems.append(Msg("{key!r} is required", key=name))
     return out, problems

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sop_engine._core.i18n import Msg
+from sop_engine._core.i18n import N_, Msg
 
 if TYPE_CHECKING:
     from sop_engine._core.findings import Finding
@@ -53,7 +53,22 @@ __all__ = [
 
 
 class SopError(Exception):
-    """Root of every error sop_engine raises on purpose."""
+    """Root of every error sop_engine raises on purpose.
+
+    ``message(lang)`` says it in the reader's language (``str(error)`` is the English, for logs
+    and tracebacks); an error whose text comes from the catalogue keeps it in ``msg``.
+    """
+
+    msg: Msg | None = None
+
+    def message(self, lang: Lang = "en") -> str:
+        """The error in ``lang`` (Bahasa Indonesia or English), bounded in length."""
+        return bounded(self.msg.render(lang)) if self.msg is not None else str(self)
+
+    def _say(self, msg: Msg, limit: int = 2000) -> None:
+        """Keep ``msg`` for :meth:`message` and make its English the exception's text."""
+        self.msg = msg
+        Exception.__init__(self, bounded(str(msg), limit))
 
 
 class SopValidationError(SopError, ValueError):
@@ -62,12 +77,18 @@ class SopValidationError(SopError, ValueError):
     def __init__(self, findings: Sequence[Finding]) -> None:
         self.findings: tuple[Finding, ...] = tuple(findings)
         errors = [f for f in self.findings if f.severity == "error"]
-        head = "\n".join(f.format() for f in errors[:20])
-        more = f"\n... and {len(errors) - 20} more" if len(errors) > 20 else ""
-        super().__init__(
-            f"the SOP is not valid ({len(errors)} error(s)); run `sop lint` on it for hints:\n"
-            f"{head}{more}"
+        self._errors = errors
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "en") -> str:
+        """The first 20 errors, each as ``PATH:LINE:COL: SOPnnn message`` in ``lang``."""
+        errors = self._errors
+        head = "\n".join(f.format(lang) for f in errors[:20])
+        more = Msg("... and {n} more", n=len(errors) - 20).render(lang) if len(errors) > 20 else ""
+        title = Msg(
+            "the SOP is not valid ({n} error(s)); run `sop lint` on it for hints:", n=len(errors)
         )
+        return "\n".join(t for t in (title.render(lang), head, more) if t)
 
 
 class PluginError(SopError, RuntimeError):
@@ -97,9 +118,14 @@ class UnknownSop(SopError, LookupError):
     def __init__(self, sop_id: str, known: Sequence[str]) -> None:
         self.sop_id = sop_id
         self.known = tuple(known)
-        listed = ", ".join(sorted(self.known)) or "none"
-        super().__init__(
-            f"no SOP {sop_id!r} is loaded (loaded: {listed}); load it first with engine.load(path)"
+        listed: str | Msg = ", ".join(sorted(self.known)) or Msg("none")
+        self._say(
+            Msg(
+                "no SOP {sop_id!r} is loaded (loaded: {listed}); load it first with "
+                "`engine.load(path)`",
+                sop_id=sop_id,
+                listed=listed,
+            )
         )
 
 
@@ -108,7 +134,12 @@ class CaseNotFound(SopError, LookupError):
 
     def __init__(self, case_id: str) -> None:
         self.case_id = case_id
-        super().__init__(f"no case {case_id!r} in the store; check the id or start the case first")
+        self._say(
+            Msg(
+                "no case {case_id!r} in the store; check the id or start the case first",
+                case_id=case_id,
+            )
+        )
 
 
 class CaseNotVisible(SopError, PermissionError):
@@ -123,11 +154,16 @@ class CaseNotVisible(SopError, PermissionError):
         self.role = role
         self.unit = unit
         self.units = tuple(units)
-        listed = ", ".join(self.units) or "none yet (not dispositioned)"
-        super().__init__(
-            f"kasus {case_id!r} tidak dapat dilihat oleh {role!r} unit {unit!r}; unit yang "
-            f"berwenang: {listed} / case {case_id!r} is not visible to role {role!r} of unit "
-            f"{unit!r}; units that may see it: {listed}"
+        listed: str | Msg = ", ".join(self.units) or Msg("none yet (not dispositioned)")
+        self._say(
+            Msg(
+                "case {case_id!r} is not visible to role {role!r} of unit {unit!r}; units "
+                "that may see it: {listed}",
+                case_id=case_id,
+                role=role,
+                unit=unit,
+                listed=listed,
+            )
         )
 
 
@@ -146,22 +182,38 @@ class InvalidArgument(SopError, ValueError, TypeError):
     reporter's personal data).
     """
 
-    def __init__(self, argument: str, reason: str) -> None:
+    def __init__(self, argument: str, reason: str | Msg) -> None:
         self.argument = argument
-        self.reason = reason
-        super().__init__(bounded(f"argument {argument!r}: {reason}", 500))
+        self.reason = str(reason)
+        """What is wrong, in English (``message(lang)`` says it in the reader's language)."""
+        self._say(Msg("argument {argument!r}: {reason}", argument=argument, reason=reason), 500)
 
 
 class InvalidCaseData(SopError, ValueError):
     """Data given to start a case does not match the SOP's case data schema."""
 
-    def __init__(self, sop_id: str, problems: Sequence[str]) -> None:
+    def __init__(self, sop_id: str, problems: Sequence[str | Msg]) -> None:
         self.sop_id = sop_id
-        self.problems = tuple(bounded(p, 300) for p in problems[:20])
-        more = f"; ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(
-            bounded(f"case data for SOP {sop_id!r} is invalid: " + "; ".join(self.problems) + more)
+        self.problems = tuple(bounded(str(p), 300) for p in problems[:20])
+        """Each problem in English (``message(lang)`` says them in the reader's language)."""
+        self.msg = Msg(
+            "case data for SOP {sop_id!r} is invalid: {problems}",
+            sop_id=sop_id,
+            problems=_problems(problems),
         )
+        super().__init__(bounded(str(self.msg)))
+
+
+def _problems(problems: Sequence[str | Msg], limit: int = 20) -> Msg | str:
+    """``a; b; c`` (at most ``limit``, then how many more), each problem in the reader's
+    language and bounded: a problem never carries a whole submitted value."""
+    out: Msg | str = ""
+    for p in problems[:limit]:
+        item: Msg | str = p if isinstance(p, Msg) else bounded(p, 300)
+        out = item if out == "" else Msg("{first}; {second}", first=out, second=item)
+    if len(problems) > limit:
+        out = Msg("{problems}; ... and {n} more", problems=out, n=len(problems) - limit)
+    return out
 
 
 class VersionConflict(SopError):
@@ -174,9 +226,14 @@ class VersionConflict(SopError):
         self.case_id = case_id
         self.expected = expected
         self.actual = actual
-        super().__init__(
-            f"case {case_id!r} is at version {actual}, the command expected {expected}; "
-            "someone else changed it: read it again and retry"
+        self._say(
+            Msg(
+                "case {case_id!r} is at version {actual}, the command expected {expected}; "
+                "someone else changed it: read it again and retry",
+                case_id=case_id,
+                actual=actual,
+                expected=expected,
+            )
         )
 
 
@@ -189,9 +246,12 @@ class CommandIdReused(SopError, ValueError):
 
     def __init__(self, command_id: str) -> None:
         self.command_id = command_id
-        super().__init__(
-            f"command id {command_id!r} was already used for a different command; "
-            "use a fresh id for each distinct command"
+        self._say(
+            Msg(
+                "command id {command_id!r} was already used for a different command; "
+                "use a fresh id for each distinct command",
+                command_id=command_id,
+            )
         )
 
 
@@ -208,10 +268,17 @@ class ExtensionFailed(SopError, RuntimeError):
         self.name = name
         self.case_id = case_id
         self.event = event
-        super().__init__(
-            f"{kind} {name!r} failed on case {case_id!r} (event {event!r}) with {error!r}; "
-            "nothing was changed. Report it to the maintainers of the plugin that provides "
-            f"{name!r}, or remove it from the SOP"
+        self._say(
+            Msg(
+                "{kind} {name!r} failed on case {case_id!r} (event {event!r}) with {error}; "
+                "nothing was changed. Report it to the maintainers of the plugin that provides "
+                "{name!r}, or remove it from the SOP",
+                kind=Msg({"guard": N_("guard"), "action": N_("action")}.get(kind, kind)),
+                name=name,
+                case_id=case_id,
+                event=event,
+                error=f"`{error!r}`",
+            )
         )
 
 
@@ -231,7 +298,7 @@ class CommandRefused(SopError):
 
     def message(self, lang: Lang = "en") -> str:
         """Why the command was refused, in ``lang`` (``str(error)`` is the English)."""
-        return bounded(self.msg.render(lang))
+        return super().message(lang)
 
 
 class UnknownEvent(CommandRefused, LookupError):
@@ -361,13 +428,16 @@ class EthicsViolation(CommandRefused, PermissionError):
 class InvalidEventData(CommandRefused, ValueError):
     """The data carried by the event is missing, unknown or of the wrong type."""
 
-    def __init__(self, *, case_id: str, state: str, event: str, problems: Sequence[str]) -> None:
-        self.problems = tuple(problems)
+    def __init__(
+        self, *, case_id: str, state: str, event: str, problems: Sequence[str | Msg]
+    ) -> None:
+        self.problems = tuple(str(p) for p in problems)
+        """Each problem in English (``message(lang)`` says them in the reader's language)."""
         super().__init__(
             Msg(
                 "data for event {event!r} is invalid: {problems}",
                 event=event,
-                problems="; ".join(self.problems),
+                problems=_problems(problems, len(problems)),
             ),
             case_id=case_id,
             state=state,
@@ -392,9 +462,9 @@ class RevealRefused(CommandRefused, PermissionError):
 class ExtensionRefused(CommandRefused):
     """A deadline extension was refused: not running, not allowed, no reason, or over the cap."""
 
-    def __init__(self, *, case_id: str, state: str, deadline: str, reason: str) -> None:
+    def __init__(self, *, case_id: str, state: str, deadline: str, reason: str | Msg) -> None:
         self.deadline = deadline
-        self.reason = reason
+        self.reason = str(reason)
         super().__init__(
             Msg("cannot extend deadline {deadline!r}: {reason}", deadline=deadline, reason=reason),
             case_id=case_id,
@@ -411,21 +481,24 @@ class LeaseLost(SopError):
 
     def __init__(self, key: str) -> None:
         self.key = key
-        super().__init__(
-            f"the claim on timer {key!r} was lost (lease expired, claimed again elsewhere); "
-            "nothing was written; the new claimant fires it"
+        self._say(
+            Msg(
+                "the claim on timer {key!r} was lost (lease expired, claimed again elsewhere); "
+                "nothing was written; the new claimant fires it",
+                key=key,
+            )
         )
 
 
 class MigrationRefused(CommandRefused):
     """Moving a case to another SOP version was refused; ``problems`` says why. Nothing changed."""
 
-    def __init__(self, *, case_id: str, state: str, problems: Sequence[str]) -> None:
-        self.problems = tuple(problems)
+    def __init__(self, *, case_id: str, state: str, problems: Sequence[str | Msg]) -> None:
+        self.problems = tuple(str(p) for p in problems)
         super().__init__(
             Msg(
                 "cannot move the case to the new SOP version: {problems}",
-                problems="; ".join(self.problems),
+                problems=_problems(problems, len(problems)),
             ),
             case_id=case_id,
             state=state,
@@ -451,10 +524,13 @@ class SealBroken(SopError, ValueError):
 
     def __init__(self, ref: str) -> None:
         self.ref = ref
-        super().__init__(
-            f"sealed value {ref!r} does not match its key or the digest in the audit chain "
-            "(edited, or moved from another place); restore it from a backup and run "
-            "'sop store check'"
+        self._say(
+            Msg(
+                "sealed value {ref!r} does not match its key or the digest in the audit chain "
+                "(edited, or moved from another place); restore it from a backup and run "
+                "`sop store check`",
+                ref=ref,
+            )
         )
 
 
@@ -468,8 +544,12 @@ class SopTextTampered(SopError):
     def __init__(self, sop_hash: str, found: str) -> None:
         self.sop_hash = sop_hash
         self.found = found
-        super().__init__(
-            f"the stored text of SOP version {sop_hash[:12]}… hashes to {found[:12]}…: it was "
-            "changed after it was saved; restore the original text (from the SOP file or a "
-            "backup) and run 'sop store check'"
+        self._say(
+            Msg(
+                "the stored text of SOP version {version}… hashes to {found}…: it was changed "
+                "after it was saved; restore the original text (from the SOP file or a backup) "
+                "and run `sop store check`",
+                version=sop_hash[:12],
+                found=found[:12],
+            )
         )

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -37,6 +37,8 @@ __all__ = [
     "LOCALE_DIR",
     "N_",
     "Msg",
+    "MsgError",
+    "either",
     "env_lang",
     "fill",
     "format_date",
@@ -44,7 +46,9 @@ __all__ = [
     "format_number",
     "gettext",
     "missing",
+    "reason_of",
     "render",
+    "series",
 ]
 
 DOMAIN: Final = "sop_engine"
@@ -170,6 +174,42 @@ class _Values(dict[str, Any]):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+class MsgError(ValueError):
+    """A ``ValueError`` whose reason is a :class:`Msg`, so whoever reports it (a lint finding, a
+    refusal) can say it in the reader's language; ``str(error)`` is the English.
+
+    Raised by the field-type validators and the load-time checks of guards, actions and
+    calendars; :func:`reason_of` gets the message back from any exception.
+    """
+
+    def __init__(self, msg: Msg) -> None:
+        self.msg = msg
+        super().__init__(str(msg))
+
+
+def reason_of(error: BaseException) -> Msg | str:
+    """The reason ``error`` gives, as a message when it carries one (:class:`MsgError`, a
+    refusal), else its text (a plugin's plain ``ValueError``: in whatever language it wrote)."""
+    msg = getattr(error, "msg", None)
+    return msg if isinstance(msg, Msg) else str(error)
+
+
+def series(items: Sequence[object], *, last: str = N_("{first} and {second}")) -> Msg | str:
+    """``a, b and c`` in the reader's language (``last`` joins the last two: ``and`` or, with
+    :func:`either`, ``or``); items may be messages. One item is itself, none is ``""``."""
+    if not items:
+        return ""
+    out: object = items[0]
+    for k, item in enumerate(items[1:], start=2):
+        out = Msg(last if k == len(items) else "{first}, {second}", first=out, second=item)
+    return out if isinstance(out, Msg | str) else str(out)
+
+
+def either(items: Sequence[object]) -> Msg | str:
+    """``a, b or c`` in the reader's language."""
+    return series(items, last=N_("{first} or {second}"))
 
 
 def fill(template: str, values: Mapping[str, Any], lang: Lang) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sop_engine._core.definition import CallRef, SopDefinition, StateSpec, TransitionSpec
 from sop_engine._core.findings import Finding
+from sop_engine._core.i18n import Msg, series
 from sop_engine._definition.shape import Suggester, listing
 from sop_engine._definition.source import PathKey, Source
 from sop_engine._spec.specs import SpecTables, param_form
@@ -43,7 +44,7 @@ class Reporter:
             path,
             name=name,
             suggestion=self.suggest(name, known),
-            known=listing(sorted(known)) or "none",
+            known=listing(sorted(known)) or Msg("none"),
         )
 
 
@@ -82,7 +83,7 @@ class _Meaning(Reporter):
                     ("states", s.name),
                     key=True,
                     state=s.name,
-                    flags=" and ".join(["final", *flags]),
+                    flags=series([repr(f) for f in ("final", *flags)]),
                 )
         for e in sop.events:
             for k, r in enumerate(e.roles):
@@ -225,7 +226,7 @@ class _Meaning(Reporter):
                             ("transitions", later.index - 1),
                             event=event,
                             state=state,
-                            indexes=f"{earlier.index} and {later.index}",
+                            indexes=series([earlier.index, later.index]),
                         )
                         break
 

@@ -38,6 +38,7 @@ from sop_engine._core.definition import (
     TransitionSpec,
 )
 from sop_engine._core.findings import Finding
+from sop_engine._core.i18n import Msg
 from sop_engine._core.text import Text
 from sop_engine._definition.checks import Reporter, check_meaning
 from sop_engine._definition.schema import schema_for
@@ -251,14 +252,16 @@ class _Builder(Reporter):
         values = tuple(f.get("values", base.values if base else ()))
         ref = f.get("ref", base.ref if base else None)
         if kind == "enum" and not values:
-            self.add("SOP039", path, key=True, name=name, reason="an enum field needs 'values'")
+            self.add(
+                "SOP039", path, key=True, name=name, reason=Msg("an enum field needs 'values'")
+            )
         if kind != "enum" and "values" in f:
             self.add(
                 "SOP039",
                 (*path, "values"),
                 key=True,
                 name=name,
-                reason=f"'values' only applies to enum fields, this one is {kind}",
+                reason=Msg("'values' only applies to enum fields, this one is {kind!r}", kind=kind),
             )
         if kind == "ref" and ref is None:
             self.add(
@@ -266,7 +269,7 @@ class _Builder(Reporter):
                 path,
                 key=True,
                 name=name,
-                reason="a ref field needs 'ref: person' or 'ref: unit'",
+                reason=Msg("a ref field needs 'ref: person' or 'ref: unit'"),
             )
         if kind != "ref" and "ref" in f:
             self.add(
@@ -274,7 +277,7 @@ class _Builder(Reporter):
                 (*path, "ref"),
                 key=True,
                 name=name,
-                reason=f"'ref' only applies to ref fields, this one is {kind}",
+                reason=Msg("'ref' only applies to ref fields, this one is {kind!r}", kind=kind),
             )
         label = f.get("label")
         return FieldSpec(
@@ -306,7 +309,7 @@ class _Builder(Reporter):
                     path,
                     key=True,
                     name=dn,
-                    reason="event data that is not a case field needs a 'type'",
+                    reason=Msg("event data that is not a case field needs a 'type'"),
                 )
             data.append(self._field(dn, df, path, required_default=True, base=base))
         return EventSpec(

@@ -12,14 +12,22 @@ from collections.abc import Mapping
 from typing import Any
 
 from sop_engine._core.definition import FIELD_TYPES
+from sop_engine._core.i18n import N_, Msg
+from sop_engine._core.text import Text
 from sop_engine._spec.names import RESERVED_SECTIONS
 from sop_engine._spec.specs import SpecTables
 
-__all__ = ["NAME_PATTERN", "SCHEMA_ID", "schema_for"]
+__all__ = ["NAME_PATTERN", "SCHEMA_ID", "reserved_for", "schema_for"]
 
 SCHEMA_ID = "https://sop-engine.readthedocs.io/en/latest/sop.schema.json"
 """Where the docs site publishes this schema (docs/conf.py copies docs/sop.schema.json there)."""
 NAME_PATTERN = "^[a-z][a-z0-9_]{0,62}$"
+
+
+def reserved_for(purpose: Text) -> Msg:
+    """The description of a reserved section no installed plugin provides."""
+    return Msg("reserved for {purpose}", purpose=purpose)
+
 
 _NAME = {"type": "string", "pattern": NAME_PATTERN}
 
@@ -49,6 +57,12 @@ def _names(description: str) -> dict[str, Any]:
     }
 
 
+_CALL_LISTS = {
+    "guard": N_("guards, each written as NAME or as NAME: {parameters}"),
+    "action": N_("actions, each written as NAME or as NAME: {parameters}"),
+}
+
+
 def _calls(kind: str, specs: Mapping[str, Any]) -> dict[str, Any]:
     names = sorted(specs)
     by_name = {
@@ -57,7 +71,7 @@ def _calls(kind: str, specs: Mapping[str, Any]) -> dict[str, Any]:
     }
     return {
         "type": "array",
-        "description": f"{kind}s, each written as NAME or as NAME: {{parameters}}",
+        "description": _CALL_LISTS.get(kind, f"{kind}s"),
         "items": {
             "anyOf": [
                 {"enum": names} if names else {"not": {}},
@@ -113,7 +127,7 @@ def schema_for(reg: SpecTables) -> dict[str, Any]:
         if handler is not None:
             sections[name] = {**dict(handler.schema), "description": handler.purpose.get("en")}
         else:
-            sections[name] = {"description": f"reserved for {purpose.get('en')}"}
+            sections[name] = {"description": reserved_for(purpose).render("en")}
     for name, handler in reg.sections.items():
         if name not in sections:
             sections[name] = {**dict(handler.schema), "description": handler.purpose.get("en")}

@@ -258,10 +258,12 @@ class Suggester:
         return suggest(name, known)
 
 
-def listing(names: Sequence[str], limit: int = LISTED) -> str:
+def listing(names: Sequence[str], limit: int = LISTED) -> str | Msg:
     """``a, b, c`` for a finding, at most ``limit`` names and how many more."""
     shown = ", ".join(names[:limit])
-    return shown if len(names) <= limit else f"{shown}, ... ({len(names) - limit} more)"
+    if len(names) <= limit:
+        return shown
+    return Msg("{shown}, ... ({n} more)", shown=shown, n=len(names) - limit)
 
 
 _TEXT_KEYS = ("label", "description", "title")
@@ -526,7 +528,8 @@ def _shape_finding(source: Source, err: ValidationError, suggest: Suggester) -> 
         yield at("SOP013", name_path, on_key=is_key, where=at_where, reason=reason)
         return
     if v == "enum":
-        allowed_values = ", ".join(map(str, cast(list[Any], err.validator_value)))
+        # quoted: the allowed values are words of the file's language (code), not of the reader's
+        allowed_values = ", ".join(map(repr, cast(list[Any], err.validator_value)))
         reason = Msg(
             "expected one of {allowed}, found {found}", allowed=allowed_values, found=_found(inst)
         )

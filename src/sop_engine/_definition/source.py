@@ -110,12 +110,27 @@ def read_source(path: str | Path, text: str | bytes | None = None) -> Source | l
             decoded = raw.decode("utf-8-sig")
         except UnicodeDecodeError as e:
             line = raw[: e.start].count(b"\n") + 1
-            not_utf8 = Msg("not UTF-8 text ({detail})", detail=e.reason)
+            # Python's own reason ("invalid continuation byte") is English: say which byte
+            byte = f"0x{raw[e.start]:02X}"
+            not_utf8 = Msg(
+                "not UTF-8 text (byte {byte} at offset {offset}; saved as Windows-1252 or "
+                "Latin-1?)",
+                byte=byte,
+                offset=e.start,
+            )
             return [Finding("SOP001", name, line, 1, {"reason": not_utf8})]
     else:
         decoded = raw
         if len(decoded.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-            return [Finding("SOP007", name, 1, 1, {"reason": f"the limit is {MAX_BYTES} bytes"})]
+            return [
+                Finding(
+                    "SOP007",
+                    name,
+                    1,
+                    1,
+                    {"reason": Msg("the limit is {limit} bytes", limit=MAX_BYTES)},
+                )
+            ]
     fast = _parse_fast(name, decoded)
     if fast is not None:
         return fast
@@ -201,7 +216,7 @@ def _parse(name: str, text: str) -> Source:
             count += 1
             if count > MAX_NODES * 2:
                 line, col = _mark(event)
-                reason = f"more than {MAX_NODES} values"
+                reason = Msg("more than {limit} values", limit=MAX_NODES)
                 raise _Problem("SOP007", line, col, reason=reason)
             if isinstance(event, AliasEvent) or (
                 isinstance(event, ScalarEvent | CollectionStartEvent) and event.anchor
@@ -211,7 +226,8 @@ def _parse(name: str, text: str) -> Source:
                 depth += 1
                 if depth > MAX_DEPTH:
                     line, col = _mark(event)
-                    raise _Problem("SOP007", line, col, reason=f"nested deeper than {MAX_DEPTH}")
+                    reason = Msg("nested deeper than {limit}", limit=MAX_DEPTH)
+                    raise _Problem("SOP007", line, col, reason=reason)
             elif type(event).__name__ in ("MappingEndEvent", "SequenceEndEvent"):
                 depth -= 1
             if isinstance(event, DocumentStartEvent):
@@ -231,7 +247,8 @@ def _parse(name: str, text: str) -> Source:
     except YAMLError as e:
         raise _Problem("SOP002", 1, 1, reason=yaml_reason(None, str(e).splitlines()[0])) from None
     except RecursionError:
-        raise _Problem("SOP007", 1, 1, reason=f"nested deeper than {MAX_DEPTH}") from None
+        reason = Msg("nested deeper than {limit}", limit=MAX_DEPTH)
+        raise _Problem("SOP007", 1, 1, reason=reason) from None
     if node is None or _is_empty(node):
         line = _mark(node)[0] if node is not None else 1
         found = Msg("an empty file") if node is None else Msg("an empty document")
@@ -468,8 +485,8 @@ def _scalar(node: ScalarNode) -> Any:
         raise _Problem(
             "SOP013",
             *_mark(node),
-            where="true/false value",
-            reason=f"{value!r} is neither true nor false",
+            where=Msg("true/false value"),
+            reason=Msg("{value!r} is neither true nor false", value=value),
         )
     if tag == "int":
         return _int(value, node)
@@ -485,7 +502,10 @@ def _scalar(node: ScalarNode) -> Any:
             return float(value.replace("_", ""))
         except ValueError:
             raise _Problem(
-                "SOP013", *_mark(node), where="number", reason=f"{value!r} is not a number"
+                "SOP013",
+                *_mark(node),
+                where=Msg("number"),
+                reason=Msg("{value!r} is not a number", value=value),
             ) from None
     if node.style == ">":
         # ruamel.yaml marks each place a folded scalar was folded with a BEL (\a) for its
@@ -509,7 +529,10 @@ def _int(value: str, node: ScalarNode | None) -> int:
         if node is None:
             raise
         raise _Problem(
-            "SOP013", *_mark(node), where="number", reason=f"{value!r} is not a number"
+            "SOP013",
+            *_mark(node),
+            where=Msg("number"),
+            reason=Msg("{value!r} is not a number", value=value),
         ) from None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from sop_engine._core.i18n import Msg, either, reason_of
 from sop_engine._core.records import Actor, Case
 from sop_engine._core.text import Text
 from sop_engine._spec.hookspecs import hookimpl
@@ -56,7 +57,7 @@ def _empty(value: Any) -> bool:
 def _field_type_check(field_param: str, value_param: str, many: bool = False) -> Any:
     """A load-time check that a constant parameter fits the type of the field it is compared to."""
 
-    def check(params: Mapping[str, Any], sop: SopDefinition) -> list[str]:
+    def check(params: Mapping[str, Any], sop: SopDefinition) -> list[Msg]:
         from sop_engine._core.datatypes import validator_for
 
         spec = next((f for f in sop.fields if f.name == params.get(field_param)), None)
@@ -69,7 +70,15 @@ def _field_type_check(field_param: str, value_param: str, many: bool = False) ->
             try:
                 validate(v)
             except ValueError as e:
-                problems.append(f"{value_param} {v!r} does not fit field {spec.name!r}: {e}")
+                problems.append(
+                    Msg(
+                        "{param!r} {value!r} does not fit field {field!r}: {reason}",
+                        param=value_param,
+                        value=v,
+                        field=spec.name,
+                        reason=reason_of(e),
+                    )
+                )
         return problems
 
     return check
@@ -196,20 +205,33 @@ def _field_same(params: Mapping[str, Any]) -> GuardFn:
 def _comparable(first: str, second: str) -> Any:
     """A load-time check that two compared fields can ever hold the same kind of value."""
 
-    def check(params: Mapping[str, Any], sop: SopDefinition) -> list[str]:
+    def check(params: Mapping[str, Any], sop: SopDefinition) -> list[Msg]:
         fields = {f.name: f for f in sop.fields}
         a, b = fields.get(params.get(first, "")), fields.get(params.get(second, ""))
         if a is None or b is None:
             return []  # unknown field: reported by the generic field-name check
         if a.name == b.name:
-            return [f"{first} and {second} name the same field {a.name!r}: write two fields"]
+            return [
+                Msg(
+                    "{first!r} and {second!r} name the same field {field!r}: write two fields",
+                    first=first,
+                    second=second,
+                    field=a.name,
+                )
+            ]
         kind_a = f"{a.type} {a.ref}" if a.type == "ref" else a.type
         kind_b = f"{b.type} {b.ref}" if b.type == "ref" else b.type
         numbers = {"number", "integer"}
         if kind_a != kind_b and not {kind_a, kind_b} <= numbers:
             return [
-                f"field {a.name!r} ({kind_a}) and field {b.name!r} ({kind_b}) never hold the "
-                "same kind of value: compare two fields of the same type"
+                Msg(
+                    "field {a!r} ({kind_a!r}) and field {b!r} ({kind_b!r}) never hold the "
+                    "same kind of value: compare two fields of the same type",
+                    a=a.name,
+                    kind_a=kind_a,
+                    b=b.name,
+                    kind_b=kind_b,
+                )
             ]
         return []
 
@@ -369,11 +391,18 @@ def _record_time(params: Mapping[str, Any]) -> ActionFn:
 
 
 def _require_type(param: str, kinds: tuple[str, ...]) -> Any:
-    def check(params: Mapping[str, Any], sop: SopDefinition) -> list[str]:
+    def check(params: Mapping[str, Any], sop: SopDefinition) -> list[Msg]:
         spec = next((f for f in sop.fields if f.name == params.get(param)), None)
         if spec is None or spec.type in kinds:
             return []
-        return [f"field {spec.name!r} is of type {spec.type}; this needs {' or '.join(kinds)}"]
+        return [
+            Msg(
+                "field {field!r} is of type {kind!r}; this needs {kinds}",
+                field=spec.name,
+                kind=spec.type,
+                kinds=either([repr(k) for k in kinds]),
+            )
+        ]
 
     return check
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from sop_engine._core.i18n import Msg, MsgError, series
 from sop_engine._core.records import Breach
 from sop_engine._core.text import Text
 from sop_engine._spec.names import SectionProblem
@@ -207,9 +208,13 @@ class Confidentiality:
         wider = [v for v in self.values if self.flags(v) >= want]
         if exact or wider:
             return (exact or wider)[0]
-        raise ValueError(
-            f"no value of {self.field!r} keeps the flags {sorted(want)} of the parent case; "
-            f"add one to the field's values and to 'anonim'/'rahasia'"
+        raise MsgError(
+            Msg(
+                "no value of {field!r} keeps the flags {flags} of the parent case; "
+                "add one to the field's values and to 'anonim'/'rahasia'",
+                field=self.field,
+                flags=series([repr(f) for f in sorted(want)]),
+            )
         )
 
 
@@ -231,7 +236,7 @@ def build_confidentiality(
                 SectionProblem(
                     (*base, "field"),
                     "SOP051",
-                    {"reason": f"{raw['field']!r} must be an enum case field"},
+                    {"reason": Msg("{field!r} must be an enum case field", field=raw["field"])},
                 )
             )
         else:
@@ -244,8 +249,13 @@ def build_confidentiality(
                                 (*base, flag, k),
                                 "SOP051",
                                 {
-                                    "reason": f"{v!r} is not a value of {raw['field']!r} "
-                                    f"(its values: {', '.join(values)})"
+                                    "reason": Msg(
+                                        "{value!r} is not a value of {field!r} (its values: "
+                                        "{values})",
+                                        value=v,
+                                        field=raw["field"],
+                                        values=", ".join(repr(x) for x in values),
+                                    )
                                 },
                             )
                         )
@@ -259,7 +269,11 @@ def build_confidentiality(
             SectionProblem(
                 (*base, "consent"),
                 "SOP051",
-                {"reason": f"the consent field {consent!r} must be a bool case field"},
+                {
+                    "reason": Msg(
+                        "the consent field {field!r} must be a bool case field", field=consent
+                    )
+                },
             )
         )
     conf = Confidentiality(

@@ -16,6 +16,7 @@ from datetime import date, time
 from typing import TYPE_CHECKING, Any, cast
 
 from sop_engine._core.calendar import DayOff, Unit
+from sop_engine._core.i18n import Msg
 from sop_engine._core.text import TEXT_SCHEMA, Text
 from sop_engine._features.deadlines import (
     CalendarConfig,
@@ -286,7 +287,7 @@ class _Reader:
         hours = (_hm(a), _hm(b))
         if hours[0] < hours[1]:
             return hours
-        reason = "office hours must start before they end"
+        reason = Msg("office hours must start before they end")
         self.problem(("calendar", "office_hours"), "SOP013", reason=reason)
         return None
 
@@ -296,9 +297,10 @@ class _Reader:
         try:
             ZoneInfo(zone)
         except Exception:
-            reason = (
-                f"unknown time zone {zone!r}: use Asia/Jakarta, Asia/Pontianak, "
-                "Asia/Makassar or Asia/Jayapura"
+            reason = Msg(
+                "unknown time zone {zone!r}: use Asia/Jakarta, Asia/Pontianak, "
+                "Asia/Makassar or Asia/Jayapura",
+                zone=zone,
             )
             self.problem(("calendar", "zone"), "SOP013", reason=reason)
 
@@ -379,7 +381,7 @@ class _Reader:
         if not self._can_start(start_enter, start_event):
             self.problem((*p, "start"), "SOP040", key=True, clock=name)
         if expiry is None and not self._can_stop(stop_enter, stop_leave, stop_event):
-            reason = "no stop condition can ever happen"
+            reason = Msg("no stop condition can ever happen")
             self.problem((*p, "stop"), "SOP041", key=True, clock=name, reason=reason)
         return ClockSpec(
             name=name,
@@ -412,12 +414,12 @@ class _Reader:
             self.names.case_values(when, (*at, "when"))
             units = [u for u in UNITS if u in rule]
             if len(units) != 1:
-                reason = "give exactly one of working_days, days, working_hours"
+                reason = Msg("give exactly one of working_days, days, working_hours")
                 self.problem((*p, "duration", k), "SOP013", reason=reason)
                 continue
             rules.append(DurationRule(dict(when), float(rule[units[0]]), units[0]))
         if rules and rules[-1].when and isinstance(dur, list):
-            reason = (
+            reason = Msg(
                 "the last duration rule has a 'when': cases matching no rule get no deadline; "
                 "end with a rule without 'when'"
             )
@@ -448,9 +450,10 @@ class _Reader:
         roles = self.names("role", ext["roles"], (*p, "extension", "roles"))
         unit = next(iter(ext["max"]))
         if any(r.unit != unit for r in rules):
-            reason = (
-                f"the extension is counted in {unit} but the duration is not; "
-                "use the duration's unit"
+            reason = Msg(
+                "the extension is counted in {unit!r} but the duration is not; "
+                "use the duration's unit",
+                unit=unit,
             )
             self.problem((*p, "extension", "max"), "SOP013", reason=reason)
         return roles

@@ -22,6 +22,7 @@ import attrs
 
 from sop_engine._compile.compiled import CompiledSop
 from sop_engine._core.calendar import WorkingCalendar
+from sop_engine._core.i18n import format_date, format_datetime
 from sop_engine._core.protocol import SystemEvent
 from sop_engine._core.records import Actor, AuditEvent, Deadline
 from sop_engine._core.text import Lang
@@ -286,8 +287,12 @@ def render_text(out: Any, x: CaseExplained, lang: Lang) -> None:
     """Print the case for a person (a rich console): header, deadlines explained, timeline."""
     zone = ZoneInfo(x.zone)
 
-    def local(at: datetime | None) -> str:
-        return "-" if at is None else at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+    def local(at: datetime | str | None) -> str:
+        """``Jumat, 6 Maret 2026 16.00 WIB`` in the reader's language (Babel), in the zone."""
+        if at is None:
+            return "-"
+        instant = datetime.fromisoformat(at) if isinstance(at, str) else at
+        return format_datetime(instant.astimezone(zone), lang)
 
     p = out.print
     p(f"[bold]{x.case_id}[/bold]  {x.sop_id} {x.sop_version}  ({x.zone})")
@@ -302,12 +307,13 @@ def render_text(out: Any, x: CaseExplained, lang: Lang) -> None:
         if d.skipped:
             p(f"    {t('explain.skipped', lang)}:", markup=False)
             for s in d.skipped:
+                weekday = format_date(s.day, lang).partition(",")[0]  # Sabtu / Saturday
                 name = (
-                    t("explain.weekend", lang) + f" ({s.name})" if s.kind == "weekend" else s.name
+                    t("explain.weekend", lang) + f" ({weekday})" if s.kind == "weekend" else s.name
                 )
                 src = f" — {s.source}" if s.source else ""
                 kind = "" if s.kind == "weekend" else f" [{s.kind}]"
-                p(f"      {s.day.isoformat()} {name}{kind}{src}", markup=False)
+                p(f"      {format_date(s.day, lang)}: {name}{kind}{src}", markup=False)
         for pause in d.pauses:
             p(
                 f"    {t('explain.pause', lang)}: {local(pause.start)} → {local(pause.end)}"
@@ -317,7 +323,7 @@ def render_text(out: Any, x: CaseExplained, lang: Lang) -> None:
         for ext in d.extensions:
             p(
                 f"    {t('explain.extension', lang)}: +{ext['amount']} {t(str(ext['unit']), lang)}"
-                f" — {ext['reason']} ({ext['by']['id']}, {ext['at'][:16]})",
+                f" — {ext['reason']} ({ext['by']['id']}, {local(str(ext['at']))})",
                 markup=False,
             )
         p(
@@ -337,9 +343,10 @@ def render_text(out: Any, x: CaseExplained, lang: Lang) -> None:
     p(f"\n[bold]{t('timeline', lang)}[/bold]")
     for e in x.timeline:
         actor = e["actor"]
-        move = f"{e['from']} → {e['to']}" if e["from"] != e["to"] else e["to"]
+        same = e["from"] in (None, e["to"])  # a case's opening has no state before it
+        move = e["to"] if same else f"{e['from']} → {e['to']}"
         p(
-            f"  {e['seq']:>3} {e['at'][:16].replace('T', ' ')}  {e['label']}  "
+            f"  {e['seq']:>3} {local(e['at'])}  {e['label']}  "
             f"({actor['id']}, {actor['role']})  {move}",
             markup=False,
         )
@@ -347,7 +354,7 @@ def render_text(out: Any, x: CaseExplained, lang: Lang) -> None:
         p(f"\n[bold]{t('ethics', lang)}[/bold]")
         for b in x.ethics:
             p(
-                f"  {b['seq']:>3} {b['at'][:16].replace('T', ' ')}  {b['rule']} ({b['severity']})"
+                f"  {b['seq']:>3} {local(b['at'])}  {b['rule']} ({b['severity']})"
                 f"  {b['event']}: {b['reason']}",
                 markup=False,
             )

@@ -13,7 +13,7 @@ from datetime import datetime
 import attrs
 
 from sop_engine._compile.compiled import CompiledSop
-from sop_engine._core.calendar import WorkingCalendar
+from sop_engine._core.calendar import UNIT_WORDS, WorkingCalendar
 from sop_engine._core.clock import Clock
 from sop_engine._core.errors import (
     ExtensionRefused,
@@ -21,6 +21,7 @@ from sop_engine._core.errors import (
     MigrationRefused,
     RoleNotPermitted,
 )
+from sop_engine._core.i18n import Msg
 from sop_engine._core.protocol import SystemEvent
 from sop_engine._core.records import ERASED, SEALED_ACTOR, Actor, Case, Deadline, Timer
 from sop_engine._core.redaction import Redactor
@@ -63,17 +64,17 @@ class Admin:
         plan = sop.deadlines
         d = next((x for x in case.deadlines if x.name == deadline), None)
 
-        def refuse(why: str) -> ExtensionRefused:
+        def refuse(why: Msg) -> ExtensionRefused:
             return ExtensionRefused(
                 case_id=case_id, state=case.state, deadline=deadline, reason=why
             )
 
         if plan is None or d is None or d.status != "running" or d.due_at is None:
-            raise refuse("the deadline is not running")
+            raise refuse(Msg("the deadline is not running"))
         clock = plan.clock(deadline)
         cap = clock.extension_max
         if cap is None:
-            raise refuse("the SOP allows no extension of this deadline")
+            raise refuse(Msg("the SOP allows no extension of this deadline"))
         if actor.role not in clock.extension_roles:
             raise RoleNotPermitted(
                 case_id=case_id,
@@ -83,17 +84,27 @@ class Admin:
                 allowed=sorted(clock.extension_roles),
             )
         if not reason.strip():
-            raise refuse("a reason is required")
+            raise refuse(Msg("a reason is required"))
         if amount <= 0:
-            raise refuse(f"the extension must be positive, got {amount}")
+            raise refuse(Msg("the extension must be positive, got {amount}", amount=amount))
         if d.extensions >= clock.extension_times:
             raise refuse(
-                f"already extended {d.extensions} time(s), the SOP allows {clock.extension_times}"
+                Msg(
+                    "already extended {n} time(s), the SOP allows {allowed}",
+                    n=d.extensions,
+                    allowed=clock.extension_times,
+                )
             )
         if d.extended_by + amount > cap.amount:
+            unit = Msg(UNIT_WORDS.get(cap.unit, cap.unit))
+            total, most = f"{d.extended_by + amount:g}", f"{cap.amount:g}"
             raise refuse(
-                f"{d.extended_by + amount:g} {cap.unit} in total would exceed the cap of "
-                f"{cap.amount:g} {cap.unit}"
+                Msg(
+                    "{total} {unit} in total would exceed the cap of {cap} {unit}",
+                    total=total,
+                    cap=most,
+                    unit=unit,
+                )
             )
         calendar = self.catalog.calendar(sop)
         due = clock.due(calendar, d.anchor, d.amount + amount, d.unit)
@@ -284,7 +295,7 @@ class Admin:
                 case_id=case_id,
                 state="",
                 event=SystemEvent.ERASE,
-                problems=["a reason is required"],
+                problems=[Msg("a reason is required")],
             )
         if _names_someone(reason, case, sop, self.store):
             # the @erase reason outlives the key it destroys (it is why the data is gone), so

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from sop_engine._core.errors import InvalidArgument
+from sop_engine._core.i18n import Msg
 from sop_engine._core.records import Actor
 
 __all__ = [
@@ -51,16 +52,20 @@ def check_id(argument: str, value: object, *, optional: bool = False) -> None:
     if value is None and optional:
         return
     if not isinstance(value, str):
-        raise InvalidArgument(argument, f"must be text, got {type(value).__name__}")
+        raise InvalidArgument(argument, Msg("must be text, got {kind}", kind=_kind(value)))
     if not value:
-        raise InvalidArgument(argument, "must not be empty")
+        raise InvalidArgument(argument, Msg("must not be empty"))
     if len(value) > MAX_ID:
-        raise InvalidArgument(argument, f"{len(value)} characters, the limit is {MAX_ID}")
+        raise InvalidArgument(
+            argument, Msg("{n} characters, the limit is {limit}", n=len(value), limit=MAX_ID)
+        )
     if not value.isprintable():
         raise InvalidArgument(
             argument,
-            "holds a control character, a line break, a NUL or a lone surrogate; "
-            "use printable text",
+            Msg(
+                "holds a control character, a line break, a NUL or a lone surrogate; "
+                "use printable text"
+            ),
         )
 
 
@@ -79,7 +84,7 @@ def check_actor(actor: object, argument: str = "actor", *, channel: bool = False
             pass  # an unhashable field: the checks below name it
     if not isinstance(actor, Actor):
         raise InvalidArgument(
-            argument, f"must be an Actor(id, role, unit), got {type(actor).__name__}"
+            argument, Msg("must be an `Actor(id, role, unit)`, got {kind}", kind=_kind(actor))
         )
     check_id(f"{argument}.id", actor.id)
     check_id(f"{argument}.role", actor.role)
@@ -87,8 +92,10 @@ def check_actor(actor: object, argument: str = "actor", *, channel: bool = False
     if actor.id in RESERVED_ACTOR_IDS or (actor.role in RESERVED_ROLES and not channel):
         raise InvalidArgument(
             argument,
-            "the actor id 'sop-engine'/'sistem' and the role 'sistem' are the engine's own; "
-            "a person or a program acts under its own id and role",
+            Msg(
+                "the actor id 'sop-engine'/'sistem' and the role 'sistem' are the engine's own; "
+                "a person or a program acts under its own id and role"
+            ),
         )
     if type(actor) is Actor and not channel:
         if len(_CHECKED_ACTORS) >= _MAX_CHECKED:
@@ -109,10 +116,11 @@ def check_instant(argument: str, value: object, *, optional: bool = True) -> Non
     if value is None and optional:
         return
     if not isinstance(value, datetime):
-        raise InvalidArgument(argument, f"must be a datetime, got {type(value).__name__}")
+        raise InvalidArgument(argument, Msg("must be a datetime, got {kind}", kind=_kind(value)))
     if value.utcoffset() is None:
         raise InvalidArgument(
-            argument, "is a naive datetime; give it a time zone (tzinfo=UTC or the agency's zone)"
+            argument,
+            Msg("is a naive datetime; give it a time zone (`tzinfo=UTC` or the agency's zone)"),
         )
 
 
@@ -121,9 +129,11 @@ def check_version(argument: str, value: object) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidArgument(argument, f"must be a whole number, got {type(value).__name__}")
+        raise InvalidArgument(
+            argument, Msg("must be a whole number, got {kind}", kind=_kind(value))
+        )
     if value < 0:
-        raise InvalidArgument(argument, "must not be negative")
+        raise InvalidArgument(argument, Msg("must not be negative"))
 
 
 def check_data(argument: str, value: object, *, optional: bool = False) -> None:
@@ -142,24 +152,25 @@ def check_data(argument: str, value: object, *, optional: bool = False) -> None:
             _check_text(argument, item)
         elif isinstance(item, Mapping):
             if depth > MAX_DEPTH:
-                raise InvalidArgument(argument, f"nested deeper than {MAX_DEPTH}")
+                raise InvalidArgument(argument, Msg("nested deeper than {limit}", limit=MAX_DEPTH))
             for k, v in item.items():
                 check_id(f"{argument} key", k)
                 stack.append((v, depth + 1))
         elif isinstance(item, list | tuple):
             if depth > MAX_DEPTH:
-                raise InvalidArgument(argument, f"nested deeper than {MAX_DEPTH}")
+                raise InvalidArgument(argument, Msg("nested deeper than {limit}", limit=MAX_DEPTH))
             stack.extend((v, depth + 1) for v in item)
 
 
 def _check_text(argument: str, text: str) -> None:
     if "\x00" in text:
-        raise InvalidArgument(argument, "a text holds a NUL character; remove it")
+        raise InvalidArgument(argument, Msg("a text holds a NUL character; remove it"))
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise InvalidArgument(
-            argument, "a text holds a lone surrogate (not valid Unicode); decode it properly"
+            argument,
+            Msg("a text holds a lone surrogate (not valid Unicode); decode it properly"),
         ) from None
 
 
@@ -185,3 +196,8 @@ def _encodes(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def _kind(value: object) -> Msg:
+    """What a refused argument is, by its Python type only (never its value)."""
+    return Msg("a value of Python type {kind!r}", kind=type(value).__name__)

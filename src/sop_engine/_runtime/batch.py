@@ -23,6 +23,7 @@ import attrs
 
 from sop_engine._core.errors import SopError
 from sop_engine._core.frozen import frozen_dict
+from sop_engine._core.i18n import Msg
 from sop_engine._core.records import Actor, AuditEvent, Case
 from sop_engine._persistence.store import CommandRecord, Store
 from sop_engine._runtime.arguments import check_actor, check_data, check_id, check_version
@@ -72,7 +73,11 @@ def check_command(command: object, argument: str) -> None:
         check_version(f"{argument}.expected_version", command.expected_version)
     else:
         raise InvalidArgument(
-            argument, f"must be a StartCommand or a FireCommand, got {type(command).__name__}"
+            argument,
+            Msg(
+                "must be a `StartCommand` or a `FireCommand`, got Python type {kind!r}",
+                kind=type(command).__name__,
+            ),
         )
     check_actor(command.actor, f"{argument}.actor")
     check_id(f"{argument}.command_id", command.command_id, optional=True)

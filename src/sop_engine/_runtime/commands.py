@@ -22,6 +22,7 @@ from sop_engine._core.errors import (
     VersionConflict,
 )
 from sop_engine._core.frozen import FrozenDict
+from sop_engine._core.i18n import Msg, reason_of, series
 from sop_engine._core.protocol import SystemEvent
 from sop_engine._core.records import Actor, Case, Timer
 from sop_engine._core.text import Text
@@ -179,14 +180,19 @@ class Commands:
             raise InvalidCaseData(
                 sop.id,
                 [
-                    f"case {parent_id!r} is {' and '.join(sorted(flags))}, but SOP {sop.id!r} "
-                    "declares no ethics.confidentiality to keep it so; add one"
+                    Msg(
+                        "case {case_id!r} is {flags}, but SOP {sop_id!r} declares no "
+                        "ethics.confidentiality to keep it so; add one",
+                        case_id=parent_id,
+                        flags=series([repr(f) for f in sorted(flags)]),
+                        sop_id=sop.id,
+                    )
                 ],
             )
         try:
             value = conf.inherit(flags, clean.get(conf.field))
         except ValueError as e:
-            raise InvalidCaseData(sop.id, [str(e)]) from e
+            raise InvalidCaseData(sop.id, [reason_of(e)]) from e
         return {**clean, conf.field: value}
 
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sop_engine._compile.compiled import CompiledSop
+from sop_engine._core.calendar import UNIT_WORDS
+from sop_engine._core.i18n import Msg
 from sop_engine._core.records import Case
 
 __all__ = ["plan_migration"]
@@ -27,43 +29,56 @@ __all__ = ["plan_migration"]
 
 def plan_migration(
     case: Case, old: CompiledSop, new: CompiledSop, mapping: Mapping[str, str], reason: str
-) -> tuple[str, list[str]]:
+) -> tuple[str, list[Msg]]:
     """The state the case moves to, and every reason it cannot move (empty when it can)."""
     if new.hash == old.hash:
-        return case.state, ["the case already runs on this version"]
+        return case.state, [Msg("the case already runs on this version")]
     if new.id != old.id:
-        return case.state, [f"SOP {new.id!r} is not a version of {old.id!r}"]
+        return case.state, [Msg("SOP {new!r} is not a version of {old!r}", new=new.id, old=old.id)]
     if not reason.strip():
-        return case.state, ["a reason is required"]
+        return case.state, [Msg("a reason is required")]
     old_states = {s.name for s in old.definition.states}
     new_states = {s.name for s in new.definition.states}
     problems = [
-        f"state map: {a!r} is not a state of the running version"
+        Msg("state map: {state!r} is not a state of the running version", state=a)
         for a in mapping
         if a not in old_states
     ]
     problems += [
-        f"state map: {b!r} is not a state of the new version"
+        Msg("state map: {state!r} is not a state of the new version", state=b)
         for b in mapping.values()
         if b not in new_states
     ]
     target = mapping.get(case.state, case.state)
     if target not in new_states:
+        example = f"`state_map={{{case.state!r}: <new state>}}`"
         problems.append(
-            f"state {case.state!r} does not exist in the new version; map it, e.g. "
-            f"state_map={{{case.state!r}: <new state>}}"
+            Msg(
+                "state {state!r} does not exist in the new version; map it, e.g. {example}",
+                state=case.state,
+                example=example,
+            )
         )
     _, data_problems = new.check_case_data(case.data)
-    problems += [f"case data: {p}" for p in data_problems]
+    problems += [Msg("case data: {problem}", problem=p) for p in data_problems]
     new_clocks = {c.name: c for c in (new.deadlines.clocks if new.deadlines else ())}
     for d in case.deadlines:
         if d.status not in ("running", "paused"):
             continue
         counterpart = new_clocks.get(d.name)
         if counterpart is None:
-            problems.append(f"deadline {d.name!r} is running but the new version has no such clock")
+            problems.append(
+                Msg(
+                    "deadline {deadline!r} is running but the new version has no such clock",
+                    deadline=d.name,
+                )
+            )
         elif any(rule.unit != d.unit for rule in counterpart.rules):
             problems.append(
-                f"deadline {d.name!r} is counted in {d.unit} but not in the new version"
+                Msg(
+                    "deadline {deadline!r} is counted in {unit} but not in the new version",
+                    deadline=d.name,
+                    unit=Msg(UNIT_WORDS.get(d.unit, d.unit)),
+                )
             )
     return target, problems

@@ -70,7 +70,9 @@ class Oversight:
                 case_id=case_id,
                 state="",
                 event=SystemEvent.DECLARE,
-                problems=["a declared conflict must name the relation (e.g. 'saudara kandung')"],
+                problems=[
+                    Msg("a declared conflict must name the relation (e.g. 'saudara kandung')")
+                ],
             )
         case = self.store.get(case_id)
         payload = {"conflict": conflict, "relation": relation.strip(), "note": note.strip()}
@@ -106,9 +108,13 @@ class Oversight:
         case = self.store.get(case_id)
         conf = self._reveal_plan(case, actor, SystemEvent.REVEAL_REQUEST, "reveal")
         wanted = sorted(conf.identity if fields is None else set(fields))
-        problems = [f"{f!r} is not an identity field" for f in wanted if f not in conf.identity]
+        problems = [
+            Msg("{field!r} is not an identity field", field=f)
+            for f in wanted
+            if f not in conf.identity
+        ]
         if not reason.strip():
-            problems.append("a reason is required to reveal an identity")
+            problems.append(Msg("a reason is required to reveal an identity"))
         if problems:
             raise InvalidEventData(
                 case_id=case_id,

@@ -29,6 +29,7 @@ from sop_engine._core.errors import (
     UnknownEvent,
 )
 from sop_engine._core.frozen import frozen_dict
+from sop_engine._core.i18n import Msg
 from sop_engine._core.protocol import SystemEvent
 from sop_engine._core.records import (
     SEALED_ACTOR,
@@ -99,7 +100,7 @@ def validate(
             case_id=case.id,
             state=case.state,
             event=spec.name,
-            problems=[f"{n!r} is required" for n in spec.required],
+            problems=[Msg("{key!r} is required", key=n) for n in spec.required],
         )
     return _EMPTY
 

@@ -22,8 +22,9 @@ import attrs
 import jsonschema
 
 from sop_engine._compile.compiled import CompiledSop
+from sop_engine._compile.loading import localised
 from sop_engine._core.i18n import Msg
-from sop_engine._core.text import TEXT_SCHEMA, Text
+from sop_engine._core.text import TEXT_SCHEMA, Lang, Text
 from sop_engine._definition.source import PathKey, Source, read_source
 from sop_engine._simulate.codes import Problem, ScenarioFinding
 from sop_engine._simulate.distributions import Distribution, distribution
@@ -38,6 +39,7 @@ __all__ = [
     "StaffGroup",
     "load_scenario",
     "parse_duration",
+    "scenario_schema",
 ]
 
 REPORTER = "reporter"
@@ -293,6 +295,18 @@ SCENARIO_SCHEMA: dict[str, Any] = {
         },
     },
 }
+
+
+def scenario_schema(lang: Lang = "en") -> dict[str, Any]:
+    """The scenario schema with its descriptions in ``lang`` (``id``: its own ``$id``,
+    ``scenario.schema.id.json``), for the editor of whoever writes scenarios."""
+    if lang == "en":
+        return SCENARIO_SCHEMA
+    out: dict[str, Any] = localised(SCENARIO_SCHEMA, lang, {})
+    out["$id"] = str(SCENARIO_SCHEMA["$id"]).removesuffix(".json") + f".{lang}.json"
+    return out
+
+
 """The JSON Schema of scenario files (``docs/scenario.schema.json``; a test keeps it in step)."""
 
 

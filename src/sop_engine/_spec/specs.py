@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
+from sop_engine._core.i18n import N_, Msg, either, series
 from sop_engine._core.records import Actor, AuditEvent, Case
 from sop_engine._core.text import Text
 from sop_engine._spec.extensions import (
@@ -66,7 +67,9 @@ class ActionContext:
 ActionFn = Callable[[dict[str, Any], ActionContext], None]
 """A bound action: changes the (copied) case data in place; must not do I/O."""
 
-ParamCheck = Callable[[Mapping[str, Any], "SopDefinition"], Sequence[str]]
+ParamCheck = Callable[[Mapping[str, Any], "SopDefinition"], Sequence[str | Msg]]
+"""A load-time check of a call's parameters against the whole SOP: each problem as text, or as a
+:class:`~sop_engine._core.i18n.Msg` so `sop lint --lang id` says it in Indonesian."""
 
 
 @attrs.frozen(slots=True)
@@ -143,33 +146,39 @@ class EthicsCheckSpec:
 
 
 _KIND_WORDS = {
-    "string": "text",
-    "integer": "whole number",
-    "number": "number",
-    "boolean": "true/false",
-    "array": "list",
-    "object": "mapping",
+    "string": N_("text"),
+    "integer": N_("whole number"),
+    "number": N_("number"),
+    "boolean": N_("true/false"),
+    "array": N_("list"),
+    "object": N_("mapping"),
 }
 
 
-def param_form(params: Mapping[str, Any]) -> str:
+def param_form(params: Mapping[str, Any]) -> Msg:
     """The parameters of a guard, action or check as a line to copy into the SOP file,
-    e.g. ``{ field: <case field>, max: <whole number> }`` (optional ones marked)."""
+    e.g. ``{ field: <case field>, max: <whole number> }`` (optional ones marked), in the
+    reader's language (the parameter names are the file's own words)."""
     props: Mapping[str, Any] = params.get("properties", {})
     required = set(params.get("required", ()))
-    parts = []
+    parts: list[Msg] = []
     for name in sorted(props, key=lambda n: (n not in required, n)):
         prop = props[name]
+        word: Msg | str
         if "pattern" in prop and prop.get("type") == "string":
-            word = "case field" if "field" in str(prop.get("description", "field")) else "name"
+            field = "field" in str(prop.get("description", "field"))
+            word = Msg(N_("case field")) if field else Msg(N_("name"))
         elif "enum" in prop:
             word = "|".join(str(v) for v in prop["enum"])
         else:
             kind = prop.get("type", "value")
             kinds = kind if isinstance(kind, list) else [kind]
-            word = " or ".join(_KIND_WORDS.get(str(k), str(k)) for k in kinds)
-        parts.append(f"{name}: <{word}>{'' if name in required else ' (optional)'}")
-    return "{ " + ", ".join(parts) + " }" if parts else "no parameters"
+            word = either([Msg(_KIND_WORDS.get(str(k), str(k))) for k in kinds])
+        part = Msg("{name}: <{word}>", name=name, word=word)
+        parts.append(part if name in required else Msg("{part} (optional)", part=part))
+    if not parts:
+        return Msg("no parameters")
+    return Msg("{{ {parts} }}", parts=series(parts, last="{first}, {second}"))
 
 
 SectionBuild = Callable[[Any, "SopDefinition", "SpecTables"], tuple[Any, Sequence[SectionProblem]]]

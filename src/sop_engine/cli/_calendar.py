@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import click
 
 from sop_engine._core.calendar import WorkingCalendar
-from sop_engine.cli._common import FORMAT, EnvironmentProblem, json_text, registry
+from sop_engine._core.i18n import Msg, reason_of
+from sop_engine.cli._common import FORMAT, EnvironmentProblem, json_text, registry, said
 
 __all__ = ["calendar"]
 
@@ -30,7 +31,13 @@ def _calendar(
     if spec is None:
         known = ", ".join(sorted(calendars))
         raise click.BadParameter(
-            f"unknown calendar {calendar_id!r}; known calendars: {known}",
+            said(
+                Msg(
+                    "unknown calendar {calendar!r}; known calendars: {known}",
+                    calendar=calendar_id,
+                    known=known,
+                )
+            ),
             param_hint="'--calendar'",
         )
     try:
@@ -41,7 +48,7 @@ def _calendar(
         cut = time.fromisoformat(cutoff) if cutoff else None
         return spec.build(zone=zone, office_hours=hours, cutoff=cut)
     except ValueError as e:  # a bad --zone, --office-hours or --cutoff: a usage error (exit 2)
-        raise click.UsageError(str(e)) from e
+        raise click.UsageError(said(reason_of(e))) from e
 
 
 @calendar.command()
@@ -76,21 +83,36 @@ def due(
     units = {"working-days": "working_days", "days": "days", "working-hours": "working_hours"}
     if unit not in units:
         raise click.BadParameter(
-            f"unknown unit {unit!r}; use {', '.join(units)}", param_hint="'--unit'"
+            said(Msg("unknown unit {unit!r}; use {known}", unit=unit, known=", ".join(units))),
+            param_hint="'--unit'",
         )
     cal = _calendar(calendar_id, zone, office_hours, cutoff)
     try:
         n = float(amount)
-        if not math.isfinite(n):
-            raise ValueError(f"AMOUNT must be a finite number, got {amount[:40]!r}")
+    except ValueError:
+        n = math.nan
+    if not math.isfinite(n):
+        raise click.ClickException(
+            said(Msg("AMOUNT must be a finite number, got {value!r}", value=amount[:40]))
+        )
+    try:
         instant = datetime.fromisoformat(start)
-        if instant.tzinfo is None:
-            instant = instant.replace(tzinfo=ZoneInfo(zone))
+    except ValueError:  # Python's own text ("Invalid isoformat string") is English
+        raise click.ClickException(
+            said(
+                Msg(
+                    "START {value!r} is not a date or date-time like 2026-03-16 or "
+                    "2026-03-16T09:30+07:00",
+                    value=start[:40],
+                )
+            )
+        ) from None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=ZoneInfo(zone))
+    try:
         deadline = cal.due(instant, n if unit == "working-hours" else int(n), units[unit])  # type: ignore[arg-type]
     except (ValueError, OverflowError) as e:
-        raise click.UsageError(
-            f"{str(e)[:500]} (START like 2026-03-16 or 2026-03-16T09:30+07:00)"
-        ) from e
+        raise click.UsageError(said(reason_of(e))[:600]) from e
     due_at = deadline.astimezone(ZoneInfo(zone)).isoformat()
     if fmt == "json":
         click.echo(
@@ -120,7 +142,15 @@ def holidays(year: int, calendar_id: str, fmt: str) -> None:
     cal = _calendar(calendar_id, "Asia/Jakarta")
     if not cal.years[0] <= year <= cal.years[1]:
         raise EnvironmentProblem(
-            f"calendar {calendar_id!r} covers {cal.years[0]}-{cal.years[1]}, not {year}"
+            said(
+                Msg(
+                    "calendar {calendar!r} covers {first}-{last}, not {year}",
+                    calendar=calendar_id,
+                    first=cal.years[0],
+                    last=cal.years[1],
+                    year=year,
+                )
+            )
         )
     days = cal.holidays(year)
     if fmt == "json":

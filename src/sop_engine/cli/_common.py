@@ -26,7 +26,7 @@ from sop_engine._core.errors import (
     StoreUnavailable,
     UnknownSop,
 )
-from sop_engine._core.i18n import N_, Msg, env_lang, gettext, locale_lang
+from sop_engine._core.i18n import N_, Msg, env_lang, gettext, locale_lang, render
 from sop_engine._core.text import Lang
 from sop_engine.cli._i18n import CLI_LANG, explicit_lang
 
@@ -50,6 +50,7 @@ __all__ = [
     "postgres_driver",
     "progress_bar",
     "registry",
+    "said",
     "say",
     "show_progress",
     "sop_errors",
@@ -180,12 +181,18 @@ class _SopErrors:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if isinstance(error, StoreUnavailable | PluginError):  # the machine, not the input
-            raise EnvironmentProblem(str(error)) from error
-        if isinstance(error, CaseNotFound | UnknownSop):  # an id that names nothing: usage
-            raise EnvironmentProblem(str(error)) from error
-        if isinstance(error, SopError):
-            raise click.ClickException(str(error)) from error
+        if isinstance(error, SopError):  # in the language of the invocation (--lang, SOP_LANG)
+            text = error.message(CLI_LANG.get() or "en")
+            if isinstance(error, StoreUnavailable | PluginError):  # the machine, not the input
+                raise EnvironmentProblem(text) from error
+            if isinstance(error, CaseNotFound | UnknownSop):  # an id that names nothing: usage
+                raise EnvironmentProblem(text) from error
+            raise click.ClickException(text) from error
+
+
+def said(message: Msg | str) -> str:
+    """``message`` in the language of the running invocation (English outside one)."""
+    return render(message, CLI_LANG.get() or "en")
 
 
 def sop_errors() -> _SopErrors:

@@ -63,7 +63,9 @@ def init(directory: Path, template: str, fmt: Literal["text", "json"], lang: Lan
     if lines and lines[0].startswith("# yaml-language-server:"):
         lines = lines[1:]
     directory.mkdir(parents=True, exist_ok=True)
-    schema_file.write_text(json_text(sop_schema(registry())) + "\n", encoding="utf-8")
+    # the editor shows the schema's descriptions: in the officer's language
+    schema = sop_schema(registry(), lang=lang)
+    schema_file.write_text(json_text(schema) + "\n", encoding="utf-8")
     sop_file.write_text(SCHEMA_LINE + "\n" + "".join(lines), encoding="utf-8")
     if fmt == "json":
         click.echo(
