@@ -91,14 +91,14 @@ def due(
         n = float(amount)
     except ValueError:
         n = math.nan
-    if not math.isfinite(n):
-        raise click.ClickException(
+    if not math.isfinite(n):  # a usage error (exit 2), like every bad argument here
+        raise click.UsageError(
             said(Msg("AMOUNT must be a finite number, got {value!r}", value=amount[:40]))
         )
     try:
         instant = datetime.fromisoformat(start)
     except ValueError:  # Python's own text ("Invalid isoformat string") is English
-        raise click.ClickException(
+        raise click.UsageError(
             said(
                 Msg(
                     "START {value!r} is not a date or date-time like 2026-03-16 or "
