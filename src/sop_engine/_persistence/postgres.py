@@ -46,7 +46,13 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from sop_engine._core.clock import Clock
-from sop_engine._core.errors import CaseNotFound, LeaseLost, StoreUnavailable, VersionConflict
+from sop_engine._core.errors import (
+    CaseNotFound,
+    CommandIdTaken,
+    LeaseLost,
+    StoreUnavailable,
+    VersionConflict,
+)
 from sop_engine._core.records import AuditEvent, Case, Notification, Timer
 from sop_engine._persistence.codec import (
     ChainBreak,
@@ -315,7 +321,7 @@ class PgStore:
                 else:
                     conn.execute(sql, params)  # one statement: its own transaction
             except psycopg.Error as e:
-                _refusal(e, case)
+                _refusal(e, case, params)
                 raise
         self._snapshots.put(case.id, case)
 
@@ -343,14 +349,13 @@ class PgStore:
         if not statements:
             return
         with self._pool.connection() as conn:
-            case = statements[0][2]
+            failing = statements[0]
             try:
                 with conn.transaction():
-                    for sql, params, target in statements:
-                        case = target  # the write a refusal names
-                        conn.execute(sql, params)
+                    for failing in statements:  # the write a refusal names
+                        conn.execute(failing[0], failing[1])
             except psycopg.Error as e:
-                _refusal(e, case)
+                _refusal(e, failing[2], failing[1])
                 raise
         for _, _, case in statements:
             self._snapshots.put(case.id, case)
@@ -717,9 +722,13 @@ class PgStore:
             )
 
 
-def _refusal(e: psycopg.Error, case: Case) -> None:
+def _refusal(e: psycopg.Error, case: Case, params: Mapping[str, Any]) -> None:
     """Raise the typed refusal a failed check inside a write statement (``sop_check``) names:
-    a timer whose claim was lost (SOP01), or the version found (SOP02)."""
+    a timer whose claim was lost (SOP01), or the version found (SOP02); or the command id a
+    concurrent call committed first (a unique violation on the commands' key)."""
+    if e.sqlstate == "23505" and e.diag.constraint_name == "commands_pkey":
+        ids = params.get("c_ids") or ["?"]
+        raise CommandIdTaken(str(ids[0]), case.id) from None
     if e.sqlstate == "SOP01":
         raise LeaseLost(str(e.diag.message_primary)) from None
     if e.sqlstate == "SOP02":

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sop_engine._core.clock import Clock, SystemClock
-from sop_engine._core.errors import CaseNotFound, LeaseLost, VersionConflict
+from sop_engine._core.errors import CaseNotFound, CommandIdTaken, LeaseLost, VersionConflict
 from sop_engine._core.records import AuditEvent, Case, Notification, Timer
 from sop_engine._persistence.codec import (
     ChainBreak,
@@ -264,8 +264,10 @@ class SqliteStore:
         self._pending_head = (case.id, event.seq, link)
         self._pending_case = case
         if command is not None:
-            db.execute(
-                "INSERT INTO commands VALUES (?, ?, ?, ?)",
+            # a concurrent call with the same id may have committed first: undo this write
+            # (the transaction rolls back) with a typed error the engine answers from the record
+            taken = db.execute(
+                "INSERT INTO commands VALUES (?, ?, ?, ?) ON CONFLICT (command_id) DO NOTHING",
                 (
                     command.command_id,
                     case.id,
@@ -273,6 +275,8 @@ class SqliteStore:
                     seal_case(command.result, self.vault),
                 ),
             )
+            if taken.rowcount == 0:
+                raise CommandIdTaken(command.command_id, case.id)
         rows = [(t.key, _us(t.at), timer_body(t)) for t in timers]
         if rows:
             db.executemany("INSERT OR IGNORE INTO timers (key, at_us, body) VALUES (?, ?, ?)", rows)
