@@ -80,6 +80,7 @@ from sop_engine._persistence.relational import (
     read_sop_source,
     reporter_ids,
 )
+from sop_engine._persistence.slots import CheckpointRow, Claim
 from sop_engine._persistence.store import CommandRecord, Staged
 from sop_engine._persistence.vault import KeySource, Vault
 
@@ -675,6 +676,61 @@ class PgStore:
                 )
                 n += cur.rowcount
         return n
+
+    # -- scheduled checkpoints (see slots.py) -------------------------------------------------
+
+    def claim_checkpoint(self, series: str, slot: str) -> Claim:
+        """Hold the checkpoint of ``slot`` for this store object (a lease on the database's
+        clock), unless another holds it or it is written."""
+        params: dict[str, Any] = {
+            "series": series,
+            "slot": slot,
+            "token": secrets.token_hex(16),
+            "lease": self.lease,
+            "wall": self._wall(),
+        }
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "INSERT INTO checkpoints (series, slot, claim_token, claimed_until) "
+                f"VALUES (%(series)s, %(slot)s, %(token)s, {_NOW} + %(lease)s) "
+                "ON CONFLICT (series, slot) DO UPDATE SET claim_token = excluded.claim_token, "
+                "claimed_until = excluded.claimed_until "
+                f"WHERE checkpoints.taken_at IS NULL AND checkpoints.claimed_until < {_NOW} "
+                "RETURNING claim_token",
+                params,
+            ).fetchone()
+            if row is not None:
+                return Claim(str(row[0]))
+            taken = conn.execute(
+                "SELECT taken_at FROM checkpoints WHERE series = %(series)s AND slot = %(slot)s",
+                params,
+            ).fetchone()
+        return Claim(None, taken=taken is not None and taken[0] is not None)
+
+    def finish_checkpoint(
+        self, series: str, slot: str, token: str, file: str, digest: str, at: datetime
+    ) -> bool:
+        """Record the written checkpoint of ``slot``, while this claim stands (else False)."""
+        with self._pool.connection() as conn:
+            cur = conn.execute(
+                "UPDATE checkpoints SET taken_at = %s, file = %s, digest = %s "
+                "WHERE series = %s AND slot = %s AND claim_token = %s AND taken_at IS NULL",
+                (at, file, digest, series, slot, token),
+            )
+            return cur.rowcount == 1
+
+    def latest_checkpoint(self, series: str | None = None) -> CheckpointRow | None:
+        """The newest written checkpoint (of ``series``, or of any)."""
+        where, params = ("AND series = %s", (series,)) if series is not None else ("", ())
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "SELECT series, slot, file, digest, taken_at FROM checkpoints "
+                f"WHERE taken_at IS NOT NULL {where} ORDER BY slot DESC, taken_at DESC LIMIT 1",
+                params,
+            ).fetchone()
+        if row is None:
+            return None
+        return CheckpointRow(row[0], row[1], row[2], row[3], row[4].astimezone(UTC))
 
     def queue_status(self, now: datetime) -> QueueStatus:
         """Counts of due, retrying and quarantined timers and notifications."""

@@ -132,6 +132,19 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE outbox ADD COLUMN dead_us INTEGER;
     """,
     SQLITE_QUERY_INDEX,  # the query index and breach/escalation marks (queries.py)
+    # 7 (issue 18): scheduled checkpoints, one row per series and slot (see slots.py)
+    """
+    CREATE TABLE checkpoints (
+        series TEXT NOT NULL,
+        slot TEXT NOT NULL,
+        claim_token TEXT NOT NULL,
+        claimed_until_us INTEGER NOT NULL,
+        taken_us INTEGER,
+        file TEXT,
+        digest TEXT,
+        PRIMARY KEY (series, slot)
+    );
+    """,
 )
 
 POSTGRES_MIGRATIONS: tuple[str, ...] = (
@@ -256,6 +269,20 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
         ADD COLUMN retry_at timestamptz, ADD COLUMN error text, ADD COLUMN dead_at timestamptz;
     """,
     POSTGRES_QUERY_INDEX,  # the query index and breach/escalation marks (queries.py)
+    # 5 (issue 18): SQLite's migration 7, scheduled checkpoints (one chain per deployment
+    # and key, whatever agencies its workers serve)
+    """
+    CREATE TABLE checkpoints (
+        series text NOT NULL,
+        slot text NOT NULL,
+        claim_token text NOT NULL,
+        claimed_until timestamptz NOT NULL,
+        taken_at timestamptz,
+        file text,
+        digest text,
+        PRIMARY KEY (series, slot)
+    );
+    """,
 )
 
 # -- PostgreSQL's two write statements (they follow its schema above) ----------------------------
