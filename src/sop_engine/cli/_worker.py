@@ -22,6 +22,7 @@ from sop_engine.cli._common import (
 from sop_engine.plugin import Notifier
 
 if TYPE_CHECKING:
+    from sop_engine._engine import Engine
     from sop_engine._ops.checkpoint import ScheduledCheckpoints
 
 __all__ = ["worker"]
@@ -143,6 +144,8 @@ def worker(
     scope = ", ".join(agencies) if agencies else "every agency"
     engine = Engine(store=st, registry=registry())
     err.print(f"worker {getattr(st, 'path', db)} ({scope}): started", markup=False)
+    for text in _calendar_warnings(engine):
+        err.print(f"warning: {text}", style="yellow", markup=False)
     last = [timing.monotonic()]
 
     def counts(stats: WorkerStats) -> str:
@@ -265,6 +268,33 @@ def _status_fields(queue: object) -> dict[str, object]:
 
 def _letter_doc(d: object) -> dict[str, object]:
     return _status_fields(d)
+
+
+def _calendar_warnings(engine: Engine) -> list[str]:
+    """One warning per calendar of the stored SOP versions that ends within a year, or before
+    the longest deadline started today could fall due (logged too, for the log shipper)."""
+    import logging
+
+    from sop_engine._core.calendar import horizon_warning
+    from sop_engine._features.deadlines import latest_due
+    from sop_engine.cli._calendar import today_of
+
+    today = today_of(None)
+    seen: dict[str, str] = {}
+    for sop_hash in getattr(engine.store, "sop_hashes", list)():
+        try:
+            sop = engine.catalog.pinned(sop_hash)
+            if sop.deadlines is None:
+                continue
+            cal = engine.catalog.calendar(sop)
+            warning = horizon_warning(cal, today, reach=latest_due(sop.deadlines, cal, today))
+        except Exception:  # an SOP this host cannot load is the sweeper's to report
+            continue
+        if warning is not None:
+            seen.setdefault(str(warning), f"{sop.id}: {warning}")
+    for text in seen.values():
+        logging.getLogger("sop_engine.worker").warning("calendar ends soon: %s", text)
+    return list(seen.values())
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
