@@ -35,7 +35,9 @@ TODAY = click.option(
 def today_of(text: str | None) -> date:
     """``--today`` as a date, or today's date in Jakarta."""
     if text is None:
-        return datetime.now(ZoneInfo("Asia/Jakarta")).date()
+        from sop_engine._core.clock import SystemClock
+
+        return SystemClock().now().astimezone(ZoneInfo("Asia/Jakarta")).date()
     try:
         return date.fromisoformat(text)
     except ValueError as e:
