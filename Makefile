@@ -13,7 +13,7 @@ PLUGINS := plugins/lapor plugins/smtp plugins/webhook examples/custom-plugin
 PLUGIN_SRC := $(filter-out %.egg-info,$(foreach p,$(PLUGINS),$(wildcard $(p)/src/*)))
 LINTED := src tests bench plugins examples/custom-plugin tools
 
-.PHONY: demo test lint typecheck bench bench-quick docs docs-site matrix catalogues examples clean
+.PHONY: demo test lint typecheck bench bench-quick fuzz docs docs-site matrix catalogues examples clean
 
 $(STAMP): pyproject.toml $(foreach p,$(PLUGINS),$(p)/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,16 @@ bench: $(STAMP)
 
 bench-quick: $(STAMP)
 	$(BIN)/python bench/run_all.py --quick --out $(or $(TMPDIR),/tmp)/sop-bench-results
+
+# coverage-guided fuzzing of the SOP loader for FUZZ_SECONDS (tools/fuzz_atheris.py); the seed
+# corpus is copied so libFuzzer's new inputs never land in the repository
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP)
+	$(BIN)/python -m pip install --quiet --only-binary=:all: --group fuzz
+	tmp=$$(mktemp -d) && cp tests/corpus/invalid/*.yaml $$tmp/ && \
+		cp examples/lapor/sop.yaml $$tmp/lapor.yaml && cp examples/dpmptsp/sop.yaml $$tmp/dpmptsp.yaml && \
+		cd $$tmp && $(CURDIR)/$(BIN)/python $(CURDIR)/tools/fuzz_atheris.py $$tmp \
+		-max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=30
 
 docs: $(STAMP)
 	$(BIN)/sop schema --core -o docs/sop.schema.json

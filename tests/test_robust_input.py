@@ -1,5 +1,6 @@
-"""Issue 18: no input breaks it. Hostile SOP files and hostile API arguments get a typed,
-bounded answer, never a traceback, a hang or unbounded work."""
+"""Issue 18: no input breaks it. Hostile SOP files and hostile API arguments (on SQLite and on
+the real PostgreSQL server) get a typed, bounded answer, never a traceback, a hang or unbounded
+work."""
 
 from __future__ import annotations
 
@@ -91,7 +92,7 @@ from collections.abc import Callable, Iterator  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 from typing import Any  # noqa: E402
 
-from sop_engine import Actor, Engine, InvalidArgument, SimulatedClock, SopError  # noqa: E402
+from sop_engine import Actor, Engine, InvalidArgument, Registry, SimulatedClock, SopError  # noqa: E402
 from sop_engine._persistence.sqlite import SqliteStore  # noqa: E402
 from sop_engine._runtime.batch import FireCommand, StartCommand  # noqa: E402
 
@@ -100,14 +101,29 @@ from conftest import ADMIN, COMPLETE, LAPOR  # noqa: E402
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+_COMPILED: dict[str, Any] = {}
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def sqlite_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on each durable store (PostgreSQL: the real server, skipped only when its
+    binaries are missing), with case c0 open; the LAPOR! SOP is compiled once."""
     clock = SimulatedClock(T0)
-    engine = Engine(store=SqliteStore(tmp_path / "s.sqlite3", clock=clock), clock=clock)
-    engine.load(LAPOR)
+    if request.param == "postgres":
+        from sop_engine._persistence.postgres import PgStore
+
+        store: Any = PgStore(request.getfixturevalue("pg_url"), clock=clock)
+    else:
+        store = SqliteStore(tmp_path / "s.sqlite3", clock=clock)
+    if not _COMPILED:
+        _COMPILED["registry"] = Registry()
+        first = Engine(registry=_COMPILED["registry"], clock=clock)
+        _COMPILED["sop"] = first.load(LAPOR)
+    engine = Engine(store=store, clock=clock, registry=_COMPILED["registry"])
+    engine.add(_COMPILED["sop"])
     engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c0")
     yield engine
-    engine.store.close()  # type: ignore[attr-defined]
+    store.close()
 
 
 def _deep(n: int) -> object:

@@ -42,8 +42,10 @@ __all__ = [
     "DayOffKind",
     "Unit",
     "WorkingCalendar",
+    "calendar_end",
     "calendar_from_doc",
     "calendar_to_doc",
+    "horizon_warning",
     "indonesia",
 ]
 
@@ -78,6 +80,52 @@ class CalendarExhausted(SopError, ValueError):
                 what=what,
             )
         )
+
+
+HORIZON_DAYS = 365
+"""How far ahead of its last day a calendar is warned about (lint, worker, ``sop calendar``)."""
+
+
+def calendar_end(calendar: WorkingCalendar) -> date:
+    """The last day ``calendar`` counts (31 December of its last year)."""
+    return date(calendar.years[1], 12, 31)
+
+
+def horizon_warning(
+    calendar: WorkingCalendar,
+    today: date,
+    *,
+    reach: date | None = None,
+    ahead_days: int = HORIZON_DAYS,
+) -> Msg | None:
+    """Why ``calendar`` needs extending soon, or ``None``.
+
+    Warned when its last day is within ``ahead_days`` of ``today``, or when ``reach`` (the
+    latest day a deadline started today could fall due, see
+    :func:`~sop_engine._features.deadlines.latest_due`) lies past it: counting there raises
+    :class:`CalendarExhausted`. Only published decrees may extend it (docs/calendar.md).
+    """
+    end = calendar_end(calendar)
+    if reach is not None and reach > end:
+        return Msg(
+            "calendar {calendar} ends on {end}, but a deadline started today could fall due as "
+            "late as {reach}: it would be refused; extend the calendar with the published "
+            "SKB 3 Menteri days before then",
+            calendar=calendar.id,
+            end=end.isoformat(),
+            reach=reach.isoformat(),
+        )
+    left = (end - today).days
+    if left <= ahead_days:
+        return Msg(
+            "calendar {calendar} ends on {end}, {days} day(s) from today: deadlines counted past "
+            "it will be refused; extend the calendar with the published SKB 3 Menteri days "
+            "before then",
+            calendar=calendar.id,
+            end=end.isoformat(),
+            days=str(left),
+        )
+    return None
 
 
 @attrs.frozen(slots=True)

@@ -26,6 +26,7 @@ __all__ = [
     "CaseNotFound",
     "CaseNotVisible",
     "CommandIdReused",
+    "CommandIdTaken",
     "CommandRefused",
     "EthicsViolation",
     "EventNotAllowed",
@@ -253,6 +254,30 @@ class CommandIdReused(SopError, ValueError):
                 command_id=command_id,
             )
         )
+
+
+class CommandIdTaken(VersionConflict):
+    """A concurrent call committed a command with this id first; this write was undone.
+
+    Raised by a store when the command record's id is already taken (two calls sent the same
+    command at the same moment). The engine answers it by returning what the first call
+    produced (or :class:`CommandIdReused` when that was a different command), so a caller sees
+    it only from :meth:`~sop_engine.Engine.submit`: send the group again. It is a
+    :class:`VersionConflict`, so code that retries lost races handles it unchanged.
+    """
+
+    def __init__(self, command_id: str, case_id: str) -> None:
+        self.command_id = command_id
+        SopError.__init__(
+            self,
+            bounded(
+                f"command id {command_id!r} was committed by a concurrent call first; nothing "
+                "was written for this one: send it again to get that call's outcome"
+            ),
+        )
+        self.case_id = case_id
+        self.expected = 0
+        self.actual = 0
 
 
 class ExtensionFailed(SopError, RuntimeError):

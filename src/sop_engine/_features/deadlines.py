@@ -14,13 +14,14 @@ the plan's calendar.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import attrs
 
-from sop_engine._core.calendar import DayOff, Unit, WorkingCalendar
+from sop_engine._core.calendar import CalendarExhausted, DayOff, Unit, WorkingCalendar
 from sop_engine._core.protocol import ItemKind, TimerItem
 from sop_engine._core.records import ArmedTimers, Deadline, Schedule, Timer
 from sop_engine._core.text import Text
@@ -36,6 +37,7 @@ __all__ = [
     "Rearm",
     "advance",
     "armed_timers",
+    "latest_due",
     "matches",
     "reevaluate",
     "timers_for",
@@ -608,3 +610,29 @@ def _schedule(
         _SCHEDULES.clear()
     _SCHEDULES[key] = (clock, schedule, ordered)
     return schedule, ordered
+
+
+def latest_due(plan: DeadlinePlan, calendar: WorkingCalendar, today: date) -> date:
+    """The latest day any clock of ``plan`` started on ``today`` could fall due: its longest
+    duration plus its whole extension allowance, counted in ``calendar``.
+
+    A count that runs past the calendar gives the day after its end (the calendar is too
+    short), so :func:`~sop_engine._core.calendar.horizon_warning` can say so ahead of time.
+    """
+    end = date(calendar.years[1], 12, 31)
+    latest = today
+    for clock in plan.clocks:
+        for rule in clock.rules:
+            amount = rule.amount
+            ext = clock.extension_max
+            if ext is not None and ext.unit == rule.unit:
+                amount += ext.amount
+            try:
+                if rule.unit == "days":
+                    day = today + timedelta(days=math.ceil(amount))
+                else:  # working days; working hours: at most one working day each
+                    day = calendar.add_working_days_to_date(today, math.ceil(amount))
+            except (CalendarExhausted, OverflowError):
+                return end + timedelta(days=1)
+            latest = max(latest, day)
+    return latest

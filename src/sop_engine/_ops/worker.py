@@ -24,8 +24,9 @@ import attrs
 from sop_engine._core.errors import LeaseLost, VersionConflict
 from sop_engine._core.records import Notification
 from sop_engine._engine import Engine
+from sop_engine._ops.checkpoint import ScheduledCheckpoints
 from sop_engine._ops.outbox import Notifier, relay
-from sop_engine._persistence.deadletter import RetryPolicy
+from sop_engine._persistence.deadletter import RetryPolicy, error_text
 
 __all__ = ["JsonLinesNotifier", "WorkerStats", "run_worker"]
 
@@ -69,6 +70,10 @@ class WorkerStats:
     """Timers that raised while firing (isolated, retried later or quarantined)."""
     quarantined: int = 0
     """Timers and notifications quarantined by this worker (``sop worker status`` lists them)."""
+    checkpoints: int = 0
+    """Scheduled signed checkpoints this worker took."""
+    checkpoint_failures: int = 0
+    """Scheduled checkpoints that failed (logged; the slot is tried again)."""
 
 
 def run_worker(
@@ -84,6 +89,7 @@ def run_worker(
     on_error: Callable[[BaseException], None] | None = None,
     retry: RetryPolicy | None = None,
     health_every: float = 60.0,
+    checkpoints: ScheduledCheckpoints | None = None,
 ) -> WorkerStats:
     """Sweep and relay until ``stop`` is set (or, with ``exit_when_idle``, no work is left).
 
@@ -99,7 +105,11 @@ def run_worker(
     Health and lag are logged as a structured line (``worker health``, INFO, fields in the
     record's ``extra``: due/retrying/quarantined timers and notifications, ``timer_lag_s`` and
     ``outbox_lag_s`` of the oldest waiting item, this worker's counts) every ``health_every``
-    seconds of the engine's clock and when the worker stops, for a log shipper to alert on.
+    seconds of the engine's clock and when the worker stops, for a log shipper to alert on;
+    with it the newest scheduled checkpoint and its age.
+
+    ``checkpoints`` takes a signed checkpoint each period (one worker of many per period); a
+    checkpoint that fails is logged and counted, and never stops the deadlines.
     """
     stats = WorkerStats()
     store = engine.store
@@ -132,6 +142,8 @@ def run_worker(
             stats.errors += 1
             if on_error is not None:
                 on_error(e)
+        if checkpoints is not None:
+            _checkpoint(checkpoints, store, engine.clock.now(), stats, transient, on_error)
         if on_round is not None:
             on_round(stats)
         now = engine.clock.now()
@@ -165,6 +177,30 @@ def _finish_erasures(store: object) -> None:
         _log.warning("finished interrupted erasures", extra={"cases": len(done)})
 
 
+def _checkpoint(
+    schedule: ScheduledCheckpoints,
+    store: object,
+    now: datetime,
+    stats: WorkerStats,
+    transient: tuple[type[BaseException], ...],
+    on_error: Callable[[BaseException], None] | None,
+) -> None:
+    """Take this period's checkpoint if it is this worker's to take; failures are isolated."""
+    try:
+        path = schedule.run(store, now)  # type: ignore[arg-type]
+    except transient as e:
+        stats.errors += 1
+        if on_error is not None:
+            on_error(e)
+    except Exception as e:  # a full disk or an unreadable row must not stop the deadlines
+        stats.checkpoint_failures += 1
+        _log.error("checkpoint failed", extra={"checkpoint_error": error_text(e)})
+    else:
+        if path is not None:
+            stats.checkpoints += 1
+            _log.info("checkpoint written", extra={"checkpoint": str(path)})
+
+
 def _health(store: object, stats: WorkerStats, now: datetime) -> None:
     """One structured ``worker health`` line: queues, lag, and what this worker did."""
     fields: dict[str, object] = {"worker": attrs.asdict(stats)}
@@ -181,5 +217,16 @@ def _health(store: object, stats: WorkerStats, now: datetime) -> None:
             )
             fields["outbox_lag_s"] = (
                 0.0 if q.oldest_pending is None else (now - q.oldest_pending).total_seconds()
+            )
+    latest = getattr(store, "latest_checkpoint", None)
+    if latest is not None:
+        try:
+            row = latest()
+        except Exception as e:  # health must never stop the worker
+            fields["checkpoint_error"] = type(e).__name__
+        else:
+            fields["last_checkpoint"] = None if row is None else row.slot
+            fields["checkpoint_age_s"] = (
+                None if row is None else (now - row.taken_at).total_seconds()
             )
     _log.info("worker health", extra={"health": fields})

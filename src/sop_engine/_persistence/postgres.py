@@ -47,7 +47,13 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from sop_engine._core.clock import Clock
-from sop_engine._core.errors import CaseNotFound, LeaseLost, StoreUnavailable, VersionConflict
+from sop_engine._core.errors import (
+    CaseNotFound,
+    CommandIdTaken,
+    LeaseLost,
+    StoreUnavailable,
+    VersionConflict,
+)
 from sop_engine._core.records import AuditEvent, Case, Notification, Timer
 from sop_engine._persistence.codec import (
     ChainBreak,
@@ -75,6 +81,7 @@ from sop_engine._persistence.relational import (
     read_sop_source,
     reporter_ids,
 )
+from sop_engine._persistence.slots import CheckpointRow, Claim
 from sop_engine._persistence.store import CommandRecord, Staged
 from sop_engine._persistence.vault import KeySource, Vault
 
@@ -325,7 +332,7 @@ class PgStore:
                 else:
                     conn.execute(sql, params)  # one statement: its own transaction
             except psycopg.Error as e:
-                _refusal(e, case)
+                _refusal(e, case, params)
                 raise
         self._snapshots.put(case.id, case)
 
@@ -353,14 +360,13 @@ class PgStore:
         if not statements:
             return
         with self._pool.connection() as conn:
-            case = statements[0][2]
+            failing = statements[0]
             try:
                 with conn.transaction():
-                    for sql, params, target in statements:
-                        case = target  # the write a refusal names
-                        conn.execute(sql, params)
+                    for failing in statements:  # the write a refusal names
+                        conn.execute(failing[0], failing[1])
             except psycopg.Error as e:
-                _refusal(e, case)
+                _refusal(e, failing[2], failing[1])
                 raise
         for _, _, case in statements:
             self._snapshots.put(case.id, case)
@@ -706,6 +712,61 @@ class PgStore:
                 n += cur.rowcount
         return n
 
+    # -- scheduled checkpoints (see slots.py) -------------------------------------------------
+
+    def claim_checkpoint(self, series: str, slot: str) -> Claim:
+        """Hold the checkpoint of ``slot`` for this store object (a lease on the database's
+        clock), unless another holds it or it is written."""
+        params: dict[str, Any] = {
+            "series": series,
+            "slot": slot,
+            "token": secrets.token_hex(16),
+            "lease": self.lease,
+            "wall": self._wall(),
+        }
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "INSERT INTO checkpoints (series, slot, claim_token, claimed_until) "
+                f"VALUES (%(series)s, %(slot)s, %(token)s, {_NOW} + %(lease)s) "
+                "ON CONFLICT (series, slot) DO UPDATE SET claim_token = excluded.claim_token, "
+                "claimed_until = excluded.claimed_until "
+                f"WHERE checkpoints.taken_at IS NULL AND checkpoints.claimed_until < {_NOW} "
+                "RETURNING claim_token",
+                params,
+            ).fetchone()
+            if row is not None:
+                return Claim(str(row[0]))
+            taken = conn.execute(
+                "SELECT taken_at FROM checkpoints WHERE series = %(series)s AND slot = %(slot)s",
+                params,
+            ).fetchone()
+        return Claim(None, taken=taken is not None and taken[0] is not None)
+
+    def finish_checkpoint(
+        self, series: str, slot: str, token: str, file: str, digest: str, at: datetime
+    ) -> bool:
+        """Record the written checkpoint of ``slot``, while this claim stands (else False)."""
+        with self._pool.connection() as conn:
+            cur = conn.execute(
+                "UPDATE checkpoints SET taken_at = %s, file = %s, digest = %s "
+                "WHERE series = %s AND slot = %s AND claim_token = %s AND taken_at IS NULL",
+                (at, file, digest, series, slot, token),
+            )
+            return cur.rowcount == 1
+
+    def latest_checkpoint(self, series: str | None = None) -> CheckpointRow | None:
+        """The newest written checkpoint (of ``series``, or of any)."""
+        where, params = ("AND series = %s", (series,)) if series is not None else ("", ())
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "SELECT series, slot, file, digest, taken_at FROM checkpoints "
+                f"WHERE taken_at IS NOT NULL {where} ORDER BY slot DESC, taken_at DESC LIMIT 1",
+                params,
+            ).fetchone()
+        if row is None:
+            return None
+        return CheckpointRow(row[0], row[1], row[2], row[3], row[4].astimezone(UTC))
+
     def queue_status(self, now: datetime) -> QueueStatus:
         """Counts of due, retrying and quarantined timers and notifications."""
         params: dict[str, Any] = {"now": now}
@@ -752,9 +813,13 @@ class PgStore:
             )
 
 
-def _refusal(e: psycopg.Error, case: Case) -> None:
+def _refusal(e: psycopg.Error, case: Case, params: Mapping[str, Any]) -> None:
     """Raise the typed refusal a failed check inside a write statement (``sop_check``) names:
-    a timer whose claim was lost (SOP01), or the version found (SOP02)."""
+    a timer whose claim was lost (SOP01), or the version found (SOP02); or the command id a
+    concurrent call committed first (a unique violation on the commands' key)."""
+    if e.sqlstate == "23505" and e.diag.constraint_name == "commands_pkey":
+        ids = params.get("c_ids") or ["?"]
+        raise CommandIdTaken(str(ids[0]), case.id) from None
     if e.sqlstate == "SOP01":
         raise LeaseLost(str(e.diag.message_primary)) from None
     if e.sqlstate == "SOP02":

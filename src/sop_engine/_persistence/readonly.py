@@ -13,6 +13,7 @@ orphaned row per case instead of stopping at the first decode error.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
@@ -201,6 +202,23 @@ class ReadOnlyStore:
                 b"\0" + str(ref).encode() + b"\0" + str(value).encode("utf-8", "surrogatepass")
             )
         return [str(r[0]) for r in rows], h.hexdigest()
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read as of one instant inside the block, while writers go on.
+
+        A PostgreSQL store already reads one snapshot (``REPEATABLE READ``); a SQLite file is
+        read in one explicit read transaction (WAL keeps it stable), so a checkpoint never pairs
+        one case's head with timers or personal data of another moment.
+        """
+        if self.postgres or getattr(self.conn, "in_transaction", True):
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         if self._close is not None:

@@ -140,6 +140,19 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
         version INTEGER NOT NULL
     );
     """,
+    # 8 (issue 18): scheduled checkpoints, one row per series and slot (see slots.py)
+    """
+    CREATE TABLE checkpoints (
+        series TEXT NOT NULL,
+        slot TEXT NOT NULL,
+        claim_token TEXT NOT NULL,
+        claimed_until_us INTEGER NOT NULL,
+        taken_us INTEGER,
+        file TEXT,
+        digest TEXT,
+        PRIMARY KEY (series, slot)
+    );
+    """,
 )
 
 POSTGRES_MIGRATIONS: tuple[str, ...] = (
@@ -269,6 +282,20 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE erasures_pending (
         case_id text PRIMARY KEY,
         version integer NOT NULL
+    );
+    """,
+    # 6 (issue 18): SQLite's migration 8, scheduled checkpoints (one chain per deployment
+    # and key, whatever agencies its workers serve)
+    """
+    CREATE TABLE checkpoints (
+        series text NOT NULL,
+        slot text NOT NULL,
+        claim_token text NOT NULL,
+        claimed_until timestamptz NOT NULL,
+        taken_at timestamptz,
+        file text,
+        digest text,
+        PRIMARY KEY (series, slot)
     );
     """,
 )

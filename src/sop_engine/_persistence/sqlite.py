@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sop_engine._core.clock import Clock, SystemClock
-from sop_engine._core.errors import CaseNotFound, LeaseLost, VersionConflict
+from sop_engine._core.errors import CaseNotFound, CommandIdTaken, LeaseLost, VersionConflict
 from sop_engine._core.records import AuditEvent, Case, Notification, Timer
 from sop_engine._persistence.codec import (
     ChainBreak,
@@ -64,6 +64,7 @@ from sop_engine._persistence.relational import (
     read_sop_source,
     reporter_ids,
 )
+from sop_engine._persistence.slots import CheckpointRow, Claim
 from sop_engine._persistence.store import CommandRecord, Staged
 from sop_engine._persistence.vault import KeyFile, KeySource, MemoryKeys, Vault
 
@@ -286,8 +287,10 @@ class SqliteStore:
             group[case.id] = (event.seq, link)
         self._pending_case = case
         if command is not None:
-            db.execute(
-                "INSERT INTO commands VALUES (?, ?, ?, ?)",
+            # a concurrent call with the same id may have committed first: undo this write
+            # (the transaction rolls back) with a typed error the engine answers from the record
+            taken = db.execute(
+                "INSERT INTO commands VALUES (?, ?, ?, ?) ON CONFLICT (command_id) DO NOTHING",
                 (
                     command.command_id,
                     case.id,
@@ -297,6 +300,8 @@ class SqliteStore:
                     else seal_case(command.result, self.vault),
                 ),
             )
+            if taken.rowcount == 0:
+                raise CommandIdTaken(command.command_id, case.id)
         rows = [(t.key, _us(t.at), timer_body(t)) for t in timers]
         if rows:
             db.executemany("INSERT OR IGNORE INTO timers (key, at_us, body) VALUES (?, ?, ?)", rows)
@@ -576,6 +581,52 @@ class SqliteStore:
                 )
                 n += cur.rowcount
         return n
+
+    # -- scheduled checkpoints (see slots.py) -------------------------------------------------
+
+    def claim_checkpoint(self, series: str, slot: str) -> Claim:
+        """Hold the checkpoint of ``slot`` for this store object (a lease), unless another holds
+        it or it is written."""
+        token = secrets.token_hex(16)
+        wall = _us(self._clock.now())
+        until = wall + self.lease // timedelta(microseconds=1)
+        with self._tx() as db:
+            cur = db.execute(
+                "INSERT INTO checkpoints (series, slot, claim_token, claimed_until_us) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (series, slot) DO UPDATE SET "
+                "claim_token = excluded.claim_token, claimed_until_us = excluded.claimed_until_us "
+                "WHERE checkpoints.taken_us IS NULL AND checkpoints.claimed_until_us < ?",
+                (series, slot, token, until, wall),
+            )
+            if cur.rowcount:
+                return Claim(token)
+            row = db.execute(
+                "SELECT taken_us FROM checkpoints WHERE series = ? AND slot = ?", (series, slot)
+            ).fetchone()
+        return Claim(None, taken=row is not None and row[0] is not None)
+
+    def finish_checkpoint(
+        self, series: str, slot: str, token: str, file: str, digest: str, at: datetime
+    ) -> bool:
+        """Record the written checkpoint of ``slot``, while this claim stands (else False)."""
+        with self._tx() as db:
+            cur = db.execute(
+                "UPDATE checkpoints SET taken_us = ?, file = ?, digest = ? "
+                "WHERE series = ? AND slot = ? AND claim_token = ? AND taken_us IS NULL",
+                (_us(at), file, digest, series, slot, token),
+            )
+            return cur.rowcount == 1
+
+    def latest_checkpoint(self, series: str | None = None) -> CheckpointRow | None:
+        """The newest written checkpoint (of ``series``, or of any)."""
+        where, params = ("AND series = ?", (series,)) if series is not None else ("", ())
+        with self._lock:
+            row = self._db.execute(
+                "SELECT series, slot, file, digest, taken_us FROM checkpoints "
+                f"WHERE taken_us IS NOT NULL {where} ORDER BY slot DESC, taken_us DESC LIMIT 1",
+                params,
+            ).fetchone()
+        return None if row is None else CheckpointRow(row[0], row[1], row[2], row[3], _at(row[4]))
 
     def queue_status(self, now: datetime) -> QueueStatus:
         """Counts of due, retrying and quarantined timers and notifications."""

@@ -17,7 +17,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 import attrs
 
-from sop_engine._core.errors import CaseNotFound, VersionConflict
+from sop_engine._core.errors import CaseNotFound, CommandIdTaken, VersionConflict
 from sop_engine._core.frozen import freeze_mapping
 from sop_engine._core.records import (
     ERASED,
@@ -113,7 +113,12 @@ class Store(Protocol):
         timers: Iterable[Timer] = (),
         notifications: Iterable[Notification] = (),
     ) -> None:
-        """Store a new case (version 1) with its first audit event and timers, atomically."""
+        """Store a new case (version 1) with its first audit event and timers, atomically.
+
+        Raises :class:`~sop_engine.errors.VersionConflict` when the case id is taken, and its
+        subclass :class:`~sop_engine.errors.CommandIdTaken` when ``command``'s id is (a
+        concurrent call with that id committed first); nothing is written then.
+        """
         ...
 
     def commit(
@@ -131,7 +136,8 @@ class Store(Protocol):
         transaction, and the commit is refused (:class:`~sop_engine.errors.LeaseLost`) when
         another sweeper has claimed one since (the fence). All or nothing. Raises
         :class:`~sop_engine.errors.VersionConflict` unless the stored version is exactly
-        ``case.version - 1``.
+        ``case.version - 1``, and :class:`~sop_engine.errors.CommandIdTaken` when ``command``'s
+        id is already recorded.
         """
         ...
 
@@ -287,6 +293,7 @@ class MemoryStore:
     ) -> None:
         if case.id in self._cases:
             raise VersionConflict(case.id, 0, self._cases[case.id].version)
+        self._check_command(command, case)
         self._cases[case.id] = case
         self._events[case.id] = [_canonical(event)]
         if command is not None:
@@ -307,6 +314,7 @@ class MemoryStore:
             raise CaseNotFound(case.id)
         if current.version != case.version - 1:
             raise VersionConflict(case.id, case.version - 1, current.version)
+        self._check_command(command, case)
         self._cases[case.id] = case
         self._events[case.id].append(_canonical(event) if len(event.personal) > 1 else event)
         if command is not None:
@@ -320,6 +328,7 @@ class MemoryStore:
         """Every write, or none: all are checked against the versions (as the earlier writes
         of the group leave them) before the first is applied."""
         versions: dict[str, int] = {}
+        commands: set[str] = set()
         for w in writes:
             cid = w.case.id
             current = versions.get(cid)
@@ -334,11 +343,21 @@ class MemoryStore:
                 if current != w.case.version - 1:
                     raise VersionConflict(cid, w.case.version - 1, current)
             versions[cid] = w.case.version
+            if w.command is not None:
+                if w.command.command_id in commands:
+                    raise CommandIdTaken(w.command.command_id, cid)
+                self._check_command(w.command, w.case)
+                commands.add(w.command.command_id)
         for w in writes:
             if w.new:
                 self.insert(w.case, w.event, w.command, w.timers, w.notifications)
             else:
                 self.commit(w.case, w.event, w.command, w.timers, w.notifications, w.done)
+
+    def _check_command(self, command: CommandRecord | None, case: Case) -> None:
+        """Refuse a command record whose id is taken, as the durable stores' key does."""
+        if command is not None and command.command_id in self._commands:
+            raise CommandIdTaken(command.command_id, case.id)
 
     def _add(self, timers: Iterable[Timer], notifications: Iterable[Notification]) -> None:
         if type(timers) is ArmedTimers and not self._timer_keys and not self._dead:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import attrs
 
@@ -16,10 +17,12 @@ from sop_engine._compile.compiled import CompiledSop
 from sop_engine._core.calendar import UNIT_WORDS, WorkingCalendar
 from sop_engine._core.clock import Clock
 from sop_engine._core.errors import (
+    CommandRefused,
     ExtensionRefused,
     InvalidEventData,
     MigrationRefused,
     RoleNotPermitted,
+    VersionConflict,
 )
 from sop_engine._core.i18n import Msg
 from sop_engine._core.protocol import SystemEvent
@@ -59,6 +62,21 @@ class Admin:
         prior = self.committer.recall(command_id, case_id, SystemEvent.EXTEND, actor, args)
         if prior is not None:
             return prior
+        try:
+            return self._extend(case_id, deadline, actor, amount, reason, command_id, args)
+        except (CommandRefused, VersionConflict) as e:  # a concurrent call with this id won?
+            return self.committer.settle(e, command_id, case_id, SystemEvent.EXTEND, actor, args)
+
+    def _extend(
+        self,
+        case_id: str,
+        deadline: str,
+        actor: Actor,
+        amount: float,
+        reason: str,
+        command_id: str | None,
+        args: Mapping[str, Any],
+    ) -> Case:
         case = self.store.get(case_id)
         sop = self.catalog.pinned(case.sop_hash)
         plan = sop.deadlines

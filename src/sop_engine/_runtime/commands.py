@@ -74,11 +74,25 @@ class Commands:
         command_id: str | None = None,
         derived_from: str | None = None,
     ) -> Case:
-        sop = self.catalog.get(sop_id)
-        cid = case_id if case_id is not None else self.ids()
         prior = self.committer.recall(command_id, case_id, SystemEvent.START, actor, data)
         if prior is not None:
             return prior
+        try:
+            return self._start(sop_id, data, actor, case_id, command_id, derived_from)
+        except (CommandRefused, VersionConflict) as e:  # a concurrent call with this id won?
+            return self.committer.settle(e, command_id, case_id, SystemEvent.START, actor, data)
+
+    def _start(
+        self,
+        sop_id: str,
+        data: Mapping[str, Any],
+        actor: Actor,
+        case_id: str | None,
+        command_id: str | None,
+        derived_from: str | None,
+    ) -> Case:
+        sop = self.catalog.get(sop_id)
+        cid = case_id if case_id is not None else self.ids()
         roles = sop.definition.intake_roles or tuple(r.name for r in sop.definition.roles)
         if actor.role not in roles:
             raise RoleNotPermitted(
@@ -115,10 +129,30 @@ class Commands:
     ) -> Case:
         """Fire ``event``; ``at`` and ``done`` are for the sweeper (the instant to record, and
         the claimed timer the command completes)."""
-        if command_id is not None:
-            prior = self.committer.recall(command_id, case_id, event, actor, payload or _NONE)
-            if prior is not None:
-                return prior
+        if command_id is None:
+            return self._fire(case_id, event, actor, payload, None, expected_version, at, done)
+        args = payload or _NONE
+        prior = self.committer.recall(command_id, case_id, event, actor, args)
+        if prior is not None:
+            return prior
+        try:
+            return self._fire(
+                case_id, event, actor, payload, command_id, expected_version, at, done
+            )
+        except (CommandRefused, VersionConflict) as e:  # a concurrent call with this id won?
+            return self.committer.settle(e, command_id, case_id, event, actor, args)
+
+    def _fire(
+        self,
+        case_id: str,
+        event: str,
+        actor: Actor,
+        payload: Mapping[str, Any] | None,
+        command_id: str | None,
+        expected_version: int | None,
+        at: datetime | None,
+        done: Sequence[Timer],
+    ) -> Case:
         store = self.store
         case = store.get(case_id)
         if expected_version is not None and expected_version != case.version:

@@ -60,6 +60,33 @@ class Committer:
             return prior.result
         raise CommandIdReused(command_id)
 
+    def settle(
+        self,
+        error: Exception,
+        command_id: str | None,
+        case_id: str | None,
+        event: str,
+        actor: Actor,
+        args: Mapping[str, Any],
+    ) -> Case:
+        """The answer to a command with an id that failed: what a concurrent call with the same
+        id committed meanwhile, else ``error`` raised again.
+
+        Two calls sent with one command id at the same moment both find no record; the one
+        that commits second fails (:class:`~sop_engine.errors.CommandIdTaken`, a
+        :class:`~sop_engine.errors.VersionConflict`, or a refusal decided on the case the first
+        one moved on, such as :class:`~sop_engine.errors.EventNotAllowed`). The record and the
+        case are written in one transaction, so once the case has moved the record is visible:
+        asked again, it gives the second caller the first one's result, as a retry later
+        would get. A different command under that id is :class:`CommandIdReused`.
+        """
+        if command_id is None:
+            raise error
+        prior = self.recall(command_id, case_id, event, actor, args)
+        if prior is None:
+            raise error
+        return prior
+
     def commit(self, decision: Decision) -> Case:
         """Write ``decision`` in one store call, publish it, and return the new snapshot.
 

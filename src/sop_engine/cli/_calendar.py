@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import click
 
 from sop_engine._core.calendar import WorkingCalendar
-from sop_engine._core.i18n import Msg, reason_of
+from sop_engine._core.i18n import N_, Msg, env_lang, gettext, locale_lang, reason_of
 from sop_engine.cli._common import FORMAT, EnvironmentProblem, json_text, registry, said
+from sop_engine.cli._i18n import CLI_LANG
 
 __all__ = ["calendar"]
 
@@ -18,6 +19,43 @@ __all__ = ["calendar"]
 @click.group()
 def calendar() -> None:
     """Working-day calendars: due instants and days off."""
+
+
+_WARNING = N_("warning")
+
+TODAY = click.option(
+    "--today",
+    "today",
+    default=None,
+    hidden=True,
+    help="The date to judge the calendar's end from (default: today; for tests).",
+)
+
+
+def today_of(text: str | None) -> date:
+    """``--today`` as a date, or today's date in Jakarta."""
+    if text is None:
+        from sop_engine._core.clock import SystemClock
+
+        return SystemClock().now().astimezone(ZoneInfo("Asia/Jakarta")).date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError as e:
+        raise click.BadParameter(f"{text[:40]!r} is not a date (YYYY-MM-DD)") from e
+
+
+def warn_horizon(cal: WorkingCalendar, today: date, *, reach: date | None = None) -> str | None:
+    """Print to standard error why ``cal`` needs extending soon (its end is near, or a
+    deadline could reach past it); the text, or None when all is well."""
+    from sop_engine._core.calendar import horizon_warning
+
+    warning = horizon_warning(cal, today, reach=reach)
+    if warning is None:
+        return None
+    lang = CLI_LANG.get() or env_lang() or locale_lang()
+    text = warning.render(lang)
+    click.secho(f"{gettext(_WARNING, lang)}: {text}", fg="yellow", err=True)
+    return text
 
 
 def _calendar(
@@ -65,6 +103,7 @@ def _calendar(
 @click.option("--office-hours", help="e.g. 08:00-16:00: the deadline is the end of office hours.")
 @click.option("--cutoff", help="e.g. 15:00: a start after it counts from the next day.")
 @FORMAT
+@TODAY
 def due(
     start: str,
     amount: str,
@@ -74,6 +113,7 @@ def due(
     office_hours: str | None,
     cutoff: str | None,
     fmt: str,
+    today: str | None,
 ) -> None:
     """Print the deadline for AMOUNT units counted from START (ISO date or date-time).
 
@@ -87,6 +127,7 @@ def due(
             param_hint="'--unit'",
         )
     cal = _calendar(calendar_id, zone, office_hours, cutoff)
+    warn_horizon(cal, today_of(today))
     try:
         n = float(amount)
     except ValueError:
@@ -137,9 +178,11 @@ def due(
 @click.argument("year", type=int)
 @click.option("--calendar", "calendar_id", default="ID", show_default=True)
 @FORMAT
-def holidays(year: int, calendar_id: str, fmt: str) -> None:
+@TODAY
+def holidays(year: int, calendar_id: str, fmt: str, today: str | None) -> None:
     """Print one line per day off in YEAR: DATE<TAB>KIND<TAB>NAME (weekends not listed)."""
     cal = _calendar(calendar_id, "Asia/Jakarta")
+    warn_horizon(cal, today_of(today))
     if not cal.years[0] <= year <= cal.years[1]:
         raise EnvironmentProblem(
             said(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +21,10 @@ from sop_engine.cli._common import (
     registry,
 )
 from sop_engine.plugin import Notifier
+
+if TYPE_CHECKING:
+    from sop_engine._engine import Engine
+    from sop_engine._ops.checkpoint import ScheduledCheckpoints
 
 __all__ = ["worker"]
 
@@ -65,6 +71,25 @@ DB_HELP = "The store: a SQLite file, or a PostgreSQL URL (postgresql://USER@HOST
     help="TOML file configuring the notifier: its table named after it, or the whole file.",
 )
 @click.option("--exit-when-idle", is_flag=True, help="Stop once nothing is due or pending.")
+@click.option(
+    "--checkpoint-key",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Sign a checkpoint of the store every --checkpoint-every with this Ed25519 private "
+    "key (PEM; sop audit keygen makes one). One worker of many takes each.",
+)
+@click.option(
+    "--checkpoint-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Where scheduled checkpoints are written (checkpoint-YYYYMMDDTHHMMSSZ.json).",
+)
+@click.option(
+    "--checkpoint-every",
+    default=None,
+    metavar="DURATION",
+    help="How often to checkpoint: 90s, 15m, 1h, 1d, 1h30m (periods start on the UTC epoch).",
+)
 @click.pass_context
 def worker(
     ctx: click.Context,
@@ -77,6 +102,9 @@ def worker(
     notifier: str | None,
     notifier_config: str | None,
     exit_when_idle: bool,
+    checkpoint_key: str | None,
+    checkpoint_dir: str | None,
+    checkpoint_every: str | None,
 ) -> None:
     """Sweep due deadlines and relay the outbox until SIGTERM (any number may run at once).
 
@@ -98,6 +126,7 @@ def worker(
     if batch < 1 or lease <= 0 or interval < 0:
         raise click.UsageError("--batch must be >= 1, --lease > 0 and --interval >= 0")
     plugin_notifier = _plugin_notifier(notifier, notifier_config)
+    checkpoints = _schedule(db, checkpoint_key, checkpoint_dir, checkpoint_every)
     st = open_store(db, agencies=agencies, lease=timedelta(seconds=lease), batch=batch)
     transient: tuple[type[BaseException], ...] = ()
     if is_url(db):
@@ -116,6 +145,8 @@ def worker(
     scope = ", ".join(agencies) if agencies else "every agency"
     engine = Engine(store=st, registry=registry())
     err.print(f"worker {getattr(st, 'path', db)} ({scope}): started", markup=False)
+    for text in _calendar_warnings(engine):
+        err.print(f"warning: {text}", style="yellow", markup=False)
     last = [timing.monotonic()]
 
     def counts(stats: WorkerStats) -> str:
@@ -123,7 +154,8 @@ def worker(
             f"fired {stats.fired}, delivered {stats.delivered}, "
             f"lost races {stats.conflicts}, errors {stats.errors}, "
             f"failed timers {stats.timer_failures}, failed deliveries {stats.failed}, "
-            f"quarantined {stats.quarantined}"
+            f"quarantined {stats.quarantined}, checkpoints {stats.checkpoints}"
+            + (f" (failed {stats.checkpoint_failures})" if stats.checkpoint_failures else "")
         )
 
     def on_round(stats: WorkerStats) -> None:
@@ -146,6 +178,7 @@ def worker(
             transient=transient,
             on_round=on_round,
             on_error=on_error,
+            checkpoints=checkpoints,
         )
     finally:
         if out is not sys.stdout:
@@ -160,8 +193,9 @@ def worker(
 @click.option("--limit", type=int, default=100, show_default=True, help="Dead letters listed.")
 @FORMAT
 def status(db: str, limit: int, fmt: str) -> None:
-    """Due and pending work, lag, and the quarantined timers and notifications with their
-    errors; exit 1 when anything is quarantined (a health check)."""
+    """Due and pending work, lag, the newest scheduled checkpoint and its age, and the
+    quarantined timers and notifications with their errors; exit 1 when anything is
+    quarantined (a health check)."""
     from sop_engine._core.clock import SystemClock
     from sop_engine._persistence.deadletter import QueueStatus
 
@@ -170,14 +204,23 @@ def status(db: str, limit: int, fmt: str) -> None:
         now = SystemClock().now()
         queue: QueueStatus = st.queue_status(now)
         letters = st.dead_letters(limit)
+        latest = getattr(st, "latest_checkpoint", None)
+        checkpoint = None if latest is None else latest()
     finally:
         st.close()
     lag = None if queue.oldest_due is None else (now - queue.oldest_due).total_seconds()
+    age = None if checkpoint is None else (now - checkpoint.taken_at).total_seconds()
+    marks = {
+        "last_checkpoint": None if checkpoint is None else checkpoint.slot,
+        "last_checkpoint_file": None if checkpoint is None else checkpoint.file,
+        "checkpoint_age_seconds": age,
+    }
     if fmt == "json":
         doc = {
             "status": {
                 **dict(_status_fields(queue).items()),
                 "timer_lag_seconds": lag,
+                **marks,
             },
             "dead_letters": [_letter_doc(d) for d in letters],
         }
@@ -186,6 +229,9 @@ def status(db: str, limit: int, fmt: str) -> None:
         for name, value in _status_fields(queue).items():
             click.echo(f"{name}: {value}")
         click.echo(f"timer_lag_seconds: {'-' if lag is None else f'{lag:.0f}'}")
+        for name, value in marks.items():
+            shown = "-" if value is None else f"{value:.0f}" if isinstance(value, float) else value
+            click.echo(f"{name}: {shown}")
         for d in letters:
             click.echo(
                 f"quarantined {d.kind} {d.key} (case {d.case_id}) after {d.attempts} "
@@ -223,6 +269,93 @@ def _status_fields(queue: object) -> dict[str, object]:
 
 def _letter_doc(d: object) -> dict[str, object]:
     return _status_fields(d)
+
+
+def _calendar_warnings(engine: Engine) -> list[str]:
+    """One warning per calendar of the stored SOP versions that ends within a year, or before
+    the longest deadline started today could fall due (logged too, for the log shipper)."""
+    import logging
+
+    from sop_engine._core.calendar import horizon_warning
+    from sop_engine._features.deadlines import latest_due
+    from sop_engine.cli._calendar import today_of
+
+    today = today_of(None)
+    seen: dict[str, str] = {}
+    for sop_hash in getattr(engine.store, "sop_hashes", list)():
+        try:
+            sop = engine.catalog.pinned(sop_hash)
+            if sop.deadlines is None:
+                continue
+            cal = engine.catalog.calendar(sop)
+            warning = horizon_warning(cal, today, reach=latest_due(sop.deadlines, cal, today))
+        except Exception:  # an SOP this host cannot load is the sweeper's to report
+            continue
+        if warning is not None:
+            seen.setdefault(str(warning), f"{sop.id}: {warning}")
+    for text in seen.values():
+        logging.getLogger("sop_engine.worker").warning("calendar ends soon: %s", text)
+    return list(seen.values())
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_every(text: str) -> timedelta:
+    """``90s``, ``15m``, ``1h``, ``1d``, ``1h30m`` or plain seconds, as a period of at least a
+    second and at most a year; anything else is a usage error naming the forms."""
+    import re
+
+    raw = text.strip().lower()
+    parts = re.fullmatch(r"(?:\d+(?:\.\d+)?[smhd])+", raw)
+    try:
+        if parts is not None:
+            seconds = sum(
+                float(n) * _UNITS[u] for n, u in re.findall(r"(\d+(?:\.\d+)?)([smhd])", raw)
+            )
+        else:
+            seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 1 <= seconds <= 366 * 86400:  # also refuses nan and inf
+        raise click.BadParameter(
+            f"{text[:40]!r}: give a period from 1s to 366d, such as 90s, 15m, 1h, 1d or 1h30m",
+            param_hint="--checkpoint-every",
+        )
+    return timedelta(seconds=seconds)
+
+
+def _schedule(
+    db: str, key: str | None, directory: str | None, every: str | None
+) -> ScheduledCheckpoints | None:
+    """The scheduled checkpoints the three --checkpoint-* options ask for (all or none)."""
+    if key is None and directory is None and every is None:
+        return None
+    if key is None or directory is None or every is None:
+        raise click.UsageError(
+            "scheduled checkpoints need --checkpoint-key, --checkpoint-dir and "
+            "--checkpoint-every together"
+        )
+    from pathlib import Path
+
+    from sop_engine._ops.checkpoint import CheckpointInvalid, ScheduledCheckpoints
+    from sop_engine.cli._integrity import open_checked
+
+    period = parse_every(every)
+    folder = Path(directory)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        raise click.ClickException(f"--checkpoint-dir {directory}: cannot write there ({e})") from e
+    try:
+        return ScheduledCheckpoints(
+            Path(key).read_bytes(), folder, period, lambda: open_checked(db)
+        )
+    except CheckpointInvalid as e:
+        raise click.ClickException(f"--checkpoint-key {key}: {e}") from e
 
 
 def _plugin_notifier(name: str | None, config_path: str | None) -> Notifier | None:
