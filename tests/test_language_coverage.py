@@ -384,15 +384,21 @@ def test_sop_test_on_the_buggy_example_is_in_one_language(
 def _refusals() -> dict[str, Exception]:
     """Every refusal type the engine raises, each met on a real (in-memory) engine with the
     LAPOR! SOP, and every hostile argument of issue 18, and the calendar's edge."""
+    import tempfile
     from datetime import UTC, datetime
 
-    from sop_engine import Actor, Engine, SimulatedClock, SopError
+    from sop_engine import Actor, Engine, Registry, SimulatedClock, SopError, Text
     from sop_engine._core.calendar import indonesia
+    from sop_engine._core.errors import CommandIdTaken, IntakeRejected
+    from sop_engine._persistence.readonly import open_readonly
     from test_robust_input import HOSTILE
 
     from conftest import ADMIN, COMPLETE, LAPOR, OFFICER, OTHER_OFFICER
 
     supervisor = Actor("pak-kabid", "atasan")
+    tmp = tempfile.mkdtemp()
+    not_a_db = Path(tmp) / "bukan.db"
+    not_a_db.write_bytes(b"bukan basis data " * 100)
     clock = SimulatedClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
     engine = Engine(clock=clock)
     engine.load(LAPOR)
@@ -442,9 +448,20 @@ def _refusals() -> dict[str, Exception]:
         ),
         "calendar: naive time": lambda: indonesia().due(datetime(2026, 3, 2), 1, "working_days"),
         "calendar: zone": lambda: indonesia(zone="Asia/Bandung"),
+        "store: no file": lambda: open_readonly(Path(tmp) / "tidak-ada.db"),
+        "store: not SQLite": lambda: open_readonly(not_a_db),
+        "plugin: nothing registered": lambda: Registry().intake("tidak_ada", {}),
+        "plugin: bad configuration": lambda: Registry().intake("lapor.web", {"x": 1}),
+    }
+    # raised only by a store in a race or by a channel's own parser: met as they are raised
+    direct: dict[str, Exception] = {
+        "command id taken": CommandIdTaken("k1", "c1"),
+        "intake rejected": IntakeRejected(
+            "lapor.sms", Text("format SMS tidak dikenali", "unrecognised SMS format")
+        ),
     }
     engine_hostile = {f"argument: {name}": fn for name, fn in HOSTILE.items()}
-    out: dict[str, Exception] = {}
+    out: dict[str, Exception] = dict(direct)
     for name, attempt in attempts.items():
         try:
             attempt()
@@ -486,12 +503,15 @@ def test_every_refusal_and_argument_error_is_in_one_language(lang: Lang) -> None
         InvalidCaseData,
         InvalidEventData,
         MigrationRefused,
+        PluginError,
         RoleNotPermitted,
+        StoreUnavailable,
         UnknownEvent,
         UnknownSop,
         VersionConflict,
     )
     from sop_engine._core.calendar import CalendarExhausted
+    from sop_engine._core.errors import CommandIdTaken, IntakeRejected
     from sop_engine._ops.examples import example_path
 
     errors = _refusals()
@@ -512,6 +532,10 @@ def test_every_refusal_and_argument_error_is_in_one_language(lang: Lang) -> None
         UnknownSop,
         VersionConflict,
         CalendarExhausted,
+        StoreUnavailable,
+        PluginError,
+        CommandIdTaken,
+        IntakeRejected,
     } <= kinds
     with example_path("lapor") as sop:
         content = content_words(sop, lang)

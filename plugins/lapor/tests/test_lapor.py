@@ -114,7 +114,7 @@ def test_a_malformed_sms_gets_a_clear_rejection_and_opens_nothing(
 def test_a_bad_keyword_table_is_refused_when_the_channel_is_set_up(registry: Registry) -> None:
     with pytest.raises(PluginError, match=r"keywords: 'TANG KAB' does not match"):
         registry.intake("lapor.sms_1708", {"sop": "lapor-upp", "keywords": {"TANG KAB": "x"}})
-    with pytest.raises(PluginError, match="'keywords' is a required property"):
+    with pytest.raises(PluginError, match="config: 'keywords' is required"):
         registry.intake("lapor.sms_1708", {"sop": "lapor-upp"})
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 from sop_engine._core.errors import PluginError
+from sop_engine._core.i18n import N_, Msg
 from sop_engine._spec.extensions import (
     ExporterSpec,
     ExportFn,
@@ -45,6 +46,21 @@ if TYPE_CHECKING:
 __all__ = ["Registry"]
 
 _NAMESPACE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+# What each kind of extension is called in a message (the registry's table names are English).
+_KIND_WORDS = {
+    "guards": N_("guard"),
+    "actions": N_("action"),
+    "sections": N_("section"),
+    "calendars": N_("calendar"),
+    "ethics_checks": N_("ethics check"),
+    "intake_channels": N_("intake channel"),
+    "notifiers": N_("notifier"),
+    "event_listeners": N_("event listener"),
+    "lint_rules": N_("lint rule"),
+    "exporters": N_("exporter"),
+}
 
 
 class Registry:
@@ -84,8 +100,13 @@ class Registry:
         except pluggy.PluginValidationError as e:
             name = self._pm.get_name(e.plugin)
             raise PluginError(
-                f"plugin {name!r}{self._from(name or '')} implements a hook sop_engine does "
-                f"not have ({e}); check the function name against docs/plugins.md",
+                Msg(
+                    "plugin {name!r}{source} implements a hook sop_engine does not have "
+                    "({error}); check the function name against docs/plugins.md",
+                    name=name,
+                    source=self._from(name or ""),
+                    error=str(e),
+                ),
                 plugin=name,
             ) from e
         self.owners: dict[tuple[str, str], str] = {}
@@ -116,14 +137,23 @@ class Registry:
                 if seen[ep.name] == ep.value:
                     continue  # the same distribution found twice on the path
                 raise PluginError(
-                    f"two installed plugins are both named {ep.name!r} "
-                    f"({self.packages[ep.name]} and {package}); uninstall one of them",
+                    Msg(
+                        "two installed plugins are both named {name!r} ({first} and "
+                        "{second}); uninstall one of them",
+                        name=ep.name,
+                        first=self.packages[ep.name],
+                        second=package,
+                    ),
                     plugin=ep.name,
                 )
             if not _NAMESPACE.match(ep.name):
                 raise PluginError(
-                    f"plugin {ep.name!r} (from {package}) has an entry-point name that cannot "
-                    "be a namespace; use lower-case letters, digits and _ (e.g. 'licence')",
+                    Msg(
+                        "plugin {name!r} (from {package}) has an entry-point name that cannot "
+                        "be a namespace; use lower-case letters, digits and _ (e.g. 'licence')",
+                        name=ep.name,
+                        package=package,
+                    ),
                     plugin=ep.name,
                 )
             if self._pm.is_blocked(ep.name):
@@ -132,8 +162,13 @@ class Registry:
                 plugin = ep.load()
             except Exception as e:
                 raise PluginError(
-                    f"plugin {ep.name!r} (from {package}) failed to import: {e!r}; "
-                    f"reinstall or uninstall {package}",
+                    Msg(
+                        "plugin {name!r} (from {package}) failed to import: {error}; "
+                        "reinstall or uninstall {package}",
+                        name=ep.name,
+                        package=package,
+                        error=repr(e),
+                    ),
                     plugin=ep.name,
                 ) from e
             seen[ep.name] = ep.value
@@ -146,7 +181,13 @@ class Registry:
         except (ValueError, pluggy.PluginValidationError) as e:
             where = f" (from {self.packages[name]})" if name in self.packages else ""
             raise PluginError(
-                f"cannot register plugin {name or plugin!r}{where}: {e}", plugin=name
+                Msg(
+                    "cannot register plugin {name!r}{source}: {error}",
+                    name=name or plugin,
+                    source=where,
+                    error=str(e),
+                ),
+                plugin=name,
             ) from e
 
     def _collect(self) -> None:
@@ -159,8 +200,14 @@ class Registry:
                     specs = list(impl.function() or ())
                 except Exception as e:
                     raise PluginError(
-                        f"plugin {plugin_name!r}{self._from(plugin_name)} raised {e!r} in "
-                        f"{hook_name}; report it to the plugin's maintainers or uninstall it",
+                        Msg(
+                            "plugin {name!r}{source} raised {error} in {hook}; report it to "
+                            "the plugin's maintainers or uninstall it",
+                            name=plugin_name,
+                            source=self._from(plugin_name),
+                            error=repr(e),
+                            hook=hook_name,
+                        ),
                         plugin=plugin_name,
                     ) from e
                 for spec in specs:
@@ -202,10 +249,15 @@ class Registry:
         spec = table.get(name)
         what = kind[:-1].replace("_", " ")
         if spec is None:
-            known = ", ".join(sorted(table)) or "none"
+            known: str | Msg = ", ".join(sorted(table)) or Msg("none")
             raise PluginError(
-                f"no {what} {name!r} is registered (registered: {known}); "
-                "install the plugin that provides it",
+                Msg(
+                    "no {what} {name!r} is registered (registered: {known}); install the "
+                    "plugin that provides it",
+                    what=Msg(_KIND_WORDS.get(kind, what)),
+                    name=name,
+                    known=known,
+                ),
                 plugin=None,
             )
         from jsonschema import Draft202012Validator
@@ -214,13 +266,17 @@ class Registry:
             Draft202012Validator(dict(spec.config)).iter_errors(dict(config)), key=str
         )
         if problems:
-            listed = "; ".join(
-                f"{'.'.join(map(str, p.absolute_path)) or 'config'}: {p.message}" for p in problems
-            )
+            listed = _config_problems(problems)
             owner = self.owners[(kind, name)]
             raise PluginError(
-                f"the configuration of {what} {name!r} is invalid: {listed}; "
-                f"see the README of plugin {owner!r}",
+                Msg(
+                    "the configuration of {what} {name!r} is invalid: {listed}; see the "
+                    "README of plugin {owner!r}",
+                    what=Msg(_KIND_WORDS.get(kind, what)),
+                    name=name,
+                    listed=listed,
+                    owner=owner,
+                ),
                 plugin=owner,
             )
         return spec.bind(config)
@@ -249,3 +305,54 @@ class Registry:
     @property
     def plugin_manager(self) -> pluggy.PluginManager:
         return self._pm
+
+
+def _config_problems(problems: list[Any]) -> Msg:
+    """A plugin configuration's schema problems in the reader's words (never jsonschema's own
+    English, which would leave an Indonesian message half English), the first five joined."""
+    from sop_engine._definition.shape import humanise
+
+    said: list[Msg] = []
+    for p in problems[:5]:
+        where = ".".join(map(str, p.absolute_path)) or "config"
+        if p.validator == "required" and isinstance(p.instance, Mapping):
+            missing = ", ".join(repr(k) for k in p.validator_value if k not in p.instance)
+            said.append(Msg("{where}: {names} is required", where=where, names=missing))
+        elif p.validator == "additionalProperties" and isinstance(p.instance, Mapping):
+            known = p.schema.get("properties", {})
+            extra = ", ".join(repr(k) for k in sorted(map(str, p.instance)) if k not in known)
+            said.append(Msg("{where}: unknown key(s) {names}", where=where, names=extra))
+        elif p.validator == "pattern":
+            said.append(
+                Msg(
+                    "{where}: {found!r} does not match {pattern!r}",
+                    where=where,
+                    found=p.instance,
+                    pattern=p.validator_value,
+                )
+            )
+        elif p.validator == "enum":
+            allowed = ", ".join(repr(v) for v in p.validator_value)
+            said.append(
+                Msg(
+                    "{where}: {found!r} is not one of {allowed}",
+                    where=where,
+                    found=p.instance,
+                    allowed=allowed,
+                )
+            )
+        elif p.validator == "type":
+            said.append(
+                Msg(
+                    "{where}: {found!r} is not of type {kind!r}",
+                    where=where,
+                    found=p.instance,
+                    kind=p.validator_value,
+                )
+            )
+        else:
+            said.append(Msg("{where}: {reason}", where=where, reason=humanise(p)))
+    joined = said[0]
+    for more in said[1:]:
+        joined = Msg("{first}; {second}", first=joined, second=more)
+    return joined

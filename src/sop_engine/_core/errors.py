@@ -95,9 +95,12 @@ class SopValidationError(SopError, ValueError):
 class PluginError(SopError, RuntimeError):
     """A plugin could not be registered: a name clash, a bad registration, a failed import."""
 
-    def __init__(self, message: str, *, plugin: str | None = None) -> None:
+    def __init__(self, message: str | Msg, *, plugin: str | None = None) -> None:
         self.plugin = plugin
-        super().__init__(message)
+        if isinstance(message, Msg):
+            self._say(message)
+        else:
+            super().__init__(message)
 
 
 class IntakeRejected(SopError, ValueError):
@@ -111,6 +114,13 @@ class IntakeRejected(SopError, ValueError):
         self.channel = channel
         self.reason = reason
         super().__init__(f"{channel}: message rejected: {reason.en or reason.id}")
+
+    def message(self, lang: Lang = "en") -> str:
+        """The rejection in ``lang``: the channel's own bilingual reason."""
+        said = Msg(
+            "{channel}: message rejected: {reason}", channel=self.channel, reason=self.reason
+        )
+        return bounded(said.render(lang))
 
 
 class UnknownSop(SopError, LookupError):
@@ -274,6 +284,11 @@ class CommandIdTaken(VersionConflict):
                 f"command id {command_id!r} was committed by a concurrent call first; nothing "
                 "was written for this one: send it again to get that call's outcome"
             ),
+        )
+        self.msg = Msg(
+            "command id {command_id!r} was committed by a concurrent call first; nothing "
+            "was written for this one: send it again to get that call's outcome",
+            command_id=command_id,
         )
         self.case_id = case_id
         self.expected = 0
@@ -534,10 +549,14 @@ class MigrationRefused(CommandRefused):
 class StoreUnavailable(SopError, ConnectionError):
     """A durable store could not be opened or reached (server down, bad URL, driver missing)."""
 
-    def __init__(self, where: str, cause: str, fix: str) -> None:
+    def __init__(self, where: str, cause: str | Msg, fix: str | Msg) -> None:
         self.where = where
-        self.cause = cause
-        super().__init__(f"cannot use the store at {where}: {cause}; {fix}")
+        self.cause = str(cause)
+        self._say(
+            Msg(
+                "cannot use the store at {where}: {cause}; {fix}", where=where, cause=cause, fix=fix
+            )
+        )
 
 
 class SealBroken(SopError, ValueError):

@@ -54,6 +54,7 @@ from sop_engine._core.errors import (
     StoreUnavailable,
     VersionConflict,
 )
+from sop_engine._core.i18n import Msg
 from sop_engine._core.records import AuditEvent, Case, Notification, Timer
 from sop_engine._persistence.codec import (
     ChainBreak,
@@ -179,9 +180,15 @@ class PgStore:
             self._pool.close()
             raise StoreUnavailable(
                 self.path,
-                f"no connection within {connect_timeout.total_seconds():g} s ({e})",
-                "check the URL (postgresql://USER@HOST:PORT/DBNAME), that the server runs and "
-                "accepts this user",
+                Msg(
+                    "no connection within {seconds} s ({error})",
+                    seconds=format(connect_timeout.total_seconds(), "g"),
+                    error=str(e),
+                ),
+                Msg(
+                    "check the URL (postgresql://USER@HOST:PORT/DBNAME), that the server runs "
+                    "and accepts this user"
+                ),
             ) from e
         self.migrate()
         self.finish_erasures()  # a process that crashed mid-erasure left a key to destroy
@@ -839,7 +846,7 @@ def verify_chains(url: str, case_id: str | None = None) -> list[ChainBreak]:
         conn = psycopg.connect(url, autocommit=False)
     except psycopg.Error as e:
         raise StoreUnavailable(
-            _display(url), str(e).strip(), "check the URL and that the server runs"
+            _display(url), str(e).strip(), Msg("check the URL and that the server runs")
         ) from e
     with conn:
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sop_engine._core.errors import CaseNotFound, StoreUnavailable
+from sop_engine._core.i18n import Msg
 from sop_engine._core.records import AuditEvent, Case, Notification, Timer
 from sop_engine._persistence.codec import open_case
 from sop_engine._persistence.relational import (
@@ -37,9 +38,9 @@ from sop_engine._persistence.vault import KeyFile, KeySource, Vault
 
 __all__ = ["CaseRows", "ReadOnlyStore", "open_readonly"]
 
-_NOT_A_STORE = "it is not a sop_engine store (no schema_migrations table)"
-_FIX = "point --db at the file or database 'sop worker' or 'sop demo' wrote"
-_READ_ONLY = "this store is open for checking only: nothing is written"
+_NOT_A_STORE = Msg("it is not a sop_engine store (no schema_migrations table)")
+_FIX = Msg("point --db at the file or database 'sop worker' or 'sop demo' wrote")
+_READ_ONLY = Msg("this store is open for checking only: nothing is written")
 
 
 class CaseRows:
@@ -126,7 +127,7 @@ class ReadOnlyStore:
     # -- writes: refused -----------------------------------------------------------------------
 
     def insert(self, *args: Any, **kwargs: Any) -> None:
-        raise StoreUnavailable(self.path, _READ_ONLY, "open the store normally to change it")
+        raise StoreUnavailable(self.path, _READ_ONLY, Msg("open the store normally to change it"))
 
     commit = erase = release = discard = mark_delivered = insert
 
@@ -235,14 +236,14 @@ def open_readonly(db: str | Path, keys: KeySource | None = None) -> ReadOnlyStor
         return _open_postgres(text, keys)
     path = Path(text)
     if not path.is_file():
-        raise StoreUnavailable(text, "no such file", _FIX)
+        raise StoreUnavailable(text, Msg("no such file"), _FIX)
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         found = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
         ).fetchone()
     except sqlite3.DatabaseError as e:
-        raise StoreUnavailable(text, f"it is not a SQLite database ({e})", _FIX) from e
+        raise StoreUnavailable(text, Msg("it is not a SQLite database"), _FIX) from e
     if found is None:
         conn.close()
         raise StoreUnavailable(text, _NOT_A_STORE, _FIX)
@@ -259,7 +260,7 @@ def _open_postgres(url: str, keys: KeySource | None = None) -> ReadOnlyStore:
     try:
         conn = psycopg.connect(url, autocommit=False)
     except psycopg.Error as e:
-        raise StoreUnavailable(_display(url), str(e).strip(), "check the URL") from e
+        raise StoreUnavailable(_display(url), str(e).strip(), Msg("check the URL")) from e
     conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
     if conn.execute("SELECT to_regclass('schema_migrations')").fetchone() in (None, (None,)):
         conn.close()
