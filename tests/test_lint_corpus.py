@@ -338,7 +338,8 @@ def test_unreadable_path(tmp_path: Path, kind: str) -> None:
     assert _codes(findings) == [("SOP001", 1)]
     _check_finding(findings[0])
     code, stdout, output = _lint_cli("--lang", "en", str(path))
-    assert code == 1
+    # a missing path is a command-line mistake (2); a directory is a file that cannot be read (1)
+    assert code == (2 if kind == "missing" else 1)
     assert "Traceback" not in output
     assert FINDING_LINE.match(stdout.splitlines()[0])
 
