@@ -153,6 +153,12 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (series, slot)
     );
     """,
+    # 9 (issue 18): outbox rows are claimed by the worker relaying them, with a lease, as on
+    # PostgreSQL (two workers on one file each delivered the same notification)
+    """
+    ALTER TABLE outbox ADD COLUMN claim_token TEXT;
+    ALTER TABLE outbox ADD COLUMN claimed_until_us INTEGER;
+    """,
 )
 
 POSTGRES_MIGRATIONS: tuple[str, ...] = (

@@ -19,6 +19,7 @@ its own transaction, and recorded in ``schema_migrations``.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import sqlite3
 import threading
@@ -113,6 +114,7 @@ class SqliteStore:
         self.last_checkpoint: tuple[int, int, int] | None = None
         """``(busy, WAL frames, frames checkpointed)`` of the checkpoint after the last erasure."""
         self.lease = lease
+        self._relay_token = secrets.token_hex(16)  # this store object's claim on outbox rows
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._lock = threading.RLock()
         # the hash of the last event per case, as this store wrote it: saves a read per command
@@ -161,6 +163,15 @@ class SqliteStore:
             )
 
     def close(self) -> None:
+        """Hand back the notifications this store claimed and did not deliver (a worker that
+        stops cleanly does not make the others wait for its lease), then close the file."""
+        # on a read-only, broken or already closed file the lease hands them back instead
+        with contextlib.suppress(sqlite3.Error), self._tx() as db:
+            db.execute(
+                "UPDATE outbox SET claim_token = NULL, claimed_until_us = NULL "
+                "WHERE claim_token = ? AND delivered_us IS NULL",
+                (self._relay_token,),
+            )
         with self._lock:
             self._db.close()
 
@@ -487,10 +498,28 @@ class SqliteStore:
         return tuple(self._notifications("", -1))
 
     def pending_notifications(self, limit: int, now: datetime | None = None) -> list[Notification]:
-        where = "WHERE delivered_us IS NULL AND dead_us IS NULL"
-        if now is not None:
-            where += f" AND (retry_us IS NULL OR retry_us <= {_us(now)})"
-        return self._notifications(where, limit, "attempts, ")
+        """Claim up to ``limit`` undelivered notifications for this store object, those tried
+        least first, then oldest.
+
+        Rows this store claimed before come again (a failed delivery is retried by the same
+        worker); rows another worker on the same file holds are skipped until its lease runs
+        out, so two workers do not deliver the same notification at once (as on PostgreSQL).
+        """
+        wall = _us(self._clock.now())
+        retry = "" if now is None else f" AND (retry_us IS NULL OR retry_us <= {_us(now)})"
+        with self._tx() as db:
+            rows = db.execute(
+                "SELECT key, case_id, body FROM outbox WHERE delivered_us IS NULL "
+                f"AND dead_us IS NULL{retry} AND (claim_token IS NULL OR claim_token = ? "
+                "OR claimed_until_us < ?) ORDER BY attempts, created_us, rowid LIMIT ?",
+                (self._relay_token, wall, limit),
+            ).fetchall()
+            until = wall + self.lease // timedelta(microseconds=1)
+            db.executemany(
+                "UPDATE outbox SET claimed_until_us = ?, claim_token = ? WHERE key = ?",
+                [(until, self._relay_token, key) for key, _, _ in rows],
+            )
+        return [notification_from_body(*row) for row in rows]
 
     # -- failures (see _persistence/deadletter.py) --------------------------------------------
 
