@@ -51,11 +51,7 @@ __all__ = [
 
 DayOffKind = Literal["national", "cuti_bersama", "cuti_daerah", "closure"]
 Unit = Literal["working_days", "days", "working_hours"]
-# The years the ``holidays`` package carries every national day off for (its Nyepi table ends in
-# 2050): decreed years as the SKB 3 Menteri lists them, later ones as the package's estimates
-# (fixed dates certain, lunar ones computed and marked "perkiraan"; no cuti bersama before
-# their decree). See docs/calendar.md, "The calendar's end".
-YEARS = range(2020, 2051)
+YEARS = range(2020, 2031)
 UNIT_WORDS: Mapping[str, str] = {
     "working_days": N_("working days"),
     "days": N_("days"),
@@ -397,10 +393,6 @@ def _amendments() -> tuple[list[DayOff], list[tuple[date, str]]]:
     return add, remove
 
 
-_DECREED = "holidays package (SKB 3 Menteri)"
-_ESTIMATED = "holidays package (estimate: computed, no SKB 3 Menteri yet)"
-
-
 def indonesia(
     *,
     zone: str = "Asia/Jakarta",
@@ -415,7 +407,7 @@ def indonesia(
 
     national = holidays.country_holidays("ID", years=YEARS, categories=("public",), language="id")
     off: dict[date, DayOff] = {
-        d: DayOff(d, "national", name, _ESTIMATED if "perkiraan" in name else _DECREED)
+        d: DayOff(d, "national", name, "holidays package (SKB 3 Menteri)")
         for d, name in sorted(national.items())
     }
     if cuti_bersama:
@@ -423,7 +415,7 @@ def indonesia(
             "ID", years=YEARS, categories=("government",), language="id"
         )
         for d, name in sorted(joint.items()):
-            off.setdefault(d, DayOff(d, "cuti_bersama", name, _DECREED))
+            off.setdefault(d, DayOff(d, "cuti_bersama", name, "holidays package (SKB 3 Menteri)"))
     add, remove = _amendments()
     for d, _ in remove:
         off.pop(d, None)
