@@ -393,6 +393,12 @@ def _amendments() -> tuple[list[DayOff], list[tuple[date, str]]]:
     return add, remove
 
 
+# Where a day off comes from: a year's SKB 3 Menteri as the package carries it, or (lunar
+# holidays of years not decreed yet, named "(perkiraan)" by the package) its computed estimate.
+_DECREED = "holidays package (SKB 3 Menteri)"
+_ESTIMATED = "holidays package (estimate: computed, no SKB 3 Menteri yet)"
+
+
 def indonesia(
     *,
     zone: str = "Asia/Jakarta",
@@ -407,7 +413,7 @@ def indonesia(
 
     national = holidays.country_holidays("ID", years=YEARS, categories=("public",), language="id")
     off: dict[date, DayOff] = {
-        d: DayOff(d, "national", name, "holidays package (SKB 3 Menteri)")
+        d: DayOff(d, "national", name, _ESTIMATED if "perkiraan" in name else _DECREED)
         for d, name in sorted(national.items())
     }
     if cuti_bersama:
@@ -415,7 +421,7 @@ def indonesia(
             "ID", years=YEARS, categories=("government",), language="id"
         )
         for d, name in sorted(joint.items()):
-            off.setdefault(d, DayOff(d, "cuti_bersama", name, "holidays package (SKB 3 Menteri)"))
+            off.setdefault(d, DayOff(d, "cuti_bersama", name, _DECREED))
     add, remove = _amendments()
     for d, _ in remove:
         off.pop(d, None)
