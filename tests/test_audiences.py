@@ -96,7 +96,8 @@ def _write(text: str) -> str:
     return str(path)
 
 
-_TEXT = st.text(alphabet="abcdefgh ANIWJY0123456789", min_size=1, max_size=30)
+# required free text is never blank (the SOP refuses a blank response before any export)
+_TEXT = st.text(alphabet="abcdefgh ANIWJY0123456789", min_size=1, max_size=30).filter(str.strip)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

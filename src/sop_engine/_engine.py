@@ -224,7 +224,7 @@ class Engine:
         """
         check_id("case_id", case_id)
         check_actor(actor)
-        check_data("payload", payload, optional=True)
+        check_data("payload", payload, optional=True, mapping=True)
         return self.commands.available(case_id, actor, payload)
 
     # -- deadlines --------------------------------------------------------------------------

@@ -40,6 +40,11 @@ T = {
     "{where}: unknown key(s) {names}": "{where}: kunci tidak dikenal {names}",
     "{where}: {reason}": "{where}: {reason}",
     "{first}; {second}": "{first}; {second}",
+    "expected a mapping of data names to values, got {kind}": (
+        "seharusnya pemetaan nama data ke nilainya, yang diberikan {kind}"
+    ),
+    "{where}: give {options}": "{where}: isikan {options}",
+    "{where}: fits none of the allowed forms": "{where}: tidak cocok dengan bentuk mana pun yang diizinkan",
     "{where}: {found!r} does not match {pattern!r}": "{where}: {found!r} tidak cocok dengan {pattern!r}",
     "{where}: {found!r} is not one of {allowed}": "{where}: {found!r} bukan salah satu dari {allowed}",
     "{where}: {found!r} is not of type {kind!r}": "{where}: {found!r} bukan bertipe {kind!r}",

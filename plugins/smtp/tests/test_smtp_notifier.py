@@ -221,7 +221,7 @@ def test_a_role_without_an_address_is_reported_not_dropped(
 
 
 def test_configuration_is_checked_when_the_notifier_is_set_up() -> None:
-    with pytest.raises(PluginError, match=r"smtp\.email' is invalid: port: 0 is less than"):
+    with pytest.raises(PluginError, match=r"smtp\.email' is invalid: port: write 1 or more, not 0"):
         Registry().notifier("smtp.email", {**_config(0)})
     with pytest.raises(PluginError, match="sender: 'pengaduan' does not match"):
         Registry().notifier("smtp.email", {**_config(25), "sender": "pengaduan"})

@@ -167,9 +167,7 @@ def test_an_unreachable_endpoint_is_retried_then_reported(endpoint: Endpoint) ->
 def test_configuration_and_secret_are_checked_at_set_up(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(PluginError, match=r"webhook\.post' is invalid: url: 'ftp://x'"):
         Registry().notifier("webhook.post", {"url": "ftp://x", "secret": SECRET})
-    with pytest.raises(
-        PluginError, match=r"config: .* is not valid under any of the given schemas"
-    ):
+    with pytest.raises(PluginError, match=r"config: give 'secret_env' or 'secret'"):
         Registry().notifier("webhook.post", {"url": "http://x"})
     monkeypatch.delenv("SOP_WEBHOOK_SECRET", raising=False)
     with pytest.raises(LookupError, match="'SOP_WEBHOOK_SECRET' is not set"):

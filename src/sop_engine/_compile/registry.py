@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 from sop_engine._core.errors import PluginError
-from sop_engine._core.i18n import N_, Msg
+from sop_engine._core.i18n import N_, Msg, either
 from sop_engine._spec.extensions import (
     ExporterSpec,
     ExportFn,
@@ -350,6 +350,16 @@ def _config_problems(problems: list[Any]) -> Msg:
                     kind=p.validator_value,
                 )
             )
+        elif p.validator in ("anyOf", "oneOf"):
+            needs = [
+                " + ".join(repr(k) for k in sub["required"])
+                for sub in p.validator_value
+                if isinstance(sub, Mapping) and sub.get("required")
+            ]
+            if len(needs) == len(p.validator_value):  # alternatives of keys: name them
+                said.append(Msg("{where}: give {options}", where=where, options=either(needs)))
+            else:
+                said.append(Msg("{where}: fits none of the allowed forms", where=where))
         else:
             said.append(Msg("{where}: {reason}", where=where, reason=humanise(p)))
     joined = said[0]

@@ -136,13 +136,24 @@ def check_version(argument: str, value: object) -> None:
         raise InvalidArgument(argument, Msg("must not be negative"))
 
 
-def check_data(argument: str, value: object, *, optional: bool = False) -> None:
-    """A mapping (anything else is left to the SOP's validation) whose keys are ids and whose strings hold no NUL or lone surrogate, nested
-    at most :data:`MAX_DEPTH` deep (checked iteratively: no ``RecursionError``)."""
+def check_data(
+    argument: str, value: object, *, optional: bool = False, mapping: bool = False
+) -> None:
+    """A mapping whose keys are ids and whose strings hold no NUL or lone surrogate, nested
+    at most :data:`MAX_DEPTH` deep (checked iteratively: no ``RecursionError``).
+
+    Anything but a mapping is left to the SOP's validation (``InvalidCaseData`` /
+    ``InvalidEventData``), unless ``mapping``: a caller with no such validation after it (the
+    dry run of :meth:`~sop_engine.Engine.available`) refuses it here."""
     if value is None and optional:
         return
     if not isinstance(value, Mapping):
-        return  # the SOP's validation refuses it (InvalidCaseData / InvalidEventData)
+        if mapping:
+            raise InvalidArgument(
+                argument,
+                Msg("expected a mapping of data names to values, got {kind}", kind=_kind(value)),
+            )
+        return
     if _flat_and_clean(value):
         return
     stack: list[tuple[Any, int]] = [(value, 1)]
