@@ -413,14 +413,7 @@ def _fast_scalar(event: Any) -> Any:
         if tag == _STANDARD + "int":
             return _int(value, None)
         if tag == _STANDARD + "float":
-            low = value.lower()
-            if low in (".inf", "+.inf"):
-                return math.inf
-            if low == "-.inf":
-                return -math.inf
-            if low == ".nan":
-                return math.nan
-            return float(value.replace("_", ""))
+            return _float(value)
     except (_Problem, ValueError):
         raise _GiveUp from None
     if tag == _STANDARD + "timestamp":
@@ -491,15 +484,8 @@ def _scalar(node: ScalarNode) -> Any:
     if tag == "int":
         return _int(value, node)
     if tag == "float":
-        low = value.lower()
-        if low in (".inf", "+.inf"):
-            return math.inf
-        if low == "-.inf":
-            return -math.inf
-        if low == ".nan":
-            return math.nan
         try:
-            return float(value.replace("_", ""))
+            return _float(value)
         except ValueError:
             raise _Problem(
                 "SOP013",
@@ -545,3 +531,16 @@ def iter_paths(data: Any, path: PathKey = ()) -> Iterator[PathKey]:
     elif isinstance(data, list):
         for i, v in enumerate(data):
             yield from iter_paths(v, (*path, i))
+
+
+def _float(value: str) -> float:
+    """A YAML float scalar's value (``.inf``, ``-.inf``, ``.nan``, ``1_000.5``); ``ValueError``
+    when it is none. Shared by both readers so they type floats alike."""
+    low = value.lower()
+    if low in (".inf", "+.inf"):
+        return math.inf
+    if low == "-.inf":
+        return -math.inf
+    if low == ".nan":
+        return math.nan
+    return float(value.replace("_", ""))
