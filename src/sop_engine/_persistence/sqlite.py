@@ -115,6 +115,7 @@ class SqliteStore:
         """``(busy, WAL frames, frames checkpointed)`` of the checkpoint after the last erasure."""
         self.lease = lease
         self._relay_token = secrets.token_hex(16)  # this store object's claim on outbox rows
+        self._claimed_outbox = False  # whether close() has claims to hand back
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._lock = threading.RLock()
         # the hash of the last event per case, as this store wrote it: saves a read per command
@@ -165,13 +166,16 @@ class SqliteStore:
     def close(self) -> None:
         """Hand back the notifications this store claimed and did not deliver (a worker that
         stops cleanly does not make the others wait for its lease), then close the file."""
-        # on a read-only, broken or already closed file the lease hands them back instead
-        with contextlib.suppress(sqlite3.Error), self._tx() as db:
-            db.execute(
-                "UPDATE outbox SET claim_token = NULL, claimed_until_us = NULL "
-                "WHERE claim_token = ? AND delivered_us IS NULL",
-                (self._relay_token,),
-            )
+        # only a store that claimed rows writes here (every other close writes nothing); on a
+        # read-only, broken or already closed file the lease hands them back instead
+        if self._claimed_outbox:
+            with contextlib.suppress(sqlite3.Error), self._tx() as db:
+                db.execute(
+                    "UPDATE outbox SET claim_token = NULL, claimed_until_us = NULL "
+                    "WHERE claim_token = ? AND delivered_us IS NULL",
+                    (self._relay_token,),
+                )
+            self._claimed_outbox = False
         with self._lock:
             self._db.close()
 
@@ -519,6 +523,7 @@ class SqliteStore:
                 "UPDATE outbox SET claimed_until_us = ?, claim_token = ? WHERE key = ?",
                 [(until, self._relay_token, key) for key, _, _ in rows],
             )
+        self._claimed_outbox = self._claimed_outbox or bool(rows)
         return [notification_from_body(*row) for row in rows]
 
     # -- failures (see _persistence/deadletter.py) --------------------------------------------
