@@ -441,7 +441,7 @@ def _refusals() -> dict[str, Exception]:
         ),
         "not visible": lambda: engine.view("c1", OTHER_OFFICER),
         "calendar: past its years": lambda: indonesia().due(
-            datetime(2030, 12, 1, tzinfo=UTC), 60, "working_days"
+            datetime(2050, 12, 1, tzinfo=UTC), 60, "working_days"
         ),
         "calendar: no office hours": lambda: indonesia().due(
             datetime(2026, 3, 2, tzinfo=UTC), 1, "working_hours"
@@ -553,11 +553,11 @@ def test_the_cli_says_a_library_error_in_the_chosen_language(tmp_path: Path) -> 
         for lang in ("id", "en")
     }
     assert said["id"].exit_code == said["en"].exit_code == 2  # a year it does not cover: usage
-    assert "kalender 'ID' mencakup tahun 2020-2030, tidak termasuk 2099" in said["id"].output
-    assert "calendar 'ID' covers 2020-2030, not 2099" in said["en"].output
+    assert "kalender 'ID' mencakup tahun 2020-2050, tidak termasuk 2099" in said["id"].output
+    assert "calendar 'ID' covers 2020-2050, not 2099" in said["en"].output
     past = {
         lang: CliRunner(env={"SOP_LANG": lang}).invoke(
-            main, ["calendar", "due", "2030-12-02", "60"]
+            main, ["calendar", "due", "2050-12-02", "60"]
         )
         for lang in ("id", "en")
     }

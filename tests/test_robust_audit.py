@@ -30,7 +30,8 @@ T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
 
 def _cli(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
+    # the English texts are asserted here; test_language_coverage.py checks the Indonesian ones
+    return CliRunner(env={"SOP_LANG": "en"}).invoke(main, list(args))
 
 
 def _world(path: Path) -> None:

@@ -1,7 +1,8 @@
 """Issue 18: the working-day calendar's end is a documented, typed condition, warned a year ahead.
 
-The national calendar covers the years its data covers (``YEARS``, today 2020-2030; only
-published SKB 3 Menteri decrees may extend it, docs/calendar.md). A count past its end is
+The national calendar covers the years its data covers (``YEARS``, today 2020-2050: as far as
+the ``holidays`` package has every national holiday, later years as its estimates,
+docs/calendar.md). A count past its end is
 refused with :class:`CalendarExhausted`; ``sop lint``, ``sop calendar`` and ``sop worker`` warn
 when the end is within a year, or when an SOP's longest deadline started today could reach past
 it. The date is passed in (``--today``) so the tests do not age.
@@ -48,12 +49,12 @@ deadlines:
   clocks:
     sengketa:
       label: Penyelesaian sengketa
-      duration: { working_days: 1100 }
+      duration: { working_days: 6500 }
       start: { enter: diterima }
       stop: { enter: selesai }
 """
-"""An SOP whose one clock is 1,100 working days (about four and a half years): started in 2026 it runs
-past the calendar's end in 2030."""
+"""An SOP whose one clock is 6,500 working days (about 26 years): started in 2026 it runs past
+the calendar's end in 2050."""
 
 TODAY = date(2026, 12, 7)
 
@@ -70,21 +71,21 @@ def _long(tmp_path: Path) -> Path:
 
 def test_the_end_is_a_typed_refusal_not_a_wrong_date() -> None:
     cal = indonesia()
-    assert calendar_end(cal) == date(2030, 12, 31)
-    start = datetime(2030, 9, 2, 2, tzinfo=UTC)
+    assert calendar_end(cal) == date(2050, 12, 31)
+    start = datetime(2050, 9, 2, 2, tzinfo=UTC)
     with pytest.raises(CalendarExhausted) as caught:
         cal.due(start, 100, "working_days")
-    assert caught.value.years == (2020, 2030)
+    assert caught.value.years == (2020, 2050)
     assert "extend the calendar" in str(caught.value)
 
 
 def test_the_warning_comes_a_year_ahead_and_not_before() -> None:
     cal = indonesia()
     assert horizon_warning(cal, TODAY) is None
-    assert horizon_warning(cal, date(2029, 12, 30)) is None
-    near = horizon_warning(cal, date(2030, 1, 1))
+    assert horizon_warning(cal, date(2049, 12, 30)) is None
+    near = horizon_warning(cal, date(2050, 1, 1))
     assert near is not None
-    assert "ends on 2030-12-31, 364 day(s) from today" in str(near)
+    assert "ends on 2050-12-31, 364 day(s) from today" in str(near)
 
 
 def test_an_sop_whose_longest_deadline_reaches_past_the_end_is_warned_now(
@@ -120,23 +121,23 @@ def test_lint_warns_without_failing(tmp_path: Path) -> None:
     quiet = _cli("lint", str(LAPOR), "--today", TODAY.isoformat(), "--lang", "en")
     assert quiet.exit_code == 0
     assert "0 warning(s)" in quiet.output
-    late = _cli("lint", str(LAPOR), "--today", "2030-06-01", "--lang", "en")
+    late = _cli("lint", str(LAPOR), "--today", "2050-06-01", "--lang", "en")
     assert late.exit_code == 0
-    assert "ends on 2030-12-31, 213 day(s) from today" in late.output
+    assert "ends on 2050-12-31, 213 day(s) from today" in late.output
 
 
 def test_sop_calendar_warns_on_standard_error() -> None:
     runner = CliRunner(env={"SOP_LANG": "en"})  # result.stdout and result.stderr apart
-    near = runner.invoke(main, ["calendar", "holidays", "2030", "--today", "2030-03-01"])
+    near = runner.invoke(main, ["calendar", "holidays", "2050", "--today", "2050-03-01"])
     assert near.exit_code == 0
-    assert "2030-12-25" in near.stdout
-    assert "ends on 2030-12-31" in near.stderr
+    assert "2050-12-25" in near.stdout
+    assert "ends on 2050-12-31" in near.stderr
     far = runner.invoke(main, ["calendar", "holidays", "2027", "--today", "2026-12-07"])
     assert far.exit_code == 0
     assert far.stderr == ""
-    past = runner.invoke(main, ["calendar", "due", "2030-09-02", "100", "--today", "2026-12-07"])
+    past = runner.invoke(main, ["calendar", "due", "2050-09-02", "100", "--today", "2026-12-07"])
     assert past.exit_code == 2  # past the calendar: a usage error, like every bad argument
-    assert "covers 2020-2030" in past.stderr
+    assert "covers 2020-2050" in past.stderr
     assert "Traceback" not in past.stderr
 
 
@@ -154,7 +155,7 @@ def test_a_worker_warns_when_it_starts(tmp_path: Path) -> None:
         env={**os.environ, "SOP_LANG": "en"},
     )
     assert run.returncode == 0, run.stderr
-    assert "warning: panjang: calendar ID ends on 2030-12-31" in run.stderr
+    assert "warning: panjang: calendar ID ends on 2050-12-31" in run.stderr
 
 
 def test_days_off_not_decreed_yet_say_they_are_estimates() -> None:

@@ -213,7 +213,7 @@ def test_ordinary_text_still_goes_through(sqlite_engine: Engine) -> None:
         ["2026-03-02", "nan"],
         ["2026-03-02", "1e308"],
         ["2026-03-02", "1e308", "--unit", "working-hours", "--office-hours", "08:00-16:00"],
-        ["2030-11-02", "60"],
+        ["2050-11-02", "60"],
     ],
 )
 def test_calendar_due_never_overflows(args: list[str]) -> None:
@@ -233,14 +233,14 @@ def test_a_clock_past_the_calendar_is_a_typed_error_and_nothing_is_written(
 ) -> None:
     from sop_engine._core.calendar import CalendarExhausted
 
-    last = datetime(2030, 11, 4, 2, 0, tzinfo=UTC)
+    last = datetime(2050, 11, 4, 2, 0, tzinfo=UTC)
     clock = SimulatedClock(last)
     engine = Engine(store=SqliteStore(tmp_path / "s.sqlite3", clock=clock), clock=clock)
     engine.load(LAPOR)
     try:
 
         def run() -> None:
-            for n in range(3):  # some clock of the SOP runs long enough to reach 2031
+            for n in range(3):  # some clock of the SOP runs long enough to reach 2051
                 case = engine.start("lapor-upp", COMPLETE, ADMIN, case_id=f"c{n}")
                 engine.fire(case.id, "verifikasi", ADMIN, VERIFY)
                 clock.advance(timedelta(days=20))
@@ -248,7 +248,7 @@ def test_a_clock_past_the_calendar_is_a_typed_error_and_nothing_is_written(
         with pytest.raises(CalendarExhausted) as raised:
             run()
         assert isinstance(raised.value, SopError)
-        assert raised.value.years == (2020, 2030)
+        assert raised.value.years == (2020, 2050)
         assert "extend the calendar" in str(raised.value)
     finally:
         engine.store.close()  # type: ignore[attr-defined]

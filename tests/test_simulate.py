@@ -247,7 +247,7 @@ def test_invalid_scenario_through_the_cli_in_both_languages() -> None:
     assert res.exit_code == 1
     assert "Traceback" not in res.output
     assert f"{path}:3:37: SIM010 periode beserta 30 hari penyelesaiannya" in res.output
-    assert "di luar kalender ID yang mencakup tahun 2020-2030" in res.output
+    assert "di luar kalender ID yang mencakup tahun 2020-2050" in res.output
 
 
 def test_every_code_has_a_corpus_file_the_docs_and_the_schema_are_in_step() -> None:

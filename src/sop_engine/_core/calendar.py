@@ -47,11 +47,18 @@ __all__ = [
     "calendar_to_doc",
     "horizon_warning",
     "indonesia",
+    "rebuilt_until",
 ]
 
 DayOffKind = Literal["national", "cuti_bersama", "cuti_daerah", "closure"]
 Unit = Literal["working_days", "days", "working_hours"]
-YEARS = range(2020, 2031)
+YEARS = range(2020, 2051)
+"""The years of the national calendar: as far as the ``holidays`` package has every national
+holiday (its Nyepi table ends in 2050; later years would silently lack a day off)."""
+EARLIER_LAST_YEARS: tuple[int, ...] = (2030,)
+"""Where ``YEARS`` ended in earlier releases, newest first. Deadlines in a store written before
+calendars were pinned (issue 18) were counted with one of those calendars: the catalogue finds
+which by rebuilding each (:func:`rebuilt_until`) and comparing fingerprints."""
 UNIT_WORDS: Mapping[str, str] = {
     "working_days": N_("working days"),
     "days": N_("days"),
@@ -399,6 +406,28 @@ _DECREED = "holidays package (SKB 3 Menteri)"
 _ESTIMATED = "holidays package (estimate: computed, no SKB 3 Menteri yet)"
 
 
+_PACKAGE_SOURCES = frozenset({_DECREED, _ESTIMATED})
+
+
+def rebuilt_until(calendar: WorkingCalendar, last_year: int) -> WorkingCalendar:
+    """``calendar`` as a build whose national data ended in ``last_year`` made it.
+
+    Extending ``YEARS`` adds exactly the days off the ``holidays`` package gives for the later
+    years; everything else (amendments, the agency's own days off, extra working days, hours)
+    comes from elsewhere and is kept as it is. Leaving those days out gives back the earlier
+    build, fingerprint included, so a deadline that recorded that fingerprint stays resolvable
+    after an upgrade (the package's data for the earlier years is unchanged: checked by
+    ``tests/test_calendar_pinning.py`` against a store written by the earlier release).
+    """
+    off = {
+        d: o
+        for d, o in calendar.days_off.items()
+        if d.year <= last_year or o.source not in _PACKAGE_SOURCES
+    }
+    first = min(calendar.years[0], last_year)
+    return attrs.evolve(calendar, days_off=off, years=(first, min(calendar.years[1], last_year)))
+
+
 def indonesia(
     *,
     zone: str = "Asia/Jakarta",
@@ -437,6 +466,7 @@ def indonesia(
         extra_working_days=frozenset(extra_working_days),
         office_hours=office_hours,
         cutoff=cutoff,
+        years=(YEARS.start, YEARS.stop - 1),
     )
 
 

@@ -552,6 +552,9 @@ class StoreUnavailable(SopError, ConnectionError):
     def __init__(self, where: str, cause: str | Msg, fix: str | Msg) -> None:
         self.where = where
         self.cause = str(cause)
+        self.reason = cause
+        """``cause`` as given (a :class:`Msg` renders in the reader's language)."""
+        self.fix = fix
         self._say(
             Msg(
                 "cannot use the store at {where}: {cause}; {fix}", where=where, cause=cause, fix=fix

@@ -131,7 +131,7 @@ def _check_case(
     except Exception as e:
         return [*out, Problem(case_id, 0, "replay", _TEXT["sop"].format(error=error_text(e)))]
     if "replay" in wanted:
-        problem = replay_case(case, trail, sop, registry, _resolver(engine))
+        problem = replay_case(case, trail, sop, registry, _resolver(engine), engine.calendar)
         if problem is not None:
             out.append(Problem(case_id, problem.seq, "replay", problem.reason))
     if "timers" in wanted:

@@ -20,6 +20,7 @@ import attrs
 
 from sop_engine._compile.compiled import CompiledSop
 from sop_engine._compile.registry import Registry
+from sop_engine._core.calendar import WorkingCalendar
 from sop_engine._core.clock import SimulatedClock
 from sop_engine._core.errors import SopError
 from sop_engine._core.protocol import SystemEvent
@@ -55,13 +56,17 @@ def replay_case(
     sop: CompiledSop,
     registry: Registry,
     resolve: Callable[[str], CompiledSop | None] | None = None,
+    calendar: Callable[[CompiledSop], WorkingCalendar] | None = None,
 ) -> ReplayProblem | None:
     """Fold ``trail`` again; ``None`` when it reproduces ``snapshot`` and itself exactly.
 
     ``sop`` is the version the case started under; ``resolve`` finds the versions it was moved
-    to (``@migrate`` events) by content hash.
+    to (``@migrate`` events) by content hash; ``calendar`` gives the calendar each version's
+    deadlines are counted with in the checked store (the one pinned there), so a replay never
+    counts with whatever calendar data the installed package ships (issue 18). Without it, the
+    calendar each version declares.
     """
-    return CaseReplay(sop, registry, resolve).check(snapshot, trail)
+    return CaseReplay(sop, registry, resolve, calendar).check(snapshot, trail)
 
 
 class CaseReplay:
@@ -82,10 +87,12 @@ class CaseReplay:
         sop: CompiledSop,
         registry: Registry,
         resolve: Callable[[str], CompiledSop | None] | None = None,
+        calendar: Callable[[CompiledSop], WorkingCalendar] | None = None,
     ) -> None:
         self.sop = sop
         self.registry = registry
         self.resolve = resolve
+        self.calendar = calendar
         self._engine: Engine | None = None
         self._clock: SimulatedClock | None = None
         self._produced = 0
@@ -95,10 +102,15 @@ class CaseReplay:
     def _fresh(self, first: AuditEvent) -> tuple[Engine, SimulatedClock]:
         self._clock = SimulatedClock(first.at)
         self._engine = Engine(clock=self._clock, registry=self.registry)
-        self._engine.add(self.sop)
+        self._add(self._engine, self.sop)
         self._produced = 0
         self._checked = []
         return self._engine, self._clock
+
+    def _add(self, engine: Engine, sop: CompiledSop) -> None:
+        if self.calendar is not None and sop.deadlines is not None:
+            engine.catalog.count_with(sop.hash, self.calendar(sop))
+        engine.add(sop)
 
     def check(self, snapshot: Case, trail: Sequence[AuditEvent]) -> ReplayProblem | None:
         """``None`` when ``trail`` reproduces ``snapshot`` and itself exactly."""
@@ -189,7 +201,7 @@ class CaseReplay:
                         return ReplayProblem(
                             e.case_id, e.seq, "the SOP version it moved to is unknown"
                         )
-                    engine.add(target)
+                    self._add(engine, target)
                     engine.migrate(
                         e.case_id,
                         target.hash,

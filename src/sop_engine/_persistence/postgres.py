@@ -79,6 +79,7 @@ from sop_engine._persistence.relational import (
     read_calendar,
     read_command,
     read_history,
+    read_recorded_calendar,
     read_sop_source,
     reporter_ids,
 )
@@ -415,6 +416,12 @@ class PgStore:
         """The calendar the SOP version ``sop_hash`` adopted last, if any."""
         with self._pool.connection() as conn:
             return read_calendar(conn, "%s", sop_hash)
+
+    def recorded_calendar(self, sop_hash: str) -> str | None:
+        """A calendar version the deadlines of a case of ``sop_hash`` record (see
+        :func:`~sop_engine._persistence.relational.read_recorded_calendar`)."""
+        with self._pool.connection() as conn:
+            return read_recorded_calendar(conn, "%s", sop_hash)
 
     def erase(self, case: Case, event: AuditEvent) -> None:
         """Commit ``case`` (its personal fields erased) with its ``@erase`` event and delete the

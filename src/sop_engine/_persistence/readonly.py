@@ -27,10 +27,13 @@ from sop_engine._core.i18n import Msg
 from sop_engine._core.records import AuditEvent, Case, Notification, Timer
 from sop_engine._persistence.codec import open_case
 from sop_engine._persistence.relational import (
+    POSTGRES_MIGRATIONS,
+    SQLITE_MIGRATIONS,
     Connection,
     read_calendar,
     read_command,
     read_history,
+    read_recorded_calendar,
     read_sop_source,
 )
 from sop_engine._persistence.store import CommandRecord
@@ -114,6 +117,9 @@ class ReadOnlyStore:
 
     def calendar_doc(self, sop_hash: str) -> dict[str, Any] | None:
         return read_calendar(self.conn, self.p, sop_hash)
+
+    def recorded_calendar(self, sop_hash: str) -> str | None:
+        return read_recorded_calendar(self.conn, self.p, sop_hash)
 
     def outbox(self) -> Sequence[Notification]:
         return ()
@@ -247,6 +253,7 @@ def open_readonly(db: str | Path, keys: KeySource | None = None) -> ReadOnlyStor
     if found is None:
         conn.close()
         raise StoreUnavailable(text, _NOT_A_STORE, _FIX)
+    _check_schema(conn, text, len(SQLITE_MIGRATIONS))
     if keys is None:
         keys = KeyFile(f"{text}.keys")
     return ReadOnlyStore(conn, "?", text, postgres=False, keys=keys)
@@ -265,6 +272,31 @@ def _open_postgres(url: str, keys: KeySource | None = None) -> ReadOnlyStore:
     if conn.execute("SELECT to_regclass('schema_migrations')").fetchone() in (None, (None,)):
         conn.close()
         raise StoreUnavailable(_display(url), _NOT_A_STORE, _FIX)
+    _check_schema(conn, _display(url), len(POSTGRES_MIGRATIONS))
     if keys is None and os.environ.get("SOP_KEY_FILE"):  # as 'sop worker' opens it
         keys = KeyFile(os.environ["SOP_KEY_FILE"])
     return ReadOnlyStore(conn, "%s", _display(url), postgres=True, keys=keys)
+
+
+def _check_schema(conn: Any, where: str, current: int) -> None:
+    """Refuse a store whose schema is older than this release's: checking it read-only cannot
+    migrate it, and its missing tables made every check crash (a schema-2 file's check stopped
+    with a traceback: no table ``personal_data``). One clear error, the fix named."""
+    found = int(
+        conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
+    )
+    if found < current:
+        conn.close()
+        raise StoreUnavailable(
+            where,
+            Msg(
+                "its schema is version {found}, this release reads version {current}",
+                found=found,
+                current=current,
+            ),
+            Msg(
+                "upgrade it first with 'sop store migrate --db {where}' (back it up before; "
+                "any writer, such as 'sop worker', upgrades it too)",
+                where=where,
+            ),
+        )

@@ -42,6 +42,7 @@ __all__ = [
     "read_calendar",
     "read_command",
     "read_history",
+    "read_recorded_calendar",
     "read_sop_source",
     "reporter_ids",
 ]
@@ -389,6 +390,7 @@ V = TypeVar("V")
 class _Rows(Protocol):
     def fetchone(self) -> Any: ...
     def fetchall(self) -> Sequence[Any]: ...
+    def fetchmany(self, size: int = ..., /) -> Sequence[Any]: ...
 
 
 class Connection(Protocol):
@@ -465,6 +467,30 @@ def read_calendar(conn: Connection, p: str, sop_hash: str) -> dict[str, Any] | N
         f"SELECT doc FROM calendars WHERE sop_hash = {p} ORDER BY id DESC LIMIT 1", (sop_hash,)
     ).fetchone()
     return None if row is None else dict(json.loads(row[0]))
+
+
+def read_recorded_calendar(conn: Connection, p: str, sop_hash: str) -> str | None:
+    """A calendar version the deadlines of a case pinned to ``sop_hash`` record, if any.
+
+    A store written before calendars were pinned (issue 18) has cases whose deadlines were
+    counted with the calendar the package of that day built; the catalogue compares this
+    version with its rebuilds of that calendar to find the one to pin. Read once per SOP
+    version, and only while nothing is pinned for it: cases are read in creation order until
+    one has a deadline.
+    """
+    cursor = conn.execute(
+        f"SELECT snapshot FROM cases WHERE sop_hash = {p} ORDER BY created", (sop_hash,)
+    )
+    while rows := cursor.fetchmany(200):
+        for (text,) in rows:
+            try:
+                deadlines = json.loads(text).get("deadlines") or []
+                version = deadlines[0]["calendar_version"] if deadlines else None
+            except (ValueError, AttributeError, TypeError, KeyError, IndexError):
+                continue  # an unreadable snapshot is store check's to report, not this
+            if isinstance(version, str):
+                return version
+    return None
 
 
 def reporter_ids(history: Iterable[AuditEvent]) -> set[str]:

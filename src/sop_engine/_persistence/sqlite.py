@@ -62,6 +62,7 @@ from sop_engine._persistence.relational import (
     read_calendar,
     read_command,
     read_history,
+    read_recorded_calendar,
     read_sop_source,
     reporter_ids,
 )
@@ -362,6 +363,12 @@ class SqliteStore:
         """The calendar the SOP version ``sop_hash`` adopted last, if any."""
         with self._lock:
             return read_calendar(self._db, "?", sop_hash)
+
+    def recorded_calendar(self, sop_hash: str) -> str | None:
+        """A calendar version the deadlines of a case of ``sop_hash`` record (see
+        :func:`~sop_engine._persistence.relational.read_recorded_calendar`)."""
+        with self._lock:
+            return read_recorded_calendar(self._db, "?", sop_hash)
 
     # -- reads -------------------------------------------------------------------------------
 

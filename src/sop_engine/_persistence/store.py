@@ -86,7 +86,12 @@ class Store(Protocol):
       adopted (``doc`` is :func:`~sop_engine._core.calendar.calendar_to_doc`'s JSON-native
       mapping; the latest saved for a hash wins); ``calendar_doc(sop_hash) -> dict | None``
       gives the latest back (a copy). Without them an adopted calendar lasts as long as the
-      process, and another worker counts deadlines in the SOP's declared calendar.
+      process, and another worker counts deadlines in the SOP's declared calendar. The
+      catalogue also saves (pins) the calendar an SOP version first counts with, so a replay
+      never depends on the data the installed package ships (issue 18).
+    - ``recorded_calendar(sop_hash) -> str | None``: a calendar version the deadlines of a case
+      of that version record. Only a store that may predate pinning needs it: the catalogue
+      then pins the rebuild of the calendar whose version the cases record.
     - ``commit_many(writes: Sequence[Staged]) -> None`` writes many inserts and commits in one
       transaction (one fsync), all or nothing, each checked exactly as ``insert``/``commit``
       check it (a later write may build on an earlier one: the same case twice, an insert then

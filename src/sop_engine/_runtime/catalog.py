@@ -7,6 +7,14 @@ engine does), and compiles it for those cases only: it does not become the curre
 its id. Each version with deadlines has one working-day calendar: the one its file declares, or
 the one an administrator adopted later (kept in the store, so every process and every restart
 counts with it).
+
+The calendar a version first counts with is **pinned**: saved in the store (issue 18), so a
+replay, a restart or another worker counts with that calendar forever, whatever calendar data a
+later release of the package ships (a new year of holidays changes the calendar's fingerprint).
+A store written before pinning existed has no pinned calendar: its cases recorded the
+fingerprint of the calendar the package built then, and the catalogue pins the rebuild of the
+earlier coverage (:data:`~sop_engine._core.calendar.EARLIER_LAST_YEARS`) whose fingerprint they
+record.
 """
 
 from __future__ import annotations
@@ -18,7 +26,13 @@ from typing import Any
 from sop_engine._compile.compiled import CompiledSop, compile_sop
 from sop_engine._compile.loading import load_definition
 from sop_engine._compile.registry import Registry
-from sop_engine._core.calendar import WorkingCalendar, calendar_from_doc, calendar_to_doc
+from sop_engine._core.calendar import (
+    EARLIER_LAST_YEARS,
+    WorkingCalendar,
+    calendar_from_doc,
+    calendar_to_doc,
+    rebuilt_until,
+)
 from sop_engine._core.definition import SopDefinition
 from sop_engine._core.errors import SopTextTampered, UnknownSop
 from sop_engine._persistence.store import Store
@@ -91,18 +105,43 @@ class Catalog:
             self._calendars[s.hash] = calendar
         return versions
 
+    def count_with(self, sop_hash: str, calendar: WorkingCalendar) -> None:
+        """Count the deadlines of version ``sop_hash`` with ``calendar`` in this process, without
+        storing anything; called before the version is added. A replay counts with the calendar
+        the checked store resolved for the case, never with one of its own."""
+        self._calendars[sop_hash] = calendar
+
     def _remember(self, compiled: CompiledSop) -> None:
         self._by_hash[compiled.hash] = compiled
         if compiled.deadlines is not None and compiled.hash not in self._calendars:
-            adopted = self._adopted(compiled)
-            calendar = adopted if adopted is not None else compiled.calendar
-            assert calendar is not None  # an SOP with deadlines always has one
-            self._calendars[compiled.hash] = calendar
+            self._calendars[compiled.hash] = self._resolve_calendar(compiled)
 
-    def _adopted(self, compiled: CompiledSop) -> WorkingCalendar | None:
+    def _resolve_calendar(self, compiled: CompiledSop) -> WorkingCalendar:
+        """The calendar pinned or adopted in the store; else the declared one (or, for a store
+        from before pinning, the earlier build its cases record), pinned now."""
+        built = compiled.calendar
+        assert built is not None  # an SOP with deadlines always has one
         read: Callable[[str], Any] | None = getattr(self.store, "calendar_doc", None)
         doc = read(compiled.hash) if read is not None else None
-        return calendar_from_doc(doc) if doc is not None else None
+        if doc is not None:
+            if doc.get("version") == built.version:
+                return built  # the same days (the fingerprint says so), built once per registry
+            return calendar_from_doc(doc)
+        calendar = built
+        recorded: Callable[[str], str | None] | None = getattr(
+            self.store, "recorded_calendar", None
+        )
+        version = recorded(compiled.hash) if recorded is not None else None
+        if version is not None and version != built.version:
+            for last in EARLIER_LAST_YEARS:
+                earlier = rebuilt_until(built, last)
+                if earlier.version == version:
+                    calendar = earlier
+                    break
+        save: Callable[[str, Any], None] | None = getattr(self.store, "save_calendar", None)
+        if save is not None:
+            save(compiled.hash, calendar_to_doc(calendar))
+        return calendar
 
     def _pinned(self, sop_hash: str) -> CompiledSop | None:
         source: Callable[[str], str | None] | None = getattr(self.store, "sop_source", None)

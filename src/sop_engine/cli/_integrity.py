@@ -44,8 +44,14 @@ def open_checked(db: str) -> ReadOnlyStore:
         return open_readonly(db)
     except StoreUnavailable as e:
         if is_url(db):
-            raise EnvironmentProblem(str(e)) from e
-        raise EnvironmentProblem(f"{db} is not a readable sop_engine database: {e.cause}") from e
+            raise EnvironmentProblem(say(e.msg) if e.msg is not None else str(e)) from e
+        said = Msg(
+            "{db} is not a readable sop_engine database: {cause}; {fix}",
+            db=db,
+            cause=e.reason,
+            fix=e.fix,
+        )
+        raise EnvironmentProblem(say(said)) from e
 
 
 def run_checks(
