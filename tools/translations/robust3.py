@@ -15,17 +15,6 @@ T = {
     "hari libur dan cuti bersama dari SKB 3 Menteri yang sudah terbit sebelum tanggal itu",
     "warning": "peringatan",
     # sop worker: scheduled checkpoints and the health check
-    "Due and pending work, lag, the newest scheduled checkpoint and its age, and the\n"
-    "quarantined timers and notifications with their errors; exit 1 when anything is\n"
-    "quarantined (a health check).": "Pekerjaan yang jatuh tempo dan tertunda, keterlambatan, "
-    "titik periksa terjadwal terbaru beserta umurnya,\nserta pengatur waktu dan notifikasi yang "
-    "dikarantina beserta galatnya; keluar dengan kode 1\nbila ada yang dikarantina (pemeriksaan "
-    "kesehatan).",
-    "Due and pending work, lag, the newest scheduled checkpoint and its age, and the "
-    "quarantined timers and notifications with their errors; exit 1 when anything is "
-    "quarantined (a health check)": "Pekerjaan yang jatuh tempo dan tertunda, keterlambatan, "
-    "titik periksa terjadwal terbaru, serta yang dikarantina; keluar dengan kode 1 bila ada "
-    "yang dikarantina",
     "How often to checkpoint: 90s, 15m, 1h, 1d, 1h30m (periods start on the UTC epoch).": "Seberapa "
     "sering titik periksa diambil: 90s, 15m, 1h, 1d, 1h30m (periode dihitung sejak epoch UTC).",
     "Sign a checkpoint of the store every --checkpoint-every with this Ed25519 private key "

@@ -145,6 +145,7 @@ class PgStore:
         default_agency: str = "-",
         connect_timeout: timedelta = timedelta(seconds=10),
         keys: KeySource | None = None,
+        finish_erasures: bool = True,
     ) -> None:
         self.url = url
         # sealed personal data (issue 17): with a key source, values are encrypted per case
@@ -192,7 +193,8 @@ class PgStore:
                 ),
             ) from e
         self.migrate()
-        self.finish_erasures()  # a process that crashed mid-erasure left a key to destroy
+        if finish_erasures:  # off for a health check: it reports them, it changes nothing
+            self.finish_erasures()  # a process that crashed mid-erasure left a key to destroy
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -456,6 +458,13 @@ class PgStore:
         self.finish_erasures()  # after the commit: a refused erasure keeps the data
         with self._pool.connection() as conn:
             conn.execute("VACUUM personal_data, commands")  # autocommit: outside a transaction
+
+    def pending_erasures(self) -> list[str]:
+        """Cases whose erasure is committed but whose key is not destroyed yet (a writer
+        stopped in between; :meth:`finish_erasures` finishes them), in id order."""
+        with self._pool.connection() as conn:
+            rows = conn.execute("SELECT case_id FROM erasures_pending").fetchall()
+        return sorted({str(r[0]) for r in rows})
 
     def finish_erasures(self) -> list[str]:
         """Destroy the keys of erasures committed but not finished; the ids of their cases.

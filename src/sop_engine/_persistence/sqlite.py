@@ -107,6 +107,7 @@ class SqliteStore:
         lease: timedelta = timedelta(minutes=5),
         clock: Clock | None = None,
         keys: KeySource | None = None,
+        finish_erasures: bool = True,
     ) -> None:
         self.path = str(path)
         if keys is None:
@@ -138,7 +139,8 @@ class SqliteStore:
         self._db.execute("PRAGMA secure_delete=ON")  # erased personal data is overwritten
         self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout.total_seconds() * 1000)}")
         self.migrate()
-        self.finish_erasures()  # a process that crashed mid-erasure left a key to destroy
+        if finish_erasures:  # off for a health check: it reports them, it changes nothing
+            self.finish_erasures()  # a process that crashed mid-erasure left a key to destroy
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -425,6 +427,13 @@ class SqliteStore:
         with self._lock:  # drop old pages from the WAL where no reader still needs them
             row = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             self.last_checkpoint = (int(row[0]), int(row[1]), int(row[2]))
+
+    def pending_erasures(self) -> list[str]:
+        """Cases whose erasure is committed but whose key is not destroyed yet (a writer
+        stopped in between; :meth:`finish_erasures` finishes them), in id order."""
+        with self._lock:
+            rows = self._db.execute("SELECT case_id FROM erasures_pending").fetchall()
+        return sorted({str(r[0]) for r in rows})
 
     def finish_erasures(self) -> list[str]:
         """Destroy the keys of erasures committed but not finished; the ids of their cases.

@@ -273,10 +273,12 @@ def open_store(
     agencies: tuple[str, ...] = (),
     lease: timedelta | None = None,
     batch: int | None = None,
+    finish_erasures: bool = True,
 ) -> SqliteStore | PgStore:
     """The store a ``--db`` value names: a PostgreSQL URL or a SQLite file (opened, migrated).
 
-    ``agencies``, ``lease`` and ``batch`` tune a worker's PostgreSQL store.
+    ``agencies``, ``lease`` and ``batch`` tune a worker's PostgreSQL store;
+    ``finish_erasures=False`` leaves unfinished erasures for a health check to report.
     """
     from sop_engine._persistence.sqlite import SqliteStore
 
@@ -293,7 +295,13 @@ def open_store(
             keys = key_file_from_env()
             if keys is None:
                 click.echo(unsealed_warning(), err=True)
-            return PgStore(db, agencies=agencies, keys=keys, **tuning)  # type: ignore[arg-type]
+            return PgStore(
+                db,
+                agencies=agencies,
+                keys=keys,
+                finish_erasures=finish_erasures,
+                **tuning,  # type: ignore[arg-type]
+            )
         except SopError as e:  # unreachable server, refused login, bad key file: environment
             raise EnvironmentProblem(str(e)) from e
     if agencies:
@@ -302,6 +310,8 @@ def open_store(
         )
     path = existing(db) if must_exist else Path(db)
     try:
-        return SqliteStore(path, lease=lease or timedelta(minutes=5))
+        return SqliteStore(
+            path, lease=lease or timedelta(minutes=5), finish_erasures=finish_erasures
+        )
     except sqlite3.DatabaseError as e:
         raise EnvironmentProblem(f"{db} is not a usable sop_engine SQLite database: {e}") from e

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sop_engine._core.errors import SopError
+from sop_engine._core.i18n import Msg
 from sop_engine.cli._common import (
     DB,
     FORMAT,
@@ -19,12 +20,14 @@ from sop_engine.cli._common import (
     json_text,
     open_store,
     registry,
+    say,
 )
 from sop_engine.plugin import Notifier
 
 if TYPE_CHECKING:
     from sop_engine._engine import Engine
     from sop_engine._ops.checkpoint import ScheduledCheckpoints
+    from sop_engine._persistence.deadletter import QueueStatus
 
 __all__ = ["worker"]
 
@@ -191,21 +194,32 @@ def worker(
 @worker.command()
 @DB
 @click.option("--limit", type=int, default=100, show_default=True, help="Dead letters listed.")
+@click.option(
+    "--checkpoint-every",
+    "every_text",
+    default=None,
+    metavar="PERIOD",
+    help="The workers' checkpoint schedule (as given to 'sop worker'): the newest signed "
+    "checkpoint older than one period and a grace needs attention.",
+)
 @FORMAT
-def status(db: str, limit: int, fmt: str) -> None:
+def status(db: str, limit: int, every_text: str | None, fmt: str) -> None:
     """Due and pending work, lag, the newest scheduled checkpoint and its age, and the
-    quarantined timers and notifications with their errors; exit 1 when anything is
-    quarantined (a health check)."""
+    quarantined timers and notifications with their errors. A health check: exit 1 when
+    something needs a person (quarantined timers or notifications, erasures whose key is not
+    destroyed yet, a scheduled checkpoint older than --checkpoint-every allows), listed under
+    'attention' in JSON. Nothing is changed: unfinished erasures are reported, not finished."""
     from sop_engine._core.clock import SystemClock
-    from sop_engine._persistence.deadletter import QueueStatus
 
-    st = open_store(db)
+    every = None if every_text is None else parse_every(every_text)
+    st = open_store(db, finish_erasures=False)
     try:
         now = SystemClock().now()
         queue: QueueStatus = st.queue_status(now)
         letters = st.dead_letters(limit)
         latest = getattr(st, "latest_checkpoint", None)
         checkpoint = None if latest is None else latest()
+        erasures = st.pending_erasures()
     finally:
         st.close()
     lag = None if queue.oldest_due is None else (now - queue.oldest_due).total_seconds()
@@ -215,13 +229,20 @@ def status(db: str, limit: int, fmt: str) -> None:
         "last_checkpoint_file": None if checkpoint is None else checkpoint.file,
         "checkpoint_age_seconds": age,
     }
+    attention = _attention(queue, erasures, age, every)
     if fmt == "json":
         doc = {
             "status": {
                 **dict(_status_fields(queue).items()),
                 "timer_lag_seconds": lag,
                 **marks,
+                "pending_erasures": len(erasures),
             },
+            "healthy": not attention,
+            "attention": [
+                {"reason": reason, **facts, "message": say(text)}
+                for reason, facts, text in attention
+            ],
             "dead_letters": [_letter_doc(d) for d in letters],
         }
         click.echo(json_text(doc))
@@ -232,13 +253,97 @@ def status(db: str, limit: int, fmt: str) -> None:
         for name, value in marks.items():
             shown = "-" if value is None else f"{value:.0f}" if isinstance(value, float) else value
             click.echo(f"{name}: {shown}")
+        click.echo(f"pending_erasures: {len(erasures)}")
         for d in letters:
             click.echo(
                 f"quarantined {d.kind} {d.key} (case {d.case_id}) after {d.attempts} "
                 f"attempt(s) at {d.since.isoformat()}: {d.error}"
             )
-    if queue.dead_timers or queue.dead_notifications:
+        for _, _, text in attention:
+            click.echo(say(Msg("needs attention: {what}", what=text)))
+    if attention:
         sys.exit(1)
+
+
+_Attention = tuple[str, dict[str, object], Msg]
+
+
+def _attention(
+    queue: QueueStatus, erasures: list[str], age: float | None, every: timedelta | None
+) -> list[_Attention]:
+    """What ``sop worker status`` exits 1 for: ``(reason, facts, message)`` each.
+
+    A scheduled checkpoint is due at the start of every period and taken within seconds by
+    one of the workers; the newest one older than a period plus a grace (a tenth of the
+    period, at least a minute) means a period went by without one (no worker running with the
+    schedule, or every attempt failing: the worker log says why).
+    """
+    out: list[_Attention] = []
+    if queue.dead_timers:
+        out.append(
+            (
+                "quarantined_timers",
+                {"count": queue.dead_timers},
+                Msg(
+                    "{n} timer(s) quarantined after repeated failures: read the errors, fix "
+                    "the cause, then 'sop worker requeue'",
+                    n=queue.dead_timers,
+                ),
+            )
+        )
+    if queue.dead_notifications:
+        out.append(
+            (
+                "quarantined_notifications",
+                {"count": queue.dead_notifications},
+                Msg(
+                    "{n} notification(s) quarantined after repeated failures: fix the "
+                    "notifier's configuration, then 'sop outbox requeue'",
+                    n=queue.dead_notifications,
+                ),
+            )
+        )
+    if erasures:
+        out.append(
+            (
+                "pending_erasures",
+                {"count": len(erasures), "cases": erasures[:20]},
+                Msg(
+                    "{n} erasure(s) committed whose key is not destroyed yet (cases {cases}): "
+                    "a writer stopped in between; start 'sop worker' or run 'sop store "
+                    "migrate' to finish them",
+                    n=len(erasures),
+                    cases=", ".join(erasures[:5]) + (" ..." if len(erasures) > 5 else ""),
+                ),
+            )
+        )
+    if every is not None:
+        allowed = every + max(timedelta(minutes=1), every / 10)
+        if age is None:
+            out.append(
+                (
+                    "no_checkpoint",
+                    {"schedule_seconds": every.total_seconds()},
+                    Msg(
+                        "no scheduled checkpoint was ever taken: start 'sop worker' with "
+                        "--checkpoint-key, --checkpoint-dir and --checkpoint-every"
+                    ),
+                )
+            )
+        elif age > allowed.total_seconds():
+            out.append(
+                (
+                    "stale_checkpoint",
+                    {"age_seconds": round(age), "allowed_seconds": allowed.total_seconds()},
+                    Msg(
+                        "the newest scheduled checkpoint is {age} s old, the schedule allows "
+                        "{allowed} s: no worker took the last period's (see the worker log)",
+                        age=round(age),
+                        allowed=round(allowed.total_seconds()),
+                    ),
+                )
+            )
+    return out
 
 
 @worker.command()
