@@ -183,7 +183,7 @@ def test_store_and_audit_commands_answer_in_json(stores: tuple[Path, Path], tmp_
     found = json.loads(broken.output)
     assert found["cases_checked"] == 3
     assert {p["case_id"] for p in found["problems"]} == {"c2"}
-    text = _cli("store", "check", "--db", str(bad)).output
+    text = _cli("store", "check", "--db", str(bad), "--lang", "en").output
     assert all(f"case {p['case_id']}" in text for p in found["problems"])
 
 

@@ -108,7 +108,7 @@ def test_a_process_killed_after_the_erasure_commit_leaves_no_key_once_reopened(
     db.close()
 
     # a read-only check does not write, but says what is wrong and how to finish it
-    result = CliRunner().invoke(main, ["store", "check", "--db", str(path)])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["store", "check", "--db", str(path)])
     assert result.exit_code == 1
     assert "key was not destroyed" in result.output
     assert "c1" in result.output
@@ -147,7 +147,7 @@ def test_postgres_a_process_killed_after_the_erasure_commit_leaves_no_key_once_r
     keys = Path(f"{path}.keys")
     key = _crash_mid_erasure(path, pg_url)
     monkeypatch.setenv("SOP_KEY_FILE", str(keys))
-    result = CliRunner().invoke(main, ["store", "check", "--db", pg_url])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["store", "check", "--db", pg_url])
     assert result.exit_code == 1
     assert "key was not destroyed" in result.output
 

@@ -17,6 +17,7 @@ This is what caught ``harus berupa a whole number, ditemukan text 'dua'``, ``in 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -565,6 +566,112 @@ def test_the_cli_says_a_library_error_in_the_chosen_language(tmp_path: Path) -> 
     assert "goes past it" in past["en"].output, past["en"].output
     _check({"id": past["id"].output, "hol": said["id"].output}, "id")
     _check({"en": past["en"].output, "hol": said["en"].output}, "en")
+
+
+# -- the integrity checks: sop store check, sop audit verify --checkpoint --------------------------
+
+
+@pytest.fixture(scope="module")
+def tampered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """A SQLite store an insider changed after a signed checkpoint: a snapshot edited (c4), a
+    trail truncated (c2), a reporter's personal data edited (c1), a running clock's timers
+    deleted (c3), a case row deleted leaving its trail (c5). ``(store, checkpoint, pubkey)``."""
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from sop_engine import Engine, SimulatedClock
+    from sop_engine._persistence.sqlite import SqliteStore
+
+    from conftest import ADMIN, COMPLETE, LAPOR, full_workflow
+
+    tmp = tmp_path_factory.mktemp("tampered")
+    path = tmp / "s.sqlite3"
+    clock = SimulatedClock(datetime(2026, 3, 2, 1, tzinfo=UTC))
+    engine = Engine(store=SqliteStore(path, clock=clock), clock=clock)
+    engine.load(LAPOR)
+    full_workflow(engine, "c1")
+    full_workflow(engine, "c2")
+    for case_id in ("c3", "c5"):
+        engine.start("lapor-upp", COMPLETE, ADMIN, case_id=case_id)
+        engine.fire(case_id, "verifikasi", ADMIN, {"klasifikasi": "pengaduan"})
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c4")
+    engine.store.close()  # type: ignore[attr-defined]
+    key = tmp / "auditor.key"
+    runner = CliRunner(env={"SOP_LANG": "en"})
+    assert runner.invoke(main, ["audit", "keygen", "-o", str(key)]).exit_code == 0
+    checkpoint = tmp / "cp.json"
+    taken = runner.invoke(
+        main, ["audit", "checkpoint", "--db", str(path), "--key", str(key), "-o", str(checkpoint)]
+    )
+    assert taken.exit_code == 0, taken.output
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA foreign_keys=OFF")
+    for (trigger,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    ).fetchall():
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    db.execute(
+        "UPDATE cases SET snapshot = json_set(snapshot, '$.data.kanal', 'surat') WHERE id = 'c4'"
+    )
+    db.execute(
+        "DELETE FROM events WHERE case_id = 'c2' AND seq = (SELECT max(seq) FROM events "
+        "WHERE case_id = 'c2')"
+    )
+    db.execute("UPDATE personal_data SET value = '\"Orang Lain\"' WHERE case_id = 'c1'")
+    db.execute("DELETE FROM timers WHERE key LIKE 'c3/%'")
+    db.execute("DELETE FROM cases WHERE id = 'c5'")
+    db.commit()
+    db.close()
+    return path, checkpoint, Path(f"{key}.pub")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_store_check_and_audit_verify_speak_one_language(
+    lang: Lang, tampered: tuple[Path, Path, Path]
+) -> None:
+    """Issue 16 for the integrity checks: every problem, line and summary of `sop store check`
+    and `sop audit verify --checkpoint` on a tampered store is in the chosen language."""
+    path, checkpoint, pub = tampered
+    outputs = {}
+    for name, args in {
+        "store check": ["store", "check", "--db", str(path)],
+        "audit verify": [
+            "audit",
+            "verify",
+            "--db",
+            str(path),
+            "--checkpoint",
+            str(checkpoint),
+            "--pubkey",
+            str(pub),
+        ],
+    }.items():
+        result = CliRunner(env={"SOP_LANG": "en" if lang == "id" else "id"}).invoke(
+            main,
+            [*args, "--lang", lang],  # --lang wins over SOP_LANG
+        )
+        assert result.exit_code == 1, result.output  # findings, not an environment error
+        assert "Traceback" not in result.output
+        outputs[name] = result.output
+    said = "\n".join(outputs.values())
+    for case_id in ("c1", "c2", "c3", "c4", "c5"):
+        assert f"{case_id}:" in said or f" {case_id} " in said, (case_id, said)
+    if lang == "id":
+        assert "jejak yatim" in outputs["store check"]
+        assert "snapshot berbeda dari kasus hasil pemutaran ulang" in outputs["store check"]
+        assert "tidak akan pernah berbunyi" in outputs["store check"]
+        assert "data pribadinya berbeda dari yang dilihat titik periksa" in outputs["audit verify"]
+        assert "masalah pada" in outputs["audit verify"]
+    else:
+        assert "an orphaned trail" in outputs["store check"]
+        assert "its personal data differs from what the checkpoint saw" in outputs["audit verify"]
+    _check(outputs, lang)
+    doc = CliRunner().invoke(
+        main, ["store", "check", "--db", str(path), "--format", "json", "--lang", lang]
+    )
+    whats = [p["what"] for p in json.loads(doc.output)["problems"]]
+    assert whats
+    _check({"json": "\n".join(whats)}, lang)
 
 
 # -- what the engine writes for people: reports, simulations, notifications, the desk ------------

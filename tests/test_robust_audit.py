@@ -187,7 +187,7 @@ def test_store_check_names_what_differs(tmp_path: Path) -> None:
     result = _cli("store", "check", "--db", str(path))
     assert result.exit_code == 1
     assert (
-        "case c4: event 1: the snapshot differs from the replayed case (differs in data.kanal)"
+        "case c4: event 1: the snapshot differs from the replayed case (differs in 'data.kanal')"
         in result.output
     )
 

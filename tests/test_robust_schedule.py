@@ -43,7 +43,7 @@ SOP = str(Path(sys.executable).parent / "sop")
 
 
 def _cli(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
+    return CliRunner(env={"SOP_LANG": "en"}).invoke(main, list(args))  # English asserted
 
 
 def _world(path: Path) -> None:
@@ -260,7 +260,8 @@ def test_periods_are_read_in_the_usual_forms(text: str, seconds: int) -> None:
 
 
 @pytest.mark.parametrize("text", ["0", "0.5s", "inf", "nan", "-1h", "1w", "", "1e308", "400d"])
-def test_bad_periods_are_refused_by_name(text: str) -> None:
+def test_bad_periods_are_refused_by_name(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOP_LANG", "en")  # the English text is asserted
     with pytest.raises(click.BadParameter, match="from 1s to 366d"):
         parse_every(text)
 

@@ -77,7 +77,7 @@ def test_audit_verify_passes_on_an_intact_trail(tmp_path: Path) -> None:
     full_workflow(engine, "c2")
     engine.sweep(T0 + timedelta(days=30))
     assert verify_chains(path) == []
-    result = CliRunner().invoke(main, ["audit", "verify", "--db", str(path)])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["audit", "verify", "--db", str(path)])
     assert (result.exit_code, "every audit chain is intact" in result.output) == (0, True)
 
 
@@ -129,19 +129,21 @@ def test_audit_verify_names_the_first_tampered_event(
     assert [(b.case_id, b.seq) for b in breaks] == [("c2", seq)]
     assert reason in breaks[0].reason
     assert verify_chains(path, "c1") == []
-    result = CliRunner().invoke(main, ["audit", "verify", "--db", str(path)])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["audit", "verify", "--db", str(path)])
     assert result.exit_code == 1
     assert f"case c2: broken at event {seq}" in result.output
 
 
 def test_audit_verify_bad_input(tmp_path: Path) -> None:
     # a missing or foreign file is an environment error (2), not a broken chain (1)
-    result = CliRunner().invoke(main, ["audit", "verify", "--db", str(tmp_path / "none.db")])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(
+        main, ["audit", "verify", "--db", str(tmp_path / "none.db")]
+    )
     assert result.exit_code == 2
     assert "no database" in result.output
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all" * 100)
-    result = CliRunner().invoke(main, ["audit", "verify", "--db", str(junk)])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["audit", "verify", "--db", str(junk)])
     assert result.exit_code == 2
     assert "not a readable sop_engine database" in result.output
     assert "Traceback" not in result.output
@@ -245,7 +247,7 @@ def test_store_check_replays_every_case(tmp_path: Path) -> None:
     engine.sweep(T0 + timedelta(days=20))  # c2's request expires: archived by the sweeper
     assert engine.get("c2").state == "diarsipkan"
     engine.store.close()  # type: ignore[attr-defined]
-    result = CliRunner().invoke(main, ["store", "check", "--db", str(path)])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["store", "check", "--db", str(path)])
     assert result.exit_code == 0, result.output
     assert "2 case(s) replayed, every snapshot equals its trail" in result.output
     db = sqlite3.connect(path)
@@ -254,7 +256,7 @@ def test_store_check_replays_every_case(tmp_path: Path) -> None:
     )
     db.commit()
     db.close()
-    result = CliRunner().invoke(main, ["store", "check", "--db", str(path)])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["store", "check", "--db", str(path)])
     assert result.exit_code == 1
     assert "case c1: event 7: the snapshot differs from the replayed case" in result.output
     assert "case c2" not in result.output
@@ -271,7 +273,7 @@ def test_store_check_passes_with_personal_fields_given_out_of_order(tmp_path: Pa
         ("aa_nama", "pelapor"),
     ]
     engine.store.close()  # type: ignore[attr-defined]
-    result = CliRunner().invoke(main, ["store", "check", "--db", str(path)])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["store", "check", "--db", str(path)])
     assert result.exit_code == 0, result.output
     assert "every snapshot equals its trail" in result.output
     assert verify_chains(path) == []
@@ -316,7 +318,7 @@ def test_events_written_with_personal_keys_unsorted_still_verify_and_replay(
         sqlite3.connect(path).execute("SELECT body FROM events").fetchall()
     )
     assert verify_chains(path) == []
-    result = CliRunner().invoke(main, ["store", "check", "--db", str(path)])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["store", "check", "--db", str(path)])
     assert result.exit_code == 0, result.output
 
 
@@ -367,5 +369,5 @@ def test_a_database_from_schema_version_2_loads_and_continues(tmp_path: Path) ->
     assert engine.get("lama-2").state == "diarsipkan"
     engine.store.close()  # type: ignore[attr-defined]
     assert verify_chains(path) == []
-    result = CliRunner().invoke(main, ["store", "check", "--db", str(path)])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["store", "check", "--db", str(path)])
     assert result.exit_code == 0, result.output

@@ -40,6 +40,7 @@ from typing import Any, Protocol
 import attrs
 
 from sop_engine._core.errors import SopError
+from sop_engine._core.i18n import N_, Msg
 from sop_engine._ops.integrity import Problem
 from sop_engine._persistence.codec import case_from_json
 from sop_engine._persistence.readonly import ReadOnlyStore
@@ -60,24 +61,28 @@ __all__ = [
 FORMAT = "sop-engine-checkpoint/1"
 
 _TEXT = {
-    "signature": "the checkpoint's signature does not verify with this public key",
-    "format": "the file is not a sop_engine checkpoint ({why})",
-    "key": "the key cannot be read ({why})",
-    "previous": "checkpoint {n} does not follow the one before it (its 'previous' differs)",
-    "gone": "the case was in the checkpoint (at event {seq}) and is gone",
-    "truncated": "the trail has {now} event(s), the checkpoint saw {seq}: it was truncated",
-    "rewritten": "event {seq} is not the one the checkpoint signed: the trail was rewritten",
-    "personal": "its personal data differs from what the checkpoint saw",
-    "erased": "personal data the checkpoint saw is gone without an @erase event",
-    "timer": "timer {key} the checkpoint saw is gone, yet its item never fired",
-    "lost": "the claim on checkpoint {slot} ran out before it was recorded; another worker "
-    "takes it",
+    "signature": N_("the checkpoint's signature does not verify with this public key"),
+    "format": N_("the file is not a sop_engine checkpoint ({why})"),
+    "key": N_("the key cannot be read ({why})"),
+    "previous": N_("checkpoint {n} does not follow the one before it (its 'previous' differs)"),
+    "gone": N_("the case was in the checkpoint (at event {seq}) and is gone"),
+    "truncated": N_("the trail has {now} event(s), the checkpoint saw {seq}: it was truncated"),
+    "rewritten": N_("event {seq} is not the one the checkpoint signed: the trail was rewritten"),
+    "personal": N_("its personal data differs from what the checkpoint saw"),
+    "erased": N_("personal data the checkpoint saw is gone without an @erase event"),
+    "timer": N_("timer {key} the checkpoint saw is gone, yet its item never fired"),
+    "lost": N_(
+        "the claim on checkpoint {slot} ran out before it was recorded; another worker takes it"
+    ),
 }
-"""Every text of this module, in one place."""
+"""Every text of this module, in one place (catalogue messages: issue 16)."""
 
 
 class CheckpointInvalid(SopError):
     """A checkpoint or key file that cannot be used: not a checkpoint, a bad signature."""
+
+    def __init__(self, said: Msg) -> None:
+        self._say(said)
 
 
 def generate_key() -> tuple[bytes, bytes]:
@@ -112,9 +117,9 @@ def _private(pem: bytes) -> Any:
     try:
         key = serialization.load_pem_private_key(pem, password=None)
     except (ValueError, TypeError) as e:
-        raise CheckpointInvalid(_TEXT["key"].format(why=str(e)[:200])) from e
+        raise CheckpointInvalid(Msg(_TEXT["key"], why=str(e)[:200])) from e
     if not isinstance(key, Ed25519PrivateKey):
-        raise CheckpointInvalid(_TEXT["key"].format(why="not an Ed25519 private key"))
+        raise CheckpointInvalid(Msg(_TEXT["key"], why=Msg("not an Ed25519 private key")))
     return key
 
 
@@ -125,9 +130,9 @@ def _public(pem: bytes) -> Any:
     try:
         key = serialization.load_pem_public_key(pem)
     except (ValueError, TypeError) as e:
-        raise CheckpointInvalid(_TEXT["key"].format(why=str(e)[:200])) from e
+        raise CheckpointInvalid(Msg(_TEXT["key"], why=str(e)[:200])) from e
     if not isinstance(key, Ed25519PublicKey):
-        raise CheckpointInvalid(_TEXT["key"].format(why="not an Ed25519 public key"))
+        raise CheckpointInvalid(Msg(_TEXT["key"], why=Msg("not an Ed25519 public key")))
     return key
 
 
@@ -201,7 +206,7 @@ def _payload_text(checkpoint: bytes) -> str:
             raise TypeError("payload is not text")
         return text
     except (ValueError, KeyError, TypeError) as e:
-        raise CheckpointInvalid(_TEXT["format"].format(why=str(e)[:200])) from e
+        raise CheckpointInvalid(Msg(_TEXT["format"], why=str(e)[:200])) from e
 
 
 @attrs.frozen(slots=True)
@@ -224,10 +229,11 @@ def read_checkpoint(checkpoint: bytes, public_pem: bytes) -> Checkpoint:
         signature = base64.b64decode(json.loads(checkpoint)["signature"], validate=True)
         key.verify(signature, text.encode("ascii"))
     except (InvalidSignature, ValueError, KeyError, TypeError) as e:
-        raise CheckpointInvalid(_TEXT["signature"]) from e
+        raise CheckpointInvalid(Msg(_TEXT["signature"])) from e
     payload = json.loads(text)
     if payload.get("format") != FORMAT:
-        raise CheckpointInvalid(_TEXT["format"].format(why=f"format {payload.get('format')!r}"))
+        shown = str(payload.get("format"))[:80]
+        raise CheckpointInvalid(Msg(_TEXT["format"], why=Msg("format {name!r}", name=shown)))
     return Checkpoint(payload["taken_at"], payload["previous"], payload["salt"], payload["cases"])
 
 
@@ -240,7 +246,7 @@ def verify_checkpoint(
     read = [read_checkpoint(c, public_pem) for c in checkpoints]
     for n in range(1, len(read)):
         if read[n].previous != digest(checkpoints[n - 1]):
-            raise CheckpointInvalid(_TEXT["previous"].format(n=n + 1))
+            raise CheckpointInvalid(Msg(_TEXT["previous"], n=n + 1))
     problems: list[Problem] = []
     keys = store.timer_keys()
     for cp in read:
@@ -255,16 +261,16 @@ def _against(
     seq = int(seen["seq"])
     rows = store.case_rows(case_id)
 
-    def problem(text: str, at: int = seq) -> Problem:
-        return Problem(case_id, at, "checkpoint", text)
+    def problem(said: Msg, at: int = seq) -> Problem:
+        return Problem.of(case_id, at, "checkpoint", said)
 
     if rows.version is None:
-        return [problem(_TEXT["gone"].format(seq=seq))]
+        return [problem(Msg(_TEXT["gone"], seq=seq))]
     by_seq = {e[0]: e for e in rows.events}
     if seq and seq not in by_seq:
-        return [problem(_TEXT["truncated"].format(now=len(rows.events), seq=seq))]
+        return [problem(Msg(_TEXT["truncated"], now=len(rows.events), seq=seq))]
     if seq and by_seq[seq][3] != seen["hash"]:
-        return [problem(_TEXT["rewritten"].format(seq=seq))]
+        return [problem(Msg(_TEXT["rewritten"], seq=seq))]
     out = []
     later = [json.loads(e[1]) for s, e in sorted(by_seq.items()) if s > seq]
     erased = any(b.get("event") == "@erase" for b in later)
@@ -272,9 +278,9 @@ def _against(
     refs, now_digest = store.personal_digest(case_id, salt, personal["refs"])
     if refs != personal["refs"]:
         if not erased:
-            out.append(problem(_TEXT["erased"]))
+            out.append(problem(Msg(_TEXT["erased"])))
     elif now_digest != personal["digest"]:
-        out.append(problem(_TEXT["personal"]))
+        out.append(problem(Msg(_TEXT["personal"])))
     gone = [k for k in seen["timers"] if k not in keys]
     if gone:
         fired_keys = {b.get("command_id") for b in later}
@@ -285,7 +291,7 @@ def _against(
         for key in gone:
             if key in fired_keys or case is None or _accounted(case.deadlines, key):
                 continue
-            out.append(problem(_TEXT["timer"].format(key=key), len(rows.events)))
+            out.append(problem(Msg(_TEXT["timer"], key=key), len(rows.events)))
     return out
 
 
@@ -401,7 +407,7 @@ class ScheduledCheckpoints:
         path = write_atomically(self.directory / name, data)
         if not store.finish_checkpoint(self.series, slot, token, name, digest(data), now):
             # our claim ran out and another worker took the slot: its file replaces ours
-            raise CheckpointInvalid(_TEXT["lost"].format(slot=slot))
+            raise CheckpointInvalid(Msg(_TEXT["lost"], slot=slot))
         return path
 
 

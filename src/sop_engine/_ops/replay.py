@@ -23,6 +23,7 @@ from sop_engine._compile.registry import Registry
 from sop_engine._core.calendar import WorkingCalendar
 from sop_engine._core.clock import SimulatedClock
 from sop_engine._core.errors import SopError
+from sop_engine._core.i18n import Msg
 from sop_engine._core.protocol import SystemEvent
 from sop_engine._core.records import START_EVENT, AuditEvent, Case, Timer
 from sop_engine._engine import Engine
@@ -43,11 +44,17 @@ _AUDIT_ONLY = (
 
 @attrs.frozen(slots=True)
 class ReplayProblem:
-    """Where a case's trail and its snapshot part ways."""
+    """Where a case's trail and its snapshot part ways (``reason`` in English, ``said`` the
+    catalogue message a reader gets in Bahasa Indonesia)."""
 
     case_id: str
     seq: int
     reason: str
+    said: Msg | None = attrs.field(default=None, repr=False)
+
+
+def _problem(case_id: str, seq: int, said: Msg) -> ReplayProblem:
+    return ReplayProblem(case_id, seq, str(said), said)
 
 
 def replay_case(
@@ -121,7 +128,7 @@ class CaseReplay:
 
     def _check(self, snapshot: Case, trail: Sequence[AuditEvent]) -> ReplayProblem | None:
         if not trail:
-            return ReplayProblem(snapshot.id, 1, "the case has no events")
+            return _problem(snapshot.id, 1, Msg("the case has no events"))
         fed = len(self._checked)
         engine, clock = self._engine, self._clock
         if (
@@ -144,24 +151,33 @@ class CaseReplay:
             # event says (the chain covers the list): a trail written before free text was
             # sealed (issue 17) replays to the same events with a longer list
             if a != b and a != attrs.evolve(b, personal=a.personal):
-                return ReplayProblem(
+                return _problem(
                     snapshot.id,
                     a.seq,
-                    f"the event differs from what replay produces ({_differing(a, b)})",
+                    Msg(
+                        "the event differs from what replay produces ({how})", how=_differing(a, b)
+                    ),
                 )
         if len(replayed) != len(trail):
             seq = min(len(replayed), len(trail)) + 1
-            return ReplayProblem(
+            return _problem(
                 snapshot.id,
                 seq,
-                f"replay produces {len(replayed)} events, the trail has {len(trail)}",
+                Msg(
+                    "replay produces {made} events, the trail has {kept}",
+                    made=len(replayed),
+                    kept=len(trail),
+                ),
             )
         again = attrs.evolve(engine.get(snapshot.id), sealed=snapshot.sealed)  # likewise
         if again != snapshot:
-            return ReplayProblem(
+            return _problem(
                 snapshot.id,
                 len(trail),
-                f"the snapshot differs from the replayed case ({_differing(snapshot, again)})",
+                Msg(
+                    "the snapshot differs from the replayed case ({how})",
+                    how=_differing(snapshot, again),
+                ),
             )
         self._checked = list(zip(trail, replayed, strict=True))
         return None
@@ -176,7 +192,7 @@ class CaseReplay:
             if e.seq <= produced:
                 continue  # already produced by an earlier step (a sweep and the event it fired)
             if e.at < clock.now():
-                return ReplayProblem(e.case_id, e.seq, "events are not in time order")
+                return _problem(e.case_id, e.seq, Msg("events are not in time order"))
             clock.set(e.at)
             try:
                 if e.event == START_EVENT:
@@ -198,8 +214,8 @@ class CaseReplay:
                 elif e.event == SystemEvent.MIGRATE:
                     target = resolve(e.payload["to_hash"]) if resolve is not None else None
                     if target is None:
-                        return ReplayProblem(
-                            e.case_id, e.seq, "the SOP version it moved to is unknown"
+                        return _problem(
+                            e.case_id, e.seq, Msg("the SOP version it moved to is unknown")
                         )
                     self._add(engine, target)
                     engine.migrate(
@@ -225,12 +241,16 @@ class CaseReplay:
                     # to run again; replay checks that they leave the case as it was
                     current = engine.get(e.case_id)
                     if not (e.source == e.target == current.state and e.seq == current.version + 1):
-                        return ReplayProblem(e.case_id, e.seq, f"{e.event} changes the case")
+                        return _problem(
+                            e.case_id, e.seq, Msg("{event} changes the case", event=e.event)
+                        )
                     engine.committer.commit(
                         Decision(case=attrs.evolve(current, version=e.seq), event=e)
                     )
                 elif e.event.startswith("@"):
-                    return ReplayProblem(e.case_id, e.seq, f"{e.event} events cannot be replayed")
+                    return _problem(
+                        e.case_id, e.seq, Msg("{event} events cannot be replayed", event=e.event)
+                    )
                 else:
                     # what the engine added to the event (``@deadlines``: re-armed deadlines) is
                     # produced again by the command, not sent with it
@@ -240,13 +260,18 @@ class CaseReplay:
                     # ``sop-engine``/``sistem``), which callers are refused (issue 18)
                     engine.commands.fire(e.case_id, e.event, e.actor, data, command_id=e.command_id)
             except SopError as err:
-                return ReplayProblem(e.case_id, e.seq, f"replaying {e.event!r} failed: {err}")
+                why = err.msg if err.msg is not None else str(err)
+                return _problem(
+                    e.case_id,
+                    e.seq,
+                    Msg("replaying {event!r} failed: {why}", event=e.event, why=why),
+                )
             produced = len(engine.store.history(e.case_id))
         self._produced = produced
         return None
 
 
-def _differing(stored: Case | AuditEvent, replayed: Case | AuditEvent) -> str:
+def _differing(stored: Case | AuditEvent, replayed: Case | AuditEvent) -> Msg:
     """Which fields differ, named (``data.status``, ``state``), bounded for a report."""
     names = []
     for f in attrs.fields(type(stored)):
@@ -258,8 +283,12 @@ def _differing(stored: Case | AuditEvent, replayed: Case | AuditEvent) -> str:
             names += [f"{f.name}.{k}" for k in keys]
         else:
             names.append(f.name)
-    text = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
-    return f"differs in {text}" if text else "differs"
+    if not names:
+        return Msg("differs")
+    shown = ", ".join(repr(n) for n in names[:8])  # field names: code, quoted in any language
+    if len(names) > 8:
+        return Msg("differs in {fields} and {n} more", fields=shown, n=len(names) - 8)
+    return Msg("differs in {fields}", fields=shown)
 
 
 def _refire(engine: Engine, e: AuditEvent) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from sop_engine._core.i18n import Msg
 from sop_engine._core.records import (
     ERASED,
     SEALED_ACTOR,
@@ -433,11 +434,17 @@ def timer_from_body(body: str, claim: str | None) -> Timer:
 
 @attrs.frozen(slots=True)
 class ChainBreak:
-    """The first place a case's audit chain does not hold, and why."""
+    """The first place a case's audit chain does not hold, and why (``reason`` in English,
+    ``said`` the catalogue message a reader gets in Bahasa Indonesia)."""
 
     case_id: str
     seq: int
     reason: str
+    said: Msg | None = attrs.field(default=None, repr=False)
+
+
+def _broken(case_id: str, seq: int, said: Msg) -> list[ChainBreak]:
+    return [ChainBreak(case_id, seq, str(said), said)]
 
 
 def check_chain(
@@ -450,26 +457,27 @@ def check_chain(
     store that wrote the rows does not matter.
     """
     if version is None:
-        return [ChainBreak(case_id, 0, "no such case")]
+        return _broken(case_id, 0, Msg("no such case"))
     previous = ""
     expected = 1
     for seq, body, prev_hash, stored in rows:
         if seq != expected:
-            return [ChainBreak(case_id, expected, f"event {expected} is missing (found {seq})")]
+            return _broken(
+                case_id, expected, Msg("event {n} is missing (found {seq})", n=expected, seq=seq)
+            )
         try:
             event = event_from_row(json.loads(body))
         except (ValueError, KeyError, TypeError) as e:
-            return [ChainBreak(case_id, seq, f"event body is unreadable: {e}")]
+            return _broken(case_id, seq, Msg("event body is unreadable: {error}", error=str(e)))
         if event.seq != seq or event.case_id != case_id:
-            return [ChainBreak(case_id, seq, "event body names another position")]
+            return _broken(case_id, seq, Msg("event body names another position"))
         if prev_hash != previous:
-            return [ChainBreak(case_id, seq, "link to the previous event does not match")]
+            return _broken(case_id, seq, Msg("link to the previous event does not match"))
         if link_hash(previous, body) != stored:  # the stored bytes, exactly as chained
-            return [ChainBreak(case_id, seq, "event content does not match its hash")]
+            return _broken(case_id, seq, Msg("event content does not match its hash"))
         previous = stored
         expected += 1
     if expected - 1 != version:
-        return [
-            ChainBreak(case_id, expected, f"trail has {expected - 1} events, case is at {version}")
-        ]
+        said = Msg("trail has {n} events, case is at {version}", n=expected - 1, version=version)
+        return _broken(case_id, expected, said)
     return []

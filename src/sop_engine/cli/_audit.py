@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import click
 
-from sop_engine.cli._common import DB, FORMAT, PROGRESS, json_text, sop_errors
+from sop_engine._core.i18n import Msg
+from sop_engine._core.text import Lang
+from sop_engine.cli._common import DB, FORMAT, LANG, PROGRESS, json_text, say, sop_errors
 
 __all__ = ["audit"]
 
@@ -37,6 +39,7 @@ def audit() -> None:
 )
 @FORMAT
 @PROGRESS
+@LANG
 def verify(
     db: str,
     case_id: str | None,
@@ -44,6 +47,7 @@ def verify(
     pubkey: str | None,
     fmt: str,
     progress: bool | None,
+    lang: Lang,
 ) -> None:
     """Check every case's hash chain and rows without writing anything; with --checkpoint,
     check the store against signed checkpoints too. Every problem is reported (case, event,
@@ -53,7 +57,7 @@ def verify(
     from sop_engine.cli._integrity import open_checked, report, run_checks
 
     if checkpoints and pubkey is None:
-        raise click.UsageError("--checkpoint needs --pubkey (the key it was signed with)")
+        raise click.UsageError(say(Msg("--checkpoint needs --pubkey (the key it was signed with)")))
     st = open_checked(db)
     try:
         checked, problems = run_checks(st, ("chain", "rows"), case_id, progress=progress)
@@ -68,9 +72,11 @@ def verify(
                 problems = [p for p in problems if p.case_id == case_id]
     finally:
         st.close()
-    ok = "every audit chain is intact" + (f" (case {case_id})" if case_id else "")
+    ok = Msg("every audit chain is intact")
+    if case_id:
+        ok = Msg("every audit chain is intact (case {case})", case=case_id)
     if checkpoints:
-        ok += f", and matches {len(checkpoints)} signed checkpoint(s)"
+        ok = Msg("{ok}, and matches {n} signed checkpoint(s)", ok=ok, n=len(checkpoints))
     report(db, checked, problems, fmt, ok)
 
 
@@ -126,7 +132,7 @@ def checkpoint(db: str, key: str, output: str, previous: str | None, fmt: str) -
             )
         )
     else:
-        click.echo(f"{db}: checkpoint written to {output}")
+        click.echo(say(Msg("{db}: checkpoint written to {output}", db=db, output=output)))
 
 
 @audit.command()

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sop_engine._core.i18n import Msg
+from sop_engine._core.i18n import Msg, env_lang, locale_lang
+from sop_engine._core.text import Lang
 from sop_engine.cli._common import (
     EnvironmentProblem,
     is_url,
@@ -19,6 +20,7 @@ from sop_engine.cli._common import (
     registry,
     say,
 )
+from sop_engine.cli._i18n import CLI_LANG
 
 if TYPE_CHECKING:
     from sop_engine._ops.integrity import Check, Problem
@@ -39,7 +41,7 @@ def open_checked(db: str) -> ReadOnlyStore:
     if is_url(db):
         postgres_driver()
     elif not Path(db).is_file():
-        raise EnvironmentProblem(f"no database at {db}")
+        raise EnvironmentProblem(say(Msg("no database at {db}", db=db)))
     try:
         return open_readonly(db)
     except StoreUnavailable as e:
@@ -77,8 +79,10 @@ def run_checks(
         )
 
 
-def report(db: str, checked: int, problems: list[Problem], fmt: str, ok: str) -> None:
-    """Print every problem (case, event, check, what differs) and a summary; exit 1 on any."""
+def report(db: str, checked: int, problems: list[Problem], fmt: str, ok: Msg) -> None:
+    """Print every problem (case, event, check, what differs) and a summary, in the reader's
+    language (``--lang``); exit 1 on any. JSON keeps ``check`` as the stable code."""
+    lang = current_lang()
     cases = sorted({p.case_id for p in problems})
     if fmt == "json":
         click.echo(
@@ -88,7 +92,12 @@ def report(db: str, checked: int, problems: list[Problem], fmt: str, ok: str) ->
                     "cases_checked": checked,
                     "cases_with_problems": len(cases),
                     "problems": [
-                        {"case_id": p.case_id, "seq": p.seq, "check": p.check, "what": p.what}
+                        {
+                            "case_id": p.case_id,
+                            "seq": p.seq,
+                            "check": p.check,
+                            "what": p.message(lang),
+                        }
                         for p in problems
                     ],
                 }
@@ -97,15 +106,38 @@ def report(db: str, checked: int, problems: list[Problem], fmt: str, ok: str) ->
     else:
         for p in problems:
             if p.check == "chain":
-                click.echo(f"{db}: case {p.case_id}: broken at event {p.seq}: {p.what}")
+                line = Msg(
+                    "{db}: case {case}: broken at event {seq}: {what}",
+                    db=db,
+                    case=p.case_id,
+                    seq=p.seq,
+                    what=p.message(lang),
+                )
             else:
-                click.echo(f"{db}: case {p.case_id}: event {p.seq}: {p.what} [{p.check}]")
+                line = Msg(
+                    "{db}: case {case}: event {seq}: {what} [{check}]",
+                    db=db,
+                    case=p.case_id,
+                    seq=p.seq,
+                    what=p.message(lang),
+                    check=p.check,
+                )
+            click.echo(line.render(lang))
         if problems:
-            click.echo(
-                f"{db}: {len(problems)} problem(s) in {len(cases)} of {checked} case(s) "
-                "(or rows of no case)"
+            summary = Msg(
+                "{db}: {n} problem(s) in {bad} of {checked} case(s) (or rows of no case)",
+                db=db,
+                n=len(problems),
+                bad=len(cases),
+                checked=checked,
             )
+            click.echo(summary.render(lang))
         else:
-            click.echo(f"{db}: {ok.format(checked=checked)}")
+            click.echo(Msg("{db}: {ok}", db=db, ok=ok).render(lang))
     if problems:
         sys.exit(1)
+
+
+def current_lang() -> Lang:
+    """The language of this invocation (``--lang``, ``SOP_LANG``, the locale)."""
+    return CLI_LANG.get() or env_lang() or locale_lang()

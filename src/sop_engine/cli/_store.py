@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from sop_engine.cli._common import DB, FORMAT, PROGRESS, json_text, open_store
+from sop_engine._core.i18n import Msg
+from sop_engine._core.text import Lang
+from sop_engine.cli._common import DB, FORMAT, LANG, PROGRESS, json_text, open_store
 
 __all__ = ["store"]
 
@@ -36,7 +38,8 @@ def migrate(db: str, fmt: str) -> None:
 @click.option("--case", "case_id", help="Check this case only.")
 @FORMAT
 @PROGRESS
-def check(db: str, case_id: str | None, fmt: str, progress: bool | None) -> None:
+@LANG
+def check(db: str, case_id: str | None, fmt: str, progress: bool | None, lang: Lang) -> None:
     """Check every case without writing anything: its hash chain, its rows (readable, no
     orphaned trail), its replay (the snapshot equals what the trail produces) and its timers
     (every running clock's next items are scheduled). Each problem is reported with its case,
@@ -53,5 +56,5 @@ def check(db: str, case_id: str | None, fmt: str, progress: bool | None) -> None
         )
     finally:
         st.close()
-    ok = "{checked} case(s) replayed, every snapshot equals its trail"
+    ok = Msg("{checked} case(s) replayed, every snapshot equals its trail", checked=checked)
     report(db, checked, problems, fmt, ok)

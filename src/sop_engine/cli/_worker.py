@@ -424,7 +424,12 @@ def parse_every(text: str) -> timedelta:
         seconds = -1.0
     if not 1 <= seconds <= 366 * 86400:  # also refuses nan and inf
         raise click.BadParameter(
-            f"{text[:40]!r}: give a period from 1s to 366d, such as 90s, 15m, 1h, 1d or 1h30m",
+            say(
+                Msg(
+                    "{text!r}: give a period from 1s to 366d, such as 90s, 15m, 1h, 1d or 1h30m",
+                    text=text[:40],
+                )
+            ),
             param_hint="--checkpoint-every",
         )
     return timedelta(seconds=seconds)
@@ -438,8 +443,12 @@ def _schedule(
         return None
     if key is None or directory is None or every is None:
         raise click.UsageError(
-            "scheduled checkpoints need --checkpoint-key, --checkpoint-dir and "
-            "--checkpoint-every together"
+            say(
+                Msg(
+                    "scheduled checkpoints need --checkpoint-key, --checkpoint-dir and "
+                    "--checkpoint-every together"
+                )
+            )
         )
     from pathlib import Path
 
@@ -454,13 +463,22 @@ def _schedule(
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as e:
-        raise click.ClickException(f"--checkpoint-dir {directory}: cannot write there ({e})") from e
+        said = Msg(
+            "{option} {path}: cannot write there ({why})",
+            option="--checkpoint-dir",
+            path=directory,
+            why=str(e),
+        )
+        raise click.ClickException(say(said)) from e
     try:
         return ScheduledCheckpoints(
             Path(key).read_bytes(), folder, period, lambda: open_checked(db)
         )
     except CheckpointInvalid as e:
-        raise click.ClickException(f"--checkpoint-key {key}: {e}") from e
+        said = Msg(
+            "{option} {path}: {why}", option="--checkpoint-key", path=key, why=e.msg or str(e)
+        )
+        raise click.ClickException(say(said)) from e
 
 
 def _plugin_notifier(name: str | None, config_path: str | None) -> Notifier | None:
