@@ -376,7 +376,27 @@ def test_the_demo_is_in_one_language(lang: Lang) -> None:
         content = content_words(sop, lang)
     if lang == "en":  # the complaints and officers' notes of the demo are Indonesian citizens'
         content |= content_words(SCENARIOS, lang)
-    _check({"demo": _run(["demo", "--memory"], lang)}, lang, content)
+    out = _run(["demo", "--memory"], lang)
+    _check({"demo": out}, lang, content)
+    if lang == "id":  # a refusal's kind in words, not the Python class (`GuardRejected: ...`)
+        assert not re.findall(r"\b[A-Z][a-z]+[A-Z]\w*:", out), out
+        assert "syarat tidak terpenuhi:" in out
+        assert "peran tidak berwenang:" in re.sub(r"[│\s]+", " ", out)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_lint_of_a_file_it_cannot_read_is_in_one_language(lang: Lang, tmp_path: Path) -> None:
+    """The operating system's reason (Python's `strerror`: `No such file or directory`) was
+    English inside the Indonesian finding; it comes from the catalogue now."""
+    out = _run(["lint", str(tmp_path / "tidak-ada.yaml"), str(tmp_path)], lang)
+    said = {
+        "id": ("berkas atau direktori tidak ada", "itu direktori, bukan berkas"),
+        "en": ("no such file or directory", "it is a directory, not a file"),
+    }[lang]
+    for text in said:
+        assert text in out, out
+    assert "No such file" not in out
+    _check({"lint": out}, lang)
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -613,6 +633,9 @@ def test_the_monthly_report_is_in_one_language(lang: Lang, month_db: Path) -> No
     text = _page_text(page)
     assert ("Maret 2026" if lang == "id" else "March 2026") in text
     _check({"sop report": text}, lang, content)
+    if lang == "id":  # the tables' headings were the JSON keys; the charts' labels 57.1
+        assert not re.findall(r"\b(by_\w+|rule|flag|block)\b", text), text
+        assert not re.search(r"<text[^>]*>\d+\.\d</text>|>\s*\d+\.\d\s*<", page), "57.1"
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -628,6 +651,12 @@ def test_sop_simulate_is_in_one_language(lang: Lang) -> None:
     with example_path("lapor") as sop:
         content = content_words(sop, lang) | content_words(scenario, lang)
     assert len(table.splitlines()) > 5
+    if lang == "id":  # numbers as Indonesians write them; identifiers said in words
+        cells = "\n".join(line for line in table.splitlines() if line.startswith("│"))
+        assert re.search(r"\d,\d", cells), cells
+        assert not re.search(r"\b\d+\.\d{1,2}\b", cells), cells
+        for code in ("@breach", "@escalate", "@remind", "blocked", "flagged", "GuardRejected"):
+            assert code not in table, code
     _check({"simulate table": table, "simulate html": page}, lang, content)
 
 

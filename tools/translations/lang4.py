@@ -134,4 +134,38 @@ T = {
         "\n"
         "JENIS dan SUMBER dalam bahasa pembaca; NAMA sebagaimana tertulis dalam keputusannya."
     ),
+    # -- the operating system's reasons (Python's strerror is English) --------------------------
+    "no such file or directory": "berkas atau direktori tidak ada",
+    "permission denied": "izin ditolak",
+    "operation not permitted": "operasi tidak diizinkan",
+    "it is a directory, not a file": "itu direktori, bukan berkas",
+    "a part of the path is not a directory": "sebagian dari lokasinya bukan direktori",
+    "the file name is too long": "nama berkasnya terlalu panjang",
+    "too many levels of symbolic links": "terlalu banyak tingkat tautan simbolik",
+    "it exists already": "sudah ada",
+    "no space left on the device": "ruang penyimpanan perangkat penuh",
+    "the file system is read-only": "sistem berkasnya hanya-baca",
+    # -- kinds of refusal in `sop demo` (English shows the exception class to catch) ------------
+    "unknown event": "kejadian tidak dikenal",
+    "event not allowed in this state": "kejadian tidak diizinkan pada status ini",
+    "role not permitted": "peran tidak berwenang",
+    "condition not met": "syarat tidak terpenuhi",
+    "code of ethics": "kode etik",
+    "invalid event data": "data kejadian tidak sah",
+    "reveal refused": "pembukaan identitas ditolak",
+    "extension refused": "perpanjangan ditolak",
+    "migration refused": "migrasi ditolak",
+    "command refused": "perintah ditolak",
+    # -- `sop simulate`: the engine's deadline events and ethics outcomes in words ---------------
+    "reminder": "pengingat",
+    "deadline missed": "batas waktu terlewati",
+    "escalation": "eskalasi",
+    "deadline expired": "batas waktu habis",
+    "blocked": "diblokir",
+    "flagged": "ditandai",
+    # -- `sop report`: headings of the HTML tables that were JSON keys ---------------------------
+    "total": "total",
+    "rule": "aturan",
+    "deadline": "batas waktu",
+    "unit": "unit",
 }
