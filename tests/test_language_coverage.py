@@ -793,6 +793,7 @@ def test_sop_case_show_is_in_one_language_with_babel_dates(lang: Lang, month_db:
     due = "Jumat, 27 Maret 2026 16.00 WIB" if lang == "id" else "Friday, March 27, 2026"
     assert due in out or "Friday, 27 March 2026 16:00" in out, out
     assert not re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", out), out  # no ISO stamps for people
+    assert not re.search(r"@(start|remind|breach|escalate|extend)\b", out), out  # said in words
     with example_path("lapor") as sop:
         content = content_words(sop, lang)
     holidays = " ".join(d.name for d in indonesia().holidays(2026))  # the decrees' own names

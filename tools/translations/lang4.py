@@ -157,10 +157,6 @@ T = {
     "migration refused": "migrasi ditolak",
     "command refused": "perintah ditolak",
     # -- `sop simulate`: the engine's deadline events and ethics outcomes in words ---------------
-    "reminder": "pengingat",
-    "deadline missed": "batas waktu terlewati",
-    "escalation": "eskalasi",
-    "deadline expired": "batas waktu habis",
     "blocked": "diblokir",
     "flagged": "ditandai",
     # -- `sop report`: headings of the HTML tables that were JSON keys ---------------------------

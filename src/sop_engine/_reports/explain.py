@@ -23,7 +23,7 @@ import attrs
 from sop_engine._compile.compiled import CompiledSop
 from sop_engine._core.calendar import WorkingCalendar, day_off_kind, day_off_source
 from sop_engine._core.i18n import format_date, format_datetime
-from sop_engine._core.protocol import SystemEvent
+from sop_engine._core.protocol import SystemEvent, system_event_words
 from sop_engine._core.records import Actor, AuditEvent, Deadline
 from sop_engine._core.text import Lang
 from sop_engine._engine import Engine
@@ -240,7 +240,7 @@ def explain_case(
 
 def _event_label(sop: CompiledSop, event: str, lang: Lang) -> str:
     if event.startswith("@"):
-        return event
+        return system_event_words(event, lang)
     try:
         return sop.definition.event(event).label.get(lang)
     except StopIteration:

@@ -22,6 +22,7 @@ from rich.table import Table
 
 from sop_engine._core.errors import refusal_kind
 from sop_engine._core.i18n import N_, gettext
+from sop_engine._core.protocol import system_event_words
 from sop_engine._core.text import Lang
 
 __all__ = ["TEXTS", "render_html", "render_json", "render_table"]
@@ -79,12 +80,6 @@ def render_json(reports: Sequence[dict[str, Any]]) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-_SYSTEM_EVENTS: dict[str, str] = {
-    "@remind": N_("reminder"),
-    "@breach": N_("deadline missed"),
-    "@escalate": N_("escalation"),
-    "@expire": N_("deadline expired"),
-}
 _OUTCOMES: dict[str, str] = {"blocked": N_("blocked"), "flagged": N_("flagged")}
 
 
@@ -160,7 +155,7 @@ def _sections(report: dict[str, Any], lang: Lang) -> list[tuple[str, list[str], 
     ]
     deadline = [
         [
-            _word(_SYSTEM_EVENTS, x["key"][0], lang),
+            system_event_words(x["key"][0], lang),
             x["key"][1],
             str(x["key"][2]),
             f(x["mean"]),
