@@ -221,10 +221,37 @@ def test_cli_holidays_lists_days_off_with_kind() -> None:
     assert code == 0
     lines = out.splitlines()
     assert len(lines) == 28
-    assert "2025-08-18\tcuti_bersama\tCuti Bersama Hari Kemerdekaan Republik Indonesia" in lines
-    assert all(len(line.split("\t")) == 3 for line in lines)
+    assert (
+        "2025-08-18\tjoint leave (cuti bersama)\tCuti Bersama Hari Kemerdekaan Republik Indonesia"
+        "\tholidays package (SKB 3 Menteri)"
+    ) in lines
+    assert all(len(line.split("\t")) == 4 for line in lines)
     code, out = _cli("holidays", "2025", "--calendar", "ID-nasional")
     assert len(out.splitlines()) == 17
+
+
+def test_cli_holidays_says_kind_and_source_in_indonesian() -> None:
+    """`sop calendar holidays` in Bahasa Indonesia: the kind and the source of each day off
+    are said in Indonesian (they were the English `national` and `holidays package (...)`);
+    the JSON keeps the identifiers and the source as recorded, for scripts."""
+    import json
+
+    from click.testing import CliRunner
+
+    from sop_engine.cli import main
+
+    out = CliRunner(env={"SOP_LANG": "id"}).invoke(main, ["calendar", "holidays", "2025"]).output
+    line = "2025-08-17\tlibur nasional\tHari Kemerdekaan Republik Indonesia"
+    assert f"{line}\tSKB 3 Menteri (menurut paket holidays)" in out.splitlines()
+    assert "national" not in out
+    assert "package" not in out
+    later = CliRunner(env={"SOP_LANG": "id"}).invoke(main, ["calendar", "holidays", "2030"])
+    assert "perkiraan paket holidays" in later.output  # lunar days of years not decreed yet
+    raw = CliRunner(env={"SOP_LANG": "id"}).invoke(
+        main, ["calendar", "holidays", "2025", "--format", "json"]
+    )
+    day = next(d for d in json.loads(raw.output)["days_off"] if d["date"] == "2025-08-18")
+    assert (day["kind"], day["source"]) == ("cuti_bersama", "holidays package (SKB 3 Menteri)")
 
 
 @pytest.mark.parametrize(

@@ -132,6 +132,46 @@ def test_a_bad_document_names_its_problem(doc: Any, problem: str) -> None:
     assert "invalid calendar document" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("doc", "indonesian"),
+    [
+        ([], "dokumen kalender tidak sah: seharusnya pemetaan nama ke nilai, ditemukan 'list'"),
+        (_doc(format=2), "format 2 bukan 1"),
+        (_doc(id=None, version=None), "id: seharusnya teks, ditemukan 'NoneType'"),
+        (_doc(zone="Asia/Atlantis", version=None), "zona waktu"),
+        (_doc(days_off="x"), "days_off: seharusnya daftar"),
+        (
+            _doc(days_off=[{"date": "2026-13-01", "kind": "closure", "name": "n"}]),
+            "days_off[0].date: '2026-13-01' bukan tanggal (YYYY-MM-DD)",
+        ),
+        (
+            _doc(days_off=[{"date": "2026-01-01", "kind": "libur", "name": "n"}]),
+            "days_off[0].kind: 'libur' bukan salah satu dari 'national', 'cuti_bersama'",
+        ),
+        (_doc(weekend=[7]), "weekend: [7] bukan daftar hari 0 (Senin) sampai 6 (Minggu)"),
+        (_doc(office_hours=["08:00"]), "bukan [jam buka, jam tutup] atau null"),
+        (_doc(cutoff="25:00"), "cutoff: '25:00' bukan jam (HH:MM[:SS])"),
+        (_doc(years=[2020]), "years: [2020] bukan [tahun awal, tahun akhir]"),
+        (_doc(version="0" * 16), "tidak cocok dengan isinya"),
+    ],
+)
+def test_a_bad_document_is_named_in_indonesian(doc: Any, indonesian: str) -> None:
+    """``message("id")`` says the whole error in Indonesian (it was one mixed "id / en" text);
+    ``message("en")`` is the English, and neither carries the other language."""
+    from test_language_coverage import foreign_words
+
+    with pytest.raises(CalendarDocError) as info:
+        calendar_from_doc(doc)
+    said = info.value.message("id")
+    assert said.startswith("dokumen kalender tidak sah: "), said
+    assert indonesian in said
+    assert not foreign_words(said, "id"), said
+    english = info.value.message("en")
+    assert english.startswith("invalid calendar document: ")
+    assert english == str(info.value)
+    assert not foreign_words(english, "en"), english
+
+
 def test_a_calendar_read_back_counts_the_same_deadlines() -> None:
     from datetime import UTC, datetime
 

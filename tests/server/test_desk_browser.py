@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from sop_engine import Engine, SimulatedClock, SqliteStore
+from test_language_coverage import content_words, foreign_words
 
 from deskkit import AGENCY, LAPOR, OFFICERS, RESPONSE
 
@@ -105,6 +106,7 @@ def test_reporter_officers_supervisor_and_another_unit_in_chromium(
 
     shots = _artifacts()
     base = served.url
+    content = content_words(LAPOR, "id") | {w.lower() for w in RESPONSE.split()}
 
     def login(page: Page, who: str) -> None:
         page.goto(f"{base}/login")
@@ -147,6 +149,10 @@ def test_reporter_officers_supervisor_and_another_unit_in_chromium(
             reporter.screenshot(path=str(shots / "02-filed.png"), full_page=True)
             reporter.goto(f"{base}/track?id={tracking}")
             assert "Belum Terverifikasi" in reporter.inner_text("#status")
+            seen = reporter.inner_text("body")  # as the browser renders it, in Indonesian
+            assert "Senin, 2 Maret 2026 08.00 WIB" in seen, seen
+            assert "UTC" not in seen
+            assert not foreign_words(seen, "id", content), seen
             assert "Ani Wijaya" not in reporter.content()
 
             # -- the admin verifies and dispositions ------------------------------------------
@@ -174,6 +180,9 @@ def test_reporter_officers_supervisor_and_another_unit_in_chromium(
             liaison.goto(f"{base}/cases/{tracking}")
             fire(liaison, "setujui_tanggapan", tanpa_imbalan="true")
             assert "Ditanggapi" in liaison.inner_text("#state")
+            seen = liaison.inner_text("body")
+            assert "Jumat, 27 Maret 2026 16.00 WIB" in seen, seen  # a deadline, in WIB
+            assert not foreign_words(seen, "id", content), seen
             reporter.goto(f"{base}/track?id={tracking}")
             assert RESPONSE in reporter.inner_text(".response")
             reporter.screenshot(path=str(shots / "05-track-responded.png"), full_page=True)

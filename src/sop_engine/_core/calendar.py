@@ -32,7 +32,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from sop_engine._core.errors import SopError
-from sop_engine._core.i18n import N_, Msg, MsgError
+from sop_engine._core.i18n import N_, Msg, MsgError, gettext, reason_of
+from sop_engine._core.text import Lang
 
 __all__ = [
     "UNIT_WORDS",
@@ -45,6 +46,8 @@ __all__ = [
     "calendar_end",
     "calendar_from_doc",
     "calendar_to_doc",
+    "day_off_kind",
+    "day_off_source",
     "horizon_warning",
     "indonesia",
     "rebuilt_until",
@@ -143,6 +146,28 @@ class DayOff:
     kind: DayOffKind
     name: str
     source: str = ""
+
+
+KIND_WORDS: Mapping[str, str] = {
+    "national": N_("national holiday"),
+    "cuti_bersama": N_("joint leave (cuti bersama)"),
+    "cuti_daerah": N_("regional leave (cuti daerah)"),
+    "closure": N_("office closed"),
+}
+"""A day off's kind as an officer reads it (the kind itself is an identifier of the format)."""
+
+
+def day_off_kind(kind: str, lang: Lang) -> str:
+    """``libur nasional`` / ``national holiday``: the kind of a day off in ``lang``."""
+    words = KIND_WORDS.get(kind)
+    return gettext(words, lang) if words is not None else kind
+
+
+def day_off_source(source: str, lang: Lang) -> str:
+    """Where a day off comes from, in ``lang``: the engine's own source texts (the ``holidays``
+    package's decreed and estimated days) are catalogue messages; a source an agency wrote (a
+    decree's number, a regent's letter) is shown as written, in its own language."""
+    return gettext(source, lang) if source in _SOURCES else source
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -402,8 +427,9 @@ def _amendments() -> tuple[list[DayOff], list[tuple[date, str]]]:
 
 # Where a day off comes from: a year's SKB 3 Menteri as the package carries it, or (lunar
 # holidays of years not decreed yet, named "(perkiraan)" by the package) its computed estimate.
-_DECREED = "holidays package (SKB 3 Menteri)"
-_ESTIMATED = "holidays package (estimate: computed, no SKB 3 Menteri yet)"
+_DECREED = N_("holidays package (SKB 3 Menteri)")
+_ESTIMATED = N_("holidays package (estimate: computed, no SKB 3 Menteri yet)")
+_SOURCES = frozenset((_DECREED, _ESTIMATED))
 
 
 _PACKAGE_SOURCES = frozenset({_DECREED, _ESTIMATED})
@@ -476,11 +502,12 @@ CALENDAR_DOC_FORMAT = 1
 
 
 class CalendarDocError(SopError, ValueError):
-    """A stored calendar document cannot be read back; ``problem`` names what is wrong."""
+    """A stored calendar document cannot be read back; ``problem`` names what is wrong (in
+    English; ``message(lang)`` says the whole error in the reader's language)."""
 
-    def __init__(self, problem: str) -> None:
-        self.problem = problem
-        super().__init__(f"dokumen kalender tidak sah / invalid calendar document: {problem}")
+    def __init__(self, problem: Msg | str) -> None:
+        self.problem = str(problem)
+        self._say(Msg("invalid calendar document: {problem}", problem=problem))
 
 
 def calendar_to_doc(cal: WorkingCalendar) -> dict[str, Any]:
@@ -517,19 +544,36 @@ def calendar_from_doc(doc: Mapping[str, Any]) -> WorkingCalendar:
     """The calendar of a :func:`calendar_to_doc` document; :class:`CalendarDocError` naming
     the first problem when it is not one."""
     if not isinstance(doc, Mapping):
-        raise CalendarDocError(f"expected a mapping, got {type(doc).__name__}")
+        raise CalendarDocError(Msg("expected a mapping, got {kind!r}", kind=type(doc).__name__))
     if doc.get("format") != CALENDAR_DOC_FORMAT:
-        raise CalendarDocError(f"format {doc.get('format')!r} is not {CALENDAR_DOC_FORMAT}")
+        raise CalendarDocError(
+            Msg(
+                "format {found!r} is not {expected}",
+                found=doc.get("format"),
+                expected=CALENDAR_DOC_FORMAT,
+            )
+        )
     days_off: dict[date, DayOff] = {}
     for i, raw in enumerate(_list(doc, "days_off")):
         where = f"days_off[{i}]"
         if not isinstance(raw, Mapping):
-            raise CalendarDocError(f"{where}: expected a mapping, got {type(raw).__name__}")
+            raise CalendarDocError(
+                Msg(
+                    "{where}: expected a mapping, got {kind!r}",
+                    where=where,
+                    kind=type(raw).__name__,
+                )
+            )
         key = _date(raw.get("date"), f"{where}.date")
         kind: DayOffKind = raw.get("kind")  # type: ignore[assignment]  # checked next
         if kind not in get_args(DayOffKind):
             raise CalendarDocError(
-                f"{where}.kind: {kind!r} is not one of {', '.join(get_args(DayOffKind))}"
+                Msg(
+                    "{where}: {value!r} is not one of {allowed}",
+                    where=where + ".kind",
+                    value=kind,
+                    allowed=", ".join(repr(k) for k in get_args(DayOffKind)),
+                )
             )
         day = _date(raw["day"], f"{where}.day") if "day" in raw else key
         days_off[key] = DayOff(
@@ -543,14 +587,18 @@ def calendar_from_doc(doc: Mapping[str, Any]) -> WorkingCalendar:
     )
     weekend = _list(doc, "weekend")
     if not all(type(d) is int and 0 <= d <= 6 for d in weekend):
-        raise CalendarDocError(f"weekend: {weekend!r} is not a list of weekdays 0 (Monday) to 6")
+        raise CalendarDocError(
+            Msg("weekend: {value!r} is not a list of weekdays 0 (Monday) to 6", value=weekend)
+        )
     hours = doc.get("office_hours")
     if hours is not None and not (isinstance(hours, list) and len(hours) == 2):
-        raise CalendarDocError(f"office_hours: {hours!r} is not [open, close] or null")
+        raise CalendarDocError(
+            Msg("office_hours: {value!r} is not [open, close] or null", value=hours)
+        )
     cutoff = doc.get("cutoff")
     years = doc.get("years")
     if not (isinstance(years, list) and len(years) == 2 and all(type(y) is int for y in years)):
-        raise CalendarDocError(f"years: {years!r} is not [first, last]")
+        raise CalendarDocError(Msg("years: {value!r} is not [first, last]", value=years))
     try:
         cal = WorkingCalendar(
             id=_text(doc.get("id"), "id"),
@@ -567,11 +615,15 @@ def calendar_from_doc(doc: Mapping[str, Any]) -> WorkingCalendar:
     except CalendarDocError:
         raise
     except (ValueError, KeyError) as e:
-        raise CalendarDocError(str(e)) from None
+        raise CalendarDocError(reason_of(e)) from None
     version = doc.get("version")
     if version is not None and version != cal.version:
         raise CalendarDocError(
-            f"version {version!r} does not match its content (which gives {cal.version!r})"
+            Msg(
+                "version {version!r} does not match its content (which gives {actual!r})",
+                version=version,
+                actual=cal.version,
+            )
         )
     return cal
 
@@ -579,13 +631,17 @@ def calendar_from_doc(doc: Mapping[str, Any]) -> WorkingCalendar:
 def _list(doc: Mapping[str, Any], key: str) -> list[Any]:
     value = doc.get(key)
     if not isinstance(value, list):
-        raise CalendarDocError(f"{key}: expected a list, got {type(value).__name__}")
+        raise CalendarDocError(
+            Msg("{where}: expected a list, got {kind!r}", where=key, kind=type(value).__name__)
+        )
     return value
 
 
 def _text(value: Any, where: str) -> str:
     if not isinstance(value, str):
-        raise CalendarDocError(f"{where}: expected text, got {type(value).__name__}")
+        raise CalendarDocError(
+            Msg("{where}: expected text, got {kind!r}", where=where, kind=type(value).__name__)
+        )
     return value
 
 
@@ -593,11 +649,15 @@ def _date(value: Any, where: str) -> date:
     try:
         return date.fromisoformat(_text(value, where))
     except ValueError:
-        raise CalendarDocError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+        raise CalendarDocError(
+            Msg("{where}: {value!r} is not a date (YYYY-MM-DD)", where=where, value=value)
+        ) from None
 
 
 def _time(value: Any, where: str) -> time:
     try:
         return time.fromisoformat(_text(value, where))
     except ValueError:
-        raise CalendarDocError(f"{where}: {value!r} is not a time of day (HH:MM[:SS])") from None
+        raise CalendarDocError(
+            Msg("{where}: {value!r} is not a time of day (HH:MM[:SS])", where=where, value=value)
+        ) from None

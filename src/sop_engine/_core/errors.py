@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sop_engine._core.i18n import N_, Msg
+from sop_engine._core.i18n import N_, Msg, gettext
 
 if TYPE_CHECKING:
     from sop_engine._core.findings import Finding
@@ -50,6 +50,7 @@ __all__ = [
     "UnknownEvent",
     "UnknownSop",
     "VersionConflict",
+    "refusal_kind",
 ]
 
 
@@ -600,3 +601,24 @@ class SopTextTampered(SopError):
                 found=found[:12],
             )
         )
+
+
+_REFUSAL_KINDS: dict[str, str] = {
+    "UnknownEvent": N_("unknown event"),
+    "EventNotAllowed": N_("event not allowed in this state"),
+    "RoleNotPermitted": N_("role not permitted"),
+    "GuardRejected": N_("condition not met"),
+    "EthicsViolation": N_("code of ethics"),
+    "InvalidEventData": N_("invalid event data"),
+    "RevealRefused": N_("reveal refused"),
+    "ExtensionRefused": N_("extension refused"),
+    "MigrationRefused": N_("migration refused"),
+}
+_REFUSED = N_("command refused")  # a kind of refusal added later
+
+
+def refusal_kind(name: str, lang: Lang) -> str:
+    """The kind of a refusal, given its class name (``GuardRejected``), in words of ``lang``
+    (``syarat tidak terpenuhi``): what an officer reads where a developer reads the class to
+    catch (the demo's notes, the simulation's refused commands)."""
+    return gettext(_REFUSAL_KINDS.get(name, _REFUSED), lang)

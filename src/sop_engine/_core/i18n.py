@@ -21,6 +21,7 @@ merges and compiles; a test fails when they are stale). See CONTRIBUTING.md.
 
 from __future__ import annotations
 
+import errno
 import gettext as _gettext
 import os
 from collections.abc import Mapping, Sequence
@@ -46,6 +47,7 @@ __all__ = [
     "format_number",
     "gettext",
     "missing",
+    "os_reason",
     "reason_of",
     "render",
     "series",
@@ -194,6 +196,28 @@ def reason_of(error: BaseException) -> Msg | str:
     refusal), else its text (a plugin's plain ``ValueError``: in whatever language it wrote)."""
     msg = getattr(error, "msg", None)
     return msg if isinstance(msg, Msg) else str(error)
+
+
+_OS_REASONS: Final[dict[int, str]] = {
+    errno.ENOENT: N_("no such file or directory"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.EISDIR: N_("it is a directory, not a file"),
+    errno.ENOTDIR: N_("a part of the path is not a directory"),
+    errno.ENAMETOOLONG: N_("the file name is too long"),
+    errno.ELOOP: N_("too many levels of symbolic links"),
+    errno.EEXIST: N_("it exists already"),
+    errno.ENOSPC: N_("no space left on the device"),
+    errno.EROFS: N_("the file system is read-only"),
+}
+
+
+def os_reason(error: OSError) -> Msg | str:
+    """Why the operating system refused, as a message: Python's ``strerror`` is the C
+    library's English (``No such file or directory``), which an Indonesian reader would meet
+    inside an Indonesian sentence. An errno without a message gives ``strerror`` itself."""
+    text = _OS_REASONS.get(error.errno or -1)
+    return Msg(text) if text is not None else (error.strerror or str(error))
 
 
 def series(items: Sequence[object], *, last: str = N_("{first} and {second}")) -> Msg | str:

@@ -11,8 +11,14 @@ from __future__ import annotations
 
 import enum
 import re
+from typing import TYPE_CHECKING
 
-__all__ = ["ItemKind", "SystemEvent", "TimerItem"]
+from sop_engine._core.i18n import N_, gettext
+
+if TYPE_CHECKING:
+    from sop_engine._core.text import Lang
+
+__all__ = ["ItemKind", "SystemEvent", "TimerItem", "system_event_words"]
 
 
 class SystemEvent(enum.StrEnum):
@@ -37,6 +43,32 @@ class SystemEvent(enum.StrEnum):
     """A second person, of another role, approves a reveal request (four eyes)."""
     REVEAL = "@reveal"
     """The requester saw the identity, under an approved request."""
+
+
+_WORDS: dict[str, str] = {
+    SystemEvent.START: N_("complaint received"),
+    SystemEvent.REMIND: N_("reminder sent"),
+    SystemEvent.BREACH: N_("service standard missed"),
+    SystemEvent.ESCALATE: N_("escalated"),
+    SystemEvent.EXPIRE: N_("time ran out: automatic step"),
+    SystemEvent.EXTEND: N_("deadline extended"),
+    SystemEvent.RECALENDAR: N_("working-day calendar changed"),
+    SystemEvent.MIGRATE: N_("moved to a new SOP version"),
+    SystemEvent.ERASE: N_("personal data erased"),
+    SystemEvent.ETHICS: N_("refused by the code of ethics"),
+    SystemEvent.DECLARE: N_("declaration of interest"),
+    SystemEvent.REVEAL_REQUEST: N_("request to reveal the reporter"),
+    SystemEvent.REVEAL_APPROVE: N_("reveal approved"),
+    SystemEvent.REVEAL: N_("reporter revealed"),
+}
+
+
+def system_event_words(event: str, lang: Lang) -> str:
+    """A system event (``@breach``) in words of ``lang`` (``standar waktu terlampaui``), for a
+    person reading a timeline; the ``@`` name stays what stores, JSON and code use. An event
+    this table does not know is shown as it is."""
+    words = _WORDS.get(event)
+    return gettext(words, lang) if words is not None else event
 
 
 class ItemKind(enum.StrEnum):

@@ -40,7 +40,7 @@ from ruamel.yaml.events import AliasEvent, CollectionStartEvent, DocumentStartEv
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sop_engine._core.findings import Finding
-from sop_engine._core.i18n import Msg
+from sop_engine._core.i18n import Msg, os_reason
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "PathKey", "Source", "read_source"]
 
@@ -98,7 +98,7 @@ def read_source(path: str | Path, text: str | bytes | None = None) -> Source | l
     try:
         raw = _read_bounded(Path(path)) if text is None else text
     except OSError as e:
-        return [Finding("SOP001", name, 1, 1, {"reason": e.strerror or str(e)})]
+        return [Finding("SOP001", name, 1, 1, {"reason": os_reason(e)})]
     if isinstance(raw, bytes):
         if len(raw) > MAX_BYTES:
             too_big = Msg("larger than the limit of {limit} bytes", limit=MAX_BYTES)

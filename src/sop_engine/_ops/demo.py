@@ -23,7 +23,7 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from sop_engine._core.clock import SimulatedClock
-from sop_engine._core.errors import CommandRefused, EthicsViolation
+from sop_engine._core.errors import CommandRefused, EthicsViolation, refusal_kind
 from sop_engine._core.i18n import format_datetime, render
 from sop_engine._core.protocol import ItemKind, TimerItem
 from sop_engine._core.records import START_EVENT, Actor, AuditEvent
@@ -191,7 +191,7 @@ def _run(
                     step.event,
                     before.state,
                     None,
-                    f"{type(e).__name__}: {_reason(e, lang)}",
+                    f"{_refusal(e, lang)}: {_reason(e, lang)}",
                     "refused",
                 )
             )
@@ -283,6 +283,13 @@ def _consistent(history: Sequence[AuditEvent], version: int, state: str) -> bool
     seqs = [e.seq for e in history]
     chained = all(a.target == b.source for a, b in itertools.pairwise(history))
     return seqs == list(range(1, version + 1)) and history[-1].target == state and chained
+
+
+def _refusal(e: CommandRefused, lang: Lang) -> str:
+    """What kind of refusal ``e`` is: its class name for a developer reading English (the
+    name to catch), the kind in words for an Indonesian officer."""
+    name = type(e).__name__
+    return name if lang == "en" else refusal_kind(name, lang)
 
 
 def _reason(e: CommandRefused, lang: Lang) -> str:

@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from sop_engine._compile.compiled import CompiledSop
-from sop_engine._core.calendar import WorkingCalendar
+from sop_engine._core.calendar import WorkingCalendar, day_off_kind, day_off_source
 from sop_engine._core.i18n import format_date, format_datetime
-from sop_engine._core.protocol import SystemEvent
+from sop_engine._core.protocol import SystemEvent, system_event_words
 from sop_engine._core.records import Actor, AuditEvent, Deadline
 from sop_engine._core.text import Lang
 from sop_engine._engine import Engine
@@ -240,7 +240,7 @@ def explain_case(
 
 def _event_label(sop: CompiledSop, event: str, lang: Lang) -> str:
     if event.startswith("@"):
-        return event
+        return system_event_words(event, lang)
     try:
         return sop.definition.event(event).label.get(lang)
     except StopIteration:
@@ -311,8 +311,8 @@ def render_text(out: Any, x: CaseExplained, lang: Lang) -> None:
                 name = (
                     t("explain.weekend", lang) + f" ({weekday})" if s.kind == "weekend" else s.name
                 )
-                src = f" — {s.source}" if s.source else ""
-                kind = "" if s.kind == "weekend" else f" [{s.kind}]"
+                src = f" — {day_off_source(s.source, lang)}" if s.source else ""
+                kind = "" if s.kind == "weekend" else f" [{day_off_kind(s.kind, lang)}]"
                 p(f"      {format_date(s.day, lang)}: {name}{kind}{src}", markup=False)
         for pause in d.pauses:
             p(

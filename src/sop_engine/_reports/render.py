@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sop_engine._core.errors import SopError
-from sop_engine._core.i18n import format_date, format_datetime
+from sop_engine._core.i18n import N_, format_date, format_datetime, gettext
 from sop_engine._core.text import Lang
 from sop_engine._reports.texts import t
 
@@ -206,10 +206,11 @@ def _num(value: Any, lang: Lang) -> str:
     return str(value)
 
 
-def _plottable(values: Sequence[Any]) -> tuple[list[float], list[str]]:
-    """Numbers to draw (a withheld ``"<5"`` or ``None`` is drawn as 0 and labelled)."""
+def _plottable(values: Sequence[Any], lang: Lang = "en") -> tuple[list[float], list[str]]:
+    """Numbers to draw (a withheld ``"<5"`` or ``None`` is drawn as 0 and labelled); a
+    fraction is labelled as the reader writes it (``57,1`` in Indonesian)."""
     nums = [float(v) if isinstance(v, int | float) else 0.0 for v in values]
-    labels = [str(v) if not isinstance(v, float) else f"{v:.1f}" for v in values]
+    labels = [str(v) if not isinstance(v, float) else _num(v, lang) for v in values]
     return nums, ["–" if v == "None" else v for v in labels]
 
 
@@ -224,12 +225,18 @@ def _svg(figure: Any) -> str:
 
 
 def _bar(
-    title: str, names: Sequence[str], values: Sequence[Any], colour: str, *, percent: bool = False
+    title: str,
+    names: Sequence[str],
+    values: Sequence[Any],
+    colour: str,
+    *,
+    percent: bool = False,
+    lang: Lang = "en",
 ) -> str:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    nums, labels = _plottable(values)
+    nums, labels = _plottable(values, lang)
     fig, ax = plt.subplots(figsize=(6, 2.8))
     bars = ax.bar([str(n) for n in names], nums, color=colour)
     ax.bar_label(bars, labels=labels, fontsize=8)
@@ -258,6 +265,7 @@ def _charts(r: dict[str, Any], lang: Lang) -> list[str]:
             list(r["received"]["by_channel"]),
             list(r["received"]["by_channel"].values()),
             "#1565c0",
+            lang=lang,
         ),
         _bar(
             t("r.chart.compliance", lang),
@@ -265,12 +273,14 @@ def _charts(r: dict[str, Any], lang: Lang) -> list[str]:
             [c["percent"] for c in r["compliance"]],
             "#2e7d32",
             percent=True,
+            lang=lang,
         ),
         _bar(
             t("r.chart.backlog", lang),
             list(r["backlog"]["by_age"]),
             list(r["backlog"]["by_age"].values()),
             "#ef6c00",
+            lang=lang,
         ),
     ]
     fig, ax = plt.subplots(figsize=(6, 2.8))
@@ -285,6 +295,23 @@ def _charts(r: dict[str, Any], lang: Lang) -> list[str]:
     ax.spines[["top", "right"]].set_visible(False)
     out.append(_svg(fig))
     return out
+
+
+# headings of the HTML tables that were the JSON keys (`by_clock`, `total`, `flag`)
+_TOTAL = N_("total")
+_RULE = N_("rule")
+_FLAGGED = N_("flagged")
+_BLOCKED = N_("blocked")
+_BY = {
+    "by_clock": N_("deadline"),
+    "by_unit": N_("unit"),
+    "by_level": N_("escalation level"),
+    "by_event": N_("event"),
+}
+
+
+def _said(message: str, lang: Lang) -> str:
+    return gettext(message, lang)
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[Any]], lang: Lang) -> str:
@@ -349,7 +376,9 @@ def to_html(r: dict[str, Any], lang: Lang, diagrams: Sequence[tuple[str, str]]) 
     parts.append(
         section(
             "received",
-            _table([t("r.item", lang), t("r.count", lang)], [("total", rec["total"])], lang)
+            _table(
+                [t("r.item", lang), t("r.count", lang)], [(_said(_TOTAL, lang), rec["total"])], lang
+            )
             + _table(
                 ["kanal" if lang == "id" else "channel", t("r.count", lang)],
                 list(rec["by_channel"].items()),
@@ -422,7 +451,7 @@ def to_html(r: dict[str, Any], lang: Lang, diagrams: Sequence[tuple[str, str]]) 
             "backlog",
             _table(
                 [t("r.age", lang), t("r.count", lang)],
-                [*r["backlog"]["by_age"].items(), ("total", r["backlog"]["total"])],
+                [*r["backlog"]["by_age"].items(), (_said(_TOTAL, lang), r["backlog"]["total"])],
                 lang,
             ),
         )
@@ -432,15 +461,19 @@ def to_html(r: dict[str, Any], lang: Lang, diagrams: Sequence[tuple[str, str]]) 
         ("escalations", ("by_level", "by_unit")),
         ("closed_automatically", ("by_event",)),
     ):
-        body = _table([t("r.item", lang), t("r.count", lang)], [("total", r[key]["total"])], lang)
+        body = _table(
+            [t("r.item", lang), t("r.count", lang)], [(_said(_TOTAL, lang), r[key]["total"])], lang
+        )
         for tb in tables:
-            body += _table([tb, t("r.count", lang)], list(r[key][tb].items()), lang)
+            body += _table(
+                [_said(_BY[tb], lang), t("r.count", lang)], list(r[key][tb].items()), lang
+            )
         parts.append(section(key, body))
     parts.append(
         section(
             "ethics",
             _table(
-                ["rule", "flag", "block"],
+                [_said(_RULE, lang), _said(_FLAGGED, lang), _said(_BLOCKED, lang)],
                 [(k, v["flag"], v["block"]) for k, v in r["ethics"]["by_rule"].items()],
                 lang,
             ),

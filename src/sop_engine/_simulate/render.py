@@ -20,7 +20,9 @@ from matplotlib.figure import Figure
 from rich.console import Console
 from rich.table import Table
 
+from sop_engine._core.errors import refusal_kind
 from sop_engine._core.i18n import N_, gettext
+from sop_engine._core.protocol import system_event_words
 from sop_engine._core.text import Lang
 
 __all__ = ["TEXTS", "render_html", "render_json", "render_table"]
@@ -78,14 +80,37 @@ def render_json(reports: Sequence[dict[str, Any]]) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def _fmt(x: float | None, digits: int = 1) -> str:
-    return "-" if x is None else f"{x:.{digits}f}"
+_OUTCOMES: dict[str, str] = {"blocked": N_("blocked"), "flagged": N_("flagged")}
 
 
-def _ci_text(v: dict[str, Any], digits: int = 1) -> str:
+def _word(table: dict[str, str], key: str, lang: Lang) -> str:
+    """An identifier of the report (``@breach``, ``blocked``) in words of ``lang``."""
+    return gettext(table[key], lang) if key in table else key
+
+
+def _fmt(x: float | None, digits: int = 1, lang: Lang = "en") -> str:
+    """``92,7`` in Indonesian, ``92.7`` in English (Babel), ``-`` for none."""
+    if x is None:
+        return "-"
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return str(format_decimal(x, format=pattern, locale=lang))
+
+
+def _ci_text(v: dict[str, Any], digits: int = 1, lang: Lang = "en") -> str:
     if v["ci_low"] is None or v["ci_low"] == v["ci_high"]:
         return "-"
-    return f"{_fmt(v['ci_low'], digits)}–{_fmt(v['ci_high'], digits)}"
+    return f"{_fmt(v['ci_low'], digits, lang)}–{_fmt(v['ci_high'], digits, lang)}"
+
+
+def _day(iso: str, lang: Lang) -> str:
+    """``1 Jan 2026`` (``1 Jan 2026`` in English too: Babel's short month of ``lang``)."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    return str(format_date(date.fromisoformat(iso), "d MMM y", locale=lang))
 
 
 def _sections(report: dict[str, Any], lang: Lang) -> list[tuple[str, list[str], list[list[str]]]]:
@@ -94,20 +119,26 @@ def _sections(report: dict[str, Any], lang: Lang) -> list[tuple[str, list[str], 
     def t(key: str) -> str:
         return _t(key, lang)
 
-    limits = [
-        [x["class"], x["label"], _fmt(x["mean"]), _ci_text(x), str(x["n"])]
-        for x in report["limits"]
-    ]
+    def f(x: float | None, digits: int = 1) -> str:
+        return _fmt(x, digits, lang)
+
+    def ci(v: dict[str, Any]) -> str:
+        return _ci_text(v, 1, lang)
+
+    def n(x: int) -> str:
+        return _fmt(x, 0, lang)
+
+    limits = [[x["class"], x["label"], f(x["mean"]), ci(x), n(x["n"])] for x in report["limits"]]
     stages = [
-        [x["label"], str(x["n"]), _fmt(x["p50"], 2), _fmt(x["p90"], 2), _fmt(x["p95"], 2)]
+        [x["label"], n(x["n"]), f(x["p50"], 2), f(x["p90"], 2), f(x["p95"], 2)]
         for x in report["stages"]
     ]
     e2e = [
-        [x["class"], str(x["n"]), _fmt(x["p50"], 2), _fmt(x["p90"], 2), _fmt(x["p95"], 2)]
+        [x["class"], n(x["n"]), f(x["p50"], 2), f(x["p90"], 2), f(x["p95"], 2)]
         for x in report["end_to_end"]
     ]
     util = [
-        [x["role"], x["unit"] or "-", str(x["count"]), _fmt(x["mean"]), _ci_text(x)]
+        [x["role"], x["unit"] or "-", n(x["count"]), f(x["mean"]), ci(x)]
         for x in report["utilisation"]
     ]
     waits = [
@@ -115,20 +146,36 @@ def _sections(report: dict[str, Any], lang: Lang) -> list[tuple[str, list[str], 
             x["state"],
             x["label"],
             f"{x['role']}{'/' + x['unit'] if x['unit'] else ''}",
-            str(x["n"]),
-            _fmt(x["mean_hours"]["mean"], 2),
-            _fmt(x["p90_hours"], 2),
-            _whom(x.get("by_class", [])),
+            n(x["n"]),
+            f(x["mean_hours"]["mean"], 2),
+            f(x["p90_hours"], 2),
+            _whom(x.get("by_class", []), lang),
         ]
         for x in report["waits"][:12]
     ]
     deadline = [
-        [x["key"][0], x["key"][1], str(x["key"][2]), _fmt(x["mean"]), _ci_text(x)]
+        [
+            system_event_words(x["key"][0], lang),
+            x["key"][1],
+            str(x["key"][2]),
+            f(x["mean"]),
+            ci(x),
+        ]
         for x in report["deadline_events"]
     ]
-    ethics = [[x["key"][0], x["key"][1], _fmt(x["mean"]), _ci_text(x)] for x in report["ethics"]]
+    ethics = [
+        [x["key"][0], _word(_OUTCOMES, x["key"][1], lang), f(x["mean"]), ci(x)]
+        for x in report["ethics"]
+    ]
+    # the class of a refusal is what a developer catches; an Indonesian officer reads its kind
     refusals = [
-        [x["key"][0], x["key"][1], _fmt(x["mean"]), _ci_text(x)] for x in report["refusals"]
+        [
+            x["key"][0],
+            x["key"][1] if lang == "en" else refusal_kind(x["key"][1], lang),
+            f(x["mean"]),
+            ci(x),
+        ]
+        for x in report["refusals"]
     ]
     quant = [t("n"), "P50", "P90", "P95"]
     return [
@@ -151,12 +198,12 @@ def _sections(report: dict[str, Any], lang: Lang) -> list[tuple[str, list[str], 
     ]
 
 
-def _whom(by_class: Sequence[dict[str, Any]]) -> str:
+def _whom(by_class: Sequence[dict[str, Any]], lang: Lang) -> str:
     """The class that waits longest at a step, with its mean wait, when classes differ."""
     if len(by_class) < 2:
         return "-"
     top = by_class[0]
-    return f"{top['class']} ({_fmt(top['mean_hours'], 2)})"
+    return f"{top['class']} ({_fmt(top['mean_hours'], 2, lang)})"
 
 
 def _headline(report: dict[str, Any], lang: Lang) -> str:
@@ -164,11 +211,12 @@ def _headline(report: dict[str, Any], lang: Lang) -> str:
     s = report["scenario"]
     return (
         f"{s['title']} · SOP {report['sop']['id']} v{report['sop']['version']} · "
-        f"{s['period'][0]}…{s['period'][1]} · {_t('seed', lang)} {report['seed']} · "
+        f"{_day(s['period'][0], lang)}–{_day(s['period'][1], lang)} · "
+        f"{_t('seed', lang)} {report['seed']} · "
         f"{report['replications']} {_t('replications', lang)} · {_t('cases', lang)}: "
-        f"{_fmt(c['arrived']['mean'])} {_t('arrived', lang)}, "
-        f"{_fmt(c['completed']['mean'])} {_t('completed', lang)}, "
-        f"{_fmt(c['open_at_end']['mean'])} {_t('open', lang)}"
+        f"{_fmt(c['arrived']['mean'], 1, lang)} {_t('arrived', lang)}, "
+        f"{_fmt(c['completed']['mean'], 1, lang)} {_t('completed', lang)}, "
+        f"{_fmt(c['open_at_end']['mean'], 1, lang)} {_t('open', lang)}"
     )
 
 

@@ -146,14 +146,14 @@ def keygen(output: str, fmt: str) -> None:
     from sop_engine._ops.checkpoint import generate_key
 
     private, public = generate_key()
-    from sop_engine._core.i18n import Msg
+    from sop_engine._core.i18n import Msg, os_reason
     from sop_engine.cli._common import EnvironmentProblem, say
 
     try:
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as e:  # an existing key is never overwritten: it may sign a chain already
         raise EnvironmentProblem(
-            say(Msg("cannot create the key file {path}: {cause}", path=output, cause=e.strerror))
+            say(Msg("cannot create the key file {path}: {cause}", path=output, cause=os_reason(e)))
         ) from e
     with os.fdopen(fd, "wb") as f:
         f.write(private)

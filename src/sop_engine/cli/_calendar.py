@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from sop_engine._core.calendar import WorkingCalendar
+from sop_engine._core.calendar import WorkingCalendar, day_off_kind, day_off_source
 from sop_engine._core.i18n import N_, Msg, env_lang, gettext, locale_lang, reason_of
-from sop_engine.cli._common import FORMAT, EnvironmentProblem, json_text, registry, said
+from sop_engine._core.text import Lang
+from sop_engine.cli._common import FORMAT, LANG, EnvironmentProblem, json_text, registry, said
 from sop_engine.cli._i18n import CLI_LANG
 
 __all__ = ["calendar"]
@@ -178,9 +179,12 @@ def due(
 @click.argument("year", type=int)
 @click.option("--calendar", "calendar_id", default="ID", show_default=True)
 @FORMAT
+@LANG
 @TODAY
-def holidays(year: int, calendar_id: str, fmt: str, today: str | None) -> None:
-    """Print one line per day off in YEAR: DATE<TAB>KIND<TAB>NAME (weekends not listed)."""
+def holidays(year: int, calendar_id: str, fmt: str, lang: Lang, today: str | None) -> None:
+    """Print one line per day off in YEAR: DATE<TAB>KIND<TAB>NAME<TAB>SOURCE (weekends not listed).
+
+    KIND and SOURCE are in the reader's language; NAME is as the decree writes it."""
     cal = _calendar(calendar_id, "Asia/Jakarta")
     warn_horizon(cal, today_of(today))
     if not cal.years[0] <= year <= cal.years[1]:
@@ -203,11 +207,18 @@ def holidays(year: int, calendar_id: str, fmt: str, today: str | None) -> None:
                     "calendar": calendar_id,
                     "year": year,
                     "days_off": [
-                        {"date": d.day.isoformat(), "kind": d.kind, "name": d.name} for d in days
+                        {
+                            "date": d.day.isoformat(),
+                            "kind": d.kind,
+                            "name": d.name,
+                            "source": d.source,
+                        }
+                        for d in days
                     ],
                 }
             )
         )
         return
-    for day_off in days:
-        click.echo(f"{day_off.day.isoformat()}\t{day_off.kind}\t{day_off.name}")
+    for d in days:
+        kind, source = day_off_kind(d.kind, lang), day_off_source(d.source, lang)
+        click.echo(f"{d.day.isoformat()}\t{kind}\t{d.name}\t{source}")

@@ -28,7 +28,16 @@ from sop_engine.server.shapes import (
     reporter_view,
     violation_out,
 )
-from sop_engine.server.texts import Lang, lang_of, t
+from sop_engine.server.texts import (
+    Lang,
+    day,
+    lang_of,
+    month,
+    status,
+    system_event,
+    t,
+    when,
+)
 
 __all__ = ["SESSION_COOKIE", "Pages"]
 
@@ -40,14 +49,25 @@ def _lang(request: Request[Any, Any, Any]) -> Lang:
     return lang_of(request.query_params.get("lang") or request.cookies.get("lang"))
 
 
+def _zone(desk: DeskDep | None) -> str:
+    """The agency's time zone: the one its (default) SOP's working-day calendar counts in."""
+    if desk is None:
+        return "Asia/Jakarta"
+    return desk.engine.calendar(desk.engine.sop(desk.default_sop)).zone
+
+
 def _page(
     request: Request[Any, Any, Any],
     name: str,
-    status: int = 200,
+    code: int = 200,
     principal: Principal | None = None,
+    desk: DeskDep | None = None,
     **context: Any,
 ) -> Template:
+    """The page ``name`` in the reader's language: its texts from the catalogue, its dates and
+    times through Babel in the agency's time zone (``when``, ``day``), deadline statuses said."""
     lang = _lang(request)
+    zone = _zone(desk)
     cookies = []
     if request.query_params.get("lang") in ("id", "en"):
         from litestar.datastructures import Cookie
@@ -55,8 +75,17 @@ def _page(
         cookies.append(Cookie("lang", lang, httponly=True, samesite="lax"))
     return Template(
         name,
-        context={"lang": lang, "t": lambda key: t(lang, key), "me": principal, **context},
-        status_code=status,
+        context={
+            "lang": lang,
+            "t": lambda key: t(lang, key),
+            "when": lambda instant: when(instant, lang, zone),
+            "day": lambda instant: day(instant, lang, zone),
+            "status": lambda value: status(lang, value),
+            "system_event": lambda event: system_event(lang, event),
+            "me": principal,
+            **context,
+        },
+        status_code=code,
         cookies=cookies,
     )
 
@@ -121,7 +150,12 @@ class Pages(Controller):
             case = desk.file(None, values, data.get("anonymous") in ("on", "1", "true"), None)
         except SopError as e:
             return _page(
-                request, "file.html", status_of(e), fields=fields, error=str(e), values=values
+                request,
+                "file.html",
+                status_of(e),
+                fields=fields,
+                error=e.message(_lang(request)),
+                values=values,
             )
         return _page(request, "filed.html", 201, tracking_id=case.id)
 
@@ -133,7 +167,7 @@ class Pages(Controller):
             view = reporter_view(desk.engine, desk.settings, desk.access.public(id.strip()))
         except CaseNotFound:
             return _page(request, "track.html", 404, view=None, missing=True, asked=id)
-        return _page(request, "track.html", view=view, missing=False, asked=id)
+        return _page(request, "track.html", desk=desk, view=view, missing=False, asked=id)
 
     @get("/login")
     async def login_form(self, request: Request[Any, Any, Any]) -> Template:
@@ -169,7 +203,7 @@ class Pages(Controller):
             return Redirect("/login")
         items = [queue_item(desk.engine, desk.settings, c) for c in desk.access.queue(me)]
         items.sort(key=lambda i: (i.due_at is None, i.due_at.timestamp() if i.due_at else 0))
-        return _page(request, "queue.html", principal=me, items=items)
+        return _page(request, "queue.html", principal=me, desk=desk, items=items)
 
     def _case_page(
         self,
@@ -186,6 +220,8 @@ class Pages(Controller):
         out = case_out(desk.engine, view, available)
         sop = desk.engine.sop(view.case.sop_hash)
         labels = {f.name: f.label for f in sop.definition.fields}
+        events = {e.name: e.label for e in sop.definition.events}
+        state_labels = {s.name: s.label for s in sop.definition.states}
         path = [e.target for e in view.history if e.target is not None]
         try:
             diagram: str | None = case_diagram(
@@ -198,8 +234,11 @@ class Pages(Controller):
             "case.html",
             status,
             principal=me,
+            desk=desk,
             case=out,
             labels=labels,
+            events=events,
+            state_labels=state_labels,
             states=sop.definition.states,
             path=path,
             diagram=diagram,
@@ -297,8 +336,9 @@ class Pages(Controller):
         except CaseNotFound:
             return _page(request, "missing.html", 404, principal=me)
         except (SopError, ValueError) as e:
-            status = status_of(e) if isinstance(e, SopError) else 422
-            return self._case_page(request, desk, me, case_id, status, error=str(e))
+            code = status_of(e) if isinstance(e, SopError) else 422
+            said = e.message(_lang(request)) if isinstance(e, SopError) else str(e)
+            return self._case_page(request, desk, me, case_id, code, error=said)
         return self._case_page(request, desk, me, case_id, done=True)
 
     @get("/oversight", sync_to_thread=True)
@@ -333,6 +373,8 @@ class Pages(Controller):
             request,
             "oversight.html",
             principal=me,
+            desk=desk,
+            month=month(first, _lang(request)),
             figures=figures,
             violations=violations,
             overseen=overseen,
