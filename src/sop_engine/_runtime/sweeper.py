@@ -310,6 +310,7 @@ class Sweeper:
             case.version + 1,
             tuple(new_deadline if x.name == d.name else x for x in case.deadlines),
             case.declarations,
+            case.sealed,  # what a durable store keeps sealed: the sweep changes no data
         )
         payload: dict[str, object] = {
             "deadline": d.name,
