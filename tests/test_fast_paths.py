@@ -19,7 +19,9 @@ import pytest
 
 from sop_engine import Actor, Engine, InvalidArgument, SimulatedClock
 from sop_engine._core.frozen import FrozenDict, FrozenList, frozen_dict
+from sop_engine._core.records import Deadline
 from sop_engine._core.redaction import Redactor
+from sop_engine._features.deadlines import advance
 from sop_engine._runtime.arguments import check_actor, check_data
 from sop_engine._runtime.sweeper import _iso
 
@@ -146,3 +148,45 @@ def test_frozen_values_are_kept_and_others_still_frozen() -> None:
     assert type(mixed["plain"]["a"]) is FrozenList
     with pytest.raises(TypeError):
         mixed["plain"]["a"].append(2)
+
+
+def test_deadlines_out_of_the_plans_order_advance_as_in_order() -> None:
+    """``advance`` walks a case's deadlines in step with the plan's clocks; a list in another
+    order (a case stored by hand, an older version's order) gives the same deadlines."""
+    clock = SimulatedClock(T0)
+    engine = Engine(clock=clock)
+    sop = engine.load(LAPOR)
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c")
+    engine.fire("c", "verifikasi", ADMIN, {"klasifikasi": "pengaduan"})
+    engine.fire("c", "disposisi", ADMIN, {"unit_tujuan": "dinas_pupr"})
+    case = engine.get("c")
+    assert [d.name for d in case.deadlines] == ["verifikasi", "tindak_lanjut", "penyelesaian"]
+    assert sop.deadlines is not None
+    calendar = engine.calendar(sop)
+
+    def moved(deadlines: tuple[Deadline, ...], new_state: str, final: bool) -> list[Deadline]:
+        assert sop.deadlines is not None
+        out, _ = advance(
+            sop.deadlines,
+            deadlines=deadlines,
+            old_state=case.state,
+            new_state=new_state,
+            event="x",
+            data=case.data,
+            now=T0 + timedelta(days=1),
+            calendar=calendar,
+            final=final,
+            case_id="c",
+        )
+        return list(out)
+
+    for new_state, final in (("draf_tanggapan", False), ("selesai", True), ("diproses", False)):
+        in_order = moved(case.deadlines, new_state, final)
+        assert moved(tuple(reversed(case.deadlines)), new_state, final) == in_order
+        rotated = (*case.deadlines[1:], case.deadlines[0])
+        assert moved(rotated, new_state, final) == in_order
+    assert [d.status for d in moved(case.deadlines, "draf_tanggapan", False)] == [
+        "met",
+        "met",
+        "running",
+    ]

@@ -339,11 +339,24 @@ def advance(
         old_state if moved else None, new_state if moved else None, event
     ):
         return tuple(deadlines), ()  # no clock starts, stops, pauses or resumes here
-    current = {d.name: d for d in deadlines}
+    # the deadlines come in the plan's clock order (every arming path keeps it): each is met
+    # in step with its clock; a list in another order is looked up by name instead
+    current: dict[str, Deadline] | None = None
+    k, n = 0, len(deadlines)
     out: list[Deadline] = []
     armed = []
     for clock, stops, pauses, in_pause, starts in plan.moves(old_state, new_state, event, final):
-        d = current.get(clock.name)
+        if current is None:
+            if k < n and deadlines[k].name == clock.name:
+                d: Deadline | None = deadlines[k]
+                k += 1
+            elif k < n and any(x.name == clock.name for x in deadlines[k + 1 :]):
+                current = {x.name: x for x in deadlines}
+                d = current.get(clock.name)
+            else:
+                d = None
+        else:
+            d = current.get(clock.name)
         if d is not None and (d.status == "running" or d.status == "paused"):
             if final:
                 d = _with_status(d, "closed")
@@ -442,9 +455,12 @@ def reevaluate(
     added (counted again only when the new rule uses the same unit; a table mixing units is a
     lint warning). The trail records each change (:class:`Rearm`).
     """
-    changed = frozenset(f for f in plan.reads if old_data.get(f) != data.get(f))
-    if not changed:
+    for f in plan.reads:
+        if old_data.get(f) != data.get(f):
+            break
+    else:  # no field a clock reads changed (the usual command): nothing to re-evaluate
         return tuple(deadlines), [], []
+    changed = frozenset(f for f in plan.reads if old_data.get(f) != data.get(f))
     was = {d.name: d for d in before if d.status in ("running", "paused")}
     out: list[Deadline] = []
     timers: list[Timer] = []

@@ -400,7 +400,10 @@ class MemoryStore:
         for case_id, deadline, arming, schedule in timers.runs:
             if not schedule:
                 continue
-            if case_id in runs and self._run_of(case_id, deadline, arming) is not None:
+            held = runs.get(case_id)
+            if held is not None and any(
+                w.deadline == deadline and w.arming == arming for w in _waves(held)
+            ):
                 # the same arming again: one by one, deduplicated by key
                 self._add(list(ArmedTimers(((case_id, deadline, arming, schedule),))), ())
                 continue
@@ -411,7 +414,6 @@ class MemoryStore:
                 self._seq += 1
                 heapq.heappush(self._wheel, (schedule[0][0], self._seq, wave))
             wave.cases.append(case_id)
-            held = runs.get(case_id)
             runs[case_id] = wave if held is None else (*_waves(held), wave)
 
     def _run_of(self, case_id: str, deadline: str, arming: int) -> _Wave | None:
