@@ -228,6 +228,11 @@ class _Wave:
         return any(i == item for _, i in self.schedule[self.next :])
 
 
+def _listed(trail: AuditEvent | list[AuditEvent]) -> tuple[AuditEvent, ...]:
+    """A trail as the tuple :meth:`MemoryStore.history` gives (see ``MemoryStore._events``)."""
+    return tuple(trail) if type(trail) is list else (trail,)  # type: ignore[return-value]
+
+
 def _instant_and_key(entry: tuple[datetime, str, Timer]) -> tuple[datetime, str]:
     return entry[0], entry[1]
 
@@ -268,7 +273,9 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._cases: dict[str, Case] = {}
-        self._events: dict[str, list[AuditEvent]] = {}
+        # each case's trail: its one event while it has only one (most open cases: the
+        # opening), a list from the second on (no list per freshly opened case)
+        self._events: dict[str, AuditEvent | list[AuditEvent]] = {}
         self._commands: dict[str, CommandRecord] = {}
         # a heap of (instant, key, timer) kept one by one: plain tuples compare fast, keys
         # are unique
@@ -310,7 +317,7 @@ class MemoryStore:
             raise VersionConflict(case.id, 0, self._cases[case.id].version)
         self._check_command(command, case)
         self._cases[case.id] = case
-        self._events[case.id] = [_canonical(event)]
+        self._events[case.id] = _canonical(event)
         if command is not None:
             self._commands[command.command_id] = command
         self._add(timers, notifications)
@@ -331,7 +338,12 @@ class MemoryStore:
             raise VersionConflict(case.id, case.version - 1, current.version)
         self._check_command(command, case)
         self._cases[case.id] = case
-        self._events[case.id].append(_canonical(event) if len(event.personal) > 1 else event)
+        added = _canonical(event) if len(event.personal) > 1 else event
+        trail = self._events[case.id]
+        if type(trail) is list:
+            trail.append(added)
+        else:
+            self._events[case.id] = [trail, added]  # type: ignore[list-item]
         if command is not None:
             self._commands[command.command_id] = command
         if timers or notifications:
@@ -500,6 +512,7 @@ class MemoryStore:
         self.commit(case, event, None)
         erased = {k for k, v in case.data.items() if v == ERASED}
         trail = self._events[case.id]
+        assert type(trail) is list  # the commit above made it the second event at least
         reporters = {e.actor.id for e in trail if SEALED_ACTOR in e.personal}
         for i, e in enumerate(trail):
             if e.personal:
@@ -620,7 +633,7 @@ class MemoryStore:
 
     def history(self, case_id: str) -> Sequence[AuditEvent]:
         try:
-            return tuple(self._events[case_id])
+            return _listed(self._events[case_id])
         except KeyError:
             raise CaseNotFound(case_id) from None
 
@@ -647,7 +660,7 @@ class MemoryStore:
         out = []
         for i, case in enumerate(self._cases.values()):
             row = row_of(case)
-            trail = self._events[case.id]
+            trail = _listed(self._events[case.id])
             if matches(query, row, lambda trail=trail: trail):  # type: ignore[misc]
                 out.append((i, row))
         return out
