@@ -12,6 +12,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sop_engine import Engine, MemoryStore, SimulatedClock, SqliteStore
 from sop_engine._core.protocol import TimerItem
 from sop_engine._core.records import ArmedTimers, Timer
@@ -66,11 +69,25 @@ def test_runs_come_due_in_the_same_order_as_single_timers() -> None:
     assert not runs._runs
 
 
-def test_one_heap_entry_per_arming() -> None:
+def test_one_heap_entry_per_shared_schedule() -> None:
+    """Cases armed on one schedule wait in one wave: one heap entry, not one per case."""
     runs, singles = _both(_armed("a", "b", "c"))
-    assert len(runs._timers) == 3
+    assert len(runs._wheel) == 1
+    assert not runs._timers
     assert not runs._timer_keys
     assert len(singles._timers) == 9
+    runs._add(_armed("d", arming=2), ())  # another arming: a wave of its own
+    assert len(runs._wheel) == 2
+    runs.due_timers(T0 + H)  # the first item came due: later armings start a new wave
+    runs._add(_armed("e"), ())
+    assert len(runs._wheel) == 3
+    later = [f"{c}/verifikasi/{n}" for c, n in (("a", 1), ("b", 1), ("c", 1), ("d", 2), ("e", 1))]
+    assert _keys(runs.due_timers(T0 + 3 * H)) == [
+        "e/verifikasi/1/remind:0",  # the earliest instant first, then by key across waves
+        *(f"{k}/{item}" for k in later for item in ("breach", "level:1")),
+    ]
+    assert not runs._runs
+    assert not runs._joining
 
 
 def test_a_second_copy_is_dropped_while_pending() -> None:
@@ -133,3 +150,38 @@ def test_engine_on_memory_and_sqlite_fire_the_same_items(tmp_path: Path) -> None
         assert not engine.sweep().fired
     assert fired[0] == fired[1]
     assert len(fired[0][0]) >= 6
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c10", "c9"]),
+            st.sampled_from(["verifikasi", "penyelesaian"]),
+            st.integers(1, 2),
+            st.integers(0, 3),  # which schedule: shifted by whole hours
+        ),
+        max_size=12,
+    ),
+    st.lists(st.integers(0, 12), min_size=1, max_size=5),
+)
+@settings(max_examples=150, deadline=None)
+def test_waves_hand_out_what_single_timers_would(
+    armings: list[tuple[str, str, int, int]], sweeps: list[int]
+) -> None:
+    """Any mix of armings (shared schedules, several clocks and armings per case, the same
+    arming twice) comes due from the waves exactly as from one timer per heap entry."""
+    runs, singles = MemoryStore(), MemoryStore()
+    for case_id, deadline, arming, shift in armings:
+        schedule = tuple((at + shift * H, item) for at, item in ORDERED)
+        timers = ArmedTimers(((case_id, deadline, arming, SHIFTED.setdefault(shift, schedule)),))
+        runs._add(timers, ())
+        singles._add(list(timers), ())
+    for hours in sorted(sweeps):
+        now = T0 + hours * H
+        assert runs.queue_status(now).due_timers == singles.queue_status(now).due_timers
+        assert _keys(runs.due_timers(now)) == _keys(singles.due_timers(now))
+        assert runs.next_timer_at() == singles.next_timer_at()
+
+
+SHIFTED: dict[int, tuple[tuple[datetime, TimerItem], ...]] = {}
+"""One schedule object per shift, shared like the engine's remembered schedules."""

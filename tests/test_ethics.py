@@ -410,6 +410,34 @@ def test_rules_apply_only_to_their_states_and_roles() -> None:
         engine.fire("c2", "ubah", ADMIN, {"isi": "tambahan"})
 
 
+def test_rules_apply_only_from_their_states() -> None:
+    """The rules a command meets are worked out once per (event, state, role): the state of
+    each command is still the one that counts."""
+    engine = mini(rule("no_fee", "{ fields: [biaya] }", when="{ states: diproses }"))
+    start(engine, biaya=10)
+    assert engine.fire("c1", "proses", PETUGAS).state == "diproses"  # from baru: not covered
+    with pytest.raises(EthicsViolation):  # from diproses, the same actor: covered
+        engine.fire("c1", "ajukan", PETUGAS, {"tanggapan": "Jalan diperbaiki tanggal 5."})
+    start(engine, "c2", biaya=10)
+    assert engine.fire("c2", "proses", PETUGAS).state == "diproses"  # remembered, still baru
+
+
+@pytest.mark.parametrize(
+    ("payload", "blocked"),
+    [({}, False), ({"prioritas": "biasa"}, False), ({"biaya": 0}, False), ({"biaya": 5}, True)],
+)
+def test_no_fee_carried_only_counts_what_the_command_carries(
+    payload: dict[str, Any], blocked: bool
+) -> None:
+    engine = mini(rule("no_fee", "{ fields: [biaya], carried_only: true }"))
+    start(engine, biaya=10)  # a fee the reporter complains about: evidence, not a charge
+    if blocked:
+        with pytest.raises(EthicsViolation, match="biaya"):
+            engine.fire("c1", "proses", PETUGAS, payload)
+    else:
+        assert engine.fire("c1", "proses", PETUGAS, payload).state == "diproses"
+
+
 # -- confidentiality ---------------------------------------------------------------------------
 
 

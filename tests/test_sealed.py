@@ -257,3 +257,31 @@ def test_postgres_seals_with_a_key_source_and_erasure_shreds(
     for command in (["store", "check", "--db", pg_url], ["audit", "verify", "--db", pg_url]):
         result = CliRunner().invoke(main, command)
         assert result.exit_code == 0, result.output
+
+
+def test_a_swept_reminder_keeps_the_personal_fields_sealed(tmp_path: Path) -> None:
+    """Found while profiling the sweep (issue 19): the sweeper built the case after a fired
+    reminder without its ``sealed`` list, so the SQLite store wrote that snapshot with the
+    reporter's identity and account in clear text until the next command."""
+    path = tmp_path / "s.db"
+    clock = SimulatedClock(T0)
+    store = SqliteStore(path, clock=clock)
+    engine = Engine(store=store, clock=clock)
+    engine.load(LAPOR)
+    reporter = Actor(PID, "pelapor")
+    data = {**COMPLETE, "pelapor": NAME, "kerahasiaan": "anonim", "kronologi": ACCOUNT}
+    engine.start("lapor-upp", data, reporter, case_id="c1")
+    sealed = engine.get("c1").sealed
+    assert "kronologi" in sealed
+    assert "pelapor" in sealed
+    clock.set(datetime(2026, 4, 20, tzinfo=UTC))  # past every item the opening state arms
+    fired = engine.sweep().fired
+    assert fired
+    assert all(e.case_id == "c1" for e in fired)
+    assert engine.get("c1").sealed == sealed  # the snapshot after the sweep still says so
+    snapshot = store._db.execute("SELECT snapshot FROM cases WHERE id = 'c1'").fetchone()[0]
+    assert NAME not in snapshot
+    assert "Petugas minta uang" not in snapshot
+    assert "$sealed" in json.loads(snapshot)["data"]["kronologi"]
+    store.close()
+    assert _found(_raw(path)) == []

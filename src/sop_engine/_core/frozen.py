@@ -21,7 +21,6 @@ from typing import Any, NoReturn, SupportsIndex
 __all__ = ["FrozenDict", "FrozenList", "freeze", "frozen_dict"]
 
 _ATOMS = frozenset({str, int, float, bool, type(None)})
-_all_atoms = _ATOMS.issuperset
 _new_dict = dict.__new__
 _fill = dict.update
 
@@ -105,6 +104,11 @@ class FrozenList(list[Any]):
     remove = _refuse
     reverse = _refuse
     sort = _refuse
+
+
+_all_atoms = frozenset({*_ATOMS, FrozenDict, FrozenList}).issuperset
+"""Whether every value's type is an atom or frozen already: such a mapping is copied as it is
+(a notification's message holds frozen labels and parts; freezing them again changes nothing)."""
 
 
 def freeze(value: Any) -> Any:

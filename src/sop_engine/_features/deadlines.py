@@ -105,10 +105,16 @@ class ClockSpec:
     reads: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
     """The case fields whose change re-evaluates a running arming (``when`` of the duration
     table, ``applies_when``)."""
+    _breach_to: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         fields = {f for r in self.rules for f in r.when} | set(self.applies_when)
         object.__setattr__(self, "reads", frozenset(fields))
+        # who hears of a breach, worked out once: the sweep asks for every fired breach
+        breach_to = self.breach_notify
+        if breach_to is None:
+            breach_to = tuple(dict.fromkeys(r for _, rs in self.reminders for r in rs))
+        object.__setattr__(self, "_breach_to", breach_to)
 
     def applies(self, data: Mapping[str, Any]) -> bool:
         """Whether the clock applies to a case with ``data`` (its ``applies_when``)."""
@@ -154,9 +160,7 @@ class ClockSpec:
         if item.kind is ItemKind.LEVEL:
             return self.levels[item.number - 1].notify
         if item.kind is ItemKind.BREACH:
-            if self.breach_notify is not None:
-                return self.breach_notify
-            return tuple(dict.fromkeys(r for _, rs in self.reminders for r in rs))
+            return self._breach_to
         return ()
 
     def duration(self, data: Mapping[str, Any]) -> tuple[float, Unit] | None:
@@ -199,6 +203,7 @@ class DeadlinePlan:
         tuple[str | None, str, str | None, bool],
         tuple[tuple[ClockSpec, bool, bool, bool, bool], ...],
     ] = attrs.field(init=False, repr=False, eq=False, factory=dict)
+    _by_name: dict[str, ClockSpec] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "reads", frozenset(f for c in self.clocks for f in c.reads))
@@ -209,6 +214,7 @@ class DeadlinePlan:
             events |= c.start_event | c.stop_event
         object.__setattr__(self, "_states", frozenset(states))
         object.__setattr__(self, "_events", frozenset(events))
+        object.__setattr__(self, "_by_name", {c.name: c for c in reversed(self.clocks)})
 
     def starting(self, entered: str | None, event: str | None) -> tuple[ClockSpec, ...]:
         """The clocks entering ``entered`` or ``event`` starts, in declaration order
@@ -261,7 +267,10 @@ class DeadlinePlan:
         return left in self._states or entered in self._states or event in self._events
 
     def clock(self, name: str) -> ClockSpec:
-        return next(c for c in self.clocks if c.name == name)
+        """The clock named ``name`` (a dict lookup: the sweep asks once per fired item).
+
+        Raises ``KeyError`` for a name the plan does not declare."""
+        return self._by_name[name]
 
 
 # -- runtime ---------------------------------------------------------------------------------
@@ -330,11 +339,24 @@ def advance(
         old_state if moved else None, new_state if moved else None, event
     ):
         return tuple(deadlines), ()  # no clock starts, stops, pauses or resumes here
-    current = {d.name: d for d in deadlines}
+    # the deadlines come in the plan's clock order (every arming path keeps it): each is met
+    # in step with its clock; a list in another order is looked up by name instead
+    current: dict[str, Deadline] | None = None
+    k, n = 0, len(deadlines)
     out: list[Deadline] = []
     armed = []
     for clock, stops, pauses, in_pause, starts in plan.moves(old_state, new_state, event, final):
-        d = current.get(clock.name)
+        if current is None:
+            if k < n and deadlines[k].name == clock.name:
+                d: Deadline | None = deadlines[k]
+                k += 1
+            elif k < n and any(x.name == clock.name for x in deadlines[k + 1 :]):
+                current = {x.name: x for x in deadlines}
+                d = current.get(clock.name)
+            else:
+                d = None
+        else:
+            d = current.get(clock.name)
         if d is not None and (d.status == "running" or d.status == "paused"):
             if final:
                 d = _with_status(d, "closed")
@@ -433,9 +455,12 @@ def reevaluate(
     added (counted again only when the new rule uses the same unit; a table mixing units is a
     lint warning). The trail records each change (:class:`Rearm`).
     """
-    changed = frozenset(f for f in plan.reads if old_data.get(f) != data.get(f))
-    if not changed:
+    for f in plan.reads:
+        if old_data.get(f) != data.get(f):
+            break
+    else:  # no field a clock reads changed (the usual command): nothing to re-evaluate
         return tuple(deadlines), [], []
+    changed = frozenset(f for f in plan.reads if old_data.get(f) != data.get(f))
     was = {d.name: d for d in before if d.status in ("running", "paused")}
     out: list[Deadline] = []
     timers: list[Timer] = []

@@ -224,6 +224,28 @@ class EthicsPlan:
     rules: tuple[Rule, ...]
     by_event: Mapping[str, tuple[Rule, ...]]
     confidentiality: Confidentiality | None
+    _applying: dict[tuple[str, str, str], tuple[Rule, ...]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
+    """The rules whose events, states and roles let them apply, per (event, state, role):
+    worked out on first use (an SOP has few of each), so a command only checks ``when: case``
+    and runs the checks."""
+
+    def applying(self, event: str, state: str, role: str) -> tuple[Rule, ...]:
+        """The rules of ``event`` that apply from ``state`` to an actor of ``role``, in order."""
+        key = (event, state, role)
+        hit = self._applying.get(key)
+        if hit is None:
+            hit = tuple(
+                rule
+                for rule in self.by_event.get(event, ())
+                if (rule.states is None or state in rule.states)
+                and (rule.roles is None or role in rule.roles)
+            )
+            if len(self._applying) >= 4096:
+                self._applying.clear()
+            self._applying[key] = hit
+        return hit
 
     def judge(
         self,
@@ -243,19 +265,14 @@ class EthicsPlan:
             breach = conf.judge_change(case.data, data, payload, actor, history)
             if breach is not None:
                 return Outcome(breach, (breach,), ((breach, conf.notify),) if conf.notify else ())
-        rules = self.by_event.get(event)
+        rules = self.applying(event, case.state, actor.role)
         if not rules:
             return _CLEAR
         found: list[Breach] | None = None
         notify: list[tuple[Breach, tuple[str, ...]]] = []
         ctx: EthicsContext | None = None
-        state, role = case.state, actor.role
         for rule in rules:
-            if (
-                (rule.states is not None and state not in rule.states)
-                or (rule.roles is not None and role not in rule.roles)
-                or (rule.case and not rule.about(data))
-            ):
+            if rule.case and not rule.about(data):
                 continue
             if ctx is None:
                 ctx = EthicsContext(case, actor, event, payload, data, target, now, _Once(history))

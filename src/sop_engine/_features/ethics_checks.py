@@ -142,6 +142,8 @@ def _no_fee(params: Mapping[str, Any]) -> EthicsCheckFn:
 
     def check(ctx: EthicsContext) -> Text | None:
         if carried_only:
+            if ctx.payload.keys().isdisjoint(fields):
+                return None  # the command carries none of them (most commands)
             paid = [f for f in fields if _filled(ctx.payload.get(f))]
         else:
             paid = [f for f in fields if _filled(_value(ctx, f))]

@@ -208,43 +208,53 @@ def _canonical(event: AuditEvent) -> AuditEvent:
     return attrs.evolve(event, personal=tuple(sorted(event.personal)))
 
 
-class _Run:
-    """The pending rest of one arming's timers, kept as one heap entry (see :class:`ArmedTimers`).
+class _Wave:
+    """The pending rest of one schedule, shared by every case armed on it: one heap entry.
 
-    ``schedule`` is shared between every case armed at the same due instant; ``next`` is the
-    index of the item the run's heap entry stands for. The timer itself is built when it comes
-    due, so an open case costs one entry per arming instead of one record, key, heap entry and
-    set entry per timer.
+    Every case whose clock ``deadline`` was armed (``arming``) at the same due instant on the
+    same calendar shares one :data:`~sop_engine._core.records.Schedule` (the schedules are
+    remembered per due instant), so its pending items come due together. A wave holds the ids
+    of those cases and the index (``next``) of the item its heap entry stands for; the timers
+    are built when they come due. An open case costs one slot in a wave's list (and its entry
+    in the by-case index) instead of a run object, a natural key and a heap entry of its own.
     """
 
-    __slots__ = ("arming", "case_id", "deadline", "next", "schedule")
+    __slots__ = ("arming", "cases", "deadline", "next", "schedule")
 
-    def __init__(
-        self, case_id: str, deadline: str, arming: int, schedule: Schedule, next: int = 0
-    ) -> None:
-        self.case_id = case_id
+    def __init__(self, deadline: str, arming: int, schedule: Schedule) -> None:
         self.deadline = deadline
         self.arming = arming
         self.schedule = schedule
-        self.next = next
+        self.next = 0
+        self.cases: list[str] = []
 
-    def key(self) -> str:
-        """The natural key of the next item (the same text as :attr:`Timer.key`)."""
-        return f"{self.case_id}/{self.deadline}/{self.arming}/{self.schedule[self.next][1]}"
+    def pending(self, item: object) -> bool:
+        """Whether ``item`` is still to come in this wave."""
+        return any(i == item for _, i in self.schedule[self.next :])
 
 
-def _runs(held: _Run | tuple[_Run, ...]) -> tuple[_Run, ...]:
-    return (held,) if isinstance(held, _Run) else held
+def _listed(trail: AuditEvent | list[AuditEvent]) -> tuple[AuditEvent, ...]:
+    """A trail as the tuple :meth:`MemoryStore.history` gives (see ``MemoryStore._events``)."""
+    return tuple(trail) if type(trail) is list else (trail,)  # type: ignore[return-value]
+
+
+def _instant_and_key(entry: tuple[datetime, str, Timer]) -> tuple[datetime, str]:
+    return entry[0], entry[1]
+
+
+def _waves(held: _Wave | tuple[_Wave, ...]) -> tuple[_Wave, ...]:
+    return (held,) if isinstance(held, _Wave) else held
 
 
 class MemoryStore:
     """Everything in dictionaries: for tests, simulations and the benchmark.
 
     Single-threaded by design: an engine on a memory store is used by one thread at a time.
-    Timers arriving as :class:`ArmedTimers` are kept as one pending run per arming (built
-    when they come due); any other timer, and every timer when an overlap with a pending one or
-    a quarantined one is possible, is kept one by one. Either way the heap hands timers out in
-    (instant, key) order and each key at most once while pending.
+    Timers arriving as :class:`ArmedTimers` are kept in waves: the cases armed on one shared
+    schedule wait in one list behind one heap entry (their timers are built when they come
+    due); any other timer, and every timer when an overlap with a pending one or a quarantined
+    one is possible, is kept one by one in a second heap. Either way :meth:`due_timers` hands
+    timers out in (instant, key) order and each key at most once while pending.
     """
 
     __slots__ = (
@@ -256,23 +266,35 @@ class MemoryStore:
         "_delivered",
         "_events",
         "_failures",
+        "_joining",
         "_outbox",
         "_outbox_keys",
         "_runs",
+        "_seq",
         "_timer_keys",
         "_timers",
+        "_wheel",
     )
 
     def __init__(self) -> None:
         self._cases: dict[str, Case] = {}
-        self._events: dict[str, list[AuditEvent]] = {}
+        # each case's trail: its one event while it has only one (most open cases: the
+        # opening), a list from the second on (no list per freshly opened case)
+        self._events: dict[str, AuditEvent | list[AuditEvent]] = {}
         self._commands: dict[str, CommandRecord] = {}
-        # a heap of (instant, key, timer or run): plain tuples compare fast, keys are unique
-        self._timers: list[tuple[datetime, str, Timer | _Run]] = []
+        # a heap of (instant, key, timer) kept one by one: plain tuples compare fast, keys
+        # are unique
+        self._timers: list[tuple[datetime, str, Timer]] = []
         self._timer_keys: set[str] = set()  # keys of the timers pending one by one
-        # pending runs by case (one run, or a tuple when several clocks of a case run): keyed
-        # by the case id the case record already holds, so an open case costs no extra key
-        self._runs: dict[str, _Run | tuple[_Run, ...]] = {}
+        # a heap of (instant, sequence number, wave): one entry per shared schedule position
+        self._wheel: list[tuple[datetime, int, _Wave]] = []
+        self._seq = 0
+        # the waves new armings join, by (schedule identity, deadline, arming): those whose
+        # first item has not come due yet (each holds its schedule, so the id is not reused)
+        self._joining: dict[tuple[int, str, int], _Wave] = {}
+        # pending waves by case (one, or a tuple when several clocks of a case run): keyed by
+        # the case id the case record already holds, so an open case costs no extra key
+        self._runs: dict[str, _Wave | tuple[_Wave, ...]] = {}
         self._claimed: dict[str, Timer] = {}
         self._delivered: dict[str, datetime] = {}
         self._outbox: list[Notification] = []
@@ -300,7 +322,7 @@ class MemoryStore:
             raise VersionConflict(case.id, 0, self._cases[case.id].version)
         self._check_command(command, case)
         self._cases[case.id] = case
-        self._events[case.id] = [_canonical(event)]
+        self._events[case.id] = _canonical(event)
         if command is not None:
             self._commands[command.command_id] = command
         self._add(timers, notifications)
@@ -321,7 +343,12 @@ class MemoryStore:
             raise VersionConflict(case.id, case.version - 1, current.version)
         self._check_command(command, case)
         self._cases[case.id] = case
-        self._events[case.id].append(_canonical(event) if len(event.personal) > 1 else event)
+        added = _canonical(event) if len(event.personal) > 1 else event
+        trail = self._events[case.id]
+        if type(trail) is list:
+            trail.append(added)
+        else:
+            self._events[case.id] = [trail, added]  # type: ignore[list-item]
         if command is not None:
             self._commands[command.command_id] = command
         if timers or notifications:
@@ -383,75 +410,92 @@ class MemoryStore:
                 self._outbox.append(n)
 
     def _add_runs(self, timers: ArmedTimers) -> None:
-        """Each arming as one pending run (nothing else is pending one by one, nothing is
-        quarantined: no key of these can be pending or dead already, unless its run is)."""
-        heap, runs = self._timers, self._runs
+        """Each arming joins the wave of its schedule (nothing else is pending one by one,
+        nothing is quarantined: no key of these can be pending or dead already, unless its
+        wave holds it)."""
+        runs, joining = self._runs, self._joining
         for case_id, deadline, arming, schedule in timers.runs:
             if not schedule:
                 continue
-            if case_id in runs and self._run_of(case_id, deadline, arming) is not None:
+            held = runs.get(case_id)
+            if held is not None and any(
+                w.deadline == deadline and w.arming == arming for w in _waves(held)
+            ):
                 # the same arming again: one by one, deduplicated by key
                 self._add(list(ArmedTimers(((case_id, deadline, arming, schedule),))), ())
                 continue
-            run = _Run(case_id, deadline, arming, schedule)
-            held = runs.get(case_id)
-            runs[case_id] = run if held is None else (*_runs(held), run)
-            heapq.heappush(heap, (schedule[0][0], run.key(), run))
+            slot = (id(schedule), deadline, arming)
+            wave = joining.get(slot)
+            if wave is None:
+                wave = joining[slot] = _Wave(deadline, arming, schedule)
+                self._seq += 1
+                heapq.heappush(self._wheel, (schedule[0][0], self._seq, wave))
+            wave.cases.append(case_id)
+            runs[case_id] = wave if held is None else (*_waves(held), wave)
 
-    def _run_of(self, case_id: str, deadline: str, arming: int) -> _Run | None:
+    def _run_of(self, case_id: str, deadline: str, arming: int) -> _Wave | None:
         held = self._runs.get(case_id)
         if held is None:
             return None
-        return next((r for r in _runs(held) if r.deadline == deadline and r.arming == arming), None)
+        return next(
+            (w for w in _waves(held) if w.deadline == deadline and w.arming == arming), None
+        )
 
-    def _drop_run(self, run: _Run) -> None:
-        rest = tuple(r for r in _runs(self._runs[run.case_id]) if r is not run)
-        if not rest:
-            del self._runs[run.case_id]
-        else:
-            self._runs[run.case_id] = rest[0] if len(rest) == 1 else rest
+    def _drop_wave(self, wave: _Wave) -> None:
+        """Forget a wave whose last item came due, for each of its cases."""
+        runs = self._runs
+        for case_id in wave.cases:
+            held = runs[case_id]
+            if held is wave:
+                del runs[case_id]
+                continue
+            rest = tuple(w for w in _waves(held) if w is not wave)
+            runs[case_id] = rest[0] if len(rest) == 1 else rest
 
     def _in_run(self, t: Timer) -> bool:
-        """Whether ``t`` is still pending in its arming's run."""
-        run = self._run_of(t.case_id, t.deadline, t.arming)
-        return run is not None and any(item == t.item for _, item in run.schedule[run.next :])
+        """Whether ``t`` is still pending in its arming's wave."""
+        wave = self._run_of(t.case_id, t.deadline, t.arming)
+        return wave is not None and wave.pending(t.item)
 
     def due_timers(self, now: datetime) -> list[Timer]:
-        out = []
+        due: list[tuple[datetime, str, Timer]] = []
         heap = self._timers
         while heap and heap[0][0] <= now:
-            at, key, entry = heapq.heappop(heap)
-            if type(entry) is _Run:
-                run = entry
-                t = Timer(at, run.case_id, run.deadline, run.arming, run.schedule[run.next][1])
-                run.next += 1
-                if run.next < len(run.schedule):
-                    heapq.heappush(heap, (run.schedule[run.next][0], run.key(), run))
-                else:
-                    self._drop_run(run)
+            entry = heapq.heappop(heap)
+            self._timer_keys.discard(entry[1])
+            due.append(entry)
+        wheel = self._wheel
+        while wheel and wheel[0][0] <= now:
+            at, _, wave = heapq.heappop(wheel)
+            if wave.next == 0:
+                self._joining.pop((id(wave.schedule), wave.deadline, wave.arming), None)
+            item = wave.schedule[wave.next][1]
+            name, arming = wave.deadline, wave.arming
+            for case_id in wave.cases:
+                t = Timer(at, case_id, name, arming, item)
+                due.append((at, t.key, t))
+            wave.next += 1
+            if wave.next < len(wave.schedule):
+                self._seq += 1
+                heapq.heappush(wheel, (wave.schedule[wave.next][0], self._seq, wave))
             else:
-                assert isinstance(entry, Timer)
-                t = entry
-                self._timer_keys.discard(key)
-            self._claimed[key] = t
+                self._drop_wave(wave)
+        due.sort(key=_instant_and_key)  # the (instant, key) order of one heap of timers
+        claimed = self._claimed
+        out = []
+        for _, key, t in due:
+            claimed[key] = t
             out.append(t)
         return out
 
     def _pending(self) -> Iterator[tuple[datetime, str, Timer]]:
         """Every pending timer, built (for the queue's counts)."""
-        for at, key, entry in self._timers:
-            if isinstance(entry, Timer):
-                yield at, key, entry
-                continue
-            for i in range(entry.next, len(entry.schedule)):
-                t = Timer(
-                    entry.schedule[i][0],
-                    entry.case_id,
-                    entry.deadline,
-                    entry.arming,
-                    entry.schedule[i][1],
-                )
-                yield t.at, t.key, t
+        yield from self._timers
+        for _, _, wave in self._wheel:
+            for at, item in wave.schedule[wave.next :]:
+                for case_id in wave.cases:
+                    t = Timer(at, case_id, wave.deadline, wave.arming, item)
+                    yield at, t.key, t
 
     def next_timer_at(self) -> datetime | None:
         """The due instant of the earliest pending timer, or ``None`` when there is none.
@@ -459,7 +503,8 @@ class MemoryStore:
         A lower bound: a timer whose case has moved on stays pending until a sweep finds it
         stale. The simulator uses it to skip sweeps that would find nothing due.
         """
-        return self._timers[0][0] if self._timers else None
+        first = [h[0][0] for h in (self._timers, self._wheel) if h]
+        return min(first) if first else None
 
     def erase(self, case: Case, event: AuditEvent) -> None:
         """Commit the erased case and its ``@erase`` event; replace the values everywhere.
@@ -472,6 +517,7 @@ class MemoryStore:
         self.commit(case, event, None)
         erased = {k for k, v in case.data.items() if v == ERASED}
         trail = self._events[case.id]
+        assert type(trail) is list  # the commit above made it the second event at least
         reporters = {e.actor.id for e in trail if SEALED_ACTOR in e.personal}
         for i, e in enumerate(trail):
             if e.personal:
@@ -592,7 +638,7 @@ class MemoryStore:
 
     def history(self, case_id: str) -> Sequence[AuditEvent]:
         try:
-            return tuple(self._events[case_id])
+            return _listed(self._events[case_id])
         except KeyError:
             raise CaseNotFound(case_id) from None
 
@@ -619,7 +665,7 @@ class MemoryStore:
         out = []
         for i, case in enumerate(self._cases.values()):
             row = row_of(case)
-            trail = self._events[case.id]
+            trail = _listed(self._events[case.id])
             if matches(query, row, lambda trail=trail: trail):  # type: ignore[misc]
                 out.append((i, row))
         return out

@@ -10,6 +10,7 @@ one. Due timers come from the store's index ordered by instant, never from a sca
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from sop_engine._core.protocol import ItemKind, TimerItem
 from sop_engine._core.records import Actor, AuditEvent, Case, Notification, Timer
 from sop_engine._core.redaction import Redactor
 from sop_engine._core.text import Text
-from sop_engine._features.confidentiality import WITHHELD
+from sop_engine._features.confidentiality import WITHHELD, Confidentiality
 from sop_engine._features.deadlines import ClockSpec, with_fired
 from sop_engine._persistence.deadletter import RetryPolicy, error_text
 from sop_engine._persistence.store import MemoryStore
@@ -83,25 +84,107 @@ def _about(sop: CompiledSop, case: Case, clock: ClockSpec, item: TimerItem) -> d
     withholds outward is ``[dirahasiakan]``, and free text has the reporter's identity (every
     form of it) and Indonesian identifiers replaced (:class:`Redactor`).
     """
+    out = dict(_labels(clock, item))
+    plan = sop.deadlines
+    if plan is None or not plan.notices:
+        return out
+    out["case"] = _case_part(sop, plan.notices, case.data)
+    return out
+
+
+def _labels(clock: ClockSpec, item: TimerItem) -> Mapping[str, Any]:
+    """The clock's label (and the escalation level's), remembered per (clock, item): the same
+    few for every item fired. (The entry holds the clock, so its id is not reused.)"""
+    key = (id(clock), str(item))
+    hit = _LABEL_PARTS.get(key)
+    if hit is not None and hit[0] is clock:
+        return hit[1]
     out: dict[str, Any] = {"clock": _label(clock.label)}
     if item.kind is ItemKind.LEVEL:
         label = clock.levels[item.number - 1].label
         if label is not None:
             out["level_label"] = _label(label)
-    plan = sop.deadlines
-    if plan is None or not plan.notices:
-        return out
+    if len(_LABEL_PARTS) >= _MEMO_MAX:
+        _LABEL_PARTS.clear()
+    _LABEL_PARTS[key] = (clock, out)
+    return out
+
+
+def _case_part(sop: CompiledSop, notices: Mapping[str, str], data: Mapping[str, Any]) -> FrozenDict:
+    """The ``case`` part of a deadline notification, redacted (see :func:`_about`).
+
+    Remembered by the values it is made of (the confidentiality field, the identity fields and
+    the notice fields, each with its type): every item fired on a case, and every case with
+    the same values, would build the same redactor and the same text again. Only hashable
+    values are remembered; the memo is bounded.
+    """
     conf = sop.ethics.confidentiality if sop.ethics is not None else None
-    hidden = conf.hidden(case.data, None) if conf is not None else frozenset()
-    redactor = Redactor(secrets(sop, case.data))
+    reads = _reads(sop, notices, conf)
+    try:
+        values = tuple(map(data.get, reads))
+        key = (id(sop), values, tuple(map(type, values)))
+        hit = _CASE_PARTS.get(key)
+    except TypeError:  # an unhashable value (a list, a mapping): built every time
+        key, hit = None, None
+    if hit is not None and hit[0] is sop:
+        return hit[1]
+    hidden = conf.hidden(data, None) if conf is not None else frozenset()
+    redactor = Redactor(secrets(sop, data))
     about: dict[str, Any] = {}
-    for key, field in plan.notices.items():
-        value = case.data.get(field)
+    for name, field in notices.items():
+        value = data.get(field)
         if value is None:
             continue
-        about[key] = WITHHELD if field in hidden else redactor.text(str(value))
-    out["case"] = frozen_dict(about)
-    return out
+        about[name] = WITHHELD if field in hidden else redactor.text(str(value))
+    part = frozen_dict(about)
+    if key is not None:
+        if len(_CASE_PARTS) >= _MEMO_MAX:
+            _CASE_PARTS.clear()
+        _CASE_PARTS[key] = (sop, part)
+    return part
+
+
+def _reads(
+    sop: CompiledSop, notices: Mapping[str, str], conf: Confidentiality | None
+) -> tuple[str, ...]:
+    """The case fields :func:`_case_part` depends on (the entry holds the SOP: its id is not
+    reused while the entry lives)."""
+    hit = _READS.get(id(sop))
+    if hit is not None and hit[0] is sop:
+        return hit[1]
+    fields = list(notices.values())
+    if conf is not None:
+        fields += [conf.field, *sorted(conf.identity)]
+    reads = tuple(dict.fromkeys(fields))
+    if len(_READS) >= _MEMO_MAX:
+        _READS.clear()
+    _READS[id(sop)] = (sop, reads)
+    return reads
+
+
+_MEMO_MAX = 4096
+_CASE_PARTS: dict[
+    tuple[int, tuple[Any, ...], tuple[type, ...]], tuple[CompiledSop, FrozenDict]
+] = {}
+_READS: dict[int, tuple[CompiledSop, tuple[str, ...]]] = {}
+_ISO: dict[tuple[datetime, Any], str] = {}
+_LABEL_PARTS: dict[tuple[int, str], tuple[ClockSpec, dict[str, Any]]] = {}
+
+
+def _iso(at: datetime) -> str:
+    """``at.isoformat()``, remembered: the items of cases armed on one schedule share their
+    instants, and each fired item writes two of them. Keyed by the instant *and* its zone
+    (equal instants in two zones are equal datetimes with different texts). Bounded."""
+    if type(at) is not datetime:
+        return at.isoformat()
+    key = (at, at.tzinfo)
+    text = _ISO.get(key)
+    if text is None:
+        text = at.isoformat()
+        if len(_ISO) >= _MEMO_MAX:
+            _ISO.clear()
+        _ISO[key] = text
+    return text
 
 
 _LABELS: dict[int, tuple[Text, FrozenDict]] = {}
@@ -274,8 +357,13 @@ class Sweeper:
         """Record one reminder, breach, escalation level or expiry (and queue its follow-up);
         with ``group``, staged there to be written with the others of its group."""
         case = group.get(timer.case_id) if group is not None else self.store.get(timer.case_id)
-        plan = self.catalog.pinned(case.sop_hash).deadlines
-        d = next((x for x in case.deadlines if x.name == timer.deadline), None)
+        sop = self.catalog.pinned(case.sop_hash)
+        plan = sop.deadlines
+        d = None
+        for x in case.deadlines:
+            if x.name == timer.deadline:
+                d = x
+                break
         item = timer.item
         text = str(item)
         if (
@@ -310,13 +398,14 @@ class Sweeper:
             case.version + 1,
             tuple(new_deadline if x.name == d.name else x for x in case.deadlines),
             case.declarations,
+            case.sealed,  # what a durable store keeps sealed: the sweep changes no data
         )
         payload: dict[str, object] = {
             "deadline": d.name,
             "arming": d.arming,
             "item": text,
-            "due_at": (d.due_at or timer.at).isoformat(),
-            "scheduled_at": timer.at.isoformat(),
+            "due_at": _iso(d.due_at or timer.at),
+            "scheduled_at": _iso(timer.at),
             "late": now - timer.at > self.late_after,
         }
         if len(fired) > 1:
@@ -328,9 +417,8 @@ class Sweeper:
         notes = []
         recipients = clock.recipients(item)
         if recipients:
-            message = frozen_dict(
-                {**payload, **_about(self.catalog.pinned(case.sop_hash), case, clock, item)}
-            )
+            # every value is frozen already (``frozen``'s and the about's): the fast path
+            message = frozen_dict({**frozen, **_about(sop, case, clock, item)})
             notes.append(
                 Notification(timer.key, case.id, _NOTIFICATION_KIND[kind], recipients, message, now)
             )
