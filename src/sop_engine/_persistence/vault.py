@@ -119,6 +119,7 @@ class KeyFile:
         # the (inode, size) of the file it read
         self._at: dict[bytes, int] = {}
         self._older: dict[bytes, list[int]] = {}
+        self._keys: dict[bytes, bytes] = {}  # keys read lately (a tombstone read drops one)
         self._pos = 0
         self._seen: tuple[int, int] | None = None
         self._fd: int | None = None
@@ -191,6 +192,7 @@ class KeyFile:
             os.close(self._fd)
         self._fd, self._seen, self._pos, self._dead = None, None, 0, 0
         self._at, self._older, self._damaged, self._legacy = {}, {}, [], None
+        self._keys = {}
 
     def _scan(self, data: bytes, base: int) -> int:
         """Take in the whole records of ``data`` (read at offset ``base``); how many bytes
@@ -216,6 +218,7 @@ class KeyFile:
             else:  # a tombstone
                 self._at.pop(name, None)
                 self._older.pop(name, None)
+                self._keys.pop(name, None)
                 self._dead += 1
             # zeros or a bad record followed by a good one: destroyed keys, and damage (a
             # torn overwrite, or the disk); at the end they are looked at again next time
@@ -347,8 +350,17 @@ class KeyFile:
             self._refresh()
             if self._legacy is not None:
                 return self._legacy.get(name)
-            offset = self._at.get(name)
-            return None if offset is None else self._record(offset, name)
+            # a destroy appends a tombstone, so the refresh above (one stat) drops a key
+            # another process destroyed; a key not read lately is read from its record
+            found = self._keys.get(name)
+            if found is None:
+                offset = self._at.get(name)
+                found = None if offset is None else self._record(offset, name)
+                if found is not None:
+                    if len(self._keys) >= _KEYS_CACHED:
+                        self._keys.clear()
+                    self._keys[name] = found
+            return found
 
     def create(self, case_id: str) -> bytes:
         found = self.key(case_id)
@@ -376,6 +388,7 @@ class KeyFile:
                 offsets = [*self._older.get(name, ()), self._at.get(name)]
                 if offsets[-1] is None:
                     return
+                self._keys.pop(name, None)
                 for offset in offsets:
                     os.pwrite(fd, _ZERO, offset)
                 self._dead += len(offsets)
@@ -498,6 +511,7 @@ _KEY, _TOMBSTONE = 1, 2
 _LEN_AT, _KEY_AT, _NAME_AT, _CRC_AT = 2, 3, 35, 124
 _NAME_MAX = _CRC_AT - _NAME_AT - 9  # 80 bytes; a longer case id is stored as its SHA-256
 _ZERO = bytes(_RECORD)
+_KEYS_CACHED = 4096  # keys kept in memory per KeyFile (the others are read from their record)
 _COMPACT_AT = 1024  # records: below this a file of tombstones is too small to matter
 _MAGIC = b"sop-engine keys\n"
 
