@@ -27,7 +27,7 @@ import pytest
 
 from sop_engine import Engine, SimulatedClock, StoreUnavailable
 from sop_engine._persistence.sqlite import SqliteStore
-from sop_engine._persistence.vault import KeyFile, Vault
+from sop_engine._persistence.vault import KeyFile, SealBroken, Vault
 
 from conftest import ADMIN, COMPLETE, LAPOR, REPORTER
 
@@ -423,3 +423,31 @@ def test_a_json_key_file_is_read_as_it_is_and_migrated_by_the_next_writer(
     fresh = KeyFile(keys_path)
     assert fresh.key("c2") == old["c2"]
     assert fresh.key("c3") is not None
+
+
+# -- the sealed texts a vault reuses -------------------------------------------------------------
+
+
+def test_an_unchanged_field_keeps_its_sealed_text_until_its_key_is_destroyed(
+    tmp_path: Path,
+) -> None:
+    """A snapshot is stored whole at every write: an unchanged sealed field is written with the
+    text it had (no new encryption), a changed one is sealed anew, and once the key is
+    destroyed (here by another process's object) no text sealed under it is handed out."""
+    path = tmp_path / "k.keys"
+    vault = Vault(KeyFile(path))
+    first = vault.seal_fields("c1", [("c1/data/a", '"Ani"'), ("c1/data/b", '"x"')])
+    again = vault.seal_fields("c1", [("c1/data/a", '"Ani"'), ("c1/data/b", '"y"')])
+    assert again[0] == first[0]
+    assert again[1] != first[1]
+    assert vault.open("c1", "c1/data/b", again[1]) == '"y"'
+    # a fresh vault opens a text, then seals the same value: the stored text is kept
+    other = Vault(KeyFile(path))
+    assert other.open("c1", "c1/data/a", first[0]) == '"Ani"'
+    assert other.seal_fields("c1", [("c1/data/a", '"Ani"')]) == [first[0]]
+    KeyFile(path).destroy("c1")  # another process erases the case
+    after = vault.seal_fields("c1", [("c1/data/a", '"Ani"')])
+    assert after != [first[0]]  # sealed under the case's new key, not the destroyed one
+    with pytest.raises(SealBroken):  # the old text does not open under the new key
+        Vault(KeyFile(path)).open("c1", "c1/data/a", first[0])
+    assert Vault(KeyFile(path)).open("c1", "c1/data/a", after[0]) == '"Ani"'

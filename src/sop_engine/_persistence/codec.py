@@ -292,10 +292,11 @@ def seal_case(case: Case, vault: Vault | None) -> str:
     raw = case_to_json(case)
     if vault is not None:
         data = raw["data"]
-        for key in case.sealed:
-            if key in data and data[key] != ERASED:
-                ref = f"{case.id}/data/{key}"
-                data[key] = {"$sealed": vault.seal(case.id, ref, dumps(data[key]))[0]}
+        keys = [key for key in case.sealed if key in data and data[key] != ERASED]
+        if keys:  # one key look-up per case, not per field
+            values = [(f"{case.id}/data/{key}", dumps(data[key])) for key in keys]
+            for key, sealed in zip(keys, vault.seal_fields(case.id, values), strict=True):
+                data[key] = {"$sealed": sealed}
     return dumps(raw)
 
 

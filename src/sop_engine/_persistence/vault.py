@@ -46,6 +46,7 @@ PREFIX = "sealed:v1:"
 """How a sealed value starts in a column (anything else is a value written before sealing)."""
 
 _KEY_BYTES = 32
+_SEALS_CACHED = 65_536  # sealed texts a Vault remembers (≈ 20 MB: the fields of ≈ 10,000 cases)
 _NONCE_BYTES = 12
 
 
@@ -415,6 +416,13 @@ class Vault:
         # the cipher and digest subkey of recently used keys (by key bytes: a destroyed key is
         # never looked up again, since the key source no longer hands it out)
         self._ciphers: dict[bytes, tuple[AESGCM, bytes]] = {}
+        # the stored text of the value last sealed or opened at each recent reference:
+        # ``ref -> (key, value, sealed)``. A case's snapshot is stored whole at every write,
+        # most sealed fields unchanged: their stored text is written again rather than
+        # encrypted anew (issue 19: sealing the snapshot was half the engine's own CPU per
+        # fired item on SQLite). It shows only that a field did not change, which the audit
+        # trail's events say anyway.
+        self._sealed: dict[str, tuple[bytes, str, str]] = {}
 
     def _cipher(self, key: bytes) -> tuple[AESGCM, bytes]:
         found = self._ciphers.get(key)
@@ -437,6 +445,34 @@ class Vault:
         sealed = PREFIX + base64.b64encode(nonce + box).decode("ascii")
         return sealed, _mac(subkey, ref, value)
 
+    def seal_fields(self, case_id: str, values: Iterable[tuple[str, str]]) -> list[str]:
+        """The sealed texts of ``(ref, value)`` pairs of one case (no digests: for snapshots).
+
+        One key look-up for them all; a value unchanged since it was last sealed or opened at
+        the same reference under the same key keeps its stored text.
+        """
+        key = self.keys.create(case_id)
+        cipher: AESGCM | None = None
+        out = []
+        for ref, value in values:
+            hit = self._sealed.get(ref)
+            if hit is not None and hit[0] == key and hit[1] == value:
+                out.append(hit[2])
+                continue
+            if cipher is None:
+                cipher = self._cipher(key)[0]
+            nonce = secrets.token_bytes(_NONCE_BYTES)
+            box = cipher.encrypt(nonce, value.encode("utf-8"), ref.encode("utf-8"))
+            sealed = PREFIX + base64.b64encode(nonce + box).decode("ascii")
+            self._remember(ref, (key, value, sealed))
+            out.append(sealed)
+        return out
+
+    def _remember(self, ref: str, sealed: tuple[bytes, str, str]) -> None:
+        if len(self._sealed) >= _SEALS_CACHED:
+            self._sealed.clear()
+        self._sealed[ref] = sealed
+
     def open(self, case_id: str, ref: str, stored: str) -> str | None:
         """The value sealed at ``ref`` (``None`` once the key is destroyed).
 
@@ -454,7 +490,9 @@ class Vault:
             plain = cipher.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], ref.encode())
         except (InvalidTag, ValueError):
             raise SealBroken(ref) from None
-        return plain.decode("utf-8")
+        value = plain.decode("utf-8")
+        self._remember(ref, (key, value, stored))
+        return value
 
     def digest(self, case_id: str, ref: str, value: str) -> str | None:
         """The keyed digest of ``value`` at ``ref`` (``None`` once the key is destroyed)."""
@@ -467,6 +505,7 @@ class Vault:
         self.keys.destroy(case_id)
         if key is not None:
             self._ciphers.pop(key, None)
+        self._sealed = {}  # no text sealed under the destroyed key is handed out again
 
 
 def recover_keys(keys: KeySource, where: str, sealed: Callable[[], Iterable[str]]) -> None:
