@@ -305,10 +305,15 @@ def open_case(text: str, vault: Vault | None) -> Case:
     raw = json.loads(text)
     case_id = raw["id"]
     data = raw["data"]
-    for key, value in data.items():
-        if isinstance(value, dict) and "$sealed" in value:
-            plain = _opened(vault, case_id, f"{case_id}/data/{key}", value["$sealed"])
-            data[key] = ERASED if plain is None else json.loads(plain)
+    keys = [k for k, v in data.items() if isinstance(v, dict) and "$sealed" in v]
+    if keys:
+        refs = [(f"{case_id}/data/{k}", data[k]["$sealed"]) for k in keys]
+        if vault is not None:  # one key look-up for the case, not one per field
+            opened = vault.open_fields(case_id, refs)
+        else:
+            opened = [_opened(None, case_id, ref, stored) for ref, stored in refs]
+        for k, plain in zip(keys, opened, strict=True):
+            data[k] = ERASED if plain is None else json.loads(plain)
     return case_from_json(raw)
 
 

@@ -481,7 +481,23 @@ class Vault:
         """
         if not stored.startswith(PREFIX):
             return stored
-        key = self.keys.key(case_id)
+        return self._open(self.keys.key(case_id), ref, stored)
+
+    def open_fields(self, case_id: str, stored: Iterable[tuple[str, str]]) -> list[str | None]:
+        """:meth:`open` for ``(ref, stored)`` pairs of one case, with one key look-up."""
+        key: bytes | None = None
+        looked = False
+        out: list[str | None] = []
+        for ref, text in stored:
+            if not text.startswith(PREFIX):
+                out.append(text)
+                continue
+            if not looked:
+                key, looked = self.keys.key(case_id), True
+            out.append(self._open(key, ref, text))
+        return out
+
+    def _open(self, key: bytes | None, ref: str, stored: str) -> str | None:
         if key is None:
             return None
         try:
