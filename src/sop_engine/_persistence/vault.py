@@ -97,8 +97,9 @@ class KeyFile:
     records are zeros or tombstones the file is compacted (the live records rewritten to a new
     file renamed over it). Changes happen under an exclusive ``flock`` of ``PATH.lock``, so
     processes sharing a database share the keys and never lose one another's; readers need no
-    lock: they read what was appended since they last looked, and a key is re-read from its
-    record (so a key another process zeroed is gone at once).
+    lock: one stat per look-up tells them the file grew (new keys, or a tombstone: the key it
+    names is forgotten) or was replaced (read whole again), and they read only what was
+    appended since they last looked.
 
     A crash while appending leaves a torn record at the end: its checksum fails. The keys are
     appended and fsynced before the store commits the cases that use them, so a torn record
