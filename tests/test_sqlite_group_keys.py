@@ -43,15 +43,15 @@ def _starts(ids: range | list[int]) -> list[StartCommand]:
 
 
 def _writes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many times any key file is written (the real write runs)."""
+    """How many keys each append to any key file holds (the real append runs)."""
     calls: list[int] = []
-    real = KeyFile._write
+    real = KeyFile._append
 
-    def counted(self: KeyFile, keys: dict[str, str]) -> None:
+    def counted(self: KeyFile, keys: dict[str, bytes]) -> None:
         calls.append(len(keys))
         real(self, keys)
 
-    monkeypatch.setattr(KeyFile, "_write", counted)
+    monkeypatch.setattr(KeyFile, "_append", counted)
     return calls
 
 
@@ -62,7 +62,7 @@ def test_a_group_of_new_cases_writes_the_key_file_once(
     writes = _writes(monkeypatch)
     outcomes = engine.submit(_starts(range(40)))
     assert all(o.accepted for o in outcomes)
-    assert writes == [40]  # one write holding the 40 new keys
+    assert writes == [40]  # one append (one fsync) holding the 40 new keys
     engine.store.close()  # type: ignore[attr-defined]
     # a fresh store (a new key file reader) opens every sealed value: the keys are durable
     again = _engine(tmp_path / "a.db")

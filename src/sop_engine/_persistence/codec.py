@@ -293,10 +293,11 @@ def seal_case(case: Case, vault: Vault | None) -> str:
     raw = case_to_json(case)
     if vault is not None:
         data = raw["data"]
-        for key in case.sealed:
-            if key in data and data[key] != ERASED:
-                ref = f"{case.id}/data/{key}"
-                data[key] = {"$sealed": vault.seal(case.id, ref, dumps(data[key]))[0]}
+        keys = [key for key in case.sealed if key in data and data[key] != ERASED]
+        if keys:  # one key look-up per case, not per field
+            values = [(f"{case.id}/data/{key}", dumps(data[key])) for key in keys]
+            for key, sealed in zip(keys, vault.seal_fields(case.id, values), strict=True):
+                data[key] = {"$sealed": sealed}
     return dumps(raw)
 
 
@@ -305,10 +306,15 @@ def open_case(text: str, vault: Vault | None) -> Case:
     raw = json.loads(text)
     case_id = raw["id"]
     data = raw["data"]
-    for key, value in data.items():
-        if isinstance(value, dict) and "$sealed" in value:
-            plain = _opened(vault, case_id, f"{case_id}/data/{key}", value["$sealed"])
-            data[key] = ERASED if plain is None else json.loads(plain)
+    keys = [k for k, v in data.items() if isinstance(v, dict) and "$sealed" in v]
+    if keys:
+        refs = [(f"{case_id}/data/{k}", data[k]["$sealed"]) for k in keys]
+        if vault is not None:  # one key look-up for the case, not one per field
+            opened = vault.open_fields(case_id, refs)
+        else:
+            opened = [_opened(None, case_id, ref, stored) for ref, stored in refs]
+        for k, plain in zip(keys, opened, strict=True):
+            data[k] = ERASED if plain is None else json.loads(plain)
     return case_from_json(raw)
 
 

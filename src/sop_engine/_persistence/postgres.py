@@ -85,7 +85,7 @@ from sop_engine._persistence.relational import (
 )
 from sop_engine._persistence.slots import CheckpointRow, Claim
 from sop_engine._persistence.store import CommandRecord, Staged
-from sop_engine._persistence.vault import KeySource, Vault
+from sop_engine._persistence.vault import KeySource, Vault, recover_keys
 
 __all__ = ["MIGRATIONS", "PgStore", "verify_chains"]
 
@@ -193,8 +193,21 @@ class PgStore:
                 ),
             ) from e
         self.migrate()
+        if keys is not None:  # a process killed while appending keys left a torn record
+            try:
+                recover_keys(keys, self.path, self._sealed_cases)
+            except BaseException:
+                self._pool.close()
+                raise
         if finish_erasures:  # off for a health check: it reports them, it changes nothing
             self.finish_erasures()  # a process that crashed mid-erasure left a key to destroy
+
+    def _sealed_cases(self) -> list[str]:
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT case_id FROM personal_data WHERE value LIKE 'sealed:v1:%'"
+            ).fetchall()
+        return [str(case_id) for (case_id,) in rows]
 
     # -- schema ------------------------------------------------------------------------------
 

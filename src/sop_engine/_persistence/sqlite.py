@@ -68,7 +68,7 @@ from sop_engine._persistence.relational import (
 )
 from sop_engine._persistence.slots import CheckpointRow, Claim
 from sop_engine._persistence.store import CommandRecord, Staged
-from sop_engine._persistence.vault import KeyFile, KeySource, MemoryKeys, Vault
+from sop_engine._persistence.vault import KeyFile, KeySource, MemoryKeys, Vault, recover_keys
 
 __all__ = ["MIGRATIONS", "ChainBreak", "SqliteStore", "verify_chains"]
 
@@ -139,8 +139,20 @@ class SqliteStore:
         self._db.execute("PRAGMA secure_delete=ON")  # erased personal data is overwritten
         self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout.total_seconds() * 1000)}")
         self.migrate()
+        try:  # a process killed while appending keys left a torn record
+            recover_keys(keys, f"{self.path}.keys", self._sealed_cases)
+        except BaseException:
+            self._db.close()
+            raise
         if finish_erasures:  # off for a health check: it reports them, it changes nothing
             self.finish_erasures()  # a process that crashed mid-erasure left a key to destroy
+
+    def _sealed_cases(self) -> list[str]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT case_id FROM personal_data WHERE value LIKE 'sealed:v1:%'"
+            ).fetchall()
+        return [case_id for (case_id,) in rows]
 
     # -- schema ------------------------------------------------------------------------------
 
