@@ -2,7 +2,7 @@
 
     python bench/bench_testing.py [--examples N] [--seed S]
 
-1. The kit: ``explore()`` on the LAPOR! SOP (Hypothesis generates every step; after each step
+1. The kit: ``explore()`` on the LAPOR! SOP (one Hypothesis draw per scenario; after each step
    every built-in and declared invariant is checked). Goal (issue 19): at least 5,000 steps/s.
 2. The same steps again through the kit's ``World`` without Hypothesis, with every invariant:
    what the checks cost without the generation.
@@ -78,7 +78,7 @@ def main() -> int:
     for col in ("run", "seconds", "steps/s", "x goal (5,000/s)", "x bare engine"):
         table.add_column(col, justify="left" if col == "run" else "right")
     for name, t, rate in (
-        ("sop_engine.testing.explore (Hypothesis + invariants)", t_kit, rate_kit),
+        ("sop_engine.testing.explore (Hypothesis + walker + invariants)", t_kit, rate_kit),
         ("same steps, invariants, no Hypothesis", t_checked, rate_checked),
         ("same steps, bare engine (baseline)", t_bare, rate_bare),
     ):

@@ -11,10 +11,12 @@ import random
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, seed, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from sop_engine import Registry, compile_sop, load_definition
+from sop_engine import InvalidArgument, Registry, compile_sop, load_definition
+from sop_engine.cli import main
 from sop_engine.testing import (
     DEFAULT_START,
     InvariantViolated,
@@ -119,3 +121,37 @@ def test_the_stateful_machine_still_finds_a_defect_for_callers_composing_rules()
     with pytest.raises(InvariantViolated) as caught:
         run_state_machine_as_test(machine, settings=config)
     assert caught.value.invariant == "arsip_beralasan"
+
+
+def test_a_long_scenario_stays_inside_the_calendar() -> None:
+    # a thousand rules run about five simulated years: past 2030, the end of the calendar,
+    # every deadline raised CalendarExhausted and the checks reported it as a crash
+    result = explore(_LAPOR, registry=REGISTRY, max_examples=2, max_steps=1000, seed=1)
+    assert result.failure is None, result.failure
+    assert result.steps > 2000
+    world = World(_LAPOR, REGISTRY, DEFAULT_START)
+    Walker(_LAPOR).walk(
+        world, Choices(random.Random(0).randbytes(SCENARIO_BYTES)), 1000, world.apply
+    )
+    assert world.calendar is not None
+    assert world.clock.now().year < world.calendar.years[1]
+
+
+@pytest.mark.parametrize(
+    ("argument", "value"),
+    [("max_examples", 0), ("max_steps", 0), ("max_steps", -3), ("max_examples", True)],
+)
+def test_explore_refuses_a_budget_below_one_with_a_typed_error(argument: str, value: Any) -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        explore(_LAPOR, registry=REGISTRY, seed=1, **{argument: value})
+    assert caught.value.argument == argument
+    assert "at least 1" in str(caught.value)
+
+
+@pytest.mark.parametrize("option", ["--max-examples", "--max-steps"])
+def test_sop_test_answers_a_budget_of_zero_with_a_usage_error(option: str) -> None:
+    result = CliRunner().invoke(main, ["test", str(LAPOR), option, "0", "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert option in result.output
+    assert "0 is not in the range x>=1" in result.output

@@ -33,6 +33,8 @@ from hypothesis.stateful import (
 from sop_engine._compile.compiled import CompiledSop, compile_sop
 from sop_engine._compile.loading import load_definition
 from sop_engine._compile.registry import Registry
+from sop_engine._core.errors import InvalidArgument
+from sop_engine._core.i18n import Msg
 from sop_engine._core.records import Actor
 from sop_engine._runtime.arguments import RESERVED_ROLES
 from sop_engine.testing.coverage import Coverage
@@ -240,9 +242,15 @@ def explore(
     """Explore ``sop`` with Hypothesis and check every invariant (or those named).
 
     Deterministic for a given ``seed`` (a random one is chosen and reported otherwise). Failures
-    are shrunk to a minimal scenario and returned, not raised. ``progress`` is called with the
-    number of scenarios started so far (at most about ``max_examples``), for a progress bar.
+    are shrunk to a minimal scenario and returned, not raised. ``max_examples`` and
+    ``max_steps`` below 1 raise :class:`~sop_engine.InvalidArgument`. ``progress`` is called
+    with the number of scenarios started so far (at most about ``max_examples``), for a
+    progress bar.
     """
+    if isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 1:
+        raise InvalidArgument("max_examples", Msg("give a whole number of scenarios, at least 1"))
+    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
+        raise InvalidArgument("max_steps", Msg("give a whole number of steps, at least 1"))
     reg = registry if registry is not None else Registry()
     compiled = _compiled(sop, reg)
     chosen = seed if seed is not None else random.SystemRandom().randrange(2**32)

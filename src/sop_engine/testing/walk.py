@@ -267,8 +267,23 @@ class Walker:
     def _later(self, world: World, c: Choices) -> datetime:
         """An instant to move the clock to, as :func:`~sop_engine.testing.strategies.clock_steps`
         draws it: just past an upcoming timer (twice as likely), a few hours, a few days, into
-        the next weekend or holiday, or to the working morning after one."""
+        the next weekend or holiday, or to the working morning after one.
+
+        Never past the first day of the last year the SOP's calendar covers: a long scenario
+        (``--max-steps 1000`` runs about five simulated years) would otherwise walk off the
+        calendar, and every deadline computed there would raise ``CalendarExhausted``, which
+        the checks would report as a crash of the engine. A year is left for the deadlines
+        armed before the clock stops.
+        """
         now = world.clock.now()
+        target = self._drawn(world, c, now)
+        calendar = world.calendar
+        if calendar is None:
+            return target
+        horizon = datetime(calendar.years[1], 1, 1, tzinfo=calendar._tz).astimezone(UTC)
+        return max(now, min(target, horizon))
+
+    def _drawn(self, world: World, c: Choices, now: datetime) -> datetime:
         due = world.upcoming()
         kinds = ["hours", "days"]
         if due:
