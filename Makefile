@@ -48,15 +48,13 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(BIN)/python bench/run_all.py --quick --out $(or $(TMPDIR),/tmp)/sop-bench-results
 
-# coverage-guided fuzzing of the SOP loader for FUZZ_SECONDS (tools/fuzz_atheris.py); the seed
-# corpus is copied so libFuzzer's new inputs never land in the repository
+# coverage-guided fuzzing (tools/fuzz_atheris.py) of the SOP loader, the scenario reader and the
+# public API, FUZZ_SECONDS split among them; the seeds are copied so libFuzzer's new inputs
+# never land in the repository
 FUZZ_SECONDS ?= 60
 fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet --only-binary=:all: --group fuzz
-	tmp=$$(mktemp -d) && cp tests/corpus/invalid/*.yaml $$tmp/ && \
-		cp examples/lapor/sop.yaml $$tmp/lapor.yaml && cp examples/dpmptsp/sop.yaml $$tmp/dpmptsp.yaml && \
-		cd $$tmp && $(CURDIR)/$(BIN)/python $(CURDIR)/tools/fuzz_atheris.py $$tmp \
-		-max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=30
+	$(BIN)/python tools/fuzz_atheris.py all --seconds $(FUZZ_SECONDS)
 
 docs: $(STAMP)
 	$(BIN)/sop schema --core -o docs/sop.schema.json

@@ -11,10 +11,12 @@ the simulator's validation live here, as catalogue message ids (``N_``); their I
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 import attrs
 
+from sop_engine._core.errors import bounded
 from sop_engine._core.findings import Code, Severity
 from sop_engine._core.i18n import N_, fill
 from sop_engine._core.text import Lang
@@ -189,12 +191,15 @@ class ScenarioFinding:
         return SIM_CODES[self.code].severity
 
     def message(self, lang: Lang = "en") -> str:
+        """The message in ``lang``; a name or value taken from the file is cut to a few hundred
+        characters (a scenario is untrusted: a 30,000-character event name was echoed in full,
+        issue 18 fuzzing)."""
         c = SIM_CODES[self.code]
-        return fill(c.message_id if lang == "id" else c.message_en, self.args, lang)
+        return fill(c.message_id if lang == "id" else c.message_en, _short(self.args), lang)
 
     def hint(self, lang: Lang = "en") -> str:
         c = SIM_CODES[self.code]
-        return fill(c.hint_id if lang == "id" else c.hint_en, self.args, lang)
+        return bounded(fill(c.hint_id if lang == "id" else c.hint_en, _short(self.args), lang))
 
     def format(self, lang: Lang = "en") -> str:
         """``PATH:LINE:COL: SIMnnn message`` — the form editors and CI parse."""
@@ -210,6 +215,20 @@ class ScenarioFinding:
             "message": self.message(lang),
             "hint": self.hint(lang),
         }
+
+
+_ECHO = 200
+_LISTS = frozenset({"known", "allowed"})
+
+
+def _short(args: Mapping[str, Any]) -> dict[str, Any]:
+    """``args`` with every text taken from the file cut to :data:`_ECHO` characters; the lists
+    of names the SOP or the schema knows (``known``, ``allowed``) stay whole (the hint is
+    bounded as a whole)."""
+    return {
+        k: bounded(v, _ECHO) if isinstance(v, str) and k not in _LISTS else v
+        for k, v in args.items()
+    }
 
 
 def sim_codes_markdown() -> str:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 import jsonschema
@@ -139,7 +140,9 @@ class Scenario:
 
 # -- the schema ----------------------------------------------------------------------------------
 
-_DURATION_SCHEMA = {"type": "string", "pattern": _DURATION.pattern, "x-kind": "duration"}
+# anchored: JSON Schema patterns match anywhere in the string, so "1e308d" passed as "308d"
+# and the duration reader, which reads the whole string, raised ValueError (issue 18 fuzzing)
+_DURATION_SCHEMA = {"type": "string", "pattern": f"^{_DURATION.pattern}$", "x-kind": "duration"}
 _DATE_SCHEMA = {"type": "string", "x-kind": "date"}
 _HOURS_SCHEMA = {"type": "string", "x-kind": "office_hours"}
 _NAME = {"type": "string", "minLength": 1}
@@ -476,6 +479,15 @@ class _Checker:
         if end < start:
             reason = Msg("ends ({end}) before it starts ({start})", end=str(end), start=str(start))
             self.add("SIM010", ("period", "end"), reason=reason)
+        zone = per.get("zone")
+        if isinstance(zone, str) and not _known_zone(zone):
+            # found here, not by the calendar in the middle of `sop simulate` (issue 18 fuzzing)
+            self.add(
+                "SIM006",
+                ("period", "zone"),
+                value=zone,
+                allowed=Msg("the IANA time zones, such as {zones}", zones=_ZONES),
+            )
         calendar = per.get("calendar") or self.default_calendar()
         if calendar != ALWAYS and calendar not in self.known_calendars:
             known = ", ".join([*self.known_calendars, ALWAYS])
@@ -484,7 +496,10 @@ class _Checker:
             # The run reaches past the period by drain_days; the calendar must know every day of
             # it, or the office clock would stop with a traceback in the middle of a run.
             years = self.calendar_years(calendar)
-            last = end + timedelta(days=int(per.get("drain_days", 30)))
+            try:
+                last = end + timedelta(days=int(per.get("drain_days", 30)))
+            except OverflowError:  # a period ending in the last days of year 9999
+                last = date.max
             if years is not None and not (years[0] <= start.year and last.year <= years[1]):
                 self.add(
                     "SIM010",
@@ -716,6 +731,18 @@ class _Checker:
                 ),
                 found=_kind(value),
             )
+
+
+_ZONES = "Asia/Jakarta, Asia/Pontianak, Asia/Makassar, Asia/Jayapura"
+
+
+def _known_zone(name: str) -> bool:
+    """Whether ``name`` is a time zone of the IANA database (as the calendars read it)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 def load_scenario(

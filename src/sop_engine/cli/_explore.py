@@ -27,8 +27,20 @@ __all__ = ["test_command"]
 
 @click.command("test")
 @click.argument("sop_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--max-examples", default=100, show_default=True, help="Scenarios to explore.")
-@click.option("--max-steps", default=50, show_default=True, help="Steps per scenario at most.")
+@click.option(
+    "--max-examples",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Scenarios to explore.",
+)
+@click.option(
+    "--max-steps",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Steps per scenario at most.",
+)
 @click.option("--seed", type=int, help="Seed of the exploration (default: random, printed).")
 @click.option(
     "--invariant",

@@ -1,12 +1,14 @@
 """The stateful harness: Hypothesis explores any SOP, checking every invariant after each step.
 
-:func:`state_machine` builds a ``RuleBasedStateMachine`` for one compiled SOP. Its rules open
-cases, fire events as random actors (mostly commands the current state allows, some that must be
-refused), move a simulated clock across weekends, holidays and the next deadline item, and sweep
-deadlines; each rule is one :class:`~sop_engine.testing.world.Step` applied to a
-:class:`~sop_engine.testing.world.World`, which checks the invariants. :func:`explore` runs the
-machine and returns a :class:`Result` with the coverage and, when an invariant failed, the
-minimal scenario Hypothesis shrank it to.
+:func:`explore` lets Hypothesis draw one byte string per scenario, which
+:class:`~sop_engine.testing.walk.Walker` reads as the scenario's choices: open cases, fire
+events as random actors (mostly commands the current state allows, some that must be refused),
+move a simulated clock across weekends, holidays and the next deadline item, and sweep
+deadlines. Each step is a :class:`~sop_engine.testing.world.Step` applied to a
+:class:`~sop_engine.testing.world.World`, which checks the invariants. :func:`explore` returns a
+:class:`Result` with the coverage and, when an invariant failed, the minimal scenario it was cut
+down to. :func:`state_machine` gives the same rules as a ``RuleBasedStateMachine`` (one
+Hypothesis draw per choice: several times slower, but composable with a caller's own rules).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from hypothesis import HealthCheck, Phase, Verbosity, settings
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -26,16 +28,18 @@ from hypothesis.stateful import (
     initialize,
     precondition,
     rule,
-    run_state_machine_as_test,
 )
 
 from sop_engine._compile.compiled import CompiledSop, compile_sop
 from sop_engine._compile.loading import load_definition
 from sop_engine._compile.registry import Registry
+from sop_engine._core.errors import InvalidArgument
+from sop_engine._core.i18n import Msg
 from sop_engine._core.records import Actor
 from sop_engine._runtime.arguments import RESERVED_ROLES
 from sop_engine.testing.coverage import Coverage
 from sop_engine.testing.strategies import actors, case_data, clock_steps, payloads, units
+from sop_engine.testing.walk import SCENARIO_BYTES, Choices, Walker
 from sop_engine.testing.world import InvariantViolated, Outcome, Step, World
 
 __all__ = ["DEFAULT_START", "Result", "explore", "replay", "state_machine"]
@@ -238,35 +242,55 @@ def explore(
     """Explore ``sop`` with Hypothesis and check every invariant (or those named).
 
     Deterministic for a given ``seed`` (a random one is chosen and reported otherwise). Failures
-    are shrunk to a minimal scenario and returned, not raised. ``progress`` is called with the
-    number of scenarios started so far (at most about ``max_examples``), for a progress bar.
+    are shrunk to a minimal scenario and returned, not raised. ``max_examples`` and
+    ``max_steps`` below 1 raise :class:`~sop_engine.InvalidArgument`. ``progress`` is called
+    with the number of scenarios started so far (at most about ``max_examples``), for a
+    progress bar.
     """
+    if isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 1:
+        raise InvalidArgument("max_examples", Msg("give a whole number of scenarios, at least 1"))
+    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
+        raise InvalidArgument("max_steps", Msg("give a whole number of steps, at least 1"))
     reg = registry if registry is not None else Registry()
     compiled = _compiled(sop, reg)
     chosen = seed if seed is not None else random.SystemRandom().randrange(2**32)
-    sink = _Sink(Coverage(compiled), on_run=progress)
-    machine = _machine(compiled, reg, invariants, sink, start)
-    hypothesis_seed(chosen)(machine)
-    config = settings(
+    coverage = Coverage(compiled)
+    walker = Walker(compiled)
+    wanted = tuple(invariants) if invariants is not None else None
+    counts = [0, 0]  # scenarios started, steps applied
+
+    # One draw per scenario, read by the walker (see sop_engine.testing.walk for why).
+    @settings(
         max_examples=max_examples,
-        stateful_step_count=max_steps,
         deadline=None,
         database=None,
         derandomize=False,
         print_blob=False,
         report_multiple_bugs=False,
-        # Hypothesis' own shrinking of long stateful runs costs minutes; _minimize below cuts
-        # the failing scenario down with plain replays, which is many times faster.
+        # Hypothesis' own shrinking of long runs costs minutes; _minimize below cuts the
+        # failing scenario down with plain replays, which is many times faster.
         phases=[Phase.explicit, Phase.generate],
         verbosity=Verbosity.quiet,
         suppress_health_check=list(HealthCheck),
     )
+    @given(st.binary(min_size=SCENARIO_BYTES, max_size=SCENARIO_BYTES))
+    def scenario(choices: bytes) -> None:
+        world = World(compiled, reg, start, invariants=wanted, coverage=coverage)
+        counts[0] += 1
+        if progress is not None:
+            progress(counts[0])
+        try:
+            walker.walk(world, Choices(choices), max_steps, world.apply)
+        finally:
+            counts[1] += len(world.log)
+
+    hypothesis_seed(chosen)(scenario)
     failure = None
     try:
-        run_state_machine_as_test(machine, settings=config)
+        scenario()
     except InvariantViolated as e:
         failure = _minimize(compiled, reg, e, invariants, start)
-    return Result(compiled, sink.coverage, chosen, max_examples, sink.steps, failure)
+    return Result(compiled, coverage, chosen, max_examples, counts[1], failure)
 
 
 def _minimize(

@@ -163,6 +163,11 @@ class World:
         self._checked: dict[str, Case] = {}
         # per case: its replay, kept between steps so each check feeds only the new events
         self._replays: dict[str, CaseReplay] = {}
+        # for the case_can_move probe: the data it tries per event and units, and per state the
+        # candidate that last moved a case on (tried first)
+        self._probes: dict[tuple[str, tuple[str | None, ...]], list[dict[str, Any]]] = {}
+        self._movers: dict[str, tuple[str, str, str | None, dict[str, Any]]] = {}
+        self._sop_units: tuple[str, ...] | None = None
 
     # -- steps ------------------------------------------------------------------------------
 
@@ -456,7 +461,9 @@ class World:
             for d in case.deadlines:
                 if d.status == "running" and _moves_by_time(plan.clock(d.name), d):
                     return
-        if _can_move(self.sop, case, trail, self.clock.now(), self._probe_units(case)):
+        units = self._probe_units(case)
+        now = self.clock.now()
+        if _can_move(self.sop, case, trail, now, units, probes=self._probes, movers=self._movers):
             return
         self._fail(
             "case_can_move",
@@ -468,14 +475,16 @@ class World:
 
     def _probe_units(self, case: Case) -> tuple[str | None, ...]:
         """Units an officer may act in: none, every unit the SOP names, every unit on the case."""
-        from sop_engine.testing.strategies import units
+        if self._sop_units is None:
+            from sop_engine.testing.strategies import units
 
+            self._sop_units = units(self.sop)
         on_case = [
             case.data[f.name]
             for f in self.sop.definition.fields
             if f.type == "ref" and f.ref == "unit" and isinstance(case.data.get(f.name), str)
         ]
-        return (None, *dict.fromkeys((*units(self.sop), *on_case)))
+        return (None, *dict.fromkeys((*self._sop_units, *on_case)))
 
     def _check_escalation(self, case: Case) -> None:
         """Right after a sweep, every item of a running clock due by now has fired."""
@@ -544,6 +553,9 @@ def _can_move(
     trail: Sequence[AuditEvent],
     now: datetime,
     unit_names: Sequence[str | None],
+    *,
+    probes: dict[tuple[str, tuple[str | None, ...]], list[dict[str, Any]]] | None = None,
+    movers: dict[str, tuple[str, str, str | None, dict[str, Any]]] | None = None,
 ) -> bool:
     """Whether some actor could fire some event from the case's state and have it go through.
 
@@ -551,7 +563,9 @@ def _can_move(
     a candidate counts when routing, validation, roles, guards and the blocking code-of-ethics
     rules all accept it, exactly as :func:`~sop_engine._runtime.pipeline.decide` judges them.
     The officer id is a fresh one, so no rule about a named person (the reported official, the
-    drafter of a response) stands in the way.
+    drafter of a response) stands in the way. ``probes`` keeps the data tried per event and
+    units and ``movers`` the candidate that last moved a case on, per state, between calls
+    (the answer never depends on them, only how soon it is found).
     """
     from sop_engine._runtime import pipeline
 
@@ -561,9 +575,33 @@ def _can_move(
     # one of those, while an event whose guard refuses on the case itself (``verifikasi`` before
     # the report is complete) would otherwise be tried with every variation of its data first
     # (issue 19: this probe was most of a `sop test` step).
+    def moves(event: str, role: str, unit: str | None, payload: dict[str, Any]) -> bool:
+        actor = Actor(_PROBE_ID, role, unit)
+        try:
+            decision = pipeline.decide(
+                sop, None, case, event, actor, payload, now=now, history=lambda: trail
+            )
+        except CommandRefused:
+            return False
+        except Exception:
+            # a crashing guard, action or check: no_crash reports it on a real command; the
+            # probe cannot tell whether the case could move
+            return True
+        return decision.refusal is None
+
+    # The candidate that last moved a case on from this state goes first: most checks then
+    # take one decision instead of several (issue 19).
+    last = movers.get(case.state) if movers is not None else None
+    if last is not None and last[2] in unit_names and moves(*last):
+        return True
     candidates = []
     for event, options in sop.table[case.state].items():
-        payloads = _probe_payloads(sop.events[event].data, unit_names)
+        key = (event, tuple(unit_names))
+        payloads = probes.get(key) if probes is not None else None
+        if payloads is None:
+            payloads = _probe_payloads(sop.events[event].data, unit_names)
+            if probes is not None:
+                probes[key] = payloads
         # the engine's own role moves a case only through a clock (counted below), never as a
         # caller: it is not a way out here
         roles = sorted({r for t in options for r in t.roles} - RESERVED_ROLES)
@@ -576,18 +614,9 @@ def _can_move(
             payload = payloads[k]
             for role in roles:
                 for unit in unit_names:
-                    actor = Actor(_PROBE_ID, role, unit)
-                    try:
-                        decision = pipeline.decide(
-                            sop, None, case, event, actor, payload, now=now, history=lambda: trail
-                        )
-                    except CommandRefused:
-                        continue
-                    except Exception:
-                        # a crashing guard, action or check: no_crash reports it on a real
-                        # command; the probe cannot tell whether the case could move
-                        return True
-                    if decision.refusal is None:
+                    if moves(event, role, unit, payload):
+                        if movers is not None:
+                            movers[case.state] = (event, role, unit, payload)
                         return True
     return False
 
