@@ -229,3 +229,48 @@ def test_an_old_schema_is_refused_with_the_fix_not_a_traceback(tmp_path: Path) -
     assert "Traceback" not in out
     assert "schema is version 2" in out
     assert "sop store migrate" in out
+
+
+def test_postgresql_resolves_then_pins_the_calendar_of_a_store_from_before_pinning(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same on the real PostgreSQL server: a store written by the release whose calendar
+    ended in 2030 (nothing pinned) passes the read-only check, and a writer pins the rebuild."""
+    import psycopg
+
+    from sop_engine._persistence.postgres import PgStore
+
+    def sql(text: str) -> list[tuple[object, ...]]:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            cur = conn.execute(text)  # type: ignore[arg-type]
+            return cur.fetchall() if cur.description else []
+
+    clock = SimulatedClock(datetime(2026, 3, 2, 2, tzinfo=UTC))
+    with monkeypatch.context() as m:  # the earlier release
+        m.setattr(calendar_module, "YEARS", range(2020, 2031))
+        engine = Engine(store=PgStore(pg_url, clock=clock), clock=clock, registry=Registry())
+        sop = engine.load(LAPOR)
+        earlier = engine.calendar(sop).version
+        engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c1")
+        engine.fire("c1", "verifikasi", ADMIN, VERIFY)
+        engine.store.close()  # type: ignore[attr-defined]
+    sql("DELETE FROM calendars")  # that release pinned nothing
+    assert earlier != indonesia().version
+
+    store = open_readonly(pg_url)
+    try:
+        checked, problems = check_store(store, Registry())
+    finally:
+        store.close()
+    assert (checked, problems) == (1, [])
+
+    engine = Engine(store=PgStore(pg_url, clock=clock), clock=clock, registry=Registry())
+    try:
+        assert engine.load(LAPOR).hash == sop.hash
+        assert engine.calendar(sop).version == earlier
+    finally:
+        engine.store.close()  # type: ignore[attr-defined]
+    [(doc,)] = sql("SELECT doc FROM calendars")
+    assert json.loads(str(doc))["version"] == earlier
+    code, out = _cli("store", "check", "--db", pg_url)
+    assert code == 0, out

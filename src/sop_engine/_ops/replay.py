@@ -115,8 +115,12 @@ class CaseReplay:
         return self._engine, self._clock
 
     def _add(self, engine: Engine, sop: CompiledSop) -> None:
-        if self.calendar is not None and sop.deadlines is not None:
-            engine.catalog.count_with(sop.hash, self.calendar(sop))
+        # told before the version is added, so the replaying engine neither resolves nor pins
+        # a calendar of its own (its store is a throwaway one)
+        if sop.deadlines is not None:
+            calendar = self.calendar(sop) if self.calendar is not None else sop.calendar
+            if calendar is not None:
+                engine.catalog.count_with(sop.hash, calendar)
         engine.add(sop)
 
     def check(self, snapshot: Case, trail: Sequence[AuditEvent]) -> ReplayProblem | None:

@@ -57,12 +57,12 @@ class Catalog:
     def add(self, sop: SopDefinition | CompiledSop) -> CompiledSop:
         """Make an SOP the current version of its id; durable stores keep its text."""
         compiled = sop if isinstance(sop, CompiledSop) else compile_sop(sop, self.registry)
-        self._remember(compiled)
-        self._by_id[compiled.id] = compiled
         save: Callable[..., None] | None = getattr(self.store, "save_sop", None)
-        if save is not None:
+        if save is not None:  # first: the calendar pinned next is filed under its agency
             d = compiled.definition
             save(compiled.hash, compiled.id, d.meta.version, d.source, d.meta.agency)
+        self._remember(compiled)
+        self._by_id[compiled.id] = compiled
         return compiled
 
     def get(self, sop_id_or_hash: str) -> CompiledSop:
