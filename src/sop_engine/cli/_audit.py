@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import click
 
-from sop_engine.cli._common import DB, FORMAT, PROGRESS, json_text, sop_errors
+from sop_engine._core.i18n import Msg
+from sop_engine.cli._common import DB, FORMAT, PROGRESS, cli_lang, json_text, sop_errors
 
 __all__ = ["audit"]
 
@@ -68,10 +69,16 @@ def verify(
                 problems = [p for p in problems if p.case_id == case_id]
     finally:
         st.close()
-    ok = "every audit chain is intact" + (f" (case {case_id})" if case_id else "")
+    lang = cli_lang()  # the summary in the reader's language
+    intact = (
+        Msg("the audit chain of case {case} is intact", case=case_id)
+        if case_id
+        else Msg("every audit chain is intact")
+    )
+    ok = intact.render(lang)
     if checkpoints:
-        ok += f", and matches {len(checkpoints)} signed checkpoint(s)"
-    report(db, checked, problems, fmt, ok)
+        ok += Msg(", and matches {n} signed checkpoint(s)", n=len(checkpoints)).render(lang)
+    report(db, checked, problems, fmt, ok.replace("{", "{{").replace("}", "}}"))
 
 
 @audit.command()
@@ -140,7 +147,7 @@ def keygen(output: str, fmt: str) -> None:
     from sop_engine._ops.checkpoint import generate_key
 
     private, public = generate_key()
-    from sop_engine._core.i18n import Msg, os_reason
+    from sop_engine._core.i18n import os_reason
     from sop_engine.cli._common import EnvironmentProblem, say
 
     try:

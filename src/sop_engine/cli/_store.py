@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from sop_engine.cli._common import DB, FORMAT, PROGRESS, json_text, open_store
+from sop_engine._core.i18n import N_, gettext
+from sop_engine.cli._common import DB, FORMAT, PROGRESS, cli_lang, json_text, open_store
 
 __all__ = ["store"]
 
@@ -53,5 +54,6 @@ def check(db: str, case_id: str | None, fmt: str, progress: bool | None) -> None
         )
     finally:
         st.close()
-    ok = "{checked} case(s) replayed, every snapshot equals its trail"
+    # said in the reader's language; report() fills in {checked}
+    ok = gettext(N_("{checked} case(s) replayed, every snapshot equals its trail"), cli_lang())
     report(db, checked, problems, fmt, ok)
