@@ -13,7 +13,7 @@ PLUGINS := plugins/lapor plugins/smtp plugins/webhook examples/custom-plugin
 PLUGIN_SRC := $(filter-out %.egg-info,$(foreach p,$(PLUGINS),$(wildcard $(p)/src/*)))
 LINTED := src tests bench plugins examples/custom-plugin tools
 
-.PHONY: demo test lint typecheck bench bench-quick fuzz docs docs-site matrix catalogues examples clean
+.PHONY: demo test lint typecheck bench bench-quick fuzz docs docs-site docs-po matrix catalogues examples clean
 
 $(STAMP): pyproject.toml $(foreach p,$(PLUGINS),$(p)/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,17 @@ docs: $(STAMP)
 # The documentation site (Sphinx + MyST + furo): warnings are errors, as in tests/test_docs.py.
 docs-site: $(STAMP)
 	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+	$(BIN)/sphinx-build -W --keep-going -b html -D language=en docs docs/_build/html/en
+
+# The English version of the Indonesian pages (docs/id/): extract their paragraphs and merge them
+# into docs/locale/en/LC_MESSAGES/id/*.po (sphinx-intl); a translator then fills the new entries.
+# kode-temuan is left out: both finding-code pages are generated from the message catalogue.
+docs-po: $(STAMP)
+	rm -rf docs/_build/gettext
+	$(BIN)/sphinx-build -q -b gettext docs docs/_build/gettext
+	find docs/_build/gettext -name '*.pot' ! -path '*/id/*' -delete
+	rm -f docs/_build/gettext/id/kode-temuan.pot
+	$(BIN)/sphinx-intl update -p docs/_build/gettext -l en -d docs/locale -w 100
 
 # The shipped reference SOPs are package data; examples/ keeps the readable copies (a test compares).
 examples:

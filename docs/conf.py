@@ -23,7 +23,15 @@ extensions = [
 ]
 source_suffix = {".md": "markdown"}
 root_doc = "index"
-language = "en"
+# Indonesian first: the policy staff's pages (docs/id/) are written in Bahasa Indonesia and are
+# the source; their English version is a gettext translation (docs/locale/en/LC_MESSAGES/id/*.po,
+# kept current with sphinx-intl: `make docs-po`) built with `sphinx-build -D language=en`. The
+# developer guides are written in English and have no translation. See docs/translations.md.
+language = "id"
+locale_dirs = ["locale/"]
+gettext_compact = False  # one catalogue per page: a translator opens the page's own file
+gettext_uuid = False
+gettext_location = False  # no line numbers in the catalogues: they change only with the text
 exclude_patterns = ["_build", "**/.ipynb_checkpoints"]
 
 # Markdown: GitHub-style anchors so the pages' own "#section" links resolve.

@@ -125,7 +125,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def test_plugins_json_names_what_the_text_lists() -> None:
-    text = _cli("plugins")
+    text = _cli("plugins", env={"SOP_LANG": "en"})  # the text says the kinds in words
     doc = json.loads(_cli("plugins", "--format", "json").output)
     assert text.exit_code == 0
     names = [p["name"] for p in doc["plugins"]]

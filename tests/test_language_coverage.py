@@ -746,6 +746,31 @@ def test_the_monthly_report_is_in_one_language(lang: Lang, month_db: Path) -> No
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_operators_summaries_are_in_one_language(lang: Lang, month_db: Path) -> None:
+    """`sop store check`, `sop audit verify`, `sop plugins` and `sop outbox list` on a real
+    store: their summaries were English in Indonesian mode (`every audit chain is intact`,
+    `guards:`, `pending 3, retrying 0`)."""
+    runner = CliRunner(env={"SOP_LANG": lang, "COLUMNS": "200"})
+    outputs = {}
+    for args in (
+        ["store", "check", "--db", str(month_db)],
+        ["audit", "verify", "--db", str(month_db)],
+        ["plugins"],
+        ["outbox", "list", "--db", str(month_db)],
+    ):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.output
+        outputs[" ".join(args[:2])] = result.output.replace(str(month_db), "DB")
+    _check(outputs, lang)
+    said = {
+        "id": ("setiap rantai jejak audit utuh", "kasus diputar ulang", "aksi:", "menunggu "),
+        "en": ("every audit chain is intact", "case(s) replayed", "actions:", "pending "),
+    }[lang]
+    for text in said:
+        assert text in "".join(outputs.values()), text
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
 def test_sop_simulate_is_in_one_language(lang: Lang) -> None:
     """`sop simulate` as a table and as HTML, one replication of the LAPOR! scenario."""
     from sop_engine._ops.examples import example_path

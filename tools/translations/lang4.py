@@ -164,4 +164,27 @@ T = {
     "rule": "aturan",
     "deadline": "batas waktu",
     "unit": "unit",
+    # -- operators' summaries: store check, audit verify, plugins, outbox list -----------------
+    "{checked} case(s) replayed, every snapshot equals its trail": (
+        "{checked} kasus diputar ulang, setiap keadaan tersimpan sama dengan hasil jejaknya"
+    ),
+    "every audit chain is intact": "setiap rantai jejak audit utuh",
+    "the audit chain of case {case} is intact": "rantai jejak audit kasus {case} utuh",
+    ", and matches {n} signed checkpoint(s)": (
+        ", dan cocok dengan {n} titik periksa yang ditandatangani"
+    ),
+    "guards": "syarat (guard)",
+    "actions": "aksi",
+    "sections": "bagian SOP",
+    "calendars": "kalender",
+    "ethics checks": "pemeriksaan kode etik",
+    "intake channels": "kanal pengaduan",
+    "notifiers": "pengirim notifikasi",
+    "event listeners": "pendengar peristiwa",
+    "lint rules": "aturan pemeriksaan SOP",
+    "exporters": "pengekspor",
+    "pending": "menunggu",
+    "retrying": "dicoba ulang",
+    "quarantined": "dikarantina",
+    "oldest pending": "menunggu paling lama sejak",
 }

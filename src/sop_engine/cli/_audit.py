@@ -146,7 +146,7 @@ def keygen(output: str, fmt: str) -> None:
     from sop_engine._ops.checkpoint import generate_key
 
     private, public = generate_key()
-    from sop_engine._core.i18n import Msg, os_reason
+    from sop_engine._core.i18n import os_reason
     from sop_engine.cli._common import EnvironmentProblem, say
 
     try:

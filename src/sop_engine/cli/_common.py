@@ -42,6 +42,7 @@ __all__ = [
     "PROGRESS",
     "EnvironmentProblem",
     "choose_lang",
+    "cli_lang",
     "console",
     "existing",
     "is_url",
@@ -57,10 +58,15 @@ __all__ = [
 ]
 
 
+def cli_lang() -> Lang:
+    """The language of the running invocation: ``--lang``, ``SOP_LANG``, then the locale."""
+    return CLI_LANG.get() or env_lang() or locale_lang()
+
+
 def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> Lang:
     if value in ("id", "en"):
         return value  # type: ignore[return-value]
-    return CLI_LANG.get() or env_lang() or locale_lang()
+    return cli_lang()
 
 
 LANG = click.option(

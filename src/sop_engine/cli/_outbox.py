@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from sop_engine.cli._common import DB, FORMAT, json_text, open_store
+from sop_engine._core.i18n import N_, gettext
+from sop_engine.cli._common import DB, FORMAT, cli_lang, json_text, open_store
 
 __all__ = ["outbox"]
 
@@ -53,7 +54,14 @@ def list_(db: str, failed: bool, limit: int, fmt: str) -> None:
     if fmt == "json":
         click.echo(json_text({"counts": counts, "failed": rows} if failed else {"counts": counts}))
     else:
-        click.echo(", ".join(f"{k} {v}" for k, v in counts.items()))
+        said = {
+            "pending": N_("pending"),
+            "retrying": N_("retrying"),
+            "quarantined": N_("quarantined"),
+            "oldest_pending": N_("oldest pending"),
+        }
+        lang = cli_lang()
+        click.echo(", ".join(f"{gettext(said[k], lang)} {v}" for k, v in counts.items()))
         for r in rows:
             click.echo("\t".join(str(v) for v in r.values()))
     if failed and rows:

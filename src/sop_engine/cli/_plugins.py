@@ -4,10 +4,25 @@ from __future__ import annotations
 
 import click
 
+from sop_engine._core.i18n import N_, gettext
 from sop_engine._spec.specs import KINDS
-from sop_engine.cli._common import FORMAT, json_text, registry
+from sop_engine.cli._common import FORMAT, cli_lang, json_text, registry
 
 __all__ = ["plugins"]
+
+_KIND_WORDS = {
+    "guards": N_("guards"),
+    "actions": N_("actions"),
+    "sections": N_("sections"),
+    "calendars": N_("calendars"),
+    "ethics_checks": N_("ethics checks"),
+    "intake_channels": N_("intake channels"),
+    "notifiers": N_("notifiers"),
+    "event_listeners": N_("event listeners"),
+    "lint_rules": N_("lint rules"),
+    "exporters": N_("exporters"),
+}
+"""What a plugin registers, as the text listing says it (JSON keeps the kind)."""
 
 
 @click.command()
@@ -38,10 +53,12 @@ def plugins(fmt: str) -> None:
             )
         )
         return
+    lang = cli_lang()
     for owner, items in by_plugin.items():
         package = installed.packages.get(owner)
         click.echo(f"{owner} ({package})" if package else owner)
         for kind in KINDS:
             names = [n for k, n in items if k == kind]
             if names:
-                click.echo(f"  {kind.replace('_', ' ')}: {', '.join(names)}")
+                said = gettext(_KIND_WORDS.get(kind, kind.replace("_", " ")), lang, record=False)
+                click.echo(f"  {said}: {', '.join(names)}")
