@@ -187,3 +187,14 @@ def test_a_huge_name_is_cut_in_the_finding_and_the_known_names_stay_whole() -> N
     assert "vvvvvvvvvv" in unknown.format("en")
     assert "(20000 characters)" in unknown.format("en")
     assert "setujui_tanggapan" in unknown.hint("en")  # the SOP's events, not cut
+
+
+@pytest.mark.parametrize("text", ["z{\n", '"{found} }{"\n'])
+def test_a_document_that_is_a_braced_scalar_is_a_finding_in_either_language(text: str) -> None:
+    # the reader's "found" was re-wrapped as a message template made of the file's own text:
+    # the braces raised ValueError while the finding was formatted (atheris found "z{")
+    found = _read(text)
+    assert isinstance(found, list)
+    assert [p.code for p in found] == ["SIM001"]
+    assert "found a single value" in found[0].format("en")
+    assert "ditemukan satu nilai saja" in found[0].format("id")

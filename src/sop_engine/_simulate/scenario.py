@@ -760,10 +760,11 @@ def load_scenario(
     source = read_source(path, text)
     if not isinstance(source, Source):
         # The shared reader words a document that is not a mapping for SOP files: say it our way.
+        # Its "found" is passed on as it is (a message, rendered in the reader's language): it
+        # was re-wrapped as Msg(str(...)), a template made of the file's own text, so a document
+        # such as "z{" raised ValueError while formatting (issue 18 fuzzing)
         return [
-            ScenarioFinding(
-                "SIM001", f.path, f.line, f.column, {"found": Msg(str(f.args.get("found", "?")))}
-            )
+            ScenarioFinding("SIM001", f.path, f.line, f.column, {"found": f.args.get("found", "?")})
             if f.code == "SOP006"
             else f
             for f in source
