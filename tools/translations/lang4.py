@@ -169,10 +169,6 @@ T = {
         "{checked} kasus diputar ulang, setiap keadaan tersimpan sama dengan hasil jejaknya"
     ),
     "every audit chain is intact": "setiap rantai jejak audit utuh",
-    "the audit chain of case {case} is intact": "rantai jejak audit kasus {case} utuh",
-    ", and matches {n} signed checkpoint(s)": (
-        ", dan cocok dengan {n} titik periksa yang ditandatangani"
-    ),
     "guards": "syarat (guard)",
     "actions": "aksi",
     "sections": "bagian SOP",

@@ -116,8 +116,6 @@ T = {
     "dilihat titik periksa hilang, padahal butirnya belum pernah berbunyi",
     "trail has {n} events, case is at {version}": "jejak berisi {n} peristiwa, kasus berada pada "
     "versi {version}",
-    "{checked} case(s) replayed, every snapshot equals its trail": "{checked} kasus diputar "
-    "ulang, setiap snapshot sama dengan jejaknya",
     "{db}: case {case}: broken at event {seq}: {what}": "{db}: kasus {case}: putus pada "
     "peristiwa ke-{seq}: {what}",
     "{db}: case {case}: event {seq}: {what} [{check}]": "{db}: kasus {case}: peristiwa ke-{seq}: "
