@@ -67,7 +67,6 @@ T = {
     "event {seq} is not the one the checkpoint signed: the trail was rewritten": "peristiwa "
     "ke-{seq} bukan yang ditandatangani titik periksa: jejaknya ditulis ulang",
     "events are not in time order": "peristiwa tidak berurutan menurut waktu",
-    "every audit chain is intact": "setiap rantai audit utuh",
     "every audit chain is intact (case {case})": "setiap rantai audit utuh (kasus {case})",
     "format {name!r}": "format {name!r}",
     "its erasure is committed but its key was not destroyed yet (a writer stopped in "
