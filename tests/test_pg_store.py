@@ -108,7 +108,7 @@ def test_audit_verify_passes_then_names_the_first_tampered_event(pg_url: str) ->
     full_workflow(engine, "c2")
     _close(engine)
     assert verify_chains(pg_url) == []
-    ok = CliRunner().invoke(main, ["audit", "verify", "--db", pg_url])
+    ok = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["audit", "verify", "--db", pg_url])
     assert ok.exit_code == 0, ok.output
     assert "intact" in ok.output
     # an administrator with the power to switch the trigger off edits an event
@@ -122,7 +122,9 @@ def test_audit_verify_passes_then_names_the_first_tampered_event(pg_url: str) ->
     breaks = verify_chains(pg_url)
     assert [(b.case_id, b.seq) for b in breaks] == [("c2", 5)]
     assert "does not match its hash" in breaks[0].reason
-    bad = CliRunner().invoke(main, ["audit", "verify", "--db", pg_url, "--case", "c2"])
+    bad = CliRunner(env={"SOP_LANG": "en"}).invoke(
+        main, ["audit", "verify", "--db", pg_url, "--case", "c2"]
+    )
     assert bad.exit_code == 1
     assert "case c2: broken at event 5" in bad.output
 
@@ -154,7 +156,7 @@ def test_store_check_passes_with_personal_fields_given_out_of_order(pg_url: str)
         ("aa_nama", "pelapor"),
     ]
     _close(engine)
-    result = CliRunner().invoke(main, ["store", "check", "--db", pg_url])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["store", "check", "--db", pg_url])
     assert result.exit_code == 0, result.output
     assert "every snapshot equals its trail" in result.output
     assert verify_chains(pg_url) == []
@@ -295,7 +297,7 @@ def test_threads_racing_on_one_version_have_exactly_one_winner(pg_url: str) -> N
 
 
 def test_cli_demo_check_verify_and_migrate_on_a_url(pg_url: str) -> None:
-    runner = CliRunner()
+    runner = CliRunner(env={"SOP_LANG": "en"})
     migrated = runner.invoke(main, ["store", "migrate", "--db", pg_url])
     assert migrated.exit_code == 0, migrated.output
     assert f"schema version {len(MIGRATIONS)}" in migrated.output

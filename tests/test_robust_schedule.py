@@ -43,7 +43,7 @@ SOP = str(Path(sys.executable).parent / "sop")
 
 
 def _cli(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
+    return CliRunner(env={"SOP_LANG": "en"}).invoke(main, list(args))
 
 
 def _world(path: Path) -> None:

@@ -77,7 +77,7 @@ def test_audit_verify_passes_on_an_intact_trail(tmp_path: Path) -> None:
     full_workflow(engine, "c2")
     engine.sweep(T0 + timedelta(days=30))
     assert verify_chains(path) == []
-    result = CliRunner().invoke(main, ["audit", "verify", "--db", str(path)])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["audit", "verify", "--db", str(path)])
     assert (result.exit_code, "every audit chain is intact" in result.output) == (0, True)
 
 
@@ -245,7 +245,7 @@ def test_store_check_replays_every_case(tmp_path: Path) -> None:
     engine.sweep(T0 + timedelta(days=20))  # c2's request expires: archived by the sweeper
     assert engine.get("c2").state == "diarsipkan"
     engine.store.close()  # type: ignore[attr-defined]
-    result = CliRunner().invoke(main, ["store", "check", "--db", str(path)])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["store", "check", "--db", str(path)])
     assert result.exit_code == 0, result.output
     assert "2 case(s) replayed, every snapshot equals its trail" in result.output
     db = sqlite3.connect(path)
@@ -254,7 +254,7 @@ def test_store_check_replays_every_case(tmp_path: Path) -> None:
     )
     db.commit()
     db.close()
-    result = CliRunner().invoke(main, ["store", "check", "--db", str(path)])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["store", "check", "--db", str(path)])
     assert result.exit_code == 1
     assert "case c1: event 7: the snapshot differs from the replayed case" in result.output
     assert "case c2" not in result.output
@@ -271,7 +271,7 @@ def test_store_check_passes_with_personal_fields_given_out_of_order(tmp_path: Pa
         ("aa_nama", "pelapor"),
     ]
     engine.store.close()  # type: ignore[attr-defined]
-    result = CliRunner().invoke(main, ["store", "check", "--db", str(path)])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["store", "check", "--db", str(path)])
     assert result.exit_code == 0, result.output
     assert "every snapshot equals its trail" in result.output
     assert verify_chains(path) == []
