@@ -82,7 +82,7 @@ def test_an_installed_plugin_is_discovered_and_listed(
     assert "izin_uji.nib_valid" in registry.guards
     assert registry.owners[("guards", "izin_uji.nib_valid")] == "izin_uji"
     assert registry.packages["izin_uji"] == "sop-engine-izin"
-    result = CliRunner().invoke(main, ["plugins"])
+    result = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["plugins"])
     assert result.exit_code == 0
     assert "izin_uji (sop-engine-izin)\n  guards: izin_uji.nib_valid" in result.output
 

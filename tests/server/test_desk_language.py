@@ -124,3 +124,17 @@ def test_every_desk_page_is_in_one_language(desk: DeskUnderTest, lang: Any) -> N
     assert said[1] in pages["case"]
     assert said[2] in pages["case (refused)"]
     assert ("Maret 2026" if lang == "id" else "March 2026") in pages["oversight"]
+
+
+def test_an_api_refusal_says_its_detail_in_indonesian_too(desk: DeskUnderTest) -> None:
+    """A refused command through the JSON API: `detail` stays English (RFC 9457), and
+    `detail_id` carries the same message from the catalogue in Bahasa Indonesia."""
+    case = desk.file()
+    r = desk.fire("siti", case, "ajukan_tanggapan", tanggapan=RESPONSE)  # not in this state
+    assert r.status_code == 409, r.text
+    body = r.json()
+    assert body["error"] == "EventNotAllowed"
+    assert body["detail_id"] != body["detail"]
+    assert not foreign_words(body["detail_id"], "id"), body["detail_id"]
+    assert not foreign_words(body["detail"], "en"), body["detail"]
+    assert "tidak" in body["detail_id"], body["detail_id"]

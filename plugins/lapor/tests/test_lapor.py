@@ -51,7 +51,7 @@ def test_the_installed_package_registers_under_its_namespace(registry: Registry)
         "lapor.tindak_lanjut",
         "lapor.kompatibel",
     }
-    out = CliRunner().invoke(main, ["plugins"]).output
+    out = CliRunner(env={"SOP_LANG": "en"}).invoke(main, ["plugins"]).output
     assert "lapor (sop-engine-lapor)\n  intake channels: lapor.sms_1708, lapor.web\n" in out
 
 

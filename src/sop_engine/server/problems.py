@@ -195,7 +195,15 @@ def _extra(error: SopError) -> dict[str, Any]:
 
 
 def _sop_error(request: Request[Any, Any, Any], error: SopError) -> Response[dict[str, Any]]:
-    return problem(status_of(error), type(error).__name__, str(error), **_extra(error))
+    # `detail` is the English (RFC 9457's human-readable text); `detail_id` the same in Bahasa
+    # Indonesia, for a client that shows it to an officer or a reporter
+    return problem(
+        status_of(error),
+        type(error).__name__,
+        str(error),
+        detail_id=error.message("id"),
+        **_extra(error),
+    )
 
 
 def _not_authenticated(
