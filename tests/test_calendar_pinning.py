@@ -274,3 +274,42 @@ def test_postgresql_resolves_then_pins_the_calendar_of_a_store_from_before_pinni
     assert json.loads(str(doc))["version"] == earlier
     code, out = _cli("store", "check", "--db", pg_url)
     assert code == 0, out
+
+
+def test_an_adopted_calendar_replays_before_during_and_after_the_adoption(
+    tmp_path: Path,
+) -> None:
+    """``change_calendar`` keeps every case replayable: a case closed before the adoption
+    replays with the pinned calendar, one whose clock was re-armed replays its ``@recalendar``,
+    one started after counts with the adopted calendar (the store keeps each calendar with the
+    instant it was saved). On main the re-armed case failed store check ('@recalendar events
+    cannot be replayed'); replaying with the adopted calendar alone broke the closed one."""
+    from sop_engine import Actor
+
+    from conftest import full_workflow
+
+    path = tmp_path / "s.sqlite3"
+    clock = SimulatedClock(datetime(2026, 3, 2, 2, tzinfo=UTC))
+    engine = Engine(store=SqliteStore(path, clock=clock), clock=clock)
+    try:
+        sop = engine.load(LAPOR)
+        first = engine.calendar(sop).version
+        full_workflow(engine, "closed-before")
+        engine.start("lapor-upp", COMPLETE, ADMIN, case_id="re-armed")
+        engine.fire("re-armed", "verifikasi", ADMIN, VERIFY)
+        clock.advance(timedelta(hours=1))
+        flood = indonesia().amended(add=[DayOff(date(2026, 3, 4), "closure", "Banjir", "SE 1")])
+        changed = engine.change_calendar(sop.id, flood, Actor("kepala", "pimpinan"), "banjir")
+        assert [c.id for c in changed] == ["re-armed"]
+        clock.advance(timedelta(hours=1))
+        engine.start("lapor-upp", COMPLETE, ADMIN, case_id="after")
+        after = engine.fire("after", "verifikasi", ADMIN, VERIFY)
+        assert {d.calendar_version for d in after.deadlines} == {flood.version}
+        clock.advance(timedelta(days=20))
+        engine.sweep()  # the items due under both calendars
+    finally:
+        engine.store.close()  # type: ignore[attr-defined]
+    assert [v for _, v in _pins(path)] == [first, flood.version]
+    code, out = _cli("store", "check", "--db", str(path))
+    assert code == 0, out
+    assert "3 case(s) replayed" in out

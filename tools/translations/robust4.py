@@ -137,4 +137,7 @@ T = {
     "{option} {path}: cannot write there ({why})": "{option} {path}: tidak dapat menulis di "
     "sana ({why})",
     "{option} {path}: {why}": "{option} {path}: {why}",
+    "the calendar it adopts (version {version}) is not the one the store kept for that "
+    "moment": "kalender yang diadopsinya (versi {version}) bukan kalender yang disimpan basis "
+    "data untuk saat itu",
 }

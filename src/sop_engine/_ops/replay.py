@@ -63,15 +63,16 @@ def replay_case(
     sop: CompiledSop,
     registry: Registry,
     resolve: Callable[[str], CompiledSop | None] | None = None,
-    calendar: Callable[[CompiledSop], WorkingCalendar] | None = None,
+    calendar: Callable[[CompiledSop, datetime], WorkingCalendar] | None = None,
 ) -> ReplayProblem | None:
     """Fold ``trail`` again; ``None`` when it reproduces ``snapshot`` and itself exactly.
 
     ``sop`` is the version the case started under; ``resolve`` finds the versions it was moved
-    to (``@migrate`` events) by content hash; ``calendar`` gives the calendar each version's
-    deadlines are counted with in the checked store (the one pinned there), so a replay never
-    counts with whatever calendar data the installed package ships (issue 18). Without it, the
-    calendar each version declares.
+    to (``@migrate`` events) by content hash; ``calendar(version, at)`` gives the calendar a
+    version's deadlines were counted with at an instant in the checked store (its pin, or an
+    adoption saved by then), so a replay never counts with whatever calendar data the installed
+    package ships (issue 18), and a ``@recalendar`` replays as the adoption it records.
+    Without it, the calendar each version declares.
     """
     return CaseReplay(sop, registry, resolve, calendar).check(snapshot, trail)
 
@@ -94,7 +95,7 @@ class CaseReplay:
         sop: CompiledSop,
         registry: Registry,
         resolve: Callable[[str], CompiledSop | None] | None = None,
-        calendar: Callable[[CompiledSop], WorkingCalendar] | None = None,
+        calendar: Callable[[CompiledSop, datetime], WorkingCalendar] | None = None,
     ) -> None:
         self.sop = sop
         self.registry = registry
@@ -102,6 +103,7 @@ class CaseReplay:
         self.calendar = calendar
         self._engine: Engine | None = None
         self._clock: SimulatedClock | None = None
+        self._added: list[CompiledSop] = []  # the versions the replaying engine was given
         self._produced = 0
         # (stored event, replayed event) pairs found equal so far, in trail order
         self._checked: list[tuple[AuditEvent, AuditEvent]] = []
@@ -109,19 +111,27 @@ class CaseReplay:
     def _fresh(self, first: AuditEvent) -> tuple[Engine, SimulatedClock]:
         self._clock = SimulatedClock(first.at)
         self._engine = Engine(clock=self._clock, registry=self.registry)
-        self._add(self._engine, self.sop)
+        self._added = []
+        self._add(self._engine, self.sop, first.at)
         self._produced = 0
         self._checked = []
         return self._engine, self._clock
 
-    def _add(self, engine: Engine, sop: CompiledSop) -> None:
+    def _add(self, engine: Engine, sop: CompiledSop, at: datetime) -> None:
         # told before the version is added, so the replaying engine neither resolves nor pins
         # a calendar of its own (its store is a throwaway one)
-        if sop.deadlines is not None:
-            calendar = self.calendar(sop) if self.calendar is not None else sop.calendar
+        self._added.append(sop)
+        self._count_at(engine, at)
+        engine.add(sop)
+
+    def _count_at(self, engine: Engine, at: datetime) -> None:
+        """Count every version in the replay with the calendar that counted at ``at``."""
+        for sop in self._added:
+            if sop.deadlines is None:
+                continue
+            calendar = self.calendar(sop, at) if self.calendar is not None else sop.calendar
             if calendar is not None:
                 engine.catalog.count_with(sop.hash, calendar)
-        engine.add(sop)
 
     def check(self, snapshot: Case, trail: Sequence[AuditEvent]) -> ReplayProblem | None:
         """``None`` when ``trail`` reproduces ``snapshot`` and itself exactly."""
@@ -186,6 +196,26 @@ class CaseReplay:
         self._checked = list(zip(trail, replayed, strict=True))
         return None
 
+    def _recalendar(self, engine: Engine, e: AuditEvent) -> ReplayProblem | None:
+        """Adopt again the calendar the ``@recalendar`` event records: the one saved for the
+        case's version by its instant, whose version must be the recorded one."""
+        assert self.calendar is not None
+        sop = engine.sop(engine.get(e.case_id).sop_hash)
+        calendar = self.calendar(sop, e.at)
+        recorded = e.payload.get("calendar_version")
+        if calendar.version != recorded:
+            return _problem(
+                e.case_id,
+                e.seq,
+                Msg(
+                    "the calendar it adopts (version {version}) is not the one the store "
+                    "kept for that moment",
+                    version=str(recorded),
+                ),
+            )
+        engine.admin.change_calendar(sop.id, calendar, e.actor, e.payload["reason"])
+        return None
+
     def _feed(
         self, engine: Engine, clock: SimulatedClock, events: Sequence[AuditEvent]
     ) -> ReplayProblem | None:
@@ -198,6 +228,7 @@ class CaseReplay:
             if e.at < clock.now():
                 return _problem(e.case_id, e.seq, Msg("events are not in time order"))
             clock.set(e.at)
+            self._count_at(engine, e.at)
             try:
                 if e.event == START_EVENT:
                     engine.start(
@@ -221,7 +252,7 @@ class CaseReplay:
                         return _problem(
                             e.case_id, e.seq, Msg("the SOP version it moved to is unknown")
                         )
-                    self._add(engine, target)
+                    self._add(engine, target, e.at)
                     engine.migrate(
                         e.case_id,
                         target.hash,
@@ -229,6 +260,10 @@ class CaseReplay:
                         state_map=e.payload["state_map"],
                         reason=e.payload["reason"],
                     )
+                elif e.event == SystemEvent.RECALENDAR and self.calendar is not None:
+                    problem = self._recalendar(engine, e)
+                    if problem is not None:
+                        return problem
                 elif e.event == SystemEvent.ERASE:
                     engine.erase_personal_data(e.case_id, e.actor, e.payload["reason"])
                 elif e.event == SystemEvent.DECLARE:

@@ -31,6 +31,7 @@ from sop_engine._persistence.relational import (
     SQLITE_MIGRATIONS,
     Connection,
     read_calendar,
+    read_calendar_history,
     read_command,
     read_history,
     read_recorded_calendar,
@@ -117,6 +118,9 @@ class ReadOnlyStore:
 
     def calendar_doc(self, sop_hash: str) -> dict[str, Any] | None:
         return read_calendar(self.conn, self.p, sop_hash)
+
+    def calendar_history(self, sop_hash: str) -> list[tuple[datetime, dict[str, Any]]]:
+        return read_calendar_history(self.conn, self.p, sop_hash)
 
     def recorded_calendar(self, sop_hash: str) -> str | None:
         return read_recorded_calendar(self.conn, self.p, sop_hash)

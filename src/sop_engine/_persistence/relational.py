@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from sop_engine._core.errors import CaseNotFound
@@ -40,6 +41,7 @@ __all__ = [
     "check_cases",
     "erased_commands",
     "read_calendar",
+    "read_calendar_history",
     "read_command",
     "read_history",
     "read_recorded_calendar",
@@ -467,6 +469,21 @@ def read_calendar(conn: Connection, p: str, sop_hash: str) -> dict[str, Any] | N
         f"SELECT doc FROM calendars WHERE sop_hash = {p} ORDER BY id DESC LIMIT 1", (sop_hash,)
     ).fetchone()
     return None if row is None else dict(json.loads(row[0]))
+
+
+def read_calendar_history(
+    conn: Connection, p: str, sop_hash: str
+) -> list[tuple[datetime, dict[str, Any]]]:
+    """Every calendar document saved for ``sop_hash`` (its pin, then each adoption) with the
+    instant it was saved, oldest first: which calendar counted at a given instant."""
+    rows = conn.execute(
+        f"SELECT saved, doc FROM calendars WHERE sop_hash = {p} ORDER BY id", (sop_hash,)
+    ).fetchall()
+    out = []
+    for saved, doc in rows:
+        at = saved if isinstance(saved, datetime) else datetime.fromisoformat(str(saved))
+        out.append((at, dict(json.loads(doc))))
+    return out
 
 
 def read_recorded_calendar(conn: Connection, p: str, sop_hash: str) -> str | None:

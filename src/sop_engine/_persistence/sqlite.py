@@ -60,6 +60,7 @@ from sop_engine._persistence.relational import (
     check_cases,
     erased_commands,
     read_calendar,
+    read_calendar_history,
     read_command,
     read_history,
     read_recorded_calendar,
@@ -377,6 +378,11 @@ class SqliteStore:
         """The calendar the SOP version ``sop_hash`` adopted last, if any."""
         with self._lock:
             return read_calendar(self._db, "?", sop_hash)
+
+    def calendar_history(self, sop_hash: str) -> list[tuple[datetime, dict[str, Any]]]:
+        """Every calendar document saved for ``sop_hash`` with when, oldest first."""
+        with self._lock:
+            return read_calendar_history(self._db, "?", sop_hash)
 
     def recorded_calendar(self, sop_hash: str) -> str | None:
         """A calendar version the deadlines of a case of ``sop_hash`` record (see

@@ -20,6 +20,7 @@ record.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ class Catalog:
         self._by_hash: dict[str, CompiledSop] = {}
         self._by_id: dict[str, CompiledSop] = {}
         self._calendars: dict[str, WorkingCalendar] = {}
+        self._histories: dict[str, list[tuple[datetime, WorkingCalendar]]] = {}
 
     def load(self, path: str | Path) -> CompiledSop:
         """Load, validate and compile an SOP file and make it the current version of its id."""
@@ -98,12 +100,55 @@ class Catalog:
         versions = [s for s in self.versions(sop_id) if s.deadlines is not None]
         if not versions:
             raise UnknownSop(sop_id, list(self._by_id))
+        for s in versions:
+            self._histories.pop(s.hash, None)  # read again when asked
         save: Callable[[str, Any], None] | None = getattr(self.store, "save_calendar", None)
         for s in versions:
             if save is not None:
                 save(s.hash, calendar_to_doc(calendar))
             self._calendars[s.hash] = calendar
         return versions
+
+    def calendar_at(self, sop: CompiledSop, at: datetime) -> WorkingCalendar:
+        """The calendar ``sop``'s deadlines were counted with at the instant ``at``.
+
+        The store keeps every calendar saved for the version (its pin, then each adoption)
+        with when it was saved: the latest saved at or before ``at`` counted then. Before the
+        first, the first (a store pinned after its first cases was pinned with the calendar
+        they recorded); a store that keeps no history, :meth:`calendar`. A replay counts each
+        event with this, so cases closed before an adoption replay with the calendar of their
+        time and those started after it with the adopted one.
+        """
+        history = self._history(sop)
+        if not history:
+            return self.calendar(sop)
+        chosen = history[0][1]
+        for saved, calendar in history:
+            if saved > at:
+                break
+            chosen = calendar
+        return chosen
+
+    def _history(self, sop: CompiledSop) -> list[tuple[datetime, WorkingCalendar]]:
+        found = self._histories.get(sop.hash)
+        if found is not None:
+            return found
+        read: Callable[[str], list[tuple[datetime, Any]]] | None = getattr(
+            self.store, "calendar_history", None
+        )
+        by_version: dict[str, WorkingCalendar] = {}
+        if sop.calendar is not None:
+            by_version[sop.calendar.version] = sop.calendar
+        found = []
+        for saved, doc in read(sop.hash) if read is not None else []:
+            version = doc.get("version")
+            calendar = by_version.get(version) if isinstance(version, str) else None
+            if calendar is None:
+                calendar = calendar_from_doc(doc)
+                by_version[calendar.version] = calendar
+            found.append((saved, calendar))
+        self._histories[sop.hash] = found
+        return found
 
     def count_with(self, sop_hash: str, calendar: WorkingCalendar) -> None:
         """Count the deadlines of version ``sop_hash`` with ``calendar`` in this process, without
