@@ -372,6 +372,31 @@ def test_a_store_whose_committed_case_lost_its_key_record_refuses_to_open(
     store.close()
 
 
+def test_postgres_refuses_to_open_when_a_committed_case_lost_its_key_record(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """The same check on PostgreSQL with a key file (its sealed values are in its own table)."""
+    from sop_engine._persistence.postgres import PgStore
+
+    keys_path = tmp_path / "pg.keys"
+    clock = SimulatedClock(T0)
+    store = PgStore(pg_url, keys=KeyFile(keys_path), clock=clock)
+    engine = Engine(store=store, clock=clock)
+    engine.load(LAPOR)
+    _report(engine, "c1")
+    _report(engine, "c2")
+    store.close()
+    raw = keys_path.read_bytes()
+    keys_path.write_bytes(raw[: -RECORD + 40])  # c2's record torn after its commit
+    with pytest.raises(StoreUnavailable) as raised:
+        PgStore(pg_url, keys=KeyFile(keys_path))
+    assert "1 committed case(s) (c2)" in str(raised.value)
+    keys_path.write_bytes(raw)
+    store = PgStore(pg_url, keys=KeyFile(keys_path))
+    assert store.get("c2").data["kronologi"] == ACCOUNT
+    store.close()
+
+
 def test_a_record_torn_in_the_middle_reads_as_no_key_and_is_zeroed_by_the_next_writer(
     tmp_path: Path,
 ) -> None:
