@@ -476,3 +476,27 @@ def test_an_unchanged_field_keeps_its_sealed_text_until_its_key_is_destroyed(
     with pytest.raises(SealBroken):  # the old text does not open under the new key
         Vault(KeyFile(path)).open("c1", "c1/data/a", first[0])
     assert Vault(KeyFile(path)).open("c1", "c1/data/a", after[0]) == '"Ani"'
+
+
+def test_a_store_opened_without_write_access_to_the_key_file_still_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Repairing needs write access; a reader without it (a reporting account) opens the store
+    and reads the sealed values, and leaves the repair to the next writer. (The tests run as
+    root, whom file modes do not stop: the refusal is played by ``os.open``.)"""
+    path = tmp_path / "s.db"
+    engine = _engine(path)
+    _report(engine, "c1")
+    engine.store.close()  # type: ignore[attr-defined]
+    keys = str(path) + ".keys"
+    real_open = os.open
+
+    def refusing(file: str | os.PathLike[str], flags: int, mode: int = 0o777) -> int:
+        if str(file).startswith(keys) and flags & (os.O_RDWR | os.O_WRONLY):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, flags, mode)
+
+    monkeypatch.setattr(os, "open", refusing)
+    store = SqliteStore(path)
+    assert store.get("c1").data["kronologi"] == ACCOUNT
+    store.close()

@@ -316,10 +316,13 @@ class KeyFile:
         """
         if not self.path.exists():
             return 0
-        with self._locked():
-            self._repaired = 0
-            os.close(self._writable())
-            return self._repaired
+        try:
+            with self._locked():
+                self._repaired = 0
+                os.close(self._writable())
+                return self._repaired
+        except PermissionError:  # a reader without write access: the next writer repairs
+            return 0
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
