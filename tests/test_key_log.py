@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from sop_engine import Engine, SimulatedClock, StoreUnavailable
+from sop_engine._persistence import vault as vault_module
 from sop_engine._persistence.sqlite import SqliteStore
 from sop_engine._persistence.vault import KeyFile, SealBroken, Vault
 
@@ -500,3 +501,25 @@ def test_a_store_opened_without_write_access_to_the_key_file_still_reads(
     store = SqliteStore(path)
     assert store.get("c1").data["kronologi"] == ACCOUNT
     store.close()
+
+
+def test_a_file_is_read_in_pieces_across_runs_of_destroyed_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large file is read in pieces; a piece may end inside a run of zeroed records (keys
+    destroyed one after another), which is taken only once a live record follows it."""
+    path = tmp_path / "k.keys"
+    keys = KeyFile(path)
+    with keys.batch():
+        made = {f"c{i}": keys.create(f"c{i}") for i in range(60)}
+    for i in range(10, 30):
+        keys.destroy(f"c{i}")
+    monkeypatch.setattr(vault_module, "_CHUNK", 3 * RECORD)
+    fresh = KeyFile(path)
+    assert [fresh.key(f"c{i}") for i in range(60)] == [
+        None if 10 <= i < 30 else made[f"c{i}"] for i in range(60)
+    ]
+    assert fresh.recover() == 0  # nothing read as damage
+    with fresh.batch():
+        late = fresh.create("late")
+    assert KeyFile(path).key("late") == late
