@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from sop_engine import Engine, SimulatedClock, StoreUnavailable
+from sop_engine._persistence import vault as vault_module
 from sop_engine._persistence.sqlite import SqliteStore
 from sop_engine._persistence.vault import KeyFile, SealBroken, Vault
 
@@ -372,6 +373,31 @@ def test_a_store_whose_committed_case_lost_its_key_record_refuses_to_open(
     store.close()
 
 
+def test_postgres_refuses_to_open_when_a_committed_case_lost_its_key_record(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """The same check on PostgreSQL with a key file (its sealed values are in its own table)."""
+    from sop_engine._persistence.postgres import PgStore
+
+    keys_path = tmp_path / "pg.keys"
+    clock = SimulatedClock(T0)
+    store = PgStore(pg_url, keys=KeyFile(keys_path), clock=clock)
+    engine = Engine(store=store, clock=clock)
+    engine.load(LAPOR)
+    _report(engine, "c1")
+    _report(engine, "c2")
+    store.close()
+    raw = keys_path.read_bytes()
+    keys_path.write_bytes(raw[: -RECORD + 40])  # c2's record torn after its commit
+    with pytest.raises(StoreUnavailable) as raised:
+        PgStore(pg_url, keys=KeyFile(keys_path))
+    assert "1 committed case(s) (c2)" in str(raised.value)
+    keys_path.write_bytes(raw)
+    store = PgStore(pg_url, keys=KeyFile(keys_path))
+    assert store.get("c2").data["kronologi"] == ACCOUNT
+    store.close()
+
+
 def test_a_record_torn_in_the_middle_reads_as_no_key_and_is_zeroed_by_the_next_writer(
     tmp_path: Path,
 ) -> None:
@@ -451,3 +477,49 @@ def test_an_unchanged_field_keeps_its_sealed_text_until_its_key_is_destroyed(
     with pytest.raises(SealBroken):  # the old text does not open under the new key
         Vault(KeyFile(path)).open("c1", "c1/data/a", first[0])
     assert Vault(KeyFile(path)).open("c1", "c1/data/a", after[0]) == '"Ani"'
+
+
+def test_a_store_opened_without_write_access_to_the_key_file_still_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Repairing needs write access; a reader without it (a reporting account) opens the store
+    and reads the sealed values, and leaves the repair to the next writer. (The tests run as
+    root, whom file modes do not stop: the refusal is played by ``os.open``.)"""
+    path = tmp_path / "s.db"
+    engine = _engine(path)
+    _report(engine, "c1")
+    engine.store.close()  # type: ignore[attr-defined]
+    keys = str(path) + ".keys"
+    real_open = os.open
+
+    def refusing(file: str | os.PathLike[str], flags: int, mode: int = 0o777) -> int:
+        if str(file).startswith(keys) and flags & (os.O_RDWR | os.O_WRONLY):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, flags, mode)
+
+    monkeypatch.setattr(os, "open", refusing)
+    store = SqliteStore(path)
+    assert store.get("c1").data["kronologi"] == ACCOUNT
+    store.close()
+
+
+def test_a_file_is_read_in_pieces_across_runs_of_destroyed_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large file is read in pieces; a piece may end inside a run of zeroed records (keys
+    destroyed one after another), which is taken only once a live record follows it."""
+    path = tmp_path / "k.keys"
+    keys = KeyFile(path)
+    with keys.batch():
+        made = {f"c{i}": keys.create(f"c{i}") for i in range(60)}
+    for i in range(10, 30):
+        keys.destroy(f"c{i}")
+    monkeypatch.setattr(vault_module, "_CHUNK", 3 * RECORD)
+    fresh = KeyFile(path)
+    assert [fresh.key(f"c{i}") for i in range(60)] == [
+        None if 10 <= i < 30 else made[f"c{i}"] for i in range(60)
+    ]
+    assert fresh.recover() == 0  # nothing read as damage
+    with fresh.batch():
+        late = fresh.create("late")
+    assert KeyFile(path).key("late") == late

@@ -183,11 +183,20 @@ class KeyFile:
                 raise _unreadable(self.path, Msg("its header is not a sop-engine key file's"))
             self._pos = _RECORD
         assert self._fd is not None
-        data = os.pread(self._fd, st.st_size - self._pos, self._pos)
-        taken = self._scan(data, self._pos)
-        self._pos += taken
-        # records not taken (being appended, or torn) are read again at the next look
-        self._seen = (st.st_ino, st.st_size if taken == len(data) else -1)
+        # in pieces (a million keys are 128 MB); records not taken at the end (being appended,
+        # or torn) are read again at the next look
+        end, size, complete = st.st_size, _CHUNK, True
+        while self._pos < end:
+            start = self._pos
+            ask = min(end - start, size)
+            data = os.pread(self._fd, ask, start)
+            self._pos += self._scan(data, start)
+            if len(data) < ask or start + ask == end:  # at the end (or the file shrank)
+                complete = self._pos == end
+                break
+            if self._pos == start:  # a run of zero or bad records longer than a piece
+                size *= 2
+        self._seen = (st.st_ino, end if complete else -1)
 
     def _forget(self) -> None:
         if self._fd is not None:
@@ -316,10 +325,13 @@ class KeyFile:
         """
         if not self.path.exists():
             return 0
-        with self._locked():
-            self._repaired = 0
-            os.close(self._writable())
-            return self._repaired
+        try:
+            with self._locked():
+                self._repaired = 0
+                os.close(self._writable())
+                return self._repaired
+        except PermissionError:  # a reader without write access: the next writer repairs
+            return 0
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -567,6 +579,7 @@ _KEY, _TOMBSTONE = 1, 2
 _LEN_AT, _KEY_AT, _NAME_AT, _CRC_AT = 2, 3, 35, 124
 _NAME_MAX = _CRC_AT - _NAME_AT - 9  # 80 bytes; a longer case id is stored as its SHA-256
 _ZERO = bytes(_RECORD)
+_CHUNK = 4 << 20  # bytes read at once when reading the file (a multiple of _RECORD)
 _KEYS_CACHED = 4096  # keys kept in memory per KeyFile (the others are read from their record)
 _COMPACT_AT = 1024  # records: below this a file of tombstones is too small to matter
 _MAGIC = b"sop-engine keys\n"
