@@ -158,8 +158,9 @@ def _check_case(
     except Exception as e:
         return [*out, Problem.of(case_id, 0, "replay", Msg(_TEXT["sop"], error=why(e)))]
     if "replay" in wanted:
+        catalog = engine.catalog
         problem = replay_case(
-            case, trail, sop, registry, _resolver(engine), engine.catalog.calendar_at
+            case, trail, sop, registry, _resolver(engine), catalog.calendar_at, catalog.calendar_of
         )
         if problem is not None:
             out.append(Problem.of(case_id, problem.seq, "replay", problem.said or problem.reason))

@@ -64,6 +64,7 @@ def replay_case(
     registry: Registry,
     resolve: Callable[[str], CompiledSop | None] | None = None,
     calendar: Callable[[CompiledSop, datetime], WorkingCalendar] | None = None,
+    adopted: Callable[[CompiledSop, str], WorkingCalendar | None] | None = None,
 ) -> ReplayProblem | None:
     """Fold ``trail`` again; ``None`` when it reproduces ``snapshot`` and itself exactly.
 
@@ -71,10 +72,11 @@ def replay_case(
     to (``@migrate`` events) by content hash; ``calendar(version, at)`` gives the calendar a
     version's deadlines were counted with at an instant in the checked store (its pin, or an
     adoption saved by then), so a replay never counts with whatever calendar data the installed
-    package ships (issue 18), and a ``@recalendar`` replays as the adoption it records.
-    Without it, the calendar each version declares.
+    package ships (issue 18), and a ``@recalendar`` replays as the adoption it records
+    (``adopted(version, calendar_version)`` finds that calendar by its fingerprint when the
+    clocks disagree about when it was saved). Without them, the calendar each version declares.
     """
-    return CaseReplay(sop, registry, resolve, calendar).check(snapshot, trail)
+    return CaseReplay(sop, registry, resolve, calendar, adopted).check(snapshot, trail)
 
 
 class CaseReplay:
@@ -96,11 +98,13 @@ class CaseReplay:
         registry: Registry,
         resolve: Callable[[str], CompiledSop | None] | None = None,
         calendar: Callable[[CompiledSop, datetime], WorkingCalendar] | None = None,
+        adopted: Callable[[CompiledSop, str], WorkingCalendar | None] | None = None,
     ) -> None:
         self.sop = sop
         self.registry = registry
         self.resolve = resolve
         self.calendar = calendar
+        self.adopted = adopted
         self._engine: Engine | None = None
         self._clock: SimulatedClock | None = None
         self._added: list[CompiledSop] = []  # the versions the replaying engine was given
@@ -203,6 +207,8 @@ class CaseReplay:
         sop = engine.sop(engine.get(e.case_id).sop_hash)
         calendar = self.calendar(sop, e.at)
         recorded = e.payload.get("calendar_version")
+        if calendar.version != recorded and self.adopted is not None:
+            calendar = self.adopted(sop, str(recorded)) or calendar
         if calendar.version != recorded:
             return _problem(
                 e.case_id,

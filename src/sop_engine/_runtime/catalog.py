@@ -129,6 +129,13 @@ class Catalog:
             chosen = calendar
         return chosen
 
+    def calendar_of(self, sop: CompiledSop, version: str) -> WorkingCalendar | None:
+        """The calendar of that ``version`` the store kept for ``sop`` (pinned or adopted),
+        if any: what a ``@recalendar`` event adopted, whatever the clocks of the database and
+        the writer said when it was saved."""
+        found = [c for _, c in self._history(sop) if c.version == version]
+        return found[-1] if found else None
+
     def _history(self, sop: CompiledSop) -> list[tuple[datetime, WorkingCalendar]]:
         found = self._histories.get(sop.hash)
         if found is not None:
