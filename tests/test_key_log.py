@@ -365,6 +365,7 @@ def test_a_store_whose_committed_case_lost_its_key_record_refuses_to_open(
         SqliteStore(path)
     message = str(raised.value)
     assert "1 committed case(s) (c2)" in message  # only the case that lost its key is named
+    assert str(keys_path) in message  # where: the key file, not the database
     assert "backup" in message
     assert "kehilangan kunci 1 kasus" in raised.value.message("id")  # the officer's language
     keys_path.write_bytes(raw)  # the key file restored from its backup: the store opens
@@ -392,6 +393,7 @@ def test_postgres_refuses_to_open_when_a_committed_case_lost_its_key_record(
     with pytest.raises(StoreUnavailable) as raised:
         PgStore(pg_url, keys=KeyFile(keys_path))
     assert "1 committed case(s) (c2)" in str(raised.value)
+    assert str(keys_path) in str(raised.value)
     keys_path.write_bytes(raw)
     store = PgStore(pg_url, keys=KeyFile(keys_path))
     assert store.get("c2").data["kronologi"] == ACCOUNT

@@ -86,7 +86,7 @@ from sop_engine._persistence.relational import (
 )
 from sop_engine._persistence.slots import CheckpointRow, Claim
 from sop_engine._persistence.store import CommandRecord, Staged
-from sop_engine._persistence.vault import KeySource, Vault, recover_keys
+from sop_engine._persistence.vault import PREFIX, KeySource, Vault, recover_keys
 
 __all__ = ["MIGRATIONS", "PgStore", "verify_chains"]
 
@@ -196,7 +196,7 @@ class PgStore:
         self.migrate()
         if keys is not None:  # a process killed while appending keys left a torn record
             try:
-                recover_keys(keys, self.path, self._sealed_cases)
+                recover_keys(keys, str(getattr(keys, "path", self.path)), self._sealed_cases)
             except BaseException:
                 self._pool.close()
                 raise
@@ -206,7 +206,7 @@ class PgStore:
     def _sealed_cases(self) -> list[str]:
         with self._pool.connection() as conn:
             rows = conn.execute(
-                "SELECT DISTINCT case_id FROM personal_data WHERE value LIKE 'sealed:v1:%'"
+                "SELECT DISTINCT case_id FROM personal_data WHERE value LIKE %s", (PREFIX + "%",)
             ).fetchall()
         return [str(case_id) for (case_id,) in rows]
 

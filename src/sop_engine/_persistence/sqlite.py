@@ -69,7 +69,14 @@ from sop_engine._persistence.relational import (
 )
 from sop_engine._persistence.slots import CheckpointRow, Claim
 from sop_engine._persistence.store import CommandRecord, Staged
-from sop_engine._persistence.vault import KeyFile, KeySource, MemoryKeys, Vault, recover_keys
+from sop_engine._persistence.vault import (
+    PREFIX,
+    KeyFile,
+    KeySource,
+    MemoryKeys,
+    Vault,
+    recover_keys,
+)
 
 __all__ = ["MIGRATIONS", "ChainBreak", "SqliteStore", "verify_chains"]
 
@@ -141,7 +148,7 @@ class SqliteStore:
         self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout.total_seconds() * 1000)}")
         self.migrate()
         try:  # a process killed while appending keys left a torn record
-            recover_keys(keys, f"{self.path}.keys", self._sealed_cases)
+            recover_keys(keys, str(getattr(keys, "path", self.path)), self._sealed_cases)
         except BaseException:
             self._db.close()
             raise
@@ -151,7 +158,7 @@ class SqliteStore:
     def _sealed_cases(self) -> list[str]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT DISTINCT case_id FROM personal_data WHERE value LIKE 'sealed:v1:%'"
+                "SELECT DISTINCT case_id FROM personal_data WHERE value LIKE ?", (PREFIX + "%",)
             ).fetchall()
         return [case_id for (case_id,) in rows]
 

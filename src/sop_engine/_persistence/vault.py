@@ -453,10 +453,7 @@ class Vault:
     def seal(self, case_id: str, ref: str, value: str) -> tuple[str, str]:
         """``(sealed value, keyed digest)`` of ``value`` (JSON text) at ``ref``."""
         cipher, subkey = self._cipher(self.keys.create(case_id))
-        nonce = secrets.token_bytes(_NONCE_BYTES)
-        box = cipher.encrypt(nonce, value.encode("utf-8"), ref.encode("utf-8"))
-        sealed = PREFIX + base64.b64encode(nonce + box).decode("ascii")
-        return sealed, _mac(subkey, ref, value)
+        return _encrypt(cipher, ref, value), _mac(subkey, ref, value)
 
     def seal_fields(self, case_id: str, values: Iterable[tuple[str, str]]) -> list[str]:
         """The sealed texts of ``(ref, value)`` pairs of one case (no digests: for snapshots).
@@ -474,9 +471,7 @@ class Vault:
                 continue
             if cipher is None:
                 cipher = self._cipher(key)[0]
-            nonce = secrets.token_bytes(_NONCE_BYTES)
-            box = cipher.encrypt(nonce, value.encode("utf-8"), ref.encode("utf-8"))
-            sealed = PREFIX + base64.b64encode(nonce + box).decode("ascii")
+            sealed = _encrypt(cipher, ref, value)
             self._remember(ref, (key, value, sealed))
             out.append(sealed)
         return out
@@ -564,6 +559,13 @@ def recover_keys(keys: KeySource, where: str, sealed: Callable[[], Iterable[str]
                 "opened), then open the store again"
             ),
         )
+
+
+def _encrypt(cipher: AESGCM, ref: str, value: str) -> str:
+    """``PREFIX + base64(nonce || AES-GCM(value) || tag)``, the reference as associated data."""
+    nonce = secrets.token_bytes(_NONCE_BYTES)
+    box = cipher.encrypt(nonce, value.encode("utf-8"), ref.encode("utf-8"))
+    return PREFIX + base64.b64encode(nonce + box).decode("ascii")
 
 
 def _subkey(key: bytes) -> bytes:
