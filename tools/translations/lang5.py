@@ -106,3 +106,53 @@ T = {
     "Backlog by age (working days)": "Tunggakan menurut umur (hari kerja)",
     "none": "tidak ada",
 }
+T.update(
+    {
+        # -- sop demo (src/sop_engine/_ops/demo.py) ------------------------------------------------
+        "content hash": "sidik isi",
+        "database {where}: {state}": "basis data {where}: {state}",
+        "{n} demo cases already there, resumed (commands refused in the first run are not part "
+        "of the audit trail, except those the code of ethics refused)": (
+            "{n} kasus demo sudah ada, dilanjutkan (perintah yang ditolak pada jalankan pertama "
+            "tidak tercatat di jejak audit, kecuali yang ditolak kode etik)"
+        ),
+        "new": "baru",
+        "retried command (same id): not recorded twice": (
+            "perintah diulang (id perintah sama): tidak dicatat dua kali"
+        ),
+        "demo\x04Case": "Kasus",
+        "Final state": "Status akhir",
+        "Audit events": "Jejak audit",
+        "Refused": "Ditolak",
+        "Retried": "Diulang",
+        "audit trail does not match the case snapshots": (
+            "jejak audit tidak sesuai dengan status akhir kasus"
+        ),
+        "Every case's audit trail matches its final snapshot.": (
+            "Jejak audit setiap kasus sesuai dengan status akhirnya."
+        ),
+        "Time (WIB)": "Waktu (WIB)",
+        "Actor": "Pelaku",
+        "New state": "Status baru",
+        "Details": "Keterangan",
+        "Report received": "Laporan masuk",
+        "Deadline extended": "Perpanjangan batas waktu",
+        "Reminder": "Pengingat",
+        "Deadline missed": "Batas waktu terlewati",
+        "Escalation": "Eskalasi",
+        "Deadline expired": "Batas waktu habis",
+        "(late)": "(terlambat)",
+        "Code-of-ethics breaches": "Pelanggaran kode etik",
+        "Officer": "Petugas",
+        "demo\x04Outcome": "Tindakan",
+        "Maladministration type": "Jenis maladministrasi",
+        "demo\x04blocked": "ditolak",
+        "Service-standard deadlines": "Batas waktu standar pelayanan",
+        "Clock": "Jam",
+        "Due (WIB)": "Batas (WIB)",
+        "Extensions": "Perpanjangan",
+        "demo\x04closed": "ditutup",
+        "withdrawn": "tidak berlaku",
+        "(overdue)": "(lewat)",
+    }
+)
