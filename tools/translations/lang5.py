@@ -156,3 +156,20 @@ T.update(
         "(overdue)": "(lewat)",
     }
 )
+T.update(
+    {
+        # -- the desk API's problem titles (src/sop_engine/server/problems.py) ---------------------
+        "Bad request": "Permintaan tidak valid",
+        "Authentication required": "Perlu autentikasi",
+        "Forbidden": "Tidak berwenang",
+        "Not found": "Tidak ditemukan",
+        "Not possible now": "Tidak dapat dilakukan sekarang",
+        "The case has changed": "Laporan telah berubah",
+        "Unprocessable data": "Data tidak dapat diterima",
+        "Too many requests": "Terlalu banyak permintaan",
+        "Server error": "Kesalahan server",
+        "A plugin failed": "Plugin gagal",
+        "Database unavailable": "Basis data tidak tersedia",
+        "Error": "Kesalahan",
+    }
+)
