@@ -173,3 +173,28 @@ T.update(
         "Error": "Kesalahan",
     }
 )
+T.update(
+    {
+        # -- sop worker status (src/sop_engine/cli/_worker.py): in English each line is the JSON
+        # key (scripts read `last_checkpoint_file:`), in Indonesian words ---------------------------
+        "worker status\x04due_timers": "pewaktu jatuh tempo",
+        "worker status\x04retrying_timers": "pewaktu yang dicoba ulang",
+        "worker status\x04dead_timers": "pewaktu dikarantina",
+        "worker status\x04pending_notifications": "notifikasi menunggu",
+        "worker status\x04retrying_notifications": "notifikasi yang dicoba ulang",
+        "worker status\x04dead_notifications": "notifikasi dikarantina",
+        "worker status\x04oldest_due": "jatuh tempo tertua",
+        "worker status\x04oldest_pending": "notifikasi menunggu tertua",
+        "worker status\x04timer_lag_seconds": "keterlambatan pewaktu (detik)",
+        "worker status\x04last_checkpoint": "titik periksa terakhir",
+        "worker status\x04last_checkpoint_file": "berkas titik periksa terakhir",
+        "worker status\x04checkpoint_age_seconds": "umur titik periksa (detik)",
+        "worker status\x04pending_erasures": "penghapusan tertunda",
+        "timer": "pewaktu",
+        "notification": "notifikasi",
+        "quarantined {kind} {key} (case {case}) after {n} attempt(s) at {since}: {error}": (
+            "{kind} {key} (kasus {case}) dikarantina setelah {n} kali percobaan pada {since}: "
+            "{error}"
+        ),
+    }
+)
