@@ -41,6 +41,7 @@ __all__ = [
     "Ctx",
     "Msg",
     "MsgError",
+    "both",
     "either",
     "env_lang",
     "fill",
@@ -209,6 +210,20 @@ class _Values(dict[str, Any]):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+def both(message: Msg | str) -> Text:
+    """``message`` (a :class:`Msg` or an ``N_`` id) in Bahasa Indonesia and in English at once.
+
+    For the texts that travel as a :class:`Text` after they are made: a guard's or an ethics
+    rule's reason goes into a refusal, the audit trail and the desk's JSON (``{id, en}``), and a
+    plugin's registry entry keeps both. The words come from the one catalogue, so the code
+    holds no Indonesian/English pair of its own. An ``N_`` id is not formatted (its braces are
+    a template someone fills later).
+    """
+    if isinstance(message, Msg):
+        return Text(message.render("id"), message.render("en"))
+    return Text(gettext(message, "id"), gettext(message, "en"))
 
 
 class MsgError(ValueError):
