@@ -309,3 +309,33 @@ T.update(
         ),
     }
 )
+T.update(
+    {
+        # -- sop test's scenario and coverage table (src/sop_engine/testing/report.py) ------------
+        "opens case": "membuka kasus",
+        "on case": "pada kasus",
+        "REFUSED": "DITOLAK",
+        "time moves to": "waktu maju ke",
+        "crossing": "melewati",
+        "deadline sweep": "penyapuan batas waktu",
+        "nothing due": "tidak ada yang jatuh tempo",
+        "INVARIANT BROKEN": "INVARIAN DILANGGAR",
+        "case": "kasus",
+        "data": "data",
+        "Test coverage": "Cakupan pengujian",
+        "part": "bagian",
+        "exercised": "teruji",
+        "not exercised": "belum teruji",
+        # -- sop lint's summary line, sop init, the report's tables --------------------------------
+        "file(s) valid": "berkas valid",
+        "warning(s)": "peringatan",
+        "{path} already exists; choose another directory or delete the file first": (
+            "{path} sudah ada; pilih direktori lain atau hapus berkas itu lebih dahulu"
+        ),
+        "wrote {sop} (template {template}) and {schema}; next: sop lint {sop}": (
+            "{sop} (templat {template}) dan {schema} sudah ditulis; berikutnya: sop lint {sop}"
+        ),
+        "channel": "kanal",
+        "class": "klasifikasi",
+    }
+)
