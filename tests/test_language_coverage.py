@@ -1006,3 +1006,43 @@ def test_sop_worker_status_is_in_one_language(lang: Lang, tmp_path: Path) -> Non
     with example_path("lapor") as sop:
         content = content_words(sop, lang)
     _check({"sop worker status": out}, lang, content | {"boom"})
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_usage_and_environment_errors_of_the_cli_are_in_one_language(
+    lang: Lang, tmp_path: Path
+) -> None:
+    """Regression: these refusals of the command line were English whatever the language
+    (`--db and --case go together`, `no database at ...`, `--unit needs --as ROLE`)."""
+    from sop_engine._ops.examples import example_path
+
+    missing = str(tmp_path / "none.db")
+    with example_path("lapor") as sop:
+        cases = {
+            "diagram --db": ["diagram", str(sop), "--db", missing],
+            "diagram": ["diagram"],
+            "case show --unit": ["case", "show", "--db", missing, "X", "--unit", "u"],
+            "audit verify": ["audit", "verify", "--db", missing],
+            "report xlsx": ["report", "--db", missing, "--format", "xlsx"],
+            "worker": ["worker"],
+            "worker --batch": ["worker", "--db", missing, "--batch", "0"],
+            "lint --today": ["lint", str(sop), "--today", "kemarin"],
+        }
+        outputs = {}
+        for name, args in cases.items():
+            result = CliRunner(env={"SOP_LANG": lang, "COLUMNS": "200"}).invoke(
+                main, [*args, "--lang", lang] if args[0] != "worker" else args
+            )
+            assert result.exit_code == 2, (name, result.output)
+            outputs[name] = result.output.replace(missing, "DB")
+    said = {
+        "id": (
+            "--db dan --case harus dipakai bersama",
+            "tidak ada basis data di DB",
+            "bukan tanggal",
+        ),
+        "en": ("--db and --case go together", "no database at DB", "is not a date"),
+    }[lang]
+    for text in said:
+        assert text in "".join(outputs.values()), outputs
+    _check(outputs, lang, frozenset({"kemarin", "db", "none", "case", "show"}))  # the command

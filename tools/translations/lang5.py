@@ -339,3 +339,33 @@ T.update(
         "class": "klasifikasi",
     }
 )
+T.update(
+    {
+        # -- the CLI's usage and environment errors that were English only -------------------------
+        "no database at {db}": "tidak ada basis data di {db}",
+        "{db} is not a usable sop_engine SQLite database: {error}": (
+            "{db} bukan basis data SQLite sop_engine yang dapat dipakai: {error}"
+        ),
+        "--unit needs --as ROLE": "--unit memerlukan --as PERAN",
+        "--db and --case go together": "--db dan --case harus dipakai bersama",
+        "give an SOP file, or --db DB --case ID": (
+            "berikan berkas SOP, atau --db BASIS_DATA --case ID"
+        ),
+        "xlsx is binary: write it to a file with -o FILE": (
+            "xlsx adalah berkas biner: tulis ke berkas dengan -o BERKAS"
+        ),
+        "--to must be after --from (it is exclusive)": (
+            "--to harus sesudah --from (tanggal --to tidak termasuk)"
+        ),
+        "Missing option {option}.": "Opsi {option} belum diberikan.",
+        "--batch must be >= 1, --lease > 0 and --interval >= 0": (
+            "--batch harus >= 1, --lease > 0 dan --interval >= 0"
+        ),
+        "--config configures a --notifier: name one": (
+            "--config mengatur sebuah --notifier: sebutkan namanya"
+        ),
+        "--sop {path}: no such file or directory": "--sop {path}: berkas atau direktori tidak ada",
+        "--sop names no SOP file (*.yaml)": "--sop tidak menyebut berkas SOP (*.yaml)",
+        "{text!r} is not a date (YYYY-MM-DD)": "{text!r} bukan tanggal (TTTT-BB-HH)",
+    }
+)

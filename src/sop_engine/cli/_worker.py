@@ -120,7 +120,7 @@ def worker(
     if ctx.invoked_subcommand is not None:
         return
     if db is None:
-        raise click.UsageError("Missing option '--db'.")
+        raise click.UsageError(say(Msg("Missing option {option}.", option="'--db'")))
     import signal
     import threading
     import time as timing
@@ -129,7 +129,7 @@ def worker(
     from sop_engine._ops.worker import JsonLinesNotifier, WorkerStats, run_worker
 
     if batch < 1 or lease <= 0 or interval < 0:
-        raise click.UsageError("--batch must be >= 1, --lease > 0 and --interval >= 0")
+        raise click.UsageError(say(Msg("--batch must be >= 1, --lease > 0 and --interval >= 0")))
     plugin_notifier = _plugin_notifier(notifier, notifier_config)
     checkpoints = _schedule(db, checkpoint_key, checkpoint_dir, checkpoint_every)
     st = open_store(db, agencies=agencies, lease=timedelta(seconds=lease), batch=batch)
@@ -524,7 +524,7 @@ def _plugin_notifier(name: str | None, config_path: str | None) -> Notifier | No
     """The installed notifier ``name`` bound to its TOML configuration (checked by its schema)."""
     if name is None:
         if config_path is not None:
-            raise click.UsageError("--config configures a --notifier: name one")
+            raise click.UsageError(say(Msg("--config configures a --notifier: name one")))
         return None
     import tomllib
 
