@@ -81,3 +81,48 @@ def test_click_errors_are_translated() -> None:
     assert result.exit_code == 2
     assert "Galat: Argumen belum diisi" in result.output
     assert "lint --help' untuk bantuan." in result.output
+
+
+def test_a_message_with_a_context_keeps_both_indonesian_wordings() -> None:
+    """One English id has one Indonesian; a context (`C_`, `pgettext`) lets the same English
+    read differently where it must: a report's heading `Received` is *Pengaduan diterima*, the
+    desk's field `Received` is *Diterima*. Both come from the one catalogue, in both files."""
+    from babel.messages.pofile import read_po
+
+    from sop_engine._core.i18n import pgettext
+    from sop_engine._reports.texts import t
+
+    assert t("r.received", "id") == "Pengaduan diterima"
+    assert t("r.received", "en") == "Received"
+    assert gettext("Received", "id") == "Diterima"
+    assert pgettext("report", "Received", "id") == "Pengaduan diterima"
+    assert pgettext("no such context", "Received", "en") == "Received"
+    for lang in ("id", "en"):
+        po = ROOT / f"src/sop_engine/locale/{lang}/LC_MESSAGES/sop_engine.po"
+        with po.open("rb") as f:
+            contexts = {(m.context, m.id) for m in read_po(f, locale=lang) if m.context}
+        assert ("report", "Received") in contexts
+        assert ("worker status", "due_timers") in contexts
+
+
+def test_the_code_keeps_no_indonesian_english_pair_of_its_own() -> None:
+    """Every text the package writes is a catalogue message: no `Text("indonesian", "english")`
+    built from two literals in the code (a second table of pairs, beside the catalogue). A
+    `Text` still carries both languages where a record needs them, made by `i18n.both`; the
+    SOP's own labels (`Text.from_raw`) are the SOP author's words, not the package's."""
+    import ast
+
+    pairs = []
+    for path in sorted((ROOT / "src" / "sop_engine").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "Text"
+                and len(node.args) == 2
+                and all(isinstance(a, ast.Constant | ast.JoinedStr) for a in node.args)
+                and path.name != "shape.py"  # ordinal(): a number's suffix, not a sentence
+            ):
+                pairs.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert pairs == [], pairs

@@ -6,7 +6,8 @@ import importlib.util
 
 import pytest
 
-from sop_engine._reports.texts import TEXTS
+from sop_engine._core.text import Lang
+from sop_engine._reports.texts import TEXTS, t
 
 from conftest import ROOT
 
@@ -30,11 +31,11 @@ def test_the_diagrams_page_draws_the_shipped_sops() -> None:
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-def test_every_report_definition_is_in_the_docs_word_for_word(lang: str) -> None:
+def test_every_report_definition_is_in_the_docs_word_for_word(lang: Lang) -> None:
     """The report carries its definitions; docs/reports.md must say exactly the same."""
     doc = " ".join((ROOT / "docs" / "reports.md").read_text(encoding="utf-8").split())
     keys = [k for k in TEXTS if k.startswith("def.")]
     assert len(keys) >= 10
     for key in keys:
-        text = " ".join(TEXTS[key].get(lang).split())
+        text = " ".join(t(key, lang).split())
         assert f"**{key[4:]}**: {text}" in doc, key

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -931,3 +932,117 @@ def test_sop_case_show_is_in_one_language_with_babel_dates(lang: Lang, month_db:
     holidays = " ".join(d.name for d in indonesia().holidays(2026))  # the decrees' own names
     content |= frozenset(re.findall(r"[a-z]+", holidays.lower()))
     _check({"sop case show": out}, lang, content)
+
+
+# -- the last texts that kept their own id/en pairs (lang5): diagrams, worker status ------------
+
+
+_MERMAID = re.compile(
+    r"(?m)^\s*(stateDiagram-v2|direction \w+|classDef .*|class .*|note (right|left) of \S+"
+    r"|end note|---|title:|state(?= \"))"
+)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_sop_diagram_of_a_case_is_in_one_language(lang: Lang, month_db: Path) -> None:
+    """`sop diagram` of a case (its path, its deadlines coloured by status) and of the SOP:
+    the reports layer's words (`awal`, `menunggu pihak luar`, `jika`, the deadline statuses)
+    come from the catalogue since they left `_reports/texts.py`'s own id/en table."""
+    from sop_engine._ops.examples import example_path
+
+    with example_path("lapor") as sop:
+        content = content_words(sop, lang)
+        plain = _run(["diagram", str(sop)], lang)
+    case = _run(["diagram", "--db", str(month_db), "--case", "D", "--now", "2026-04-01"], lang)
+    outputs = {
+        "sop diagram": _MERMAID.sub(" ", plain),
+        "sop diagram --case": _MERMAID.sub(" ", case),
+    }
+    said = {
+        "id": ("(awal)", "(menunggu pihak luar)", " jika "),
+        "en": ("(initial)", "(waiting on someone outside)", " if "),
+    }
+    for text in said[lang]:
+        assert text in plain, text
+    _check(outputs, lang, content)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_sop_worker_status_is_in_one_language(lang: Lang, tmp_path: Path) -> None:
+    """`sop worker status` printed English lines whatever the language (`due_timers: 0`,
+    `quarantined timer ... after 1 attempt(s)`, `oldest_pending: None`). In English each line
+    still starts with its JSON key (scripts read `last_checkpoint_file:`); in Indonesian, words."""
+    import sqlite3
+
+    from sop_engine import Engine, SimulatedClock
+    from sop_engine._ops.examples import example_path
+    from sop_engine._persistence.sqlite import SqliteStore
+
+    from conftest import ADMIN, COMPLETE, LAPOR
+
+    db = tmp_path / "s.sqlite3"
+    clock = SimulatedClock(datetime(2026, 3, 2, 1, tzinfo=UTC))
+    engine = Engine(store=SqliteStore(db, clock=clock), clock=clock)
+    engine.load(LAPOR)
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c1")
+    engine.store.close()  # type: ignore[attr-defined]
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE timers SET dead_us = 1, error = 'boom'")
+    conn.commit()
+    conn.close()
+
+    result = CliRunner(env={"SOP_LANG": lang}).invoke(
+        main, ["worker", "status", "--db", str(db), "--lang", lang]
+    )
+    assert result.exit_code == 1, result.output  # the quarantined timers need a person
+    out = result.output
+    said = {
+        "id": ("pewaktu jatuh tempo: ", "notifikasi menunggu tertua: -", "(kasus c1) dikarantina"),
+        "en": ("due_timers: ", "oldest_pending: -", "quarantined timer "),
+    }[lang]
+    for text in said:
+        assert text in out, out
+    assert "None" not in out, out
+    with example_path("lapor") as sop:
+        content = content_words(sop, lang)
+    _check({"sop worker status": out}, lang, content | {"boom"})
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_usage_and_environment_errors_of_the_cli_are_in_one_language(
+    lang: Lang, tmp_path: Path
+) -> None:
+    """Regression: these refusals of the command line were English whatever the language
+    (`--db and --case go together`, `no database at ...`, `--unit needs --as ROLE`)."""
+    from sop_engine._ops.examples import example_path
+
+    missing = str(tmp_path / "none.db")
+    with example_path("lapor") as sop:
+        cases = {
+            "diagram --db": ["diagram", str(sop), "--db", missing],
+            "diagram": ["diagram"],
+            "case show --unit": ["case", "show", "--db", missing, "X", "--unit", "u"],
+            "audit verify": ["audit", "verify", "--db", missing],
+            "report xlsx": ["report", "--db", missing, "--format", "xlsx"],
+            "worker": ["worker"],
+            "worker --batch": ["worker", "--db", missing, "--batch", "0"],
+            "lint --today": ["lint", str(sop), "--today", "kemarin"],
+        }
+        outputs = {}
+        for name, args in cases.items():
+            result = CliRunner(env={"SOP_LANG": lang, "COLUMNS": "200"}).invoke(
+                main, [*args, "--lang", lang] if args[0] != "worker" else args
+            )
+            assert result.exit_code == 2, (name, result.output)
+            outputs[name] = result.output.replace(missing, "DB")
+    said = {
+        "id": (
+            "--db dan --case harus dipakai bersama",
+            "tidak ada basis data di DB",
+            "bukan tanggal",
+        ),
+        "en": ("--db and --case go together", "no database at DB", "is not a date"),
+    }[lang]
+    for text in said:
+        assert text in "".join(outputs.values()), outputs
+    _check(outputs, lang, frozenset({"kemarin", "db", "none", "case", "show"}))  # the command

@@ -270,3 +270,22 @@ def test_html_report_opens_offline_in_a_real_browser(
     assert len(sizes) >= 5
     assert all(w > 50 and h > 50 for w, h in sizes), sizes
     assert "Verifikasi laporan (3 hari kerja)" in text
+
+
+@pytest.mark.parametrize(("lang", "said"), [("id", "tidak"), ("en", "no")])
+def test_xlsx_summary_says_public_in_words_of_its_language(
+    month: tuple[Engine, Path], tmp_path: Path, lang: str, said: str
+) -> None:
+    """Regression: the summary sheet's "Public version" row said Python's `False` (in the
+    Indonesian workbook too) unless the report was public and Indonesian (`ya`)."""
+    from openpyxl import load_workbook
+
+    _, path = month
+    out = tmp_path / "r.xlsx"
+    _cli("report", "--db", str(path), *PERIOD, "--format", "xlsx", "--lang", lang, "-o", str(out))
+    sheet = load_workbook(out)["Ringkasan" if lang == "id" else "Summary"]
+    label = "Versi publik" if lang == "id" else "Public version"
+    first = next(
+        r[1].value for r in sheet.iter_rows() if r[0].value == label
+    )  # then its definition
+    assert first == said

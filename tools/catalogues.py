@@ -7,6 +7,8 @@ Sources of message ids (all English, the source language):
 - the ``sop`` command tree: every command's help and short help and every option's help (walked
   from the live click objects, so a new command or option is picked up without markers);
 - click's own texts (``Usage:``, ``Options``, ``Show this message and exit.``, its errors);
+- message ids with a context (``C_(context, message)``, ``pgettext``): the same English said two
+  ways in Indonesian; a translation file names one as ``"context\\x04english"``;
 - finding codes still written as ``(english, indonesian)`` pairs in ``_core/findings.py``: their
   Indonesian half is copied into ``id.po`` (then the pair can be reduced to ``N_(english)``).
 
@@ -37,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "sop_engine"
 LOCALE = SRC / "locale"
 DOMAIN = "sop_engine"
+SEP = "\x04"  # between a message's context and its id, as in the .mo files
 FIXED = datetime(2026, 1, 1, tzinfo=UTC)  # headers never change: stable files
 CLICK_FILES = (
     "core.py",
@@ -51,8 +54,13 @@ CLICK_FILES = (
 def _python(directory: Path, files: tuple[str, ...] | None, keywords: dict) -> Iterator[str]:
     paths = [directory / name for name in files] if files else sorted(directory.rglob("*.py"))
     for path in paths:
-        for _line, message, *_ in extract_from_file("python", str(path), keywords=keywords):
-            yield from (message if isinstance(message, tuple) else (message,))
+        for _line, message, _comments, context in extract_from_file(
+            "python", str(path), keywords=keywords
+        ):
+            if context:  # C_/pgettext: the key gettext itself uses, "context\x04message"
+                yield f"{context}{SEP}{message}"
+            else:
+                yield from (message if isinstance(message, tuple) else (message,))
 
 
 def messages() -> tuple[list[str], dict[str, str]]:
@@ -63,7 +71,14 @@ def messages() -> tuple[list[str], dict[str, str]]:
     from sop_engine.cli._i18n import help_texts
 
     ids: set[str] = set()
-    ids.update(_python(SRC, None, {"N_": None, "Msg": None, "gettext": None}))
+    keywords = {
+        "N_": None,
+        "Msg": None,
+        "gettext": None,
+        "C_": ((1, "c"), 2),
+        "pgettext": ((1, "c"), 2),
+    }
+    ids.update(_python(SRC, None, keywords))
     ids.update(help_texts(main))
     ids.update(_schema_texts())
     click_dir = Path(click.__file__).parent
@@ -94,7 +109,11 @@ def _read(path: Path, lang: str) -> dict[str, str]:
         return {}
     with path.open("rb") as f:
         catalog = read_po(f, locale=lang)
-    return {str(m.id): str(m.string) for m in catalog if m.id and m.string}
+    return {_key(m.id, m.context): str(m.string) for m in catalog if m.id and m.string}
+
+
+def _key(msgid: object, context: str | None) -> str:
+    return f"{context}{SEP}{msgid}" if context else str(msgid)
 
 
 def translation_files() -> dict[str, str]:
@@ -129,7 +148,10 @@ def build(
             string = msgid
         else:
             string = (extra or {}).get(msgid) or known.get(msgid) or legacy.get(msgid, "")
-        catalog.add(msgid, string)
+        context, _, message = msgid.rpartition(SEP)
+        if lang == "en":
+            string = message
+        catalog.add(message, string, context=context or None)
     po, mo = io.BytesIO(), io.BytesIO()
     write_po(po, catalog, width=100, no_location=True, sort_output=True, omit_header=False)
     write_mo(mo, catalog)

@@ -20,7 +20,7 @@ import pytest
 from sop_engine import SqliteStore
 from test_language_coverage import _page_text, content_words, foreign_words
 
-from deskkit import LAPOR, RESPONSE, DeskUnderTest, make_desk
+from deskkit import LAPOR, RESPONSE, DeskUnderTest, make_desk, token
 
 ISO_STAMP = re.compile(r"\d{4}-\d\d-\d\d|\bUTC\b|\d\d:\d\d:\d\d")
 
@@ -138,3 +138,48 @@ def test_an_api_refusal_says_its_detail_in_indonesian_too(desk: DeskUnderTest) -
     assert not foreign_words(body["detail_id"], "id"), body["detail_id"]
     assert not foreign_words(body["detail"], "en"), body["detail"]
     assert "tidak" in body["detail_id"], body["detail_id"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "title"),
+    [
+        ({}, "Tidak dapat dilakukan sekarang"),  # the desk's default: Bahasa Indonesia
+        ({"params": {"lang": "en"}}, "Not possible now"),
+        ({"headers": {"Accept-Language": "en-GB,en;q=0.9"}}, "Not possible now"),
+        (
+            {"headers": {"Accept-Language": "id-ID,id;q=0.9,en;q=0.8"}},
+            "Tidak dapat dilakukan sekarang",
+        ),
+    ],
+)
+def test_an_api_problem_titles_itself_in_the_requests_language(
+    desk: DeskUnderTest, asked: dict[str, Any], title: str
+) -> None:
+    """Regression: every problem's `title` was one mixed string, "Tidak dapat dilakukan
+    sekarang / Not possible now". The title is in the request's language (`?lang=`, the desk's
+    cookie, `Accept-Language`); `type` and `error` stay the same for a program in every one."""
+    case = desk.file()
+    headers = {**token("siti"), **asked.get("headers", {})}
+    r = desk.client.post(
+        f"/api/cases/{case}/events/ajukan_tanggapan",
+        headers=headers,
+        params=asked.get("params", {}),
+        json={"data": {"tanggapan": RESPONSE}},
+    )
+    assert r.status_code == 409, r.text
+    body = r.json()
+    assert body["title"] == title
+    assert body["type"] == "/problems/EventNotAllowed"
+    assert body["error"] == "EventNotAllowed"
+
+
+def test_an_unauthenticated_api_call_gets_its_title_in_english_when_asked(
+    desk: DeskUnderTest,
+) -> None:
+    """The problems the server raises itself (no token, a bad request) speak the same way."""
+    r = desk.client.get("/api/queue", params={"lang": "en"})
+    assert r.status_code == 401, r.text
+    assert r.json()["title"] == "Authentication required"
+    r = desk.client.get("/api/queue")
+    assert r.json()["title"] == "Perlu autentikasi"
+    assert r.json()["type"] == "/problems/NotAuthenticated"

@@ -28,17 +28,20 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from sop_engine._core.text import Lang, Text
 
 __all__ = [
+    "C_",
     "DOMAIN",
     "LANGS",
     "LOCALE_DIR",
     "N_",
+    "Ctx",
     "Msg",
     "MsgError",
+    "both",
     "either",
     "env_lang",
     "fill",
@@ -48,6 +51,7 @@ __all__ = [
     "gettext",
     "missing",
     "os_reason",
+    "pgettext",
     "reason_of",
     "render",
     "series",
@@ -85,6 +89,36 @@ def gettext(message: str, lang: Lang = "id", *, record: bool = True) -> str:
             _missing.add((lang, message))
         return message
     return catalogue.gettext(message)
+
+
+class Ctx(NamedTuple):
+    """A message id with a context: the same English said two ways in Indonesian."""
+
+    context: str
+    message: str
+
+
+def C_(context: str, message: str) -> Ctx:  # noqa: N802 (the gettext convention)
+    """Mark ``message`` for extraction with ``context`` (gettext's ``msgctxt``).
+
+    Why a context: one English id has one Indonesian, but short English words read differently
+    in different places (``Received`` is *Diterima* on the desk and *Pengaduan diterima* as a
+    report heading); the context keeps both without changing either output.
+    """
+    return Ctx(context, message)
+
+
+def pgettext(context: str, message: str, lang: Lang = "id", *, record: bool = True) -> str:
+    """``message`` in ``lang`` as said in ``context``; itself when the catalogue lacks it."""
+    if not message:
+        return message
+    key = f"{context}\x04{message}"
+    catalogue = _catalogue(lang)
+    if key not in getattr(catalogue, "_catalog", {}):
+        if record:
+            _missing.add((lang, key))
+        return message
+    return catalogue.pgettext(context, message)
 
 
 def missing() -> set[tuple[Lang, str]]:
@@ -176,6 +210,20 @@ class _Values(dict[str, Any]):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+def both(message: Msg | str) -> Text:
+    """``message`` (a :class:`Msg` or an ``N_`` id) in Bahasa Indonesia and in English at once.
+
+    For the texts that travel as a :class:`Text` after they are made: a guard's or an ethics
+    rule's reason goes into a refusal, the audit trail and the desk's JSON (``{id, en}``), and a
+    plugin's registry entry keeps both. The words come from the one catalogue, so the code
+    holds no Indonesian/English pair of its own. An ``N_`` id is not formatted (its braces are
+    a template someone fills later).
+    """
+    if isinstance(message, Msg):
+        return Text(message.render("id"), message.render("en"))
+    return Text(gettext(message, "id"), gettext(message, "en"))
 
 
 class MsgError(ValueError):

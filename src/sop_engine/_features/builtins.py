@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sop_engine._core.i18n import Msg, either, reason_of
+from sop_engine._core.i18n import N_, Msg, both, either, reason_of
 from sop_engine._core.records import Actor, Case
 from sop_engine._core.text import Text
 from sop_engine._spec.hookspecs import hookimpl
@@ -103,7 +103,7 @@ def _fields_complete(params: Mapping[str, Any]) -> GuardFn:
             return None
         missing = [n for n in names if _empty(_lookup(case, payload, n))]
         listed = ", ".join(missing)
-        return Text(f"data belum lengkap: {listed}", f"data incomplete: {listed}")
+        return both(Msg("data incomplete: {listed}", listed=listed))
 
     return guard
 
@@ -115,9 +115,8 @@ def _field_equals(params: Mapping[str, Any]) -> GuardFn:
         value = _lookup(case, payload, name)
         if value == expected and type(value) is type(expected):
             return None
-        return Text(
-            f"{name} bernilai {value!r}, bukan {expected!r}",
-            f"{name} is {value!r}, not {expected!r}",
+        return both(
+            Msg("{name} is {value!r}, not {expected!r}", name=name, value=value, expected=expected)
         )
 
     return guard
@@ -131,9 +130,8 @@ def _field_in(params: Mapping[str, Any]) -> GuardFn:
         value = _lookup(case, payload, name)
         if value in allowed:
             return None
-        return Text(
-            f"{name} bernilai {value!r}, bukan salah satu dari {shown}",
-            f"{name} is {value!r}, not one of {shown}",
+        return both(
+            Msg("{name} is {value!r}, not one of {shown}", name=name, value=value, shown=shown)
         )
 
     return guard
@@ -146,7 +144,7 @@ def _field_not_in(params: Mapping[str, Any]) -> GuardFn:
         value = _lookup(case, payload, name)
         if value not in refused:
             return None
-        return Text(f"{name} tidak boleh bernilai {value!r}", f"{name} must not be {value!r}")
+        return both(Msg("{name} must not be {value!r}", name=name, value=value))
 
     return guard
 
@@ -158,9 +156,12 @@ def _actor_unit_matches(params: Mapping[str, Any]) -> GuardFn:
         unit = _lookup(case, payload, name)
         if actor.unit is not None and actor.unit == unit:
             return None
-        return Text(
-            f"petugas dari unit {actor.unit!r} tidak menangani kasus untuk unit {unit!r}",
-            f"an officer of unit {actor.unit!r} does not handle cases for unit {unit!r}",
+        return both(
+            Msg(
+                "an officer of unit {officer_unit!r} does not handle cases for unit {unit!r}",
+                officer_unit=actor.unit,
+                unit=unit,
+            )
         )
 
     return guard
@@ -176,14 +177,10 @@ def _field_differs(params: Mapping[str, Any]) -> GuardFn:
     def guard(case: Case, actor: Actor, payload: Mapping[str, Any]) -> Text | None:
         a, b = _lookup(case, payload, name), _lookup(case, payload, other)
         if _empty(a) and _empty(b):
-            return Text(
-                f"{name} dan {other} sama-sama kosong", f"{name} and {other} are both empty"
-            )
+            return both(Msg("{name} and {other} are both empty", name=name, other=other))
         if _empty(a) or _empty(b) or a != b:
             return None
-        return Text(
-            f"{name} tidak boleh sama dengan {other}", f"{name} must not be the same as {other}"
-        )
+        return both(Msg("{name} must not be the same as {other}", name=name, other=other))
 
     return guard
 
@@ -197,7 +194,7 @@ def _field_same(params: Mapping[str, Any]) -> GuardFn:
         a, b = _lookup(case, payload, name), _lookup(case, payload, other)
         if not _empty(a) and a == b:
             return None
-        return Text(f"{name} tidak sama dengan {other}", f"{name} is not the same as {other}")
+        return both(Msg("{name} is not the same as {other}", name=name, other=other))
 
     return guard
 
@@ -245,9 +242,7 @@ def _count_below(params: Mapping[str, Any]) -> GuardFn:
         value = _lookup(case, payload, name) or 0
         if value < limit:
             return None
-        return Text(
-            f"{name} sudah mencapai batas {limit}", f"{name} has reached its limit of {limit}"
-        )
+        return both(Msg("{name} has reached its limit of {limit}", name=name, limit=limit))
 
     return guard
 
@@ -257,11 +252,11 @@ def sop_engine_guards() -> list[GuardSpec]:
     return [
         GuardSpec(
             "fields_complete",
-            Text(
-                "Kolom data kasus yang disebut sudah terisi (pada kasus, atau dibawa oleh "
-                "peristiwa dengan nama kolom tersebut)",
-                "The named case fields hold a value (already on the case, or carried by the "
-                "event under the field's name)",
+            both(
+                N_(
+                    "The named case fields hold a value (already on the case, or carried by the event "
+                    "under the field's name)"
+                )
             ),
             _obj({"fields": {"type": "array", "items": _FIELD, "minItems": 1}}, ["fields"]),
             _fields_complete,
@@ -269,7 +264,7 @@ def sop_engine_guards() -> list[GuardSpec]:
         ),
         GuardSpec(
             "field_equals",
-            Text("Kolom bernilai tertentu", "The field has the given value"),
+            both(N_("The field has the given value")),
             _obj({"field": _FIELD, "value": _SCALAR}, ["field", "value"]),
             _field_equals,
             field_params=("field",),
@@ -277,7 +272,7 @@ def sop_engine_guards() -> list[GuardSpec]:
         ),
         GuardSpec(
             "field_in",
-            Text("Kolom bernilai salah satu dari daftar", "The field has one of the listed values"),
+            both(N_("The field has one of the listed values")),
             _obj(
                 {"field": _FIELD, "values": {"type": "array", "items": _SCALAR, "minItems": 1}},
                 ["field", "values"],
@@ -288,7 +283,7 @@ def sop_engine_guards() -> list[GuardSpec]:
         ),
         GuardSpec(
             "field_not_in",
-            Text("Kolom tidak bernilai salah satu dari daftar", "The field has none of the values"),
+            both(N_("The field has none of the values")),
             _obj(
                 {"field": _FIELD, "values": {"type": "array", "items": _SCALAR, "minItems": 1}},
                 ["field", "values"],
@@ -299,21 +294,18 @@ def sop_engine_guards() -> list[GuardSpec]:
         ),
         GuardSpec(
             "actor_unit_matches",
-            Text(
-                "Unit petugas sama dengan unit yang tercatat pada kolom",
-                "The acting officer's unit is the unit recorded in the field",
-            ),
+            both(N_("The acting officer's unit is the unit recorded in the field")),
             _obj({"field": _FIELD}, ["field"]),
             _actor_unit_matches,
             field_params=("field",),
         ),
         GuardSpec(
             "field_differs",
-            Text(
-                "Kolom tidak bernilai sama dengan kolom lain (mis. unit tujuan bukan unit "
-                "terlapor)",
-                "The field does not hold the same value as another field (e.g. the unit the "
-                "case is sent to is not the reported unit)",
+            both(
+                N_(
+                    "The field does not hold the same value as another field (e.g. the unit the case is "
+                    "sent to is not the reported unit)"
+                )
             ),
             _obj({"field": _FIELD, "from": _FIELD}, ["field", "from"]),
             _field_differs,
@@ -322,10 +314,7 @@ def sop_engine_guards() -> list[GuardSpec]:
         ),
         GuardSpec(
             "field_same",
-            Text(
-                "Kolom bernilai sama dengan kolom lain",
-                "The field holds the same value as another field",
-            ),
+            both(N_("The field holds the same value as another field")),
             _obj({"field": _FIELD, "as": _FIELD}, ["field", "as"]),
             _field_same,
             field_params=("field", "as"),
@@ -333,7 +322,7 @@ def sop_engine_guards() -> list[GuardSpec]:
         ),
         GuardSpec(
             "count_below",
-            Text("Nilai hitungan di bawah batas", "A counter is below its limit"),
+            both(N_("A counter is below its limit")),
             _obj({"field": _FIELD, "max": {"type": "integer", "minimum": 1}}, ["field", "max"]),
             _count_below,
             field_params=("field",),
@@ -412,7 +401,7 @@ def sop_engine_actions() -> list[ActionSpec]:
     return [
         ActionSpec(
             "set_field",
-            Text("Isi kolom dengan nilai tetap", "Set a field to a fixed value"),
+            both(N_("Set a field to a fixed value")),
             _obj({"field": _FIELD, "value": _SCALAR}, ["field", "value"]),
             _set_field,
             field_params=("field",),
@@ -420,14 +409,14 @@ def sop_engine_actions() -> list[ActionSpec]:
         ),
         ActionSpec(
             "clear_field",
-            Text("Kosongkan kolom", "Clear a field"),
+            both(N_("Clear a field")),
             _obj({"field": _FIELD}, ["field"]),
             _clear_field,
             field_params=("field",),
         ),
         ActionSpec(
             "increment",
-            Text("Tambah nilai hitungan", "Add to a counter"),
+            both(N_("Add to a counter")),
             _obj({"field": _FIELD, "by": {"type": "integer"}}, ["field"]),
             _increment,
             field_params=("field",),
@@ -435,7 +424,7 @@ def sop_engine_actions() -> list[ActionSpec]:
         ),
         ActionSpec(
             "record_actor",
-            Text("Catat petugas (atau unitnya) ke kolom", "Record the acting officer (or unit)"),
+            both(N_("Record the acting officer (or unit)")),
             _obj({"field": _FIELD, "what": {"enum": ["id", "unit"]}}, ["field"]),
             _record_actor,
             field_params=("field",),
@@ -443,7 +432,7 @@ def sop_engine_actions() -> list[ActionSpec]:
         ),
         ActionSpec(
             "record_time",
-            Text("Catat waktu kejadian ke kolom", "Record the instant of the event"),
+            both(N_("Record the instant of the event")),
             _obj({"field": _FIELD}, ["field"]),
             _record_time,
             field_params=("field",),
@@ -462,18 +451,12 @@ def sop_engine_calendars() -> list[CalendarSpec]:
     return [
         CalendarSpec(
             "ID",
-            Text(
-                "Indonesia: akhir pekan, hari libur nasional dan cuti bersama",
-                "Indonesia: weekends, national holidays and cuti bersama",
-            ),
+            both(N_("Indonesia: weekends, national holidays and cuti bersama")),
             indonesia,
         ),
         CalendarSpec(
             "ID-nasional",
-            Text(
-                "Indonesia: akhir pekan dan hari libur nasional (cuti bersama tetap hari kerja)",
-                "Indonesia: weekends and national holidays (cuti bersama are working days)",
-            ),
+            both(N_("Indonesia: weekends and national holidays (cuti bersama are working days)")),
             national_only,
         ),
     ]

@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from sop_engine._core.i18n import Msg, MsgError, series
+from sop_engine._core.i18n import Msg, MsgError, both, series
 from sop_engine._core.records import Breach
-from sop_engine._core.text import Text
 from sop_engine._spec.names import SectionProblem
 
 if TYPE_CHECKING:
@@ -185,13 +184,20 @@ class Confidentiality:
             CONFIDENTIALITY_RULE,
             "confidentiality",
             "block",
-            Text(
-                f"menurunkan kerahasiaan ({names}) memerlukan persetujuan pelapor yang tercatat"
-                + (f" di {self.consent!r}" if self.consent else "")
-                + ", dicatat oleh pelapor sendiri atau disetujui orang kedua",
-                f"lowering confidentiality ({names}) needs the reporter's recorded consent"
-                + (f" in {self.consent!r}" if self.consent else "")
-                + ", recorded by the reporter himself or approved by a second person",
+            both(
+                Msg(
+                    "lowering confidentiality ({names}) needs the reporter's recorded consent "
+                    "in {consent!r}, recorded by the reporter himself or approved by a second "
+                    "person",
+                    names=names,
+                    consent=self.consent,
+                )
+                if self.consent
+                else Msg(
+                    "lowering confidentiality ({names}) needs the reporter's recorded consent, "
+                    "recorded by the reporter himself or approved by a second person",
+                    names=names,
+                )
             ),
             ("penyimpangan_prosedur",),
         )

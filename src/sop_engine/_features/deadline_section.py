@@ -16,7 +16,7 @@ from datetime import date, time
 from typing import TYPE_CHECKING, Any, cast
 
 from sop_engine._core.calendar import DayOff, Unit
-from sop_engine._core.i18n import Msg
+from sop_engine._core.i18n import N_, Msg, both
 from sop_engine._core.text import TEXT_SCHEMA, Text
 from sop_engine._features.deadlines import (
     CalendarConfig,
@@ -489,7 +489,7 @@ class _Reader:
 
 SECTION = SectionSpec(
     SECTION_NAME,
-    Text("batas waktu standar pelayanan dan eskalasi", "service-standard deadlines and escalation"),
+    both(N_("service-standard deadlines and escalation")),
     SCHEMA,
     build,
 )

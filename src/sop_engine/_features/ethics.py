@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from jsonschema import Draft202012Validator
 
-from sop_engine._core.i18n import Msg
+from sop_engine._core.i18n import N_, Msg, both
 from sop_engine._core.protocol import SystemEvent
 from sop_engine._core.records import Actor, AuditEvent, Breach, Case
 from sop_engine._core.text import TEXT_SCHEMA, Text
@@ -53,18 +53,16 @@ ETHICS_EVENT = SystemEvent.ETHICS
 """The audit event that records a command refused by a ``block`` rule."""
 
 MALADMINISTRATION: Mapping[str, Text] = {
-    "penundaan_berlarut": Text("penundaan berlarut", "undue delay"),
-    "tidak_memberikan_pelayanan": Text("tidak memberikan pelayanan", "failure to serve"),
-    "tidak_kompeten": Text("tidak kompeten", "incompetence"),
-    "penyalahgunaan_wewenang": Text("penyalahgunaan wewenang", "abuse of authority"),
-    "penyimpangan_prosedur": Text("penyimpangan prosedur", "deviation from procedure"),
-    "permintaan_imbalan": Text(
-        "permintaan imbalan uang, barang, dan jasa", "request for money, goods or services"
-    ),
-    "tidak_patut": Text("tidak patut", "improper conduct"),
-    "berpihak": Text("berpihak", "partiality"),
-    "diskriminasi": Text("diskriminasi", "discrimination"),
-    "konflik_kepentingan": Text("konflik kepentingan", "conflict of interest"),
+    "penundaan_berlarut": both(N_("undue delay")),
+    "tidak_memberikan_pelayanan": both(N_("failure to serve")),
+    "tidak_kompeten": both(N_("incompetence")),
+    "penyalahgunaan_wewenang": both(N_("abuse of authority")),
+    "penyimpangan_prosedur": both(N_("deviation from procedure")),
+    "permintaan_imbalan": both(N_("request for money, goods or services")),
+    "tidak_patut": both(N_("improper conduct")),
+    "berpihak": both(N_("partiality")),
+    "diskriminasi": both(N_("discrimination")),
+    "konflik_kepentingan": both(N_("conflict of interest")),
 }
 """The Ombudsman's maladministration types (Peraturan ORI 26/2017), by key."""
 
@@ -460,7 +458,7 @@ def _clock_names(
 
 SECTION = SectionSpec(
     SECTION_NAME,
-    Text("aturan kode etik pengelola pengaduan", "code-of-ethics rules"),
+    both(N_("code-of-ethics rules")),
     SCHEMA,
     build,
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sop_engine._core.i18n import N_, Msg, both
 from sop_engine._core.protocol import SystemEvent
 from sop_engine._core.records import Case, Declaration
 from sop_engine._core.text import Text
@@ -76,21 +77,17 @@ def _conflict(params: Mapping[str, Any]) -> EthicsCheckFn:
     def check(ctx: EthicsContext) -> Text | None:
         actor = ctx.actor
         if official is not None and ctx.data.get(official) == actor.id:
-            return Text(
-                "petugas adalah pejabat yang dilaporkan dan harus mundur dari kasus ini",
-                "the officer is the reported official and must recuse from this case",
-            )
+            return both(N_("the officer is the reported official and must recuse from this case"))
         if unit is not None and actor.unit is not None and ctx.data.get(unit) == actor.unit:
-            return Text(
-                f"petugas berasal dari unit yang dilaporkan ({actor.unit})",
-                f"the officer belongs to the reported unit ({actor.unit})",
-            )
+            return both(Msg("the officer belongs to the reported unit ({unit})", unit=actor.unit))
         declared = _latest(ctx.case, actor.id)
         if declared is not None and declared.conflict:
             relation = declared.relation or "-"
-            return Text(
-                f"petugas telah menyatakan konflik kepentingan ({relation}) dan harus mundur",
-                f"the officer declared a conflict of interest ({relation}) and must recuse",
+            return both(
+                Msg(
+                    "the officer declared a conflict of interest ({relation}) and must recuse",
+                    relation=relation,
+                )
             )
         return None
 
@@ -102,10 +99,7 @@ def _declaration(params: Mapping[str, Any]) -> EthicsCheckFn:
         declared = _latest(ctx.case, ctx.actor.id)
         if declared is not None and not declared.conflict:
             return None
-        return Text(
-            "petugas belum mencatat pernyataan bebas konflik kepentingan pada kasus ini",
-            "the officer has not recorded a no-conflict declaration on this case",
-        )
+        return both(N_("the officer has not recorded a no-conflict declaration on this case"))
 
     return check
 
@@ -120,9 +114,12 @@ def _separation(params: Mapping[str, Any]) -> EthicsCheckFn:
         if not done:
             return None
         listed = ", ".join(done)
-        return Text(
-            f"petugas yang melakukan {listed} pada kasus ini tidak boleh melakukan {ctx.event}",
-            f"the officer who did {listed} on this case may not do {ctx.event}",
+        return both(
+            Msg(
+                "the officer who did {listed} on this case may not do {event}",
+                listed=listed,
+                event=ctx.event,
+            )
         )
 
     return check
@@ -149,9 +146,11 @@ def _no_fee(params: Mapping[str, Any]) -> EthicsCheckFn:
             paid = [f for f in fields if _filled(_value(ctx, f))]
         if not paid:
             return None
-        return Text(
-            f"pengaduan tidak dipungut biaya; tercatat permintaan/pembayaran di {', '.join(paid)}",
-            f"complaints are handled free of charge; a fee is recorded in {', '.join(paid)}",
+        return both(
+            Msg(
+                "complaints are handled free of charge; a fee is recorded in {paid}",
+                paid=", ".join(paid),
+            )
         )
 
     return check
@@ -163,9 +162,11 @@ def _attestation(params: Mapping[str, Any]) -> EthicsCheckFn:
     def check(ctx: EthicsContext) -> Text | None:
         if _value(ctx, field) is True:
             return None
-        return Text(
-            f"petugas harus menyatakan tidak meminta atau menerima imbalan ({field}: true)",
-            f"the officer must attest that no reward was requested or received ({field}: true)",
+        return both(
+            Msg(
+                "the officer must attest that no reward was requested or received ({field}: true)",
+                field=field,
+            )
         )
 
     return check
@@ -182,10 +183,13 @@ def _override(params: Mapping[str, Any]) -> EthicsCheckFn:
             return None
         if len(_words(_value(ctx, why))) >= least:
             return None
-        return Text(
-            f"perubahan {field} di luar ketentuan memerlukan alasan tertulis di {why} "
-            f"(minimal {least} karakter)",
-            f"overriding {field} needs a recorded justification in {why} (at least {least} chars)",
+        return both(
+            Msg(
+                "overriding {field} needs a recorded justification in {why} (at least {least} chars)",
+                field=field,
+                why=why,
+                least=least,
+            )
         )
 
     return check
@@ -200,16 +204,25 @@ def _complete(params: Mapping[str, Any]) -> EthicsCheckFn:
         text = _words(_value(ctx, field))
         if len(text) >= least and not missing:
             return None
-        parts_id, parts_en = [], []
+        parts: list[Msg] = []
         if len(text) < least:
-            parts_id.append(f"{field} hanya {len(text)} karakter (minimal {least})")
-            parts_en.append(f"{field} has only {len(text)} characters (at least {least})")
+            parts.append(
+                Msg(
+                    "{field} has only {n} characters (at least {least})",
+                    field=field,
+                    n=len(text),
+                    least=least,
+                )
+            )
         if missing:
-            parts_id.append(f"unsur yang belum diisi: {', '.join(missing)}")
-            parts_en.append(f"missing elements: {', '.join(missing)}")
-        return Text(
-            "tanggapan belum lengkap: " + "; ".join(parts_id),
-            "the response is incomplete: " + "; ".join(parts_en),
+            parts.append(Msg("missing elements: {missing}", missing=", ".join(missing)))
+        return both(
+            Msg(
+                "the response is incomplete: {parts}",
+                parts=parts[0]
+                if len(parts) == 1
+                else Msg("{first}; {second}", first=parts[0], second=parts[1]),
+            )
         )
 
     return check
@@ -229,10 +242,12 @@ def _late(params: Mapping[str, Any]) -> EthicsCheckFn:
         )
         if not late or len(_words(_value(ctx, field))) >= least:
             return None
-        return Text(
-            f"batas waktu {', '.join(late)} terlampaui; alasan keterlambatan wajib dicatat di "
-            f"{field}",
-            f"deadline {', '.join(late)} is breached; record the reason for the delay in {field}",
+        return both(
+            Msg(
+                "deadline {late} is breached; record the reason for the delay in {field}",
+                late=", ".join(late),
+                field=field,
+            )
         )
 
     return check
@@ -243,10 +258,7 @@ def sop_engine_ethics_checks() -> list[EthicsCheckSpec]:
     return [
         EthicsCheckSpec(
             "conflict_of_interest",
-            Text(
-                "petugas bukan pejabat/unit yang dilaporkan dan tidak menyatakan konflik",
-                "the officer is not the reported official or unit and declared no conflict",
-            ),
+            both(N_("the officer is not the reported official or unit and declared no conflict")),
             _obj({"official": _FIELD, "unit": _FIELD}),
             _conflict,
             ("konflik_kepentingan", "berpihak"),
@@ -254,20 +266,14 @@ def sop_engine_ethics_checks() -> list[EthicsCheckSpec]:
         ),
         EthicsCheckSpec(
             "declaration_required",
-            Text(
-                "petugas telah mencatat pernyataan bebas konflik kepentingan",
-                "the officer recorded a no-conflict declaration on the case",
-            ),
+            both(N_("the officer recorded a no-conflict declaration on the case")),
             _obj({}),
             _declaration,
             ("konflik_kepentingan", "penyimpangan_prosedur"),
         ),
         EthicsCheckSpec(
             "separation_of_duties",
-            Text(
-                "petugas yang melakukan langkah tertentu tidak melakukan langkah ini",
-                "whoever did the given steps on a case may not do this one",
-            ),
+            both(N_("whoever did the given steps on a case may not do this one")),
             _obj({"performed": {"type": "array", "items": _EVENT, "minItems": 1}}, ["performed"]),
             _separation,
             ("penyalahgunaan_wewenang", "penyimpangan_prosedur"),
@@ -275,7 +281,7 @@ def sop_engine_ethics_checks() -> list[EthicsCheckSpec]:
         ),
         EthicsCheckSpec(
             "no_fee",
-            Text("tidak ada permintaan atau pembayaran imbalan", "no fee requested or paid"),
+            both(N_("no fee requested or paid")),
             _obj({"fields": _FIELDS, "carried_only": {"type": "boolean"}}, ["fields"]),
             _no_fee,
             ("permintaan_imbalan",),
@@ -283,10 +289,7 @@ def sop_engine_ethics_checks() -> list[EthicsCheckSpec]:
         ),
         EthicsCheckSpec(
             "gratuity_attestation",
-            Text(
-                "petugas menyatakan tidak meminta atau menerima imbalan",
-                "the officer attests that no reward was requested or received",
-            ),
+            both(N_("the officer attests that no reward was requested or received")),
             _obj({"field": _FIELD}, ["field"]),
             _attestation,
             ("permintaan_imbalan",),
@@ -294,10 +297,7 @@ def sop_engine_ethics_checks() -> list[EthicsCheckSpec]:
         ),
         EthicsCheckSpec(
             "justified_override",
-            Text(
-                "perubahan prioritas/klasifikasi disertai alasan tertulis",
-                "a priority or classification override carries a recorded justification",
-            ),
+            both(N_("a priority or classification override carries a recorded justification")),
             _obj(
                 {"field": _FIELD, "justification": _FIELD, "min_length": _LENGTH},
                 ["field", "justification"],
@@ -308,10 +308,7 @@ def sop_engine_ethics_checks() -> list[EthicsCheckSpec]:
         ),
         EthicsCheckSpec(
             "response_complete",
-            Text(
-                "tanggapan memuat unsur wajib dan tidak sekadar kalimat baku",
-                "the response has the required elements and is not boilerplate",
-            ),
+            both(N_("the response has the required elements and is not boilerplate")),
             _obj(
                 {"field": _FIELD, "min_length": _LENGTH, "elements": _FIELDS},
                 ["field"],
@@ -322,10 +319,7 @@ def sop_engine_ethics_checks() -> list[EthicsCheckSpec]:
         ),
         EthicsCheckSpec(
             "late_justification",
-            Text(
-                "tindakan setelah batas waktu terlampaui disertai alasan keterlambatan",
-                "acting after a breached deadline carries a recorded justification",
-            ),
+            both(N_("acting after a breached deadline carries a recorded justification")),
             _obj(
                 {
                     "field": _FIELD,

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from sop_engine._core.i18n import Msg
+from sop_engine._core.i18n import N_, Msg, both
 from sop_engine._core.records import AuditEvent, Case
 from sop_engine._core.text import Text
 from sop_engine._spec.hookspecs import hookimpl
@@ -55,51 +55,32 @@ _TEXT = {
 }
 
 BUILTIN: dict[str, Text] = {
-    "refusal_changes_nothing": Text(
-        "perintah yang ditolak tidak mengubah apa pun", "a refused command changes nothing"
+    "refusal_changes_nothing": both(N_("a refused command changes nothing")),
+    "audit_chain": both(N_("the audit trail is complete and its chain intact")),
+    "replay": both(N_("replaying the audit trail gives the same case")),
+    "deadlines_follow_state": both(
+        N_("every open case has the deadline clocks its state calls for")
     ),
-    "audit_chain": Text(
-        "jejak audit utuh dan berantai", "the audit trail is complete and its chain intact"
+    "escalation_on_breach": both(N_("a breached deadline has reached its escalation level")),
+    "no_crash": both(N_("every command is accepted or refused, never crashes")),
+    "ethics_block_holds": both(
+        N_("a command that breaks a blocking code-of-ethics rule never goes through")
     ),
-    "replay": Text(
-        "memutar ulang jejak audit menghasilkan kasus yang sama",
-        "replaying the audit trail gives the same case",
+    "timed_events_accepted": both(
+        N_("a timed event (expiry, escalation) is never refused by the SOP")
     ),
-    "deadlines_follow_state": Text(
-        "setiap kasus terbuka memiliki jam batas waktu yang semestinya berjalan",
-        "every open case has the deadline clocks its state calls for",
-    ),
-    "escalation_on_breach": Text(
-        "batas waktu yang terlampaui sudah dieskalasi ke tingkatnya",
-        "a breached deadline has reached its escalation level",
-    ),
-    "no_crash": Text(
-        "setiap perintah diterima atau ditolak, tidak pernah gagal",
-        "every command is accepted or refused, never crashes",
-    ),
-    "ethics_block_holds": Text(
-        "perintah yang melanggar aturan kode etik 'block' tidak pernah diteruskan",
-        "a command that breaks a blocking code-of-ethics rule never goes through",
-    ),
-    "timed_events_accepted": Text(
-        "peristiwa otomatis (kedaluwarsa, eskalasi) selalu dapat dijalankan",
-        "a timed event (expiry, escalation) is never refused by the SOP",
-    ),
-    "case_can_move": Text(
-        "setiap kasus terbuka masih dapat dipindahkan oleh suatu peran atau oleh waktu",
-        "every open case can still be moved on by some role, or by time",
-    ),
+    "case_can_move": both(N_("every open case can still be moved on by some role, or by time")),
 }
 """The checks of the testing kit every SOP is held to, by name (an SOP may switch one off with
 ``disabled_because``)."""
 
 CHECKS: dict[str, Text] = {
-    "field_present": Text("data berisi (tidak kosong)", "the data is filled in (not empty)"),
-    "field_absent": Text("data tidak berisi", "the data is absent or empty"),
-    "field_equals": Text("data bernilai tertentu", "the data has the given value"),
-    "history_has": Text("peristiwa pernah terjadi", "the event happened at some point"),
-    "history_lacks": Text("peristiwa tidak pernah terjadi", "the event never happened"),
-    "clock_running": Text("jam batas waktu sedang berjalan", "the deadline clock is running"),
+    "field_present": both(N_("the data is filled in (not empty)")),
+    "field_absent": both(N_("the data is absent or empty")),
+    "field_equals": both(N_("the data has the given value")),
+    "history_has": both(N_("the event happened at some point")),
+    "history_lacks": both(N_("the event never happened")),
+    "clock_running": both(N_("the deadline clock is running")),
 }
 """The checks an invariant may use, with what each means."""
 
@@ -348,7 +329,7 @@ def _switched_off(
 
 SECTION = SectionSpec(
     "invariants",
-    Text("invarian yang diuji oleh perangkat pengujian", "invariants checked by the testing kit"),
+    both(N_("invariants checked by the testing kit")),
     SCHEMA,
     build,
 )

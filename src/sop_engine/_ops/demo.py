@@ -24,7 +24,7 @@ from rich.text import Text as RichText
 
 from sop_engine._core.clock import SimulatedClock
 from sop_engine._core.errors import CommandRefused, EthicsViolation, refusal_kind
-from sop_engine._core.i18n import format_datetime, render
+from sop_engine._core.i18n import C_, N_, Ctx, Msg, format_datetime, gettext, pgettext, render
 from sop_engine._core.protocol import ItemKind, TimerItem
 from sop_engine._core.records import START_EVENT, Actor, AuditEvent
 from sop_engine._core.text import Lang
@@ -107,11 +107,11 @@ def _run(
     states = {s.name: s.label.get(lang) for s in sop.definition.states}
     events = {e.name: e.label.get(lang) for e in sop.definition.events}
     roles = {r.name: r.label.get(lang) for r in sop.definition.roles}
-    en = lang == "en"
+    content_hash = gettext("content hash", lang)
     console.print(
         f"[bold]{sop.definition.meta.title.get(lang)}[/bold]\n"
         f"{sop.definition.meta.agency} · SOP {sop.id} v{sop.definition.meta.version} · "
-        f"{'content hash' if en else 'sidik isi'} {sop.hash[:12]}"
+        f"{content_hash} {sop.hash[:12]}"
     )
     scenarios = script.scenarios
     t0 = script.start
@@ -119,21 +119,17 @@ def _run(
     resumed = [sc.case_id for sc in scenarios if sc.case_id in existing]
     where = getattr(engine.store, "path", None)
     if where is not None:
+        progress = (
+            Msg(
+                "{n} demo cases already there, resumed (commands refused in the first run are "
+                "not part of the audit trail, except those the code of ethics refused)",
+                n=len(resumed),
+            )
+            if resumed
+            else Msg("new")
+        )
         console.print(
-            (f"database {where}: " if en else f"basis data {where}: ")
-            + (
-                (
-                    f"{len(resumed)} demo cases already there, resumed (commands refused "
-                    "in the first run are not part of the audit trail, except those the code "
-                    "of ethics refused)"
-                    if en
-                    else f"{len(resumed)} kasus demo sudah ada, dilanjutkan (perintah yang "
-                    "ditolak pada jalankan pertama tidak tercatat di jejak audit, kecuali yang "
-                    "ditolak kode etik)"
-                )
-                if resumed
-                else ("new" if en else "baru")
-            ),
+            Msg("database {where}: {state}", where=where, state=progress).render(lang),
             soft_wrap=True,  # one line however long the path or URL (tests read it)
         )
     console.print()
@@ -205,9 +201,7 @@ def _run(
                     step.event,
                     before.state,
                     after.state,
-                    "perintah diulang (id perintah sama): tidak dicatat dua kali"
-                    if not en
-                    else "retried command (same id): not recorded twice",
+                    gettext("retried command (same id): not recorded twice", lang),
                     "retry",
                 )
             )
@@ -225,28 +219,20 @@ def _run(
         _print_case(console, sc, rows, states, events, roles, lang)
         summary.append((sc.case_id, states[final.state], len(history), refused[k], retried[k]))
 
-    table = Table(title="Ringkasan" if not en else "Summary", title_justify="left")
-    for col in (
-        "Kasus" if not en else "Case",
-        "Status akhir" if not en else "Final state",
-        "Jejak audit" if not en else "Audit events",
-        "Ditolak" if not en else "Refused",
-        "Diulang" if not en else "Retried",
-    ):
-        table.add_column(col)
+    table = _table(
+        N_("Summary"),
+        [_CASE, N_("Final state"), N_("Audit events"), N_("Refused"), N_("Retried")],
+        lang,
+    )
     for cid, state, n, r, t in summary:
         table.add_row(cid, state, str(n), str(r), str(t))
     console.print(table)
     console.print(_deadline_table(engine, scenarios, plan, lang))
     console.print(_ethics_table(engine, lang))
     if not consistent:
-        console.print("[red]audit trail does not match the case snapshots[/red]")
+        console.print(gettext("audit trail does not match the case snapshots", lang), style="red")
         return 1
-    console.print(
-        "Jejak audit setiap kasus sesuai dengan status akhirnya."
-        if not en
-        else "Every case's audit trail matches its final snapshot."
-    )
+    console.print(gettext("Every case's audit trail matches its final snapshot.", lang))
     return 0
 
 
@@ -256,7 +242,7 @@ def _history_row(e: AuditEvent, plan: Any, roles: dict[str, str], lang: Lang) ->
         return _Row(e.at, e.actor, e.event, None, e.target, str(e.payload.get("judul", "")), "ok")
     if e.event == "@extend":
         p = e.payload
-        unit = "hari kerja" if lang == "id" else "working days"
+        unit = gettext("working days", lang)
         due = datetime.fromisoformat(p["due_after"])
         return _Row(
             e.at,
@@ -308,28 +294,27 @@ def _print_case(
     roles: dict[str, str],
     lang: Lang,
 ) -> None:
-    en = lang == "en"
     table = Table(title=f"{sc.case_id} — {sc.story}", title_justify="left", expand=False)
-    table.add_column("Waktu (WIB)" if not en else "Time (WIB)", no_wrap=True)
-    table.add_column("Pelaku" if not en else "Actor")
-    table.add_column("Peristiwa" if not en else "Event")
-    table.add_column("Status baru" if not en else "New state")
-    table.add_column("Keterangan" if not en else "Details", overflow="fold")
+    table.add_column(gettext("Time (WIB)", lang), no_wrap=True)
+    table.add_column(gettext("Actor", lang))
+    table.add_column(gettext("Event", lang))
+    table.add_column(gettext("New state", lang))
+    table.add_column(gettext("Details", lang), overflow="fold")
     for r in rows:
         when = _local(r.at, lang)
         who = f"{r.actor.id}\n[dim]{roles.get(r.actor.role, r.actor.role)}[/dim]"
         what = (
-            ("Laporan masuk" if not en else "Report received")
+            gettext("Report received", lang)
             if r.event == START_EVENT
-            else ("Perpanjangan batas waktu" if not en else "Deadline extended")
+            else gettext("Deadline extended", lang)
             if r.event == "@extend"
             else events.get(r.event, r.event)
         )
         if r.outcome == "refused":
-            move = RichText("✗ " + ("ditolak" if not en else "refused"), style="bold red")
+            move = RichText("✗ " + gettext("refused", lang), style="bold red")
             note = RichText(r.note, style="red")
         elif r.outcome == "system":
-            what = _SYSTEM_EVENTS[r.event][1 if en else 0]
+            what = gettext(_SYSTEM_EVENTS[r.event], lang)
             move = RichText(states.get(r.target or "", r.target or ""), style="dim")
             note = RichText(r.note, style="magenta")
         else:
@@ -347,11 +332,12 @@ def _print_case(
 
 
 _SYSTEM_EVENTS = {
-    "@remind": ("Pengingat", "Reminder"),
-    "@breach": ("Batas waktu terlewati", "Deadline missed"),
-    "@escalate": ("Eskalasi", "Escalation"),
-    "@expire": ("Batas waktu habis", "Deadline expired"),
+    "@remind": N_("Reminder"),
+    "@breach": N_("Deadline missed"),
+    "@escalate": N_("Escalation"),
+    "@expire": N_("Deadline expired"),
 }
+_CASE = C_("demo", "Case")  # a case of the demo is a *kasus*; elsewhere the desk says *laporan*
 
 
 def _local(instant: datetime | None, lang: Lang) -> str:
@@ -363,38 +349,41 @@ def _system_row(e: AuditEvent, plan: Any, roles: dict[str, str], lang: Lang) -> 
     clock = plan.clock(e.payload["deadline"])
     item = TimerItem.coerce(e.payload["item"])
     recipients = clock.recipients(item)
-    en = lang == "en"
     parts = [clock.label.get(lang)]
     if item.kind is ItemKind.LEVEL:
-        parts.append(f"{'level' if en else 'tingkat'} {item.number}")
+        parts.append(gettext("level", lang) + f" {item.number}")
     if recipients:
         parts.append("→ " + ", ".join(roles.get(r, r) for r in recipients))
     if e.payload.get("late"):
-        parts.append("(late)" if en else "(terlambat)")
+        parts.append(gettext("(late)", lang))
     return _Row(e.at, e.actor, e.event, e.source, e.target, " · ".join(parts), "system")
 
 
-def _table(title: tuple[str, str], columns: list[tuple[str, str]], lang: Lang) -> Table:
-    """A table with its title and column headings in ``lang`` (each given as (id, en))."""
-    k = 1 if lang == "en" else 0
-    table = Table(title=title[k], title_justify="left")
+def _say(message: str | Ctx, lang: Lang) -> str:
+    if isinstance(message, Ctx):
+        return pgettext(message.context, message.message, lang)
+    return gettext(message, lang)
+
+
+def _table(title: str, columns: list[str | Ctx], lang: Lang) -> Table:
+    """A table with its title and column headings (message ids) in ``lang``."""
+    table = Table(title=gettext(title, lang), title_justify="left")
     for col in columns:
-        table.add_column(col[k])
+        table.add_column(_say(col, lang))
     return table
 
 
 def _ethics_table(engine: Engine, lang: Lang) -> Table:
     """The breach ledger: every blocked attempt and flagged command, in the Ombudsman's terms."""
-    en = lang == "en"
     table = _table(
-        ("Pelanggaran kode etik", "Code-of-ethics breaches"),
+        N_("Code-of-ethics breaches"),
         [
-            ("Kasus", "Case"),
-            ("Waktu (WIB)", "Time (WIB)"),
-            ("Petugas", "Officer"),
-            ("Aturan", "Rule"),
-            ("Tindakan", "Outcome"),
-            ("Jenis maladministrasi", "Maladministration type"),
+            _CASE,
+            N_("Time (WIB)"),
+            N_("Officer"),
+            N_("Rule"),
+            C_("demo", "Outcome"),
+            N_("Maladministration type"),
         ],
         lang,
     )
@@ -405,9 +394,7 @@ def _ethics_table(engine: Engine, lang: Lang) -> Table:
             v.officer.id,
             v.breach.rule,
             RichText(
-                ("ditolak" if not en else "blocked")
-                if v.blocked
-                else ("ditandai" if not en else "flagged"),
+                pgettext("demo", "blocked", lang) if v.blocked else gettext("flagged", lang),
                 "red" if v.blocked else "yellow",
             ),
             ", ".join(MALADMINISTRATION[t].get(lang) for t in v.breach.types),
@@ -416,33 +403,25 @@ def _ethics_table(engine: Engine, lang: Lang) -> Table:
 
 
 def _deadline_table(engine: Engine, scenarios: Sequence[Scenario], plan: Any, lang: Lang) -> Table:
-    en = lang == "en"
     table = _table(
-        ("Batas waktu standar pelayanan", "Service-standard deadlines"),
-        [
-            ("Kasus", "Case"),
-            ("Jam", "Clock"),
-            ("Status", "Status"),
-            ("Batas (WIB)", "Due (WIB)"),
-            ("Eskalasi", "Escalation"),
-            ("Perpanjangan", "Extensions"),
-        ],
+        N_("Service-standard deadlines"),
+        [_CASE, N_("Clock"), N_("Status"), N_("Due (WIB)"), N_("Escalation"), N_("Extensions")],
         lang,
     )
-    words = {
-        "running": ("berjalan", "running"),
-        "paused": ("dijeda", "paused"),
-        "met": ("terpenuhi", "met"),
-        "closed": ("ditutup", "closed"),
-        "withdrawn": ("tidak berlaku", "withdrawn"),
+    words: dict[str, str | Ctx] = {
+        "running": N_("running"),
+        "paused": N_("paused"),
+        "met": N_("met"),
+        "closed": C_("demo", "closed"),
+        "withdrawn": N_("withdrawn"),
     }
     now = engine.clock.now()
     for sc in scenarios:
         for d in engine.get(sc.case_id).deadlines:
-            status = words[d.status][1 if en else 0]
+            status = _say(words[d.status], lang)
             style = ""
             if d.status == "running" and d.due_at is not None and d.due_at < now:
-                status += " (lewat)" if not en else " (overdue)"
+                status += " " + gettext("(overdue)", lang)
                 style = "red"
             table.add_row(
                 sc.case_id,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sop_engine._core.errors import SopError
-from sop_engine._core.i18n import N_, format_date, format_datetime, gettext
+from sop_engine._core.i18n import N_, format_date, format_datetime, gettext, render
 from sop_engine._core.text import Lang
 from sop_engine._reports.texts import t
 
@@ -112,7 +112,7 @@ def to_xlsx(r: dict[str, Any], path: Path, lang: Lang) -> None:
         (t("r.period", lang), f"{r['period']['from']} .. {r['period']['to']}"),
         (t("r.agency", lang), r["agency"] or "-"),
         (t("r.unit", lang), r["unit"] or "-"),
-        (t("r.public", lang), "ya" if r["public"] and lang == "id" else str(r["public"])),
+        (t("r.public", lang), render(bool(r["public"]), lang)),  # ya/tidak, yes/no
         ("SOP", ", ".join(f"{x['id']} {x['version']}" for x in r["sops"])),
         (t("r.generated", lang), r["generated_at"]),
         *((t(f"r.{k}", lang), v) for k, v in r["definitions"].items()),
@@ -380,12 +380,12 @@ def to_html(r: dict[str, Any], lang: Lang, diagrams: Sequence[tuple[str, str]]) 
                 [t("r.item", lang), t("r.count", lang)], [(_said(_TOTAL, lang), rec["total"])], lang
             )
             + _table(
-                ["kanal" if lang == "id" else "channel", t("r.count", lang)],
+                [gettext("channel", lang), t("r.count", lang)],
                 list(rec["by_channel"].items()),
                 lang,
             )
             + _table(
-                ["klasifikasi" if lang == "id" else "class", t("r.count", lang)],
+                [gettext("class", lang), t("r.count", lang)],
                 list(rec["by_class"].items()),
                 lang,
             ),

@@ -1,187 +1,145 @@
-"""Every user-facing string of the reports layer, Indonesian first, in one place.
+"""Every user-facing string of the reports layer (reports, diagrams, explain), in one place.
 
-Kept together so the move to gettext is mechanical: each entry is a :class:`Text` with the
-Indonesian and English forms; modules look texts up by key and never build sentences inline.
+Each entry is a message id of the package's one catalogue (English, the source language; the
+Indonesian is in ``sop_engine/locale/id``): a translator works on one ``.po`` file for the whole
+package, and a text without Indonesian is *detectable* (the language coverage test fails on it)
+instead of silently English. Modules look texts up by key and never build sentences inline.
+Two ids carry a context (``C_``): the same English reads differently in Indonesian elsewhere in
+the package (``guards`` in a diagram is *syarat*, in a lint hint *syarat (guard)*).
 """
 
 from __future__ import annotations
 
-from sop_engine._core.text import Lang, Text
+from typing import Final
+
+from sop_engine._core.i18n import C_, N_, Ctx, gettext, pgettext
+from sop_engine._core.text import Lang
 
 __all__ = ["TEXTS", "t"]
 
-TEXTS: dict[str, Text] = {
-    # diagram
-    "initial": Text("awal", "initial"),
-    "final": Text("akhir", "final"),
-    "waiting": Text("menunggu pihak luar", "waiting on someone outside"),
-    "roles": Text("peran", "roles"),
-    "guards": Text("syarat", "guards"),
-    "timed": Text("otomatis saat batas waktu habis", "automatic on expiry"),
-    "runs_in": Text("berjalan di", "runs in"),
-    "paused_in": Text("berhenti sementara di", "paused in"),
-    "reminder": Text("pengingat", "reminder"),
-    "before": Text("sebelum", "before"),
-    "escalation": Text("eskalasi", "escalation"),
-    "level": Text("tingkat", "level"),
-    "after": Text("setelah", "after"),
-    "notify": Text("kepada", "to"),
-    "extension": Text("perpanjangan", "extension"),
-    "duration": Text("durasi", "duration"),
-    "working_days": Text("hari kerja", "working days"),
-    "days": Text("hari kalender", "calendar days"),
-    "working_hours": Text("jam kerja", "working hours"),
-    "if": Text("jika", "if"),
-    "otherwise": Text("selain itu", "otherwise"),
-    "times": Text("kali", "times"),
-    "max": Text("paling lama", "at most"),
-    # deadline statuses
-    "status.met": Text("terpenuhi tepat waktu", "met on time"),
-    "status.late": Text("terpenuhi terlambat", "met late"),
-    "status.running": Text("berjalan", "running"),
-    "status.breached": Text("terlampaui", "breached"),
-    "status.paused": Text("dijeda", "paused"),
-    "status.closed": Text("ditutup sebelum terpenuhi", "closed before it was met"),
-    "status.expired": Text("habis, tindakan otomatis", "expired, automatic action"),
-    "status.withdrawn": Text(
-        "tidak berlaku lagi (syarat berlakunya tidak terpenuhi)", "withdrawn (no longer applies)"
+TEXTS: Final[dict[str, str | Ctx]] = {
+    "initial": N_("initial"),
+    "final": N_("final"),
+    "waiting": N_("waiting on someone outside"),
+    "roles": N_("roles"),
+    "guards": C_("diagram", "guards"),
+    "timed": N_("automatic on expiry"),
+    "runs_in": N_("runs in"),
+    "paused_in": N_("paused in"),
+    "reminder": N_("reminder"),
+    "before": N_("before"),
+    "escalation": N_("escalation"),
+    "level": N_("level"),
+    "after": N_("after"),
+    "notify": N_("to"),
+    "extension": N_("extension"),
+    "duration": N_("duration"),
+    "working_days": N_("working days"),
+    "days": N_("calendar days"),
+    "working_hours": N_("working hours"),
+    "if": N_("if"),
+    "otherwise": N_("otherwise"),
+    "times": N_("times"),
+    "max": N_("at most"),
+    "status.met": N_("met on time"),
+    "status.late": N_("met late"),
+    "status.running": N_("running"),
+    "status.breached": N_("breached"),
+    "status.paused": N_("paused"),
+    "status.closed": N_("closed before it was met"),
+    "status.expired": N_("expired, automatic action"),
+    "status.withdrawn": N_("withdrawn (no longer applies)"),
+    "explain.start": N_("Counting starts"),
+    "explain.rule": N_("Counting rule"),
+    "explain.rule.working_days": N_(
+        "{n} working days after the start day (the start day never counts); the deadline is the end of the working day of day {n}"
     ),
-    # case explained
-    "explain.start": Text("Mulai dihitung", "Counting starts"),
-    "explain.rule": Text("Aturan hitung", "Counting rule"),
-    "explain.rule.working_days": Text(
-        "{n} hari kerja sesudah hari mulai (hari mulai tidak dihitung); batas waktu adalah "
-        "akhir jam kerja hari ke-{n}",
-        "{n} working days after the start day (the start day never counts); the deadline is "
-        "the end of the working day of day {n}",
+    "explain.rule.days": N_(
+        "{n} calendar days after the start day; the deadline is the end of that day"
     ),
-    "explain.rule.days": Text(
-        "{n} hari kalender sesudah hari mulai; batas waktu adalah akhir hari itu",
-        "{n} calendar days after the start day; the deadline is the end of that day",
+    "explain.rule.working_hours": N_("{n} working hours counted in office hours"),
+    "explain.skipped": N_("Days not counted"),
+    "explain.weekend": N_("weekend"),
+    "explain.pause": N_("Pause"),
+    "explain.extension": N_("Extension"),
+    "explain.calendar": N_("Calendar version"),
+    "explain.due": N_("Due"),
+    "explain.met_at": N_("Met at"),
+    "explain.status": N_("Status"),
+    "explain.fired": N_("Fired"),
+    "timeline": N_("Timeline"),
+    "deadlines": N_("Deadlines"),
+    "ethics": N_("Code-of-ethics records"),
+    "withheld": N_("Withheld from this viewer"),
+    "state": N_("Case state"),
+    "deadlines_legend": N_("Service-standard deadlines (◷ running, ‖ paused)"),
+    "def.received": N_("Cases opened (@start) in the period, by channel and class."),
+    "def.compliance": N_(
+        "Per clock: denominator = clocks decided in the period (met or closed before due: when they ended; late or still running: at their due instant); clocks not yet due are not counted. Percent = on time / denominator. Clocks with on_expiry (waiting on the reporter) are left out."
     ),
-    "explain.rule.working_hours": Text(
-        "{n} jam kerja dihitung dalam jam kantor", "{n} working hours counted in office hours"
+    "def.stage_times": N_(
+        "Every stay in a state that ended in the period, in working days (the entry day does not count); median and 90th percentile (nearest rank)."
     ),
-    "explain.skipped": Text("Hari yang tidak dihitung", "Days not counted"),
-    "explain.weekend": Text("akhir pekan", "weekend"),
-    "explain.pause": Text("Jeda", "Pause"),
-    "explain.extension": Text("Perpanjangan", "Extension"),
-    "explain.calendar": Text("Versi kalender", "Calendar version"),
-    "explain.due": Text("Batas waktu", "Due"),
-    "explain.met_at": Text("Terpenuhi pada", "Met at"),
-    "explain.status": Text("Status", "Status"),
-    "explain.fired": Text("Sudah terjadi", "Fired"),
-    "timeline": Text("Riwayat", "Timeline"),
-    "deadlines": Text("Batas waktu", "Deadlines"),
-    "ethics": Text("Catatan kode etik", "Code-of-ethics records"),
-    "withheld": Text("Disembunyikan untuk penampil ini", "Withheld from this viewer"),
-    "state": Text("Status kasus", "Case state"),
-    "deadlines_legend": Text(
-        "Batas waktu standar pelayanan (◷ berjalan, ‖ dijeda)",
-        "Service-standard deadlines (◷ running, ‖ paused)",
+    "def.backlog": N_(
+        "Cases opened before the end of the period and not in a final state then, by age in working days."
     ),
-    # the report's definitions (docs/reports.md says the same)
-    "def.received": Text(
-        "Kasus yang dibuka (@start) dalam periode, menurut kanal dan klasifikasi.",
-        "Cases opened (@start) in the period, by channel and class.",
+    "def.breaches": N_("@breach events in the period, by clock and the case's unit."),
+    "def.escalations": N_("@escalate events in the period, by level and the case's unit."),
+    "def.ethics": N_("Code-of-ethics breaches recorded in the period, by rule (flagged/blocked)."),
+    "def.reopened": N_(
+        "Moves in the period out of a waiting state back into a state already visited (not the initial one), e.g. the reporter disputing a response."
     ),
-    "def.compliance": Text(
-        "Per batas waktu: penyebut = batas waktu yang diputuskan dalam periode (terpenuhi atau "
-        "ditutup sebelum jatuh tempo: saat selesai; terlambat atau masih berjalan: saat jatuh "
-        "tempo); yang belum jatuh tempo tidak dihitung. Persen = tepat waktu / penyebut. Batas "
-        "waktu dengan on_expiry (menunggu pelapor) tidak termasuk.",
-        "Per clock: denominator = clocks decided in the period (met or closed before due: when "
-        "they ended; late or still running: at their due instant); clocks not yet due are not "
-        "counted. Percent = on time / denominator. Clocks with on_expiry (waiting on the "
-        "reporter) are left out.",
+    "def.closed_automatically": N_(
+        "Moves in the period into a final state made by the engine (the reporter's time ran out)."
     ),
-    "def.stage_times": Text(
-        "Setiap masa tinggal di suatu status yang berakhir dalam periode, dalam hari kerja "
-        "(hari masuk tidak dihitung); median dan persentil ke-90 (peringkat terdekat).",
-        "Every stay in a state that ended in the period, in working days (the entry day does "
-        "not count); median and 90th percentile (nearest rank).",
+    "def.trend": N_(
+        "Per month: cases received, cases closed (entered a final state), deadline breaches."
     ),
-    "def.backlog": Text(
-        "Kasus yang dibuka sebelum akhir periode dan belum berstatus akhir saat itu, menurut "
-        "umur dalam hari kerja.",
-        "Cases opened before the end of the period and not in a final state then, by age in "
-        "working days.",
+    "def.public": N_(
+        "Public version: cells of 1-4 cases read <5; percentages, medians and percentiles over fewer than 5 cases are withheld."
     ),
-    "def.breaches": Text(
-        "Peristiwa @breach dalam periode, menurut batas waktu dan unit kasus.",
-        "@breach events in the period, by clock and the case's unit.",
-    ),
-    "def.escalations": Text(
-        "Peristiwa @escalate dalam periode, menurut tingkat dan unit kasus.",
-        "@escalate events in the period, by level and the case's unit.",
-    ),
-    "def.ethics": Text(
-        "Pelanggaran kode etik yang tercatat dalam periode, menurut aturan (ditandai/diblokir).",
-        "Code-of-ethics breaches recorded in the period, by rule (flagged/blocked).",
-    ),
-    "def.reopened": Text(
-        "Perpindahan dalam periode dari status menunggu kembali ke status yang pernah dilalui "
-        "(bukan status awal), misalnya pelapor menyanggah tanggapan.",
-        "Moves in the period out of a waiting state back into a state already visited (not the "
-        "initial one), e.g. the reporter disputing a response.",
-    ),
-    "def.closed_automatically": Text(
-        "Perpindahan dalam periode ke status akhir oleh sistem (batas waktu pelapor habis).",
-        "Moves in the period into a final state made by the engine (the reporter's time ran out).",
-    ),
-    "def.trend": Text(
-        "Per bulan: kasus diterima, kasus selesai (masuk status akhir), pelanggaran batas waktu.",
-        "Per month: cases received, cases closed (entered a final state), deadline breaches.",
-    ),
-    "def.public": Text(
-        "Versi publik: sel 1-4 kasus ditulis <5; persen, median dan persentil atas kurang dari "
-        "5 kasus tidak ditampilkan.",
-        "Public version: cells of 1-4 cases read <5; percentages, medians and percentiles over "
-        "fewer than 5 cases are withheld.",
-    ),
-    # the report's headings
-    "r.title": Text(
-        "Laporan Pemantauan dan Evaluasi Pengelolaan Pengaduan",
-        "Complaint handling monitoring and evaluation report",
-    ),
-    "r.period": Text("Periode", "Period"),
-    "r.agency": Text("Instansi", "Agency"),
-    "r.unit": Text("Unit", "Unit"),
-    "r.public": Text("Versi publik", "Public version"),
-    "r.generated": Text("Dibuat", "Generated"),
-    "r.summary": Text("Ringkasan", "Summary"),
-    "r.item": Text("Butir", "Item"),
-    "r.value": Text("Nilai", "Value"),
-    "r.table": Text("Tabel", "Table"),
-    "r.count": Text("Jumlah", "Count"),
-    "r.age": Text("Umur (hari kerja)", "Age (working days)"),
-    "r.visits": Text("Jumlah tinggal", "Stays"),
-    "r.denominator": Text("Penyebut", "Denominator"),
-    "r.on_time": Text("Tepat waktu", "On time"),
-    "r.late": Text("Terlambat", "Late"),
-    "r.breached": Text("Terlampaui", "Breached"),
-    "r.received": Text("Pengaduan diterima", "Received"),
-    "r.compliance": Text("Kepatuhan", "Compliance"),
-    "r.stage_times": Text("Waktu per tahap", "Stage times"),
-    "r.backlog": Text("Tunggakan", "Backlog"),
-    "r.breaches": Text("Pelanggaran batas waktu", "Deadline breaches"),
-    "r.escalations": Text("Eskalasi", "Escalations"),
-    "r.ethics": Text("Kode etik", "Code of ethics"),
-    "r.reopened": Text("Dibuka kembali", "Reopened"),
-    "r.closed_automatically": Text("Ditutup otomatis", "Closed automatically"),
-    "r.trend": Text("Tren bulanan", "Monthly trend"),
-    "r.events": Text("Peristiwa", "Events"),
-    "r.trend.received": Text("diterima", "received"),
-    "r.trend.closed": Text("selesai", "closed"),
-    "r.trend.breaches": Text("pelanggaran", "breaches"),
-    "r.chart.channel": Text("Pengaduan diterima menurut kanal", "Received by channel"),
-    "r.chart.compliance": Text("% tepat waktu per batas waktu", "% on time per clock"),
-    "r.chart.backlog": Text("Tunggakan menurut umur (hari kerja)", "Backlog by age (working days)"),
-    "r.chart.trend": Text("Tren bulanan", "Monthly trend"),
-    "none": Text("tidak ada", "none"),
+    "r.title": N_("Complaint handling monitoring and evaluation report"),
+    "r.period": N_("Period"),
+    "r.agency": N_("Agency"),
+    "r.unit": N_("Unit"),
+    "r.public": N_("Public version"),
+    "r.generated": N_("Generated"),
+    "r.summary": N_("Summary"),
+    "r.item": N_("Item"),
+    "r.value": N_("Value"),
+    "r.table": N_("Table"),
+    "r.count": N_("Count"),
+    "r.age": N_("Age (working days)"),
+    "r.visits": N_("Stays"),
+    "r.denominator": N_("Denominator"),
+    "r.on_time": N_("On time"),
+    "r.late": N_("Late"),
+    "r.breached": N_("Breached"),
+    "r.received": C_("report", "Received"),
+    "r.compliance": N_("Compliance"),
+    "r.stage_times": N_("Stage times"),
+    "r.backlog": N_("Backlog"),
+    "r.breaches": N_("Deadline breaches"),
+    "r.escalations": N_("Escalations"),
+    "r.ethics": N_("Code of ethics"),
+    "r.reopened": N_("Reopened"),
+    "r.closed_automatically": N_("Closed automatically"),
+    "r.trend": N_("Monthly trend"),
+    "r.events": N_("Events"),
+    "r.trend.received": N_("received"),
+    "r.trend.closed": N_("closed"),
+    "r.trend.breaches": N_("breaches"),
+    "r.chart.channel": N_("Received by channel"),
+    "r.chart.compliance": N_("% on time per clock"),
+    "r.chart.backlog": N_("Backlog by age (working days)"),
+    "r.chart.trend": N_("Monthly trend"),
+    "none": N_("none"),
 }
 
 
 def t(key: str, lang: Lang) -> str:
     """The text ``key`` in ``lang`` (a missing key is a programming error: KeyError)."""
-    return TEXTS[key].get(lang)
+    message = TEXTS[key]
+    if isinstance(message, Ctx):
+        return pgettext(message.context, message.message, lang)
+    return gettext(message, lang)

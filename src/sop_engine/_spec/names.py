@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from sop_engine._core.i18n import Msg
+from sop_engine._core.i18n import N_, Msg, both
 from sop_engine._core.text import Text
 
 if TYPE_CHECKING:
@@ -147,13 +147,8 @@ class SectionNames:
 
 
 RESERVED_SECTIONS: dict[str, Text] = {
-    "deadlines": Text(
-        "batas waktu standar pelayanan dan eskalasi",
-        "service-standard deadlines and escalation",
-    ),
-    "ethics": Text("aturan kode etik pengelola pengaduan", "code-of-ethics rules"),
-    "invariants": Text(
-        "invarian yang diuji oleh perangkat pengujian", "invariants checked by the testing kit"
-    ),
+    "deadlines": both(N_("service-standard deadlines and escalation")),
+    "ethics": both(N_("code-of-ethics rules")),
+    "invariants": both(N_("invariants checked by the testing kit")),
 }
 """Top-level sections the core reserves for features that register a ``SectionSpec``."""

@@ -11,7 +11,7 @@ import click
 from sop_engine._core.calendar import WorkingCalendar, day_off_kind, day_off_source
 from sop_engine._core.i18n import N_, Msg, env_lang, gettext, locale_lang, reason_of
 from sop_engine._core.text import Lang
-from sop_engine.cli._common import FORMAT, LANG, EnvironmentProblem, json_text, registry, said
+from sop_engine.cli._common import FORMAT, LANG, EnvironmentProblem, json_text, registry, said, say
 from sop_engine.cli._i18n import CLI_LANG
 
 __all__ = ["calendar"]
@@ -42,7 +42,9 @@ def today_of(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as e:
-        raise click.BadParameter(f"{text[:40]!r} is not a date (YYYY-MM-DD)") from e
+        raise click.BadParameter(
+            say(Msg("{text!r} is not a date (YYYY-MM-DD)", text=text[:40]))
+        ) from e
 
 
 def warn_horizon(cal: WorkingCalendar, today: date, *, reach: date | None = None) -> str | None:

@@ -13,8 +13,18 @@ from zoneinfo import ZoneInfo
 import click
 from rich.table import Table
 
+from sop_engine._core.i18n import Msg
 from sop_engine._core.text import Lang
-from sop_engine.cli._common import DB, LANG, console, json_text, open_store, registry, sop_errors
+from sop_engine.cli._common import (
+    DB,
+    LANG,
+    console,
+    json_text,
+    open_store,
+    registry,
+    say,
+    sop_errors,
+)
 from sop_engine.cli._diagram import instant, now_option
 
 __all__ = ["case"]
@@ -184,7 +194,7 @@ def show(
     from sop_engine._reports.explain import explain_case, render_text, to_json
 
     if unit is not None and role is None:
-        raise click.UsageError("--unit needs --as ROLE")
+        raise click.UsageError(say(Msg("--unit needs --as ROLE")))
     st = open_store(db)
     try:
         with sop_errors():

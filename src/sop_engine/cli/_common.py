@@ -227,7 +227,7 @@ def console(**options: Any) -> Console:
 def existing(db: str) -> Path:
     """The SQLite file ``db``, which must exist."""
     if not Path(db).is_file():
-        raise EnvironmentProblem(f"no database at {db}")
+        raise EnvironmentProblem(say(Msg("no database at {db}", db=db)))
     return Path(db)
 
 
@@ -320,4 +320,8 @@ def open_store(
             path, lease=lease or timedelta(minutes=5), finish_erasures=finish_erasures
         )
     except sqlite3.DatabaseError as e:
-        raise EnvironmentProblem(f"{db} is not a usable sop_engine SQLite database: {e}") from e
+        raise EnvironmentProblem(
+            say(
+                Msg("{db} is not a usable sop_engine SQLite database: {error}", db=db, error=str(e))
+            )
+        ) from e

@@ -10,8 +10,9 @@ from typing import Literal
 import click
 
 from sop_engine._core.clock import SystemClock
+from sop_engine._core.i18n import Msg
 from sop_engine._core.text import Lang
-from sop_engine.cli._common import LANG, json_text, open_store, registry, sop_errors
+from sop_engine.cli._common import LANG, json_text, open_store, registry, say, sop_errors
 
 __all__ = ["diagram", "now_option"]
 
@@ -67,9 +68,9 @@ def diagram(
     from sop_engine._reports.diagram import case_marks, dot, mermaid, render
 
     if (db is None) != (case_id is None):
-        raise click.UsageError("--db and --case go together")
+        raise click.UsageError(say(Msg("--db and --case go together")))
     if sop_path is None and case_id is None:
-        raise click.UsageError("give an SOP file, or --db DB --case ID")
+        raise click.UsageError(say(Msg("give an SOP file, or --db DB --case ID")))
     store = open_store(db) if db is not None else None
     try:
         with sop_errors():

@@ -15,6 +15,7 @@ from typing import Literal
 import click
 
 from sop_engine._compile.loading import sop_schema
+from sop_engine._core.i18n import N_, gettext
 from sop_engine._core.text import Lang
 from sop_engine._ops.examples import TEMPLATES, example_text
 from sop_engine.cli._common import FORMAT, LANG, EnvironmentProblem, json_text, registry
@@ -25,20 +26,13 @@ SCHEMA_LINE = "# yaml-language-server: $schema=sop.schema.json"
 """The editor line every written SOP starts with (the schema file is written beside it)."""
 
 _MESSAGES = {
-    "exists": (
-        "{path} already exists; choose another directory or delete the file first",
-        "{path} sudah ada; pilih direktori lain atau hapus berkas itu lebih dahulu",
-    ),
-    "written": (
-        "wrote {sop} (template {template}) and {schema}; next: sop lint {sop}",
-        "{sop} (templat {template}) dan {schema} sudah ditulis; berikutnya: sop lint {sop}",
-    ),
+    "exists": N_("{path} already exists; choose another directory or delete the file first"),
+    "written": N_("wrote {sop} (template {template}) and {schema}; next: sop lint {sop}"),
 }
 
 
 def _text(key: str, lang: Lang, **values: str) -> str:
-    en, id_ = _MESSAGES[key]
-    return (en if lang == "en" else id_).format(**values)
+    return gettext(_MESSAGES[key], lang).format(**values)
 
 
 @click.command()

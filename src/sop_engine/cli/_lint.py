@@ -12,6 +12,7 @@ import click
 from sop_engine._compile.loading import lint_file
 from sop_engine._compile.registry import Registry
 from sop_engine._core.findings import Finding
+from sop_engine._core.i18n import gettext
 from sop_engine._core.text import Lang
 from sop_engine.cli._calendar import TODAY, today_of
 from sop_engine.cli._common import LANG, console, json_text, registry
@@ -65,19 +66,20 @@ def lint(
         )
     else:
         out = console()
+        hint = gettext("hint", lang)
         for f in findings:
             style = "red" if f.severity == "error" else "yellow"
             out.print(f"{f.format(lang)}", style=style, markup=False, soft_wrap=True)
             out.print(
-                f"    {'petunjuk' if lang == 'id' else 'hint'}: {f.hint(lang)}",
+                f"    {hint}: {f.hint(lang)}",
                 markup=False,
                 soft_wrap=True,
             )
         for where, message in horizon:
             out.print(f"{where}: {message}", style="yellow", markup=False, soft_wrap=True)
-        ok = "berkas valid" if lang == "id" else "file(s) valid"
-        bad = "kesalahan" if lang == "id" else "error(s)"
-        warn = "peringatan" if lang == "id" else "warning(s)"
+        ok = gettext("file(s) valid", lang)
+        bad = gettext("error(s)", lang)
+        warn = gettext("warning(s)", lang)
         if errors:
             out.print(
                 f"{errors} {bad}, {len(findings) - errors + len(horizon)} {warn}", style="bold red"

@@ -9,6 +9,7 @@ from typing import Literal
 
 import click
 
+from sop_engine._core.i18n import Msg
 from sop_engine._core.text import Lang
 from sop_engine.cli._common import (
     DB,
@@ -18,6 +19,7 @@ from sop_engine.cli._common import (
     open_store,
     progress_bar,
     registry,
+    say,
     sop_errors,
 )
 from sop_engine.cli._diagram import instant, now_option
@@ -84,7 +86,7 @@ def report(
     from sop_engine._reports.report import build_report
 
     if fmt == "xlsx" and output is None:
-        raise click.UsageError("xlsx is binary: write it to a file with -o FILE")
+        raise click.UsageError(say(Msg("xlsx is binary: write it to a file with -o FILE")))
     st = open_store(db)
     try:
         with sop_errors():
@@ -92,7 +94,7 @@ def report(
             first: date = start.date()
             after: date = end.date()
             if not first < after:
-                raise click.UsageError("--to must be after --from (it is exclusive)")
+                raise click.UsageError(say(Msg("--to must be after --from (it is exclusive)")))
             with progress_bar(progress) as bar:
                 task = bar.add_task("cases", total=None)
                 doc = build_report(

@@ -13,12 +13,14 @@ from typing import Any
 
 import click
 
+from sop_engine._core.i18n import Msg
 from sop_engine.cli._common import (
     DB,
     EnvironmentProblem,
     json_text,
     open_store,
     registry,
+    say,
     sop_errors,
 )
 
@@ -36,9 +38,9 @@ def _sop_files(paths: tuple[str, ...]) -> list[Path]:
         elif p.is_file():
             files.append(p)
         else:
-            raise EnvironmentProblem(f"--sop {raw}: no such file or directory")
+            raise EnvironmentProblem(say(Msg("--sop {path}: no such file or directory", path=raw)))
     if not files:
-        raise EnvironmentProblem("--sop names no SOP file (*.yaml)")
+        raise EnvironmentProblem(say(Msg("--sop names no SOP file (*.yaml)")))
     return files
 
 

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING
 import click
 
 from sop_engine._core.errors import SopError
-from sop_engine._core.i18n import Msg
+from sop_engine._core.i18n import C_, N_, Ctx, Msg, pgettext
+from sop_engine._core.text import Lang
 from sop_engine.cli._common import (
     DB,
     FORMAT,
+    LANG,
     EnvironmentProblem,
     console,
     is_url,
@@ -118,7 +120,7 @@ def worker(
     if ctx.invoked_subcommand is not None:
         return
     if db is None:
-        raise click.UsageError("Missing option '--db'.")
+        raise click.UsageError(say(Msg("Missing option {option}.", option="'--db'")))
     import signal
     import threading
     import time as timing
@@ -127,7 +129,7 @@ def worker(
     from sop_engine._ops.worker import JsonLinesNotifier, WorkerStats, run_worker
 
     if batch < 1 or lease <= 0 or interval < 0:
-        raise click.UsageError("--batch must be >= 1, --lease > 0 and --interval >= 0")
+        raise click.UsageError(say(Msg("--batch must be >= 1, --lease > 0 and --interval >= 0")))
     plugin_notifier = _plugin_notifier(notifier, notifier_config)
     checkpoints = _schedule(db, checkpoint_key, checkpoint_dir, checkpoint_every)
     st = open_store(db, agencies=agencies, lease=timedelta(seconds=lease), batch=batch)
@@ -203,7 +205,8 @@ def worker(
     "checkpoint older than one period and a grace needs attention.",
 )
 @FORMAT
-def status(db: str, limit: int, every_text: str | None, fmt: str) -> None:
+@LANG
+def status(db: str, limit: int, every_text: str | None, fmt: str, lang: Lang) -> None:
     """Due and pending work, lag, the newest scheduled checkpoint and its age, and the
     quarantined timers and notifications with their errors. A health check: exit 1 when
     something needs a person (quarantined timers or notifications, erasures whose key is not
@@ -248,16 +251,25 @@ def status(db: str, limit: int, every_text: str | None, fmt: str) -> None:
         click.echo(json_text(doc))
     else:
         for name, value in _status_fields(queue).items():
-            click.echo(f"{name}: {value}")
-        click.echo(f"timer_lag_seconds: {'-' if lag is None else f'{lag:.0f}'}")
+            click.echo(f"{_field(name, lang)}: {'-' if value is None else value}")
+        click.echo(f"{_field('timer_lag_seconds', lang)}: {'-' if lag is None else f'{lag:.0f}'}")
         for name, value in marks.items():
             shown = "-" if value is None else f"{value:.0f}" if isinstance(value, float) else value
-            click.echo(f"{name}: {shown}")
-        click.echo(f"pending_erasures: {len(erasures)}")
+            click.echo(f"{_field(name, lang)}: {shown}")
+        click.echo(f"{_field('pending_erasures', lang)}: {len(erasures)}")
         for d in letters:
+            kind = _KINDS.get(d.kind)
             click.echo(
-                f"quarantined {d.kind} {d.key} (case {d.case_id}) after {d.attempts} "
-                f"attempt(s) at {d.since.isoformat()}: {d.error}"
+                Msg(
+                    "quarantined {kind} {key} (case {case}) after {n} attempt(s) at {since}: "
+                    "{error}",
+                    kind=d.kind if kind is None else Msg(kind),
+                    key=d.key,
+                    case=d.case_id,
+                    n=d.attempts,
+                    since=d.since.isoformat(),
+                    error=d.error,
+                ).render(lang)
             )
         for _, _, text in attention:
             click.echo(say(Msg("needs attention: {what}", what=text)))
@@ -266,6 +278,33 @@ def status(db: str, limit: int, every_text: str | None, fmt: str) -> None:
 
 
 _Attention = tuple[str, dict[str, object], Msg]
+
+_FIELDS: dict[str, Ctx] = {
+    "due_timers": C_("worker status", "due_timers"),
+    "retrying_timers": C_("worker status", "retrying_timers"),
+    "dead_timers": C_("worker status", "dead_timers"),
+    "pending_notifications": C_("worker status", "pending_notifications"),
+    "retrying_notifications": C_("worker status", "retrying_notifications"),
+    "dead_notifications": C_("worker status", "dead_notifications"),
+    "oldest_due": C_("worker status", "oldest_due"),
+    "oldest_pending": C_("worker status", "oldest_pending"),
+    "timer_lag_seconds": C_("worker status", "timer_lag_seconds"),
+    "last_checkpoint": C_("worker status", "last_checkpoint"),
+    "last_checkpoint_file": C_("worker status", "last_checkpoint_file"),
+    "checkpoint_age_seconds": C_("worker status", "checkpoint_age_seconds"),
+    "pending_erasures": C_("worker status", "pending_erasures"),
+}
+"""The lines of ``sop worker status``: in English the JSON key itself (scripts grep for
+``last_checkpoint_file:``), in Indonesian words; the context tells a translator so."""
+
+_KINDS: dict[str, str] = {"timer": N_("timer"), "notification": N_("notification")}
+"""A dead letter's kind, as the status line says it."""
+
+
+def _field(name: str, lang: Lang) -> str:
+    """A status line's label in ``lang``; a field a newer store adds shows as its key."""
+    field = _FIELDS.get(name)
+    return name if field is None else pgettext(field.context, field.message, lang)
 
 
 def _attention(
@@ -485,7 +524,7 @@ def _plugin_notifier(name: str | None, config_path: str | None) -> Notifier | No
     """The installed notifier ``name`` bound to its TOML configuration (checked by its schema)."""
     if name is None:
         if config_path is not None:
-            raise click.UsageError("--config configures a --notifier: name one")
+            raise click.UsageError(say(Msg("--config configures a --notifier: name one")))
         return None
     import tomllib
 

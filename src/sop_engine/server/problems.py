@@ -36,6 +36,7 @@ from sop_engine import (
     VersionConflict,
 )
 from sop_engine.server.access import Forbidden, UnknownChannel
+from sop_engine.server.texts import N_, Lang, lang_of, say
 
 __all__ = [
     "GEOREPORT_ERRORS",
@@ -46,6 +47,7 @@ __all__ = [
     "Problem",
     "exception_handlers",
     "problem",
+    "request_lang",
 ]
 
 PROBLEM = "application/problem+json"
@@ -72,18 +74,20 @@ _STATUS: tuple[tuple[type[SopError], int], ...] = (
 """Engine error -> HTTP status; the first match wins (subclasses before their bases)."""
 
 _TITLES: dict[int, str] = {
-    400: "Permintaan tidak valid / Bad request",
-    401: "Perlu autentikasi / Authentication required",
-    403: "Tidak berwenang / Forbidden",
-    404: "Tidak ditemukan / Not found",
-    409: "Tidak dapat dilakukan sekarang / Not possible now",
-    412: "Laporan telah berubah / The case has changed",
-    422: "Data tidak dapat diterima / Unprocessable data",
-    429: "Terlalu banyak permintaan / Too many requests",
-    500: "Kesalahan server / Server error",
-    502: "Plugin gagal / A plugin failed",
-    503: "Basis data tidak tersedia / Database unavailable",
+    400: N_("Bad request"),
+    401: N_("Authentication required"),
+    403: N_("Forbidden"),
+    404: N_("Not found"),
+    409: N_("Not possible now"),
+    412: N_("The case has changed"),
+    422: N_("Unprocessable data"),
+    429: N_("Too many requests"),
+    500: N_("Server error"),
+    502: N_("A plugin failed"),
+    503: N_("Database unavailable"),
 }
+"""HTTP status -> a problem's ``title`` (a message id, said in the request's language)."""
+_ERROR = N_("Error")
 
 
 @attrs.define
@@ -149,13 +153,32 @@ def status_of(error: SopError) -> int:
     return 400
 
 
+def request_lang(request: Request[Any, Any, Any] | None) -> Lang:
+    """The language a client asked for: ``?lang=``, the desk's ``lang`` cookie, then the first
+    language of ``Accept-Language``; Bahasa Indonesia otherwise (the desk's default)."""
+    if request is None:
+        return "id"
+    asked = request.query_params.get("lang") or request.cookies.get("lang")
+    if asked is None:
+        first = request.headers.get("accept-language", "").split(",")[0]
+        asked = first.split(";")[0].strip().lower()[:2]
+    return lang_of(asked)
+
+
 def problem(
-    status: int, kind: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+    status: int,
+    kind: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    *,
+    lang: Lang = "id",
+    **extra: Any,
 ) -> Response[dict[str, Any]]:
-    """A problem+json response."""
+    """A problem+json response. ``type`` and ``error`` name the error for a program (stable in
+    every language); ``title`` says its HTTP status in ``lang`` for a person."""
     body: dict[str, Any] = {
         "type": f"/problems/{kind}",
-        "title": _TITLES.get(status, "Error"),
+        "title": say(lang, _TITLES.get(status, _ERROR)),
         "status": status,
         "detail": detail,
         "error": kind,
@@ -201,6 +224,7 @@ def _sop_error(request: Request[Any, Any, Any], error: SopError) -> Response[dic
         status_of(error),
         type(error).__name__,
         str(error),
+        lang=request_lang(request),
         detail_id=error.message("id"),
         **_extra(error),
     )
@@ -210,18 +234,24 @@ def _not_authenticated(
     request: Request[Any, Any, Any], error: NotAuthenticated
 ) -> Response[dict[str, Any]]:
     return problem(
-        401, "NotAuthenticated", str(error), headers={"WWW-Authenticate": 'Bearer realm="sop"'}
+        401,
+        "NotAuthenticated",
+        str(error),
+        headers={"WWW-Authenticate": 'Bearer realm="sop"'},
+        lang=request_lang(request),
     )
 
 
 def _forbidden(request: Request[Any, Any, Any], error: Forbidden) -> Response[dict[str, Any]]:
-    return problem(403, "Forbidden", f"this principal may not use {error.what}")
+    return problem(
+        403, "Forbidden", f"this principal may not use {error.what}", lang=request_lang(request)
+    )
 
 
 def _unknown_channel(
     request: Request[Any, Any, Any], error: UnknownChannel
 ) -> Response[dict[str, Any]]:
-    return problem(404, "UnknownChannel", str(error))
+    return problem(404, "UnknownChannel", str(error), lang=request_lang(request))
 
 
 def _http(request: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
@@ -229,7 +259,14 @@ def _http(request: Request[Any, Any, Any], error: HTTPException) -> Response[dic
     if isinstance(error, ValidationException) and error.extra:
         extra["problems"] = error.extra
     kind = "InvalidRequest" if error.status_code == 400 else type(error).__name__
-    return problem(error.status_code, kind, str(error.detail), headers=error.headers, **extra)
+    return problem(
+        error.status_code,
+        kind,
+        str(error.detail),
+        headers=error.headers,
+        lang=request_lang(request),
+        **extra,
+    )
 
 
 exception_handlers: ExceptionHandlersMap = {

@@ -22,8 +22,8 @@ from rich.console import Console
 from sop_engine._compile.loading import lint_file
 from sop_engine._compile.registry import Registry
 from sop_engine._core.errors import SopError
-from sop_engine._core.i18n import render
-from sop_engine._core.text import Lang, Text
+from sop_engine._core.i18n import N_, both, render
+from sop_engine._core.text import Lang
 from sop_engine.testing.harness import DEFAULT_START, Result, explore, replay
 from sop_engine.testing.junit import junit_xml
 from sop_engine.testing.report import coverage_table, scenario_text
@@ -32,40 +32,18 @@ from sop_engine.testing.world import BUILTIN_INVARIANTS, Step
 __all__ = ["run_test_command", "save_scenario"]
 
 _T = {
-    "exploring": Text(
-        "Menjelajahi {sop}: {n} skenario × ≤ {m} langkah, seed {seed}",
-        "Exploring {sop}: {n} scenarios × ≤ {m} steps, seed {seed}",
-    ),
-    "passed": Text(
-        "Semua {k} invarian terpenuhi dalam {steps} langkah.",
-        "All {k} invariants held over {steps} steps.",
-    ),
-    "failed": Text(
-        "Invarian dilanggar. Skenario terpendek yang ditemukan:",
-        "An invariant failed. The shortest scenario found:",
-    ),
-    "saved": Text("Skenario disimpan di {path}.", "Scenario saved to {path}."),
-    "replay": Text("Putar ulang skenario ini persis:", "Replay exactly this scenario:"),
-    "rerun": Text("Ulangi penjelajahan yang sama:", "Repeat the same exploration:"),
-    "coverage": Text(
-        "Cakupan {got:.0f}% di bawah batas {want:.0f}%.",
-        "Coverage {got:.0f}% is below the required {want:.0f}%.",
-    ),
-    "unknown": Text(
-        "invarian tidak dikenal: {names}; yang ada: {known}",
-        "unknown invariant(s): {names}; known: {known}",
-    ),
-    "replay_ok": Text(
-        "Skenario dijalankan ulang: semua invarian terpenuhi ({steps} langkah).",
-        "Scenario replayed: every invariant held ({steps} steps).",
-    ),
-    "switched_off": Text(
-        "Pemeriksaan bawaan {name} dinonaktifkan oleh SOP ini: {reason}",
-        "Built-in check {name} is switched off by this SOP: {reason}",
-    ),
-    "other_sop": Text(
-        "Peringatan: skenario dibuat untuk versi lain berkas SOP ini.",
-        "Warning: the scenario was recorded against another version of this SOP file.",
+    "exploring": both(N_("Exploring {sop}: {n} scenarios × ≤ {m} steps, seed {seed}")),
+    "passed": both(N_("All {k} invariants held over {steps} steps.")),
+    "failed": both(N_("An invariant failed. The shortest scenario found:")),
+    "saved": both(N_("Scenario saved to {path}.")),
+    "replay": both(N_("Replay exactly this scenario:")),
+    "rerun": both(N_("Repeat the same exploration:")),
+    "coverage": both(N_("Coverage {got:.0f}% is below the required {want:.0f}%.")),
+    "unknown": both(N_("unknown invariant(s): {names}; known: {known}")),
+    "replay_ok": both(N_("Scenario replayed: every invariant held ({steps} steps).")),
+    "switched_off": both(N_("Built-in check {name} is switched off by this SOP: {reason}")),
+    "other_sop": both(
+        N_("Warning: the scenario was recorded against another version of this SOP file.")
     ),
 }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import attrs
 
 from sop_engine._compile.compiled import CompiledSop
+from sop_engine._core.i18n import N_, both
 from sop_engine._core.records import AuditEvent, Case
 from sop_engine._core.text import Text
 
@@ -79,26 +80,26 @@ class Coverage:
             return CoverageRow(kind, label, len(every) - len(missing), len(every), missing)
 
         return [
-            row("states", Text("status", "states"), [s.name for s in d.states], self.states),
+            row("states", both(N_("states")), [s.name for s in d.states], self.states),
             row(
                 "transitions",
-                Text("transisi", "transitions"),
+                both(N_("transitions")),
                 [f"{s} --{e}--> {t}" for s, e, t in edges],
                 {f"{s} --{e}--> {t}" for s, e, t in self.edges},
             ),
             row(
                 "clocks",
-                Text("jam batas waktu dimulai", "deadline clocks started"),
+                both(N_("deadline clocks started")),
                 clocks,
                 self.clocks,
             ),
             row(
                 "outcomes",
-                Text("batas waktu terlampaui/kedaluwarsa", "deadlines breached or expired"),
+                both(N_("deadlines breached or expired")),
                 outcomes,
                 self.outcomes,
             ),
-            row("levels", Text("tingkat eskalasi", "escalation levels"), levels, self.levels),
+            row("levels", both(N_("escalation levels")), levels, self.levels),
         ]
 
     @property

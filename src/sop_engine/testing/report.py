@@ -16,7 +16,7 @@ from rich.table import Table
 
 from sop_engine._compile.compiled import CompiledSop
 from sop_engine._core.calendar import WorkingCalendar
-from sop_engine._core.i18n import render
+from sop_engine._core.i18n import N_, gettext, render
 from sop_engine._core.records import Actor
 from sop_engine._core.text import Lang
 from sop_engine.testing.coverage import Coverage
@@ -24,40 +24,32 @@ from sop_engine.testing.world import InvariantViolated, Outcome
 
 __all__ = ["coverage_table", "scenario_text"]
 
-_DAYS = {
-    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
 _WORDS = {
-    "id": {
-        "opens": "membuka kasus",
-        "on": "pada kasus",
-        "refused": "DITOLAK",
-        "time": "waktu maju ke",
-        "crossing": "melewati",
-        "sweep": "penyapuan batas waktu",
-        "nothing": "tidak ada yang jatuh tempo",
-        "broken": "INVARIAN DILANGGAR",
-        "case": "kasus",
-        "level": "tingkat",
-        "unit": "unit",
-        "data": "data",
-    },
-    "en": {
-        "opens": "opens case",
-        "on": "on case",
-        "refused": "REFUSED",
-        "time": "time moves to",
-        "crossing": "crossing",
-        "sweep": "deadline sweep",
-        "nothing": "nothing due",
-        "broken": "INVARIANT BROKEN",
-        "case": "case",
-        "level": "level",
-        "unit": "unit",
-        "data": "data",
-    },
+    "opens": N_("opens case"),
+    "on": N_("on case"),
+    "refused": N_("REFUSED"),
+    "time": N_("time moves to"),
+    "crossing": N_("crossing"),
+    "sweep": N_("deadline sweep"),
+    "nothing": N_("nothing due"),
+    "broken": N_("INVARIANT BROKEN"),
+    "case": N_("case"),
+    "level": N_("level"),
+    "unit": N_("unit"),
+    "data": N_("data"),
 }
+"""The scenario's words by key (message ids); :func:`_words` says them in a language."""
+
+
+def _words(lang: Lang) -> dict[str, str]:
+    return {key: gettext(message, lang) for key, message in _WORDS.items()}
+
+
+def _day(day: date, lang: Lang) -> str:
+    """The day's name (``Senin``, ``Monday``), from Babel's locale data."""
+    from babel.dates import get_day_names
+
+    return str(get_day_names("wide", locale=lang)[day.weekday()])
 
 
 def _zone(sop: CompiledSop) -> ZoneInfo:
@@ -67,13 +59,13 @@ def _zone(sop: CompiledSop) -> ZoneInfo:
 
 def _when(at: datetime, tz: ZoneInfo, lang: Lang) -> str:
     local = at.astimezone(tz)
-    return f"{_DAYS[lang][local.weekday()]} {local:%d-%m-%Y %H:%M} {local.tzname()}"
+    return f"{_day(local.date(), lang)} {local:%d-%m-%Y %H:%M} {local.tzname()}"
 
 
 def _actor(actor: Actor | None, lang: Lang) -> str:
     if actor is None:
         return "-"
-    unit = f", {_WORDS[lang]['unit']} {actor.unit}" if actor.unit else ""
+    unit = f", {gettext(_WORDS['unit'], lang)} {actor.unit}" if actor.unit else ""
     return f"{actor.id} ({actor.role}{unit})"
 
 
@@ -91,14 +83,15 @@ def _days_off(calendar: WorkingCalendar | None, a: datetime, b: datetime, lang: 
     while day <= last and len(names) < 12:
         if not calendar.is_working_day(day):
             off = calendar.days_off.get(day)
-            label = off.name if off is not None else _DAYS[lang][day.weekday()]
+            label = off.name if off is not None else _day(day, lang)
             names.append(f"{label} {day:%d-%m}")
         day += timedelta(days=1)
-    return f" ({_WORDS[lang]['crossing']} {', '.join(names)})" if names else ""
+    crossing = gettext(_WORDS["crossing"], lang)
+    return f" ({crossing} {', '.join(names)})" if names else ""
 
 
 def _line(o: Outcome, sop: CompiledSop, calendar: WorkingCalendar | None, lang: Lang) -> str:
-    w = _WORDS[lang]
+    w = _words(lang)
     tz = _zone(sop)
     s = o.step
     when = _when(o.at, tz, lang)
@@ -137,7 +130,7 @@ def scenario_text(
 ) -> str:
     """The failing run as numbered lines, ending with the invariant that broke and why."""
     lines = [f"{k:>3}. {_line(o, sop, calendar, lang)}" for k, o in enumerate(failure.log, start=1)]
-    w = _WORDS[lang]
+    w = _words(lang)
     lines.append(
         f"  ✗ {w['broken']}: {failure.title.get(lang)} [{failure.invariant}] — "
         f"{w['case']} {failure.case_id}: {render(failure.detail, lang)}"
@@ -147,12 +140,11 @@ def scenario_text(
 
 def coverage_table(coverage: Coverage, lang: Lang = "id") -> Table:
     """A rich table: per kind of item, how many were exercised, the share, what was missed."""
-    en = lang == "en"
-    table = Table(title="Cakupan pengujian" if not en else "Test coverage")
-    table.add_column("bagian" if not en else "part")
-    table.add_column("teruji" if not en else "exercised", justify="right")
+    table = Table(title=gettext("Test coverage", lang))
+    table.add_column(gettext("part", lang))
+    table.add_column(gettext("exercised", lang), justify="right")
     table.add_column("%", justify="right")
-    table.add_column("belum teruji" if not en else "not exercised", overflow="fold")
+    table.add_column(gettext("not exercised", lang), overflow="fold")
     for row in coverage.rows():
         if not row.total:
             continue
