@@ -1046,3 +1046,89 @@ def test_usage_and_environment_errors_of_the_cli_are_in_one_language(
     for text in said:
         assert text in "".join(outputs.values()), outputs
     _check(outputs, lang, frozenset({"kemarin", "db", "none", "case", "show"}))  # the command
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_operators_run_lines_are_in_one_language(lang: Lang, tmp_path: Path) -> None:
+    """Regression: these lines were English whatever the language: what a running `sop worker`
+    prints (`worker ...: started`, `worker idle: fired 3, ...`), `requeued 1` of both requeue
+    commands, `schema version N` of `sop store migrate`, `private key ..., public key ...` of
+    `sop audit keygen` and the `# token for ...` line of `sop serve-token`."""
+    import signal
+    import sqlite3
+
+    from sop_engine import Engine, SimulatedClock
+    from sop_engine._ops.examples import example_path
+    from sop_engine._persistence.sqlite import SqliteStore
+
+    from conftest import ADMIN, COMPLETE, LAPOR
+
+    db = tmp_path / "s.sqlite3"
+    runner = CliRunner(env={"SOP_LANG": lang, "COLUMNS": "200"})
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(main, [*args, "--lang", lang])
+        assert result.exit_code == code, result.output
+        return result.output.replace(str(tmp_path), "DIR")
+
+    outputs = {"store migrate": run("store", "migrate", "--db", str(db))}
+    clock = SimulatedClock(datetime(2026, 3, 2, 1, tzinfo=UTC))
+    engine = Engine(store=SqliteStore(db, clock=clock), clock=clock)
+    engine.load(LAPOR)
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c1")
+    engine.store.close()  # type: ignore[attr-defined]
+    # the worker installs its own SIGTERM/SIGINT handlers: give pytest its own back
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        outputs["worker"] = run(
+            "worker", "--db", str(db), "--exit-when-idle", "--outbox", str(tmp_path / "out")
+        )
+    finally:
+        for s, handler in handlers.items():
+            signal.signal(s, handler)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE timers SET dead_us = 1, error = 'boom'")
+    conn.commit()
+    conn.close()
+    outputs["worker requeue"] = run("worker", "requeue", "--db", str(db), "--all")
+    outputs["outbox requeue"] = run("outbox", "requeue", "--db", str(db), "--all")
+    outputs["audit keygen"] = run("audit", "keygen", "-o", str(tmp_path / "key.pem"))
+    token = run("serve-token", "--id", "siti", "--role", "admin_instansi", "--agency", "x")
+    outputs["serve-token"] = token.splitlines()[0]  # the rest is TOML: its keys are code
+    said = {
+        "id": (
+            "DIR/s.sqlite3: versi skema ",
+            "DIR/s.sqlite3 (semua instansi): mulai berjalan",
+            "pekerja selesai, tak ada lagi yang perlu dikerjakan: berbunyi ",
+            "dimasukkan kembali ke antrean: ",
+            "kunci privat DIR/key.pem, kunci publik DIR/key.pem.pub",
+            "# token untuk siti (ditampilkan sekali saja, rahasiakan): ",
+        ),
+        "en": (
+            "DIR/s.sqlite3: schema version ",
+            "worker DIR/s.sqlite3 (every agency): started",
+            "worker idle: fired ",
+            "requeued ",
+            "private key DIR/key.pem, public key DIR/key.pem.pub",
+            "# token for siti (shown once, keep it secret): ",
+        ),
+    }[lang]
+    everything = "\n".join(outputs.values())
+    for text in said:
+        assert text in everything, outputs
+    with example_path("lapor") as sop:
+        content = content_words(sop, lang)
+    _check(outputs, lang, content | {"siti"})
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_workers_totals_say_a_failed_checkpoint_in_one_language(lang: Lang) -> None:
+    """The worker's totals line with a failed scheduled checkpoint (hard to cause in a run)."""
+    from sop_engine._ops.worker import WorkerStats
+    from sop_engine.cli._worker import _counts
+
+    text = _counts(WorkerStats(fired=2, checkpoints=1, checkpoint_failures=1)).render(lang)
+    assert text.endswith(
+        {"id": "titik periksa 1 (gagal 1)", "en": "checkpoints 1 (failed 1)"}[lang]
+    )
+    _check({"totals": text}, lang)

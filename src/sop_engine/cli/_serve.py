@@ -14,8 +14,10 @@ from typing import Any
 import click
 
 from sop_engine._core.i18n import Msg
+from sop_engine._core.text import Lang
 from sop_engine.cli._common import (
     DB,
+    LANG,
     EnvironmentProblem,
     json_text,
     open_store,
@@ -26,7 +28,16 @@ from sop_engine.cli._common import (
 
 __all__ = ["serve", "serve_token"]
 
-_EXTRA = "the complaint desk needs the optional server packages: pip install 'sop-engine[server]'"
+
+def _extra(e: ImportError) -> str:
+    """Why the desk cannot start without the ``server`` extra, and how to install it."""
+    return say(
+        Msg(
+            "the complaint desk needs the optional server packages: {install} ({cause})",
+            install="pip install 'sop-engine[server]'",
+            cause=e,
+        )
+    )
 
 
 def _sop_files(paths: tuple[str, ...]) -> list[Path]:
@@ -74,6 +85,7 @@ def tracking_id() -> str:
 @click.option("--config", type=click.Path(dir_okay=False), default=None, help="TOML [desk] table.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
+@LANG
 def serve(
     db: str,
     sops: tuple[str, ...],
@@ -82,6 +94,7 @@ def serve(
     config: str | None,
     host: str,
     port: int,
+    lang: Lang,
 ) -> None:
     """Run the complaint desk (HTTP API, pages, OpenAPI at /schema) on DB.
 
@@ -93,7 +106,7 @@ def serve(
 
         from sop_engine.server import DeskSettings, PrincipalBook, create_app
     except ImportError as e:
-        raise EnvironmentProblem(f"{_EXTRA} ({e})") from e
+        raise EnvironmentProblem(_extra(e)) from e
     from sop_engine import Engine
 
     try:
@@ -136,12 +149,15 @@ def serve(
 @click.option("--agency", required=True, help="The agency, as the SOP's sop.agency names it.")
 @click.option("--unit", default=None, help="Their unit (unit-scoped roles see only its cases).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def serve_token(person: str, role: str, agency: str, unit: str | None, fmt: str) -> None:
+@LANG
+def serve_token(
+    person: str, role: str, agency: str, unit: str | None, fmt: str, lang: Lang
+) -> None:
     """Mint an API token: print it once, with the [[principal]] entry holding only its hash."""
     try:
         from sop_engine.server import hash_token, new_token
     except ImportError as e:
-        raise EnvironmentProblem(f"{_EXTRA} ({e})") from e
+        raise EnvironmentProblem(_extra(e)) from e
     token = new_token()
     entry: dict[str, Any] = {"id": person, "role": role, "agency": agency}
     if unit:
@@ -150,7 +166,10 @@ def serve_token(person: str, role: str, agency: str, unit: str | None, fmt: str)
     if fmt == "json":
         click.echo(json_text({"token": token, "principal": entry}))
         return
-    click.echo(f"# token for {person} (shown once, keep it secret): {token}")
+    said = Msg(
+        "token for {person} (shown once, keep it secret): {token}", person=person, token=token
+    )
+    click.echo(f"# {said.render(lang)}")  # a TOML comment: the file stays loadable
     click.echo("[[principal]]")
     for k, v in entry.items():
         click.echo(f"{k} = {json_text(v)}")
