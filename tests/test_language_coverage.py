@@ -1026,6 +1026,16 @@ def test_usage_and_environment_errors_of_the_cli_are_in_one_language(
             "report xlsx": ["report", "--db", missing, "--format", "xlsx"],
             "worker": ["worker"],
             "worker --batch": ["worker", "--db", missing, "--batch", "0"],
+            "worker --notifier": ["worker", "--db", missing, "--notifier", "nope"],
+            "worker --config": [
+                "worker",
+                "--db",
+                missing,
+                "--notifier",
+                "nope",
+                "--config",
+                missing + ".toml",
+            ],
             "lint --today": ["lint", str(sop), "--today", "kemarin"],
         }
         outputs = {}
@@ -1040,12 +1050,22 @@ def test_usage_and_environment_errors_of_the_cli_are_in_one_language(
             "--db dan --case harus dipakai bersama",
             "tidak ada basis data di DB",
             "bukan tanggal",
+            "--notifier nope: tidak ada pengirim notifikasi bernama itu (",
+            "--config DB.toml: ",
         ),
-        "en": ("--db and --case go together", "no database at DB", "is not a date"),
+        "en": (
+            "--db and --case go together",
+            "no database at DB",
+            "is not a date",
+            "--notifier nope: no such notifier (",
+            "--config DB.toml: ",
+        ),
     }[lang]
     for text in said:
         assert text in "".join(outputs.values()), outputs
-    _check(outputs, lang, frozenset({"kemarin", "db", "none", "case", "show"}))  # the command
+    _check(
+        outputs, lang, frozenset({"kemarin", "db", "none", "case", "show", "nope"})
+    )  # the command
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

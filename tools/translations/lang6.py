@@ -37,4 +37,12 @@ T = {
     "the complaint desk needs the optional server packages: {install} ({cause})": (
         "meja pengaduan memerlukan paket server opsional: {install} ({cause})"
     ),
+    # -- usage and environment errors that were English in every language ------------------------
+    "{format} is binary: write it to a file with -o FILE": (
+        "{format} adalah berkas biner: tulis ke berkas dengan -o BERKAS"
+    ),
+    "none installed": "tidak ada yang terpasang",
+    "--notifier {name}: no such notifier ({known})": (
+        "--notifier {name}: tidak ada pengirim notifikasi bernama itu ({known})"
+    ),
 }

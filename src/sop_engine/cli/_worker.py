@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sop_engine._core.errors import SopError
-from sop_engine._core.i18n import C_, N_, Ctx, Msg, pgettext
+from sop_engine._core.i18n import C_, N_, Ctx, Msg, os_reason, pgettext
 from sop_engine._core.text import Lang
 from sop_engine.cli._common import (
     DB,
@@ -563,13 +563,16 @@ def _plugin_notifier(name: str | None, config_path: str | None) -> Notifier | No
             with open(config_path, "rb") as f:
                 doc = tomllib.load(f)
         except (OSError, tomllib.TOMLDecodeError) as e:
-            raise EnvironmentProblem(f"--config {config_path}: {e}") from e
+            why = os_reason(e) if isinstance(e, OSError) else str(e)  # TOML's own text: English
+            said = Msg("{option} {path}: {why}", option="--config", path=config_path, why=why)
+            raise EnvironmentProblem(say(said)) from e
         table = doc.get(name)
         config = dict(table) if isinstance(table, dict) else doc
     reg = registry()
     if name not in reg.notifiers:
-        known = ", ".join(sorted(reg.notifiers)) or "none installed"
-        raise click.UsageError(f"--notifier {name}: no such notifier ({known})")
+        known = ", ".join(sorted(reg.notifiers)) or Msg("none installed")
+        said = Msg("--notifier {name}: no such notifier ({known})", name=name, known=known)
+        raise click.UsageError(say(said))
     try:
         return reg.notifier(name, config)
     except SopError as e:  # the configuration file is wrong: the environment (exit 2)
