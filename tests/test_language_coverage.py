@@ -1017,8 +1017,16 @@ def test_usage_and_environment_errors_of_the_cli_are_in_one_language(
     from sop_engine._ops.examples import example_path
 
     missing = str(tmp_path / "none.db")
+    principals = tmp_path / "principals.toml"
+    principals.write_text('[[principal]]\nid = "siti"\n', encoding="utf-8")
+    desk = tmp_path / "desk.toml"
+    desk.write_text("[desk]\nbogus = 1\n", encoding="utf-8")
     with example_path("lapor") as sop:
+        serve = ["serve", "--db", missing, "--sop", str(sop)]
         cases = {
+            "serve --principals": [*serve, "--principals", str(principals)],
+            "serve --principals none": [*serve, "--principals", missing + ".toml"],
+            "serve --config": [*serve, "--config", str(desk)],
             "diagram --db": ["diagram", str(sop), "--db", missing],
             "diagram": ["diagram"],
             "case show --unit": ["case", "show", "--db", missing, "X", "--unit", "u"],
@@ -1044,7 +1052,7 @@ def test_usage_and_environment_errors_of_the_cli_are_in_one_language(
                 main, [*args, "--lang", lang] if args[0] != "worker" else args
             )
             assert result.exit_code == 2, (name, result.output)
-            outputs[name] = result.output.replace(missing, "DB")
+            outputs[name] = result.output.replace(missing, "DB").replace(str(tmp_path), "DIR")
     said = {
         "id": (
             "--db dan --case harus dipakai bersama",
@@ -1052,6 +1060,10 @@ def test_usage_and_environment_errors_of_the_cli_are_in_one_language(
             "bukan tanggal",
             "--notifier nope: tidak ada pengirim notifikasi bernama itu (",
             "--config DB.toml: ",
+            "--principals DIR/principals.toml: entri [[principal]] ke-1 tidak memuat 'role', "
+            "'agency', 'token_sha256'",
+            "--principals DB.toml: berkas atau direktori tidak ada",
+            "kunci [desk] tidak dikenal 'bogus'; kunci yang dikenal: ",
         ),
         "en": (
             "--db and --case go together",
@@ -1059,12 +1071,15 @@ def test_usage_and_environment_errors_of_the_cli_are_in_one_language(
             "is not a date",
             "--notifier nope: no such notifier (",
             "--config DB.toml: ",
+            "--principals DIR/principals.toml: principal #1 lacks 'role', 'agency', 'token_sha256'",
+            "--principals DB.toml: no such file or directory",
+            "unknown [desk] keys 'bogus'; known keys: ",
         ),
     }[lang]
     for text in said:
         assert text in "".join(outputs.values()), outputs
     _check(
-        outputs, lang, frozenset({"kemarin", "db", "none", "case", "show", "nope"})
+        outputs, lang, frozenset({"kemarin", "db", "none", "case", "show", "nope", "bogus"})
     )  # the command
 
 

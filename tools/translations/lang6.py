@@ -45,4 +45,16 @@ T = {
     "--notifier {name}: no such notifier ({known})": (
         "--notifier {name}: tidak ada pengirim notifikasi bernama itu ({known})"
     ),
+    "{option} {why}": "{option} {why}",
+    # -- the desk's files, as sop serve reports them (src/sop_engine/server/{settings,principals}.py)
+    "{path}: [desk] must be a table": "{path}: [desk] harus berupa tabel",
+    "{path}: unknown [desk] keys {unknown}; known keys: {known}": (
+        "{path}: kunci [desk] tidak dikenal {unknown}; kunci yang dikenal: {known}"
+    ),
+    "principal {id!r} is listed twice": "petugas {id!r} tercantum dua kali",
+    "{path}: principal #{n} must be a table": "{path}: entri [[principal]] ke-{n} harus berupa tabel",
+    "{path}: principal #{n} lacks {missing}": "{path}: entri [[principal]] ke-{n} tidak memuat {missing}",
+    "{path}: principal {id!r}: token_sha256 is not SHA-256": (
+        "{path}: petugas {id!r}: token_sha256 bukan SHA-256"
+    ),
 }

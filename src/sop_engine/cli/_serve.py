@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from sop_engine._core.i18n import Msg
+from sop_engine._core.i18n import Msg, os_reason
 from sop_engine._core.text import Lang
 from sop_engine.cli._common import (
     DB,
@@ -53,6 +53,22 @@ def _sop_files(paths: tuple[str, ...]) -> list[Path]:
     if not files:
         raise EnvironmentProblem(say(Msg("--sop names no SOP file (*.yaml)")))
     return files
+
+
+def _file_problem(option: str, path: str | None, error: Exception, lang: Lang) -> str:
+    """Why a desk file cannot be used, in ``lang``: the desk's own reasons and the operating
+    system's come from the catalogue; a TOML syntax error or a wrongly typed value is said as
+    Python says it (English)."""
+    from sop_engine.server.texts import ConfigError
+
+    if isinstance(error, ConfigError) and "path" in error.values:  # it names the file itself
+        return Msg("{option} {why}", option=option, why=error.said(lang)).render(lang)
+    why: object = error
+    if isinstance(error, ConfigError):
+        why = error.said(lang)
+    elif isinstance(error, OSError):
+        why = os_reason(error)
+    return Msg("{option} {path}: {why}", option=option, path=path, why=why).render(lang)
 
 
 def tracking_id() -> str:
@@ -112,7 +128,7 @@ def serve(
     try:
         settings = DeskSettings.from_toml(config) if config else DeskSettings()
     except (OSError, ValueError, TypeError) as e:
-        raise EnvironmentProblem(f"--config {config}: {e}") from e
+        raise EnvironmentProblem(_file_problem("--config", config, e, lang)) from e
     secret = os.environ.get("SOP_DESK_SECRET")
     if secret:
         import attrs
@@ -125,7 +141,7 @@ def serve(
             else PrincipalBook([], secret=settings.secret)
         )
     except (OSError, ValueError) as e:
-        raise EnvironmentProblem(f"--principals {principals}: {e}") from e
+        raise EnvironmentProblem(_file_problem("--principals", principals, e, lang)) from e
     store = open_store(db, must_exist=False)
     engine = Engine(store=store, registry=registry(), ids=tracking_id)
     with sop_errors():
