@@ -1167,3 +1167,22 @@ def test_the_workers_totals_say_a_failed_checkpoint_in_one_language(lang: Lang) 
         {"id": "titik periksa 1 (gagal 1)", "en": "checkpoints 1 (failed 1)"}[lang]
     )
     _check({"totals": text}, lang)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_postgresql_url_without_the_driver_is_refused_in_one_language(
+    lang: Lang, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: `a postgresql:// database needs the PostgreSQL driver` was English whatever
+    the language (the driver is an optional extra)."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the extra were not installed
+    result = CliRunner(env={"SOP_LANG": lang}).invoke(
+        main, ["store", "migrate", "--db", "postgresql://sop@localhost/sop", "--lang", lang]
+    )
+    assert result.exit_code == 2, result.output
+    said = {"id": "memerlukan driver PostgreSQL", "en": "needs the PostgreSQL driver"}[lang]
+    assert said in result.output, result.output
+    said_by_python = re.sub(r"\(import of [^)]*\)", "", result.output)  # the cause: English
+    _check({"store migrate": said_by_python}, lang)

@@ -57,4 +57,8 @@ T = {
     "{path}: principal {id!r}: token_sha256 is not SHA-256": (
         "{path}: petugas {id!r}: token_sha256 bukan SHA-256"
     ),
+    # -- a PostgreSQL URL without the driver (src/sop_engine/cli/_common.py) ----------------------
+    "a postgresql:// database needs the PostgreSQL driver ({cause}); install it with: {install}": (
+        "basis data postgresql:// memerlukan driver PostgreSQL ({cause}); pasang dengan: {install}"
+    ),
 }
