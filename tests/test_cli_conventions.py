@@ -124,6 +124,18 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 # -- JSON carries the same facts as the text -----------------------------------------------------
 
 
+def test_every_command_takes_lang() -> None:
+    """Regression (issue 16): `sop store migrate`, `sop audit keygen`, `sop serve-token`, the
+    requeue commands, `sop worker` itself and others said their lines in the locale's language
+    only: `--lang en` was refused as an unknown option."""
+    lacking = sorted(
+        name
+        for name, cmd in _commands(main)
+        if not any(isinstance(p, click.Option) and "--lang" in p.opts for p in cmd.params)
+    )
+    assert lacking == []
+
+
 def test_plugins_json_names_what_the_text_lists() -> None:
     text = _cli("plugins", env={"SOP_LANG": "en"})  # the text says the kinds in words
     doc = json.loads(_cli("plugins", "--format", "json").output)
@@ -158,7 +170,7 @@ def test_store_and_audit_commands_answer_in_json(stores: tuple[Path, Path], tmp_
     copy = tmp_path / "copy.sqlite3"
     copy.write_bytes(good.read_bytes())
     migrated = json.loads(_cli("store", "migrate", "--db", str(copy), "--format", "json").output)
-    text = _cli("store", "migrate", "--db", str(copy)).output
+    text = _cli("store", "migrate", "--db", str(copy), env={"SOP_LANG": "en"}).output
     assert text.strip() == f"{copy}: schema version {migrated['schema_version']}"
     key = tmp_path / "auditor.pem"
     made = _cli("audit", "keygen", "-o", str(key), "--format", "json")

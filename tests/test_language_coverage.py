@@ -1017,8 +1017,16 @@ def test_usage_and_environment_errors_of_the_cli_are_in_one_language(
     from sop_engine._ops.examples import example_path
 
     missing = str(tmp_path / "none.db")
+    principals = tmp_path / "principals.toml"
+    principals.write_text('[[principal]]\nid = "siti"\n', encoding="utf-8")
+    desk = tmp_path / "desk.toml"
+    desk.write_text("[desk]\nbogus = 1\n", encoding="utf-8")
     with example_path("lapor") as sop:
+        serve = ["serve", "--db", missing, "--sop", str(sop)]
         cases = {
+            "serve --principals": [*serve, "--principals", str(principals)],
+            "serve --principals none": [*serve, "--principals", missing + ".toml"],
+            "serve --config": [*serve, "--config", str(desk)],
             "diagram --db": ["diagram", str(sop), "--db", missing],
             "diagram": ["diagram"],
             "case show --unit": ["case", "show", "--db", missing, "X", "--unit", "u"],
@@ -1026,6 +1034,16 @@ def test_usage_and_environment_errors_of_the_cli_are_in_one_language(
             "report xlsx": ["report", "--db", missing, "--format", "xlsx"],
             "worker": ["worker"],
             "worker --batch": ["worker", "--db", missing, "--batch", "0"],
+            "worker --notifier": ["worker", "--db", missing, "--notifier", "nope"],
+            "worker --config": [
+                "worker",
+                "--db",
+                missing,
+                "--notifier",
+                "nope",
+                "--config",
+                missing + ".toml",
+            ],
             "lint --today": ["lint", str(sop), "--today", "kemarin"],
         }
         outputs = {}
@@ -1034,15 +1052,137 @@ def test_usage_and_environment_errors_of_the_cli_are_in_one_language(
                 main, [*args, "--lang", lang] if args[0] != "worker" else args
             )
             assert result.exit_code == 2, (name, result.output)
-            outputs[name] = result.output.replace(missing, "DB")
+            outputs[name] = result.output.replace(missing, "DB").replace(str(tmp_path), "DIR")
     said = {
         "id": (
             "--db dan --case harus dipakai bersama",
             "tidak ada basis data di DB",
             "bukan tanggal",
+            "--notifier nope: tidak ada pengirim notifikasi bernama itu (",
+            "--config DB.toml: ",
+            "--principals DIR/principals.toml: entri [[principal]] ke-1 tidak memuat 'role', "
+            "'agency', 'token_sha256'",
+            "--principals DB.toml: berkas atau direktori tidak ada",
+            "kunci [desk] tidak dikenal 'bogus'; kunci yang dikenal: ",
         ),
-        "en": ("--db and --case go together", "no database at DB", "is not a date"),
+        "en": (
+            "--db and --case go together",
+            "no database at DB",
+            "is not a date",
+            "--notifier nope: no such notifier (",
+            "--config DB.toml: ",
+            "--principals DIR/principals.toml: principal #1 lacks 'role', 'agency', 'token_sha256'",
+            "--principals DB.toml: no such file or directory",
+            "unknown [desk] keys 'bogus'; known keys: ",
+        ),
     }[lang]
     for text in said:
         assert text in "".join(outputs.values()), outputs
-    _check(outputs, lang, frozenset({"kemarin", "db", "none", "case", "show"}))  # the command
+    _check(
+        outputs, lang, frozenset({"kemarin", "db", "none", "case", "show", "nope", "bogus"})
+    )  # the command
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_operators_run_lines_are_in_one_language(lang: Lang, tmp_path: Path) -> None:
+    """Regression: these lines were English whatever the language: what a running `sop worker`
+    prints (`worker ...: started`, `worker idle: fired 3, ...`), `requeued 1` of both requeue
+    commands, `schema version N` of `sop store migrate`, `private key ..., public key ...` of
+    `sop audit keygen` and the `# token for ...` line of `sop serve-token`."""
+    import signal
+    import sqlite3
+
+    from sop_engine import Engine, SimulatedClock
+    from sop_engine._ops.examples import example_path
+    from sop_engine._persistence.sqlite import SqliteStore
+
+    from conftest import ADMIN, COMPLETE, LAPOR
+
+    db = tmp_path / "s.sqlite3"
+    runner = CliRunner(env={"SOP_LANG": lang, "COLUMNS": "200"})
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(main, [*args, "--lang", lang])
+        assert result.exit_code == code, result.output
+        return result.output.replace(str(tmp_path), "DIR")
+
+    outputs = {"store migrate": run("store", "migrate", "--db", str(db))}
+    clock = SimulatedClock(datetime(2026, 3, 2, 1, tzinfo=UTC))
+    engine = Engine(store=SqliteStore(db, clock=clock), clock=clock)
+    engine.load(LAPOR)
+    engine.start("lapor-upp", COMPLETE, ADMIN, case_id="c1")
+    engine.store.close()  # type: ignore[attr-defined]
+    # the worker installs its own SIGTERM/SIGINT handlers: give pytest its own back
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        outputs["worker"] = run(
+            "worker", "--db", str(db), "--exit-when-idle", "--outbox", str(tmp_path / "out")
+        )
+    finally:
+        for s, handler in handlers.items():
+            signal.signal(s, handler)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE timers SET dead_us = 1, error = 'boom'")
+    conn.commit()
+    conn.close()
+    outputs["worker requeue"] = run("worker", "requeue", "--db", str(db), "--all")
+    outputs["outbox requeue"] = run("outbox", "requeue", "--db", str(db), "--all")
+    outputs["audit keygen"] = run("audit", "keygen", "-o", str(tmp_path / "key.pem"))
+    token = run("serve-token", "--id", "siti", "--role", "admin_instansi", "--agency", "x")
+    outputs["serve-token"] = token.splitlines()[0]  # the rest is TOML: its keys are code
+    said = {
+        "id": (
+            "DIR/s.sqlite3: versi skema ",
+            "DIR/s.sqlite3 (semua instansi): mulai berjalan",
+            "pekerja selesai, tak ada lagi yang perlu dikerjakan: berbunyi ",
+            "dimasukkan kembali ke antrean: ",
+            "kunci privat DIR/key.pem, kunci publik DIR/key.pem.pub",
+            "# token untuk siti (ditampilkan sekali saja, rahasiakan): ",
+        ),
+        "en": (
+            "DIR/s.sqlite3: schema version ",
+            "worker DIR/s.sqlite3 (every agency): started",
+            "worker idle: fired ",
+            "requeued ",
+            "private key DIR/key.pem, public key DIR/key.pem.pub",
+            "# token for siti (shown once, keep it secret): ",
+        ),
+    }[lang]
+    everything = "\n".join(outputs.values())
+    for text in said:
+        assert text in everything, outputs
+    with example_path("lapor") as sop:
+        content = content_words(sop, lang)
+    _check(outputs, lang, content | {"siti"})
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_workers_totals_say_a_failed_checkpoint_in_one_language(lang: Lang) -> None:
+    """The worker's totals line with a failed scheduled checkpoint (hard to cause in a run)."""
+    from sop_engine._ops.worker import WorkerStats
+    from sop_engine.cli._worker import _counts
+
+    text = _counts(WorkerStats(fired=2, checkpoints=1, checkpoint_failures=1)).render(lang)
+    assert text.endswith(
+        {"id": "titik periksa 1 (gagal 1)", "en": "checkpoints 1 (failed 1)"}[lang]
+    )
+    _check({"totals": text}, lang)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_postgresql_url_without_the_driver_is_refused_in_one_language(
+    lang: Lang, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: `a postgresql:// database needs the PostgreSQL driver` was English whatever
+    the language (the driver is an optional extra)."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the extra were not installed
+    result = CliRunner(env={"SOP_LANG": lang}).invoke(
+        main, ["store", "migrate", "--db", "postgresql://sop@localhost/sop", "--lang", lang]
+    )
+    assert result.exit_code == 2, result.output
+    said = {"id": "memerlukan driver PostgreSQL", "en": "needs the PostgreSQL driver"}[lang]
+    assert said in result.output, result.output
+    said_by_python = re.sub(r"\(import of [^)]*\)", "", result.output)  # the cause: English
+    _check({"store migrate": said_by_python}, lang)

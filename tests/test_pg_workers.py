@@ -30,8 +30,13 @@ CASES = 5_000
 ITEMS = CASES * ITEMS_PER_CASE  # 10,000 deadline items
 
 
-# a private key file for these workers (docs/security.md: never PostgreSQL without one)
-_ENV = {**os.environ, "SOP_KEY_FILE": os.path.join(tempfile.mkdtemp(prefix="sop-"), "pg.keys")}
+# a private key file for these workers (docs/security.md: never PostgreSQL without one); the
+# tests read the workers' English lines (started, fired N, stopped by signal)
+_ENV = {
+    **os.environ,
+    "SOP_KEY_FILE": os.path.join(tempfile.mkdtemp(prefix="sop-"), "pg.keys"),
+    "SOP_LANG": "en",
+}
 
 
 def _worker(url: str, out: Path, *extra: str) -> subprocess.Popen[str]:

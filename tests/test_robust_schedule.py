@@ -10,6 +10,7 @@ PostgreSQL server.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -85,6 +86,7 @@ def _worker(db: Path, key: Path, out: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
+        env={**os.environ, "SOP_LANG": "en"},  # _taken reads its English summary line
     )
 
 

@@ -10,6 +10,8 @@ and `sop test` halves.
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,7 +42,9 @@ ADMIN = Actor("siti", "admin")
 
 def _sop_test(path: Path, *extra: str, examples: int = 25) -> tuple[int, str]:
     args = ["test", str(path), "--max-examples", str(examples), "--seed", "1", "--lang", "en"]
-    result = CliRunner().invoke(main, [*args, *extra])
+    # a failing run saves sop-test-SOPID.json in the working directory: not the repository's
+    with tempfile.TemporaryDirectory() as where, contextlib.chdir(where):
+        result = CliRunner().invoke(main, [*args, *extra])
     return result.exit_code, result.output
 
 
@@ -91,6 +95,8 @@ def test_sop_test_finds_the_case_nobody_can_move() -> None:
     assert code == 1, out
     assert "[case_can_move]" in out
     assert "in state 'terdisposisi' no role, in any unit, can fire any of 'tindak_lanjuti'" in out
+    assert "sop-test-disposisi-macet.json" in out  # saved where it ran ...
+    assert not Path("sop-test-disposisi-macet.json").exists()  # ... not in the repository
 
 
 def test_sop_test_passes_once_the_disposition_may_not_go_to_the_reported_unit() -> None:

@@ -95,7 +95,8 @@ def verify(
     help="The checkpoint before this one: the new one names it (a chain).",
 )
 @FORMAT
-def checkpoint(db: str, key: str, output: str, previous: str | None, fmt: str) -> None:
+@LANG
+def checkpoint(db: str, key: str, output: str, previous: str | None, fmt: str, lang: Lang) -> None:
     """Sign the head of every case's chain, the set of cases, a digest of their personal
     data and their waiting timers. Nothing is written to the store; give the file (and the
     public key) to the auditor."""
@@ -132,13 +133,14 @@ def checkpoint(db: str, key: str, output: str, previous: str | None, fmt: str) -
             )
         )
     else:
-        click.echo(say(Msg("{db}: checkpoint written to {output}", db=db, output=output)))
+        click.echo(Msg("{db}: checkpoint written to {output}", db=db, output=output).render(lang))
 
 
 @audit.command()
 @click.option("-o", "--output", required=True, help="The private key file; PUB goes to OUTPUT.pub.")
 @FORMAT
-def keygen(output: str, fmt: str) -> None:
+@LANG
+def keygen(output: str, fmt: str, lang: Lang) -> None:
     """Make an Ed25519 key pair for checkpoints (keep the private key off the database host)."""
     import os
     from pathlib import Path
@@ -161,4 +163,7 @@ def keygen(output: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json_text({"private_key": output, "public_key": output + ".pub"}))
     else:
-        click.echo(f"private key {output}, public key {output}.pub")
+        said = Msg(
+            "private key {private}, public key {public}", private=output, public=output + ".pub"
+        )
+        click.echo(said.render(lang))

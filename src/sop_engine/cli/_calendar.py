@@ -107,6 +107,7 @@ def _calendar(
 @click.option("--cutoff", help="e.g. 15:00: a start after it counts from the next day.")
 @FORMAT
 @TODAY
+@LANG
 def due(
     start: str,
     amount: str,
@@ -117,6 +118,7 @@ def due(
     cutoff: str | None,
     fmt: str,
     today: str | None,
+    lang: Lang,
 ) -> None:
     """Print the deadline for AMOUNT units counted from START (ISO date or date-time).
 

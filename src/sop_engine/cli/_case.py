@@ -221,7 +221,8 @@ def show(
     "(confidentiality.audiences), always redacted.",
 )
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
-def export_case(db: str, case_id: str, audience: str, fmt: str) -> None:
+@LANG
+def export_case(db: str, case_id: str, audience: str, fmt: str, lang: Lang) -> None:
     """One case as JSON for an audience outside the case: redacted, narrowed to the
     audience's allowlist of fields (docs/security.md)."""
     from sop_engine._engine import Engine
@@ -246,7 +247,8 @@ def export_case(db: str, case_id: str, audience: str, fmt: str) -> None:
 )
 @click.option("--k", type=click.IntRange(min=2), default=5, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
-def counts_cmd(db: str, audience: str, k: int, fmt: str) -> None:
+@LANG
+def counts_cmd(db: str, audience: str, k: int, fmt: str, lang: Lang) -> None:
     """Cases by unit, category and month, as JSON; for the public, small cells suppressed
     so that a rare case in a small unit cannot be singled out."""
     from sop_engine._engine import Engine

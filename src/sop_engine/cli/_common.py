@@ -242,10 +242,13 @@ def postgres_driver() -> None:
         import psycopg  # noqa: F401
         import psycopg_pool  # noqa: F401
     except ImportError as e:
-        raise EnvironmentProblem(
-            f"a postgresql:// database needs the PostgreSQL driver ({e}); "
-            "install it with: pip install 'sop-engine[postgres]'"
-        ) from e
+        said = Msg(
+            "a postgresql:// database needs the PostgreSQL driver ({cause}); install it with: "
+            "{install}",
+            cause=e,
+            install="pip install 'sop-engine[postgres]'",
+        )
+        raise EnvironmentProblem(say(said)) from e
 
 
 def key_file_from_env() -> KeyFile | None:

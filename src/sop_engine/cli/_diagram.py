@@ -106,7 +106,9 @@ def diagram(
             store.close()
     if output is None:
         if fmt in ("svg", "png") and sys.stdout.isatty():
-            raise click.UsageError(f"{fmt} is binary: write it to a file with -o FILE")
+            raise click.UsageError(
+                say(Msg("{format} is binary: write it to a file with -o FILE", format=fmt))
+            )
         sys.stdout.buffer.write(data)
     else:
         output.write_bytes(data)

@@ -8,7 +8,8 @@ from typing import Literal
 
 import click
 
-from sop_engine.cli._common import DB, open_store, registry, sop_errors
+from sop_engine._core.text import Lang
+from sop_engine.cli._common import DB, LANG, open_store, registry, sop_errors
 from sop_engine.cli._diagram import instant, now_option
 
 __all__ = ["export"]
@@ -36,6 +37,7 @@ __all__ = ["export"]
     "cannot be linked; give the same salt to link them).",
 )
 @now_option
+@LANG
 def export(
     kind: Literal["xes", "ocel"],
     db: str,
@@ -44,6 +46,7 @@ def export(
     output: Path,
     salt: str | None,
     now: datetime | None,
+    lang: Lang,
 ) -> None:
     """Write the audit trail as an XES event log or an OCEL 2.0 JSON log (reporters
     pseudonymised, content redacted as for the public, working-day durations as attributes)."""

@@ -6,8 +6,9 @@ import sys
 
 import click
 
-from sop_engine._core.i18n import N_, gettext
-from sop_engine.cli._common import DB, FORMAT, cli_lang, json_text, open_store
+from sop_engine._core.i18n import N_, Msg, gettext
+from sop_engine._core.text import Lang
+from sop_engine.cli._common import DB, FORMAT, LANG, json_text, open_store
 
 __all__ = ["outbox"]
 
@@ -22,7 +23,8 @@ def outbox() -> None:
 @click.option("--failed", is_flag=True, help="List the quarantined notifications and errors.")
 @click.option("--limit", type=int, default=100, show_default=True, help="Rows listed.")
 @FORMAT
-def list_(db: str, failed: bool, limit: int, fmt: str) -> None:
+@LANG
+def list_(db: str, failed: bool, limit: int, fmt: str, lang: Lang) -> None:
     """How many notifications are pending and retrying; with --failed, each quarantined one
     with its key, case, attempts and error (exit 1 when there is any)."""
     from sop_engine._core.clock import SystemClock
@@ -60,7 +62,6 @@ def list_(db: str, failed: bool, limit: int, fmt: str) -> None:
             "quarantined": N_("quarantined"),
             "oldest_pending": N_("oldest pending"),
         }
-        lang = cli_lang()
         click.echo(", ".join(f"{gettext(said[k], lang)} {v}" for k, v in counts.items()))
         for r in rows:
             click.echo("\t".join(str(v) for v in r.values()))
@@ -73,7 +74,8 @@ def list_(db: str, failed: bool, limit: int, fmt: str) -> None:
 @click.argument("keys", nargs=-1)
 @click.option("--all", "every", is_flag=True, help="Every quarantined notification.")
 @FORMAT
-def requeue(db: str, keys: tuple[str, ...], every: bool, fmt: str) -> None:
+@LANG
+def requeue(db: str, keys: tuple[str, ...], every: bool, fmt: str, lang: Lang) -> None:
     """Put quarantined notifications (by key, or --all) back in the queue with fresh attempts."""
     st = open_store(db)
     try:
@@ -82,4 +84,6 @@ def requeue(db: str, keys: tuple[str, ...], every: bool, fmt: str) -> None:
         n = st.requeue(keys)
     finally:
         st.close()
-    click.echo(json_text({"requeued": n}) if fmt == "json" else f"requeued {n}")
+    click.echo(
+        json_text({"requeued": n}) if fmt == "json" else Msg("requeued {n}", n=n).render(lang)
+    )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 
 from sop_engine._core.i18n import N_, gettext
+from sop_engine._core.text import Lang
 from sop_engine._spec.specs import KINDS
-from sop_engine.cli._common import FORMAT, cli_lang, json_text, registry
+from sop_engine.cli._common import FORMAT, LANG, json_text, registry
 
 __all__ = ["plugins"]
 
@@ -27,7 +28,8 @@ _KIND_WORDS = {
 
 @click.command()
 @FORMAT
-def plugins(fmt: str) -> None:
+@LANG
+def plugins(fmt: str, lang: Lang) -> None:
     """List the installed plugins and what each registers (guards, actions, channels, ...)."""
     installed = registry()
     by_plugin: dict[str, list[tuple[str, str]]] = {}
@@ -53,7 +55,6 @@ def plugins(fmt: str) -> None:
             )
         )
         return
-    lang = cli_lang()
     for owner, items in by_plugin.items():
         package = installed.packages.get(owner)
         click.echo(f"{owner} ({package})" if package else owner)

@@ -13,9 +13,11 @@ from typing import Any
 
 import click
 
-from sop_engine._core.i18n import Msg
+from sop_engine._core.i18n import Msg, os_reason
+from sop_engine._core.text import Lang
 from sop_engine.cli._common import (
     DB,
+    LANG,
     EnvironmentProblem,
     json_text,
     open_store,
@@ -26,7 +28,16 @@ from sop_engine.cli._common import (
 
 __all__ = ["serve", "serve_token"]
 
-_EXTRA = "the complaint desk needs the optional server packages: pip install 'sop-engine[server]'"
+
+def _extra(e: ImportError) -> str:
+    """Why the desk cannot start without the ``server`` extra, and how to install it."""
+    return say(
+        Msg(
+            "the complaint desk needs the optional server packages: {install} ({cause})",
+            install="pip install 'sop-engine[server]'",
+            cause=e,
+        )
+    )
 
 
 def _sop_files(paths: tuple[str, ...]) -> list[Path]:
@@ -42,6 +53,22 @@ def _sop_files(paths: tuple[str, ...]) -> list[Path]:
     if not files:
         raise EnvironmentProblem(say(Msg("--sop names no SOP file (*.yaml)")))
     return files
+
+
+def _file_problem(option: str, path: str | None, error: Exception, lang: Lang) -> str:
+    """Why a desk file cannot be used, in ``lang``: the desk's own reasons and the operating
+    system's come from the catalogue; a TOML syntax error or a wrongly typed value is said as
+    Python says it (English)."""
+    from sop_engine.server.texts import ConfigError
+
+    if isinstance(error, ConfigError) and "path" in error.values:  # it names the file itself
+        return Msg("{option} {why}", option=option, why=error.said(lang)).render(lang)
+    why: object = error
+    if isinstance(error, ConfigError):
+        why = error.said(lang)
+    elif isinstance(error, OSError):
+        why = os_reason(error)
+    return Msg("{option} {path}: {why}", option=option, path=path, why=why).render(lang)
 
 
 def tracking_id() -> str:
@@ -74,6 +101,7 @@ def tracking_id() -> str:
 @click.option("--config", type=click.Path(dir_okay=False), default=None, help="TOML [desk] table.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
+@LANG
 def serve(
     db: str,
     sops: tuple[str, ...],
@@ -82,6 +110,7 @@ def serve(
     config: str | None,
     host: str,
     port: int,
+    lang: Lang,
 ) -> None:
     """Run the complaint desk (HTTP API, pages, OpenAPI at /schema) on DB.
 
@@ -93,13 +122,13 @@ def serve(
 
         from sop_engine.server import DeskSettings, PrincipalBook, create_app
     except ImportError as e:
-        raise EnvironmentProblem(f"{_EXTRA} ({e})") from e
+        raise EnvironmentProblem(_extra(e)) from e
     from sop_engine import Engine
 
     try:
         settings = DeskSettings.from_toml(config) if config else DeskSettings()
     except (OSError, ValueError, TypeError) as e:
-        raise EnvironmentProblem(f"--config {config}: {e}") from e
+        raise EnvironmentProblem(_file_problem("--config", config, e, lang)) from e
     secret = os.environ.get("SOP_DESK_SECRET")
     if secret:
         import attrs
@@ -112,7 +141,7 @@ def serve(
             else PrincipalBook([], secret=settings.secret)
         )
     except (OSError, ValueError) as e:
-        raise EnvironmentProblem(f"--principals {principals}: {e}") from e
+        raise EnvironmentProblem(_file_problem("--principals", principals, e, lang)) from e
     store = open_store(db, must_exist=False)
     engine = Engine(store=store, registry=registry(), ids=tracking_id)
     with sop_errors():
@@ -136,12 +165,15 @@ def serve(
 @click.option("--agency", required=True, help="The agency, as the SOP's sop.agency names it.")
 @click.option("--unit", default=None, help="Their unit (unit-scoped roles see only its cases).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def serve_token(person: str, role: str, agency: str, unit: str | None, fmt: str) -> None:
+@LANG
+def serve_token(
+    person: str, role: str, agency: str, unit: str | None, fmt: str, lang: Lang
+) -> None:
     """Mint an API token: print it once, with the [[principal]] entry holding only its hash."""
     try:
         from sop_engine.server import hash_token, new_token
     except ImportError as e:
-        raise EnvironmentProblem(f"{_EXTRA} ({e})") from e
+        raise EnvironmentProblem(_extra(e)) from e
     token = new_token()
     entry: dict[str, Any] = {"id": person, "role": role, "agency": agency}
     if unit:
@@ -150,7 +182,10 @@ def serve_token(person: str, role: str, agency: str, unit: str | None, fmt: str)
     if fmt == "json":
         click.echo(json_text({"token": token, "principal": entry}))
         return
-    click.echo(f"# token for {person} (shown once, keep it secret): {token}")
+    said = Msg(
+        "token for {person} (shown once, keep it secret): {token}", person=person, token=token
+    )
+    click.echo(f"# {said.render(lang)}")  # a TOML comment: the file stays loadable
     click.echo("[[principal]]")
     for k, v in entry.items():
         click.echo(f"{k} = {json_text(v)}")

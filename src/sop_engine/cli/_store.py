@@ -19,7 +19,8 @@ def store() -> None:
 @store.command()
 @DB
 @FORMAT
-def migrate(db: str, fmt: str) -> None:
+@LANG
+def migrate(db: str, fmt: str, lang: Lang) -> None:
     """Create or upgrade the store's schema (every step once, in order); print its version."""
     st = open_store(db, must_exist=False)
     try:
@@ -30,7 +31,9 @@ def migrate(db: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json_text({"store": where, "schema_version": version}))
     else:
-        click.echo(f"{where}: schema version {version}")
+        click.echo(
+            Msg("{store}: schema version {version}", store=where, version=version).render(lang)
+        )
 
 
 @store.command()

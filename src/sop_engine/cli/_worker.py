@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sop_engine._core.errors import SopError
-from sop_engine._core.i18n import C_, N_, Ctx, Msg, pgettext
+from sop_engine._core.i18n import C_, N_, Ctx, Msg, os_reason, pgettext
 from sop_engine._core.text import Lang
 from sop_engine.cli._common import (
     DB,
@@ -29,6 +29,7 @@ from sop_engine.plugin import Notifier
 if TYPE_CHECKING:
     from sop_engine._engine import Engine
     from sop_engine._ops.checkpoint import ScheduledCheckpoints
+    from sop_engine._ops.worker import WorkerStats
     from sop_engine._persistence.deadletter import QueueStatus
 
 __all__ = ["worker"]
@@ -95,6 +96,7 @@ DB_HELP = "The store: a SQLite file, or a PostgreSQL URL (postgresql://USER@HOST
     metavar="DURATION",
     help="How often to checkpoint: 90s, 15m, 1h, 1d, 1h30m (periods start on the UTC epoch).",
 )
+@LANG
 @click.pass_context
 def worker(
     ctx: click.Context,
@@ -110,6 +112,7 @@ def worker(
     checkpoint_key: str | None,
     checkpoint_dir: str | None,
     checkpoint_every: str | None,
+    lang: Lang,
 ) -> None:
     """Sweep due deadlines and relay the outbox until SIGTERM (any number may run at once).
 
@@ -126,7 +129,7 @@ def worker(
     import time as timing
 
     from sop_engine._engine import Engine
-    from sop_engine._ops.worker import JsonLinesNotifier, WorkerStats, run_worker
+    from sop_engine._ops.worker import JsonLinesNotifier, run_worker
 
     if batch < 1 or lease <= 0 or interval < 0:
         raise click.UsageError(say(Msg("--batch must be >= 1, --lease > 0 and --interval >= 0")))
@@ -147,29 +150,27 @@ def worker(
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     err = console(stderr=True, soft_wrap=True)
-    scope = ", ".join(agencies) if agencies else "every agency"
+    scope = ", ".join(agencies) if agencies else Msg("every agency")
     engine = Engine(store=st, registry=registry())
-    err.print(f"worker {getattr(st, 'path', db)} ({scope}): started", markup=False)
-    for text in _calendar_warnings(engine):
-        err.print(f"warning: {text}", style="yellow", markup=False)
+    started = Msg("worker {store} ({scope}): started", store=getattr(st, "path", db), scope=scope)
+    err.print(started.render(lang), markup=False)
+    for sop_id, warning in _calendar_warnings(engine):
+        said = Msg("warning: {sop}: {text}", sop=sop_id, text=warning)
+        err.print(said.render(lang), style="yellow", markup=False)
     last = [timing.monotonic()]
-
-    def counts(stats: WorkerStats) -> str:
-        return (
-            f"fired {stats.fired}, delivered {stats.delivered}, "
-            f"lost races {stats.conflicts}, errors {stats.errors}, "
-            f"failed timers {stats.timer_failures}, failed deliveries {stats.failed}, "
-            f"quarantined {stats.quarantined}, checkpoints {stats.checkpoints}"
-            + (f" (failed {stats.checkpoint_failures})" if stats.checkpoint_failures else "")
-        )
 
     def on_round(stats: WorkerStats) -> None:
         if timing.monotonic() - last[0] >= 5:
             last[0] = timing.monotonic()
-            err.print(counts(stats), markup=False)
+            err.print(_counts(stats).render(lang), markup=False)
 
     def on_error(e: BaseException) -> None:
-        err.print(f"database error, retrying in {interval:g} s: {e}", style="yellow", markup=False)
+        retrying = Msg(
+            "database error, retrying in {interval} s: {error}",
+            interval=format(interval, "g"),
+            error=e,
+        )
+        err.print(retrying.render(lang), style="yellow", markup=False)
 
     out = sys.stdout if outbox_path == "-" else open(outbox_path, "a", encoding="utf-8")  # noqa: SIM115
     try:
@@ -189,8 +190,31 @@ def worker(
         if out is not sys.stdout:
             out.close()
         st.close()
-    why = "stopped by signal" if stop.is_set() else "idle"
-    err.print(f"worker {why}: {counts(stats)}", markup=False)
+    if stop.is_set():
+        ended = Msg("worker stopped by signal: {counts}", counts=_counts(stats))
+    else:
+        ended = Msg("worker idle: {counts}", counts=_counts(stats))
+    err.print(ended.render(lang), markup=False)
+
+
+def _counts(stats: WorkerStats) -> Msg:
+    """The worker's running totals, as its progress and last lines say them."""
+    counts = Msg(
+        "fired {fired}, delivered {delivered}, lost races {conflicts}, errors {errors}, "
+        "failed timers {timer_failures}, failed deliveries {failed}, quarantined {quarantined}, "
+        "checkpoints {checkpoints}",
+        fired=stats.fired,
+        delivered=stats.delivered,
+        conflicts=stats.conflicts,
+        errors=stats.errors,
+        timer_failures=stats.timer_failures,
+        failed=stats.failed,
+        quarantined=stats.quarantined,
+        checkpoints=stats.checkpoints,
+    )
+    if not stats.checkpoint_failures:
+        return counts
+    return Msg("{counts} (failed {n})", counts=counts, n=stats.checkpoint_failures)
 
 
 @worker.command()
@@ -390,7 +414,8 @@ def _attention(
 @click.argument("keys", nargs=-1)
 @click.option("--all", "every", is_flag=True, help="Every quarantined timer.")
 @FORMAT
-def requeue(db: str, keys: tuple[str, ...], every: bool, fmt: str) -> None:
+@LANG
+def requeue(db: str, keys: tuple[str, ...], every: bool, fmt: str, lang: Lang) -> None:
     """Put quarantined timers (by key, or --all) back in the queue with fresh attempts."""
     st = open_store(db)
     try:
@@ -399,7 +424,9 @@ def requeue(db: str, keys: tuple[str, ...], every: bool, fmt: str) -> None:
         n = st.requeue(keys)
     finally:
         st.close()
-    click.echo(json_text({"requeued": n}) if fmt == "json" else f"requeued {n}")
+    click.echo(
+        json_text({"requeued": n}) if fmt == "json" else Msg("requeued {n}", n=n).render(lang)
+    )
 
 
 def _status_fields(queue: object) -> dict[str, object]:
@@ -415,7 +442,7 @@ def _letter_doc(d: object) -> dict[str, object]:
     return _status_fields(d)
 
 
-def _calendar_warnings(engine: Engine) -> list[str]:
+def _calendar_warnings(engine: Engine) -> list[tuple[str, Msg]]:
     """One warning per calendar of the stored SOP versions that ends within a year, or before
     the longest deadline started today could fall due (logged too, for the log shipper)."""
     import logging
@@ -425,7 +452,7 @@ def _calendar_warnings(engine: Engine) -> list[str]:
     from sop_engine.cli._calendar import today_of
 
     today = today_of(None)
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, Msg]] = {}
     for sop_hash in getattr(engine.store, "sop_hashes", list)():
         try:
             sop = engine.catalog.pinned(sop_hash)
@@ -436,9 +463,11 @@ def _calendar_warnings(engine: Engine) -> list[str]:
         except Exception:  # an SOP this host cannot load is the sweeper's to report
             continue
         if warning is not None:
-            seen.setdefault(str(warning), f"{sop.id}: {warning}")
-    for text in seen.values():
-        logging.getLogger("sop_engine.worker").warning("calendar ends soon: %s", text)
+            seen.setdefault(str(warning), (sop.id, warning))
+    for sop_id, warning in seen.values():  # the log stays English, for the log shipper
+        logging.getLogger("sop_engine.worker").warning(
+            "calendar ends soon: %s: %s", sop_id, warning
+        )
     return list(seen.values())
 
 
@@ -534,13 +563,16 @@ def _plugin_notifier(name: str | None, config_path: str | None) -> Notifier | No
             with open(config_path, "rb") as f:
                 doc = tomllib.load(f)
         except (OSError, tomllib.TOMLDecodeError) as e:
-            raise EnvironmentProblem(f"--config {config_path}: {e}") from e
+            why = os_reason(e) if isinstance(e, OSError) else str(e)  # TOML's own text: English
+            said = Msg("{option} {path}: {why}", option="--config", path=config_path, why=why)
+            raise EnvironmentProblem(say(said)) from e
         table = doc.get(name)
         config = dict(table) if isinstance(table, dict) else doc
     reg = registry()
     if name not in reg.notifiers:
-        known = ", ".join(sorted(reg.notifiers)) or "none installed"
-        raise click.UsageError(f"--notifier {name}: no such notifier ({known})")
+        known = ", ".join(sorted(reg.notifiers)) or Msg("none installed")
+        said = Msg("--notifier {name}: no such notifier ({known})", name=name, known=known)
+        raise click.UsageError(say(said))
     try:
         return reg.notifier(name, config)
     except SopError as e:  # the configuration file is wrong: the environment (exit 2)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import attrs
 
+from sop_engine.server.texts import N_, ConfigError
+
 __all__ = ["Principal", "PrincipalBook", "hash_token", "new_token"]
 
 
@@ -52,7 +54,7 @@ class PrincipalBook:
         self._by_id: dict[str, Principal] = {}
         for principal, token_hash in entries:
             if principal.id in self._by_id:
-                raise ValueError(f"principal {principal.id!r} is listed twice")
+                raise ConfigError(N_("principal {id!r} is listed twice"), id=principal.id)
             self._by_hash[token_hash] = principal
             self._by_id[principal.id] = principal
         self._key = hashlib.sha256(b"sop-desk-session:" + secret.encode()).digest()
@@ -65,13 +67,24 @@ class PrincipalBook:
         entries = []
         for i, row in enumerate(doc.get("principal", [])):
             if not isinstance(row, Mapping):
-                raise ValueError(f"{path}: principal #{i + 1} must be a table")
+                raise ConfigError(
+                    N_("{path}: principal #{n} must be a table"), path=str(path), n=i + 1
+                )
             missing = [k for k in ("id", "role", "agency", "token_sha256") if k not in row]
             if missing:
-                raise ValueError(f"{path}: principal #{i + 1} lacks {missing}")
+                raise ConfigError(
+                    N_("{path}: principal #{n} lacks {missing}"),
+                    path=str(path),
+                    n=i + 1,
+                    missing=", ".join(map(repr, missing)),
+                )
             digest = str(row["token_sha256"]).lower()
             if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-                raise ValueError(f"{path}: principal {row['id']!r}: token_sha256 is not SHA-256")
+                raise ConfigError(
+                    N_("{path}: principal {id!r}: token_sha256 is not SHA-256"),
+                    path=str(path),
+                    id=str(row["id"]),
+                )
             unit = row.get("unit")
             entries.append(
                 (

@@ -14,6 +14,8 @@ from typing import Any
 
 import attrs
 
+from sop_engine.server.texts import N_, ConfigError
+
 __all__ = ["DeskSettings"]
 
 
@@ -98,9 +100,14 @@ class DeskSettings:
             doc = tomllib.load(f)
         table = doc.get("desk", {})
         if not isinstance(table, Mapping):
-            raise ValueError(f"{path}: [desk] must be a table")
+            raise ConfigError(N_("{path}: [desk] must be a table"), path=str(path))
         known = {a.name for a in attrs.fields(cls)}
         unknown = sorted(set(table) - known)
         if unknown:
-            raise ValueError(f"{path}: unknown [desk] keys {unknown}; known keys: {sorted(known)}")
+            raise ConfigError(
+                N_("{path}: unknown [desk] keys {unknown}; known keys: {known}"),
+                path=str(path),
+                unknown=", ".join(map(repr, unknown)),
+                known=", ".join(map(repr, sorted(known))),
+            )
         return cls(**dict(table))

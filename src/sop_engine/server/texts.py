@@ -30,6 +30,7 @@ __all__ = [
     "STATUSES",
     "SYSTEM_EVENTS",
     "TEXTS",
+    "ConfigError",
     "Lang",
     "day",
     "lang_of",
@@ -162,6 +163,25 @@ def translated(lang: Lang, message: str) -> bool:
 def say(lang: Lang, message: str) -> str:
     """The message id ``message`` in ``lang`` (itself when the catalogue lacks it)."""
     return _catalogue(lang).gettext(message)
+
+
+class ConfigError(ValueError):
+    """A desk file (``--config``, ``--principals``) that cannot be used, its reason a message id
+    of the catalogue with its values, so ``sop serve`` says it in the operator's language (the
+    desk cannot use the engine's ``Msg``: it is built on the public API only). ``str()`` is the
+    English, for logs and tracebacks."""
+
+    def __init__(self, message: str, /, **values: object) -> None:
+        self.message = message
+        self.values = values
+        super().__init__(message.format(**values))
+
+    def said(self, lang: Lang) -> str:
+        """The reason in ``lang``; a catalogue entry that does not format falls back to English."""
+        try:
+            return say(lang, self.message).format(**self.values)
+        except (KeyError, IndexError, ValueError):
+            return str(self)
 
 
 def lang_of(value: str | None) -> Lang:
