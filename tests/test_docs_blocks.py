@@ -234,3 +234,16 @@ def test_the_walker_finds_blocks_markers_and_indented_fences(tmp_path: Path) -> 
         _check_yaml(
             Block(page, 1, "yaml", "states:\n  a: { initial: yes_please }\n", None), tmp_path
         )
+
+
+def test_a_whole_sop_block_is_linted(tmp_path: Path) -> None:
+    """A check of the check: a block holding a whole SOP goes through ``sop lint`` (no page has
+    one today; the example SOP passes, the same SOP with a typo fails with its finding)."""
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    text = (ROOT / "examples" / "lapor" / "sop.yaml").read_text(encoding="utf-8")
+    page = tmp_path / "page.md"
+    _check_yaml(Block(page, 1, "yaml", text, None), tmp_path)
+    broken = text.replace("initial: true", "intial: true", 1)
+    assert broken != text
+    with pytest.raises(AssertionError, match="SOP010"):
+        _check_yaml(Block(page, 2, "yaml", broken, None), tmp_path)
