@@ -247,17 +247,20 @@ def open_readonly(db: str | Path, keys: KeySource | None = None) -> ReadOnlyStor
     path = Path(text)
     if not path.is_file():
         raise StoreUnavailable(text, Msg("no such file"), _FIX)
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        found = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
-        ).fetchone()
-    except sqlite3.DatabaseError as e:
-        raise StoreUnavailable(text, Msg("it is not a SQLite database"), _FIX) from e
-    if found is None:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:  # every refusal closes the connection it opened (a leak per refused file otherwise)
+        try:
+            found = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+            ).fetchone()
+        except sqlite3.DatabaseError as e:
+            raise StoreUnavailable(text, Msg("it is not a SQLite database"), _FIX) from e
+        if found is None:
+            raise StoreUnavailable(text, _NOT_A_STORE, _FIX)
+        _check_schema(conn, text, len(SQLITE_MIGRATIONS))
+    except BaseException:
         conn.close()
-        raise StoreUnavailable(text, _NOT_A_STORE, _FIX)
-    _check_schema(conn, text, len(SQLITE_MIGRATIONS))
+        raise
     if keys is None:
         keys = KeyFile(f"{text}.keys")
     return ReadOnlyStore(conn, "?", text, postgres=False, keys=keys)
@@ -272,11 +275,14 @@ def _open_postgres(url: str, keys: KeySource | None = None) -> ReadOnlyStore:
         conn = psycopg.connect(url, autocommit=False)
     except psycopg.Error as e:
         raise StoreUnavailable(_display(url), str(e).strip(), Msg("check the URL")) from e
-    conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-    if conn.execute("SELECT to_regclass('schema_migrations')").fetchone() in (None, (None,)):
+    try:  # every refusal closes the connection it opened
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        if conn.execute("SELECT to_regclass('schema_migrations')").fetchone() in (None, (None,)):
+            raise StoreUnavailable(_display(url), _NOT_A_STORE, _FIX)
+        _check_schema(conn, _display(url), len(POSTGRES_MIGRATIONS))
+    except BaseException:
         conn.close()
-        raise StoreUnavailable(_display(url), _NOT_A_STORE, _FIX)
-    _check_schema(conn, _display(url), len(POSTGRES_MIGRATIONS))
+        raise
     if keys is None and os.environ.get("SOP_KEY_FILE"):  # as 'sop worker' opens it
         keys = KeyFile(os.environ["SOP_KEY_FILE"])
     return ReadOnlyStore(conn, "%s", _display(url), postgres=True, keys=keys)

@@ -141,19 +141,20 @@ class SqliteStore:
             isolation_level=None,  # we issue BEGIN IMMEDIATE / COMMIT ourselves
             check_same_thread=False,
         )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.execute("PRAGMA secure_delete=ON")  # erased personal data is overwritten
-        self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout.total_seconds() * 1000)}")
-        self.migrate()
-        try:  # a process killed while appending keys left a torn record
+        try:  # a store that cannot open closes its connection (not a database, newer schema)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA secure_delete=ON")  # erased personal data is overwritten
+            self._db.execute(f"PRAGMA busy_timeout={int(busy_timeout.total_seconds() * 1000)}")
+            self.migrate()
+            # a process killed while appending keys left a torn record
             recover_keys(keys, str(getattr(keys, "path", self.path)), self._sealed_cases)
+            if finish_erasures:  # off for a health check: it reports them, it changes nothing
+                self.finish_erasures()  # a process that crashed mid-erasure left a key to destroy
         except BaseException:
             self._db.close()
             raise
-        if finish_erasures:  # off for a health check: it reports them, it changes nothing
-            self.finish_erasures()  # a process that crashed mid-erasure left a key to destroy
 
     def _sealed_cases(self) -> list[str]:
         with self._lock:
