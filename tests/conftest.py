@@ -218,9 +218,11 @@ sqlite3.connect = _tracked_connect
 
 @pytest.fixture(autouse=True)
 def _close_stores_the_test_left_open() -> Iterator[None]:
+    # only what was opened after this fixture began: a module- or session-scoped fixture's
+    # store is set up before it and lives on for the tests that share it
+    stores, connections = len(_OPENED_BY_TESTS), len(_OPENED_CONNECTIONS)
     yield
-    while _OPENED_BY_TESTS:
+    for closable in [*_OPENED_BY_TESTS[stores:], *_OPENED_CONNECTIONS[connections:]]:
         with contextlib.suppress(sqlite3.Error):  # a test may have broken its file on purpose
-            _OPENED_BY_TESTS.pop().close()
-    while _OPENED_CONNECTIONS:
-        _OPENED_CONNECTIONS.pop().close()
+            closable.close()
+    del _OPENED_BY_TESTS[stores:], _OPENED_CONNECTIONS[connections:]
