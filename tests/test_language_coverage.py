@@ -234,8 +234,15 @@ def foreign_words(text: str, lang: Lang, content: frozenset[str] = frozenset()) 
 
     A word both languages write alike (``April``, ``September``) belongs to neither."""
     words = (ENGLISH - INDONESIAN) if lang == "id" else (INDONESIAN - ENGLISH)
-    found = re.findall(r"[A-Za-z]+", _strip(text))
+    # letters glued to digits are an id or a hash (a case id `…911be0d…` held "be"), not a word
+    found = re.findall(r"(?<![0-9])[A-Za-z]+(?![0-9])", _strip(text))
     return sorted({w for w in found if w.lower() in words and w.lower() not in content})
+
+
+def test_a_hex_case_id_holds_no_foreign_word() -> None:
+    """The desk's browser test failed at random: a case id's letters were read as English."""
+    assert foreign_words("Laporan 8aaa83e331874911be0d3242d651fba6", "id") == []
+    assert foreign_words("Laporan be diterima", "id") == ["be"]
 
 
 def content_words(path: Path, lang: Lang) -> frozenset[str]:
