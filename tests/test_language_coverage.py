@@ -235,13 +235,14 @@ def foreign_words(text: str, lang: Lang, content: frozenset[str] = frozenset()) 
     A word both languages write alike (``April``, ``September``) belongs to neither."""
     words = (ENGLISH - INDONESIAN) if lang == "id" else (INDONESIAN - ENGLISH)
     # letters glued to digits are an id or a hash (a case id `…911be0d…` held "be"), not a word
-    found = re.findall(r"(?<![0-9])[A-Za-z]+(?![0-9])", _strip(text))
+    found = re.findall(r"(?<![0-9A-Za-z])[A-Za-z]+(?![0-9A-Za-z])", _strip(text))
     return sorted({w for w in found if w.lower() in words and w.lower() not in content})
 
 
 def test_a_hex_case_id_holds_no_foreign_word() -> None:
-    """The desk's browser test failed at random: a case id's letters were read as English."""
+    """Random ids and tokens failed language checks at random: their letters read as English."""
     assert foreign_words("Laporan 8aaa83e331874911be0d3242d651fba6", "id") == []
+    assert foreign_words("token: EAYOee8zzu1y4ooRF7IXJmPQH8mQqt86hV90yo87JUI", "id") == []
     assert foreign_words("Laporan be diterima", "id") == ["be"]
 
 
